@@ -1,0 +1,7 @@
+package dev.relato;
+
+/** Order of a stream read: by rising version, or from the newest event back. */
+public enum Direction {
+    FORWARDS,
+    BACKWARDS
+}

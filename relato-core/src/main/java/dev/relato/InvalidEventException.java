@@ -1,0 +1,16 @@
+package dev.relato;
+
+/**
+ * Bad input rejected before anything was written: an empty append, a duplicate event id within one
+ * append, an invalid type name, a payload or metadata that is not well-formed JSON, or an event over the
+ * store's size limit. The message names what was wrong; the stream is left as it was.
+ */
+public class InvalidEventException extends RelatoException {
+    public InvalidEventException(String message) {
+        super(message);
+    }
+
+    public InvalidEventException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.relato;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Data about an event rather than of it: a correlation id (the conversation or request it belongs to), a
+ * causation id (the command or event that caused it) and free string entries. Stored as a JSON object of
+ * strings. Immutable and thread-safe; the {@code with…} methods return new instances.
+ */
+public record Metadata(Map<String, String> entries) {
+    /** Entry key of the correlation id. */
+    public static final String CORRELATION_ID = "$correlationId";
+    /** Entry key of the causation id. */
+    public static final String CAUSATION_ID = "$causationId";
+
+    private static final Metadata EMPTY = new Metadata(Map.of());
+
+    /**
+     * @throws IllegalArgumentException if a key or value is null, or a key is blank
+     */
+    public Metadata {
+        Objects.requireNonNull(entries, "metadata entries must not be null");
+        Map<String, String> copy = new LinkedHashMap<>(entries.size() * 2);
+        entries.forEach((k, v) -> {
+            if (k == null || k.isBlank()) {
+                throw new IllegalArgumentException("metadata keys must not be null or blank");
+            }
+            if (v == null) {
+                throw new IllegalArgumentException("metadata entry '" + k + "' has a null value");
+            }
+            copy.put(k, v);
+        });
+        entries = Collections.unmodifiableMap(copy);
+    }
+
+    public static Metadata empty() {
+        return EMPTY;
+    }
+
+    public Optional<String> correlationId() {
+        return get(CORRELATION_ID);
+    }
+
+    public Optional<String> causationId() {
+        return get(CAUSATION_ID);
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(entries.get(key));
+    }
+
+    public Metadata withCorrelationId(String correlationId) {
+        return with(CORRELATION_ID, correlationId);
+    }
+
+    public Metadata withCausationId(String causationId) {
+        return with(CAUSATION_ID, causationId);
+    }
+
+    /** Correlation and causation ids set so that an event caused by {@code cause} stays in its conversation. */
+    public Metadata causedBy(RecordedEvent cause) {
+        return withCorrelationId(cause.metadata().correlationId().orElse(cause.eventId().toString()))
+                .withCausationId(cause.eventId().toString());
+    }
+
+    public Metadata withCorrelationId(UUID correlationId) {
+        return withCorrelationId(correlationId.toString());
+    }
+
+    public Metadata with(String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(entries);
+        copy.put(key, value);
+        return new Metadata(copy);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+}

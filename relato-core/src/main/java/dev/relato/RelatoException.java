@@ -1,0 +1,17 @@
+package dev.relato;
+
+/**
+ * Root of every exception Relato throws. Unchecked: callers catch the specific subclasses they can
+ * act on ({@link WrongExpectedVersionException}, {@link DuplicateEventException},
+ * {@link EventDecodingException}, {@link InvalidEventException}, {@link StoreUnavailableException})
+ * and let the rest propagate.
+ */
+public class RelatoException extends RuntimeException {
+    public RelatoException(String message) {
+        super(message);
+    }
+
+    public RelatoException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

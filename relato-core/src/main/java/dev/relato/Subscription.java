@@ -1,0 +1,36 @@
+package dev.relato;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A running subscription to the global log. Thread-safe: it may be watched and closed from any thread.
+ */
+public interface Subscription extends AutoCloseable {
+
+    /** Position of the last event delivered (or skipped by the filter); the start position before any. */
+    long position();
+
+    /** Whether catch-up has ended and the subscription is following live appends. */
+    boolean isCaughtUp();
+
+    /**
+     * Waits until catch-up has ended.
+     *
+     * @return true if caught up, false if the timeout passed or the subscription stopped first
+     */
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException;
+
+    /** Whether it still delivers events: not closed and not failed. */
+    boolean isRunning();
+
+    /** Why it stopped, if it failed. */
+    Optional<Throwable> failure();
+
+    /**
+     * Stops delivery. Waits for a listener call in progress to return; no call starts afterwards.
+     * Idempotent.
+     */
+    @Override
+    void close();
+}

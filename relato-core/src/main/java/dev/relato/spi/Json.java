@@ -1,0 +1,107 @@
+package dev.relato.spi;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relato.InvalidEventException;
+import dev.relato.Metadata;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * JSON helpers for backends: a cheap well-formedness check, and metadata to and from JSON text.
+ * Stateless and thread-safe.
+ */
+public final class Json {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private Json() {
+    }
+
+    /**
+     * Checks that {@code json} is exactly one well-formed JSON value, streaming (no tree is built).
+     *
+     * @param what names the text in the exception message
+     * @throws InvalidEventException if it is not
+     */
+    public static void requireWellFormed(String json, Supplier<String> what) {
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            if (parser.nextToken() == null) {
+                throw new InvalidEventException(what.get() + " is empty; it must be one JSON value, such as {}");
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new InvalidEventException(what.get() + " has text after its JSON value at "
+                        + parser.currentLocation().offsetDescription());
+            }
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(what.get() + " is not well-formed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidEventException(what.get() + " could not be read as JSON", e);
+        }
+    }
+
+    /** Metadata as a JSON object of strings. */
+    public static String writeMetadata(Metadata metadata) {
+        if (metadata.isEmpty()) {
+            return "{}";
+        }
+        try {
+            return MAPPER.writeValueAsString(metadata.entries());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("metadata could not be written as JSON", e);
+        }
+    }
+
+    /**
+     * Reads metadata written by {@link #writeMetadata(Metadata)}.
+     *
+     * @throws IllegalArgumentException if the text is not a JSON object of strings
+     */
+    public static Metadata readMetadata(String json) {
+        if (json == null || json.isEmpty() || "{}".equals(json)) {
+            return Metadata.empty();
+        }
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("metadata is not a JSON object: " + json);
+            }
+            Map<String, String> entries = new LinkedHashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                parser.nextToken();
+                entries.put(key, parser.getValueAsString());
+            }
+            return new Metadata(entries);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("metadata is not well-formed JSON: " + json, e);
+        }
+    }
+
+    /** Length of {@code text} in UTF-8 bytes, without encoding it. */
+    public static int utf8Length(String text) {
+        int n = text.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c)) {
+                    bytes += 2; // four bytes for the pair, counted over its two chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+}
