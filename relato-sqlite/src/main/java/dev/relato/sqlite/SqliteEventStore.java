@@ -270,6 +270,7 @@ public final class SqliteEventStore implements EventStore {
             insert.setString(8, e.payload());
             insert.setString(9, metadata[i]);
             insert.setLong(10, recordedAt);
+            insert.setLong(11, head + 1);
             if (n > 1) {
                 insert.addBatch();
             }
@@ -300,29 +301,40 @@ public final class SqliteEventStore implements EventStore {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Stored(new StreamId(rs.getString(1), rs.getString(2)), rs.getLong(3), rs.getLong(4)));
+            return Optional.of(new Stored(new StreamId(rs.getString(1), rs.getString(2)), rs.getLong(3), rs.getLong(4),
+                    rs.getLong(5)));
         }
     }
 
-    private record Stored(StreamId stream, long version, long position) {
+    /** Whether the event at {@code position} was written by the append that began at {@code appendFirst}. */
+    private boolean sameAppend(SqliteSession session, long position, long appendFirst) throws SQLException {
+        PreparedStatement find = session.prepare(sql.appendFirstAt());
+        find.setLong(1, position);
+        try (ResultSet rs = find.executeQuery()) {
+            return rs.next() && rs.getLong(1) == appendFirst;
+        }
+    }
+
+    private record Stored(StreamId stream, long version, long position, long appendFirst) {
     }
 
     /**
-     * The batch's first event id is stored: an idempotent retry if the whole batch is stored in order in this
-     * stream, right after a version the expectation accepts; otherwise a duplicate.
+     * The batch's first event id is stored: an idempotent retry if exactly these events, in this order, were
+     * written by one earlier append to this stream, right after a version the expectation accepts; otherwise a
+     * duplicate.
      */
     private AppendResult retryOf(SqliteSession session, StreamId stream, ExpectedVersion expected,
                                  List<EventData> events) throws SQLException {
         long versionBefore = -1;
         long firstPosition = 0;
         long lastPosition = 0;
+        UUID first = events.get(0).eventId();
         for (int i = 0; i < events.size(); i++) {
             UUID id = events.get(i).eventId();
             Optional<Stored> found = stored(session, id);
             if (found.isEmpty()) {
-                UUID first = events.get(0).eventId();
-                throw new DuplicateEventException(stream, first, "while event " + id + " of the same append is not: "
-                        + "only part of the batch was appended before");
+                throw new DuplicateEventException(stream, first, "while event " + id + " of the same append is not; "
+                        + "a retry must repeat the original append exactly");
             }
             Stored s = found.get();
             if (!s.stream().equals(stream)) {
@@ -331,14 +343,19 @@ public final class SqliteEventStore implements EventStore {
             if (i == 0) {
                 versionBefore = s.version() - 1;
                 firstPosition = s.position();
-            } else if (s.version() != versionBefore + 1 + i) {
-                throw new DuplicateEventException(stream, id, "at version " + s.version() + ", not at version "
-                        + (versionBefore + 1 + i) + " where this append would put it");
+            }
+            if (s.version() != versionBefore + 1 + i || s.appendFirst() != firstPosition) {
+                throw new DuplicateEventException(stream, id, "at version " + s.version() + " by another append than "
+                        + "this one; a retry must repeat the original append exactly");
             }
             lastPosition = s.position();
         }
+        if (sameAppend(session, lastPosition + 1, firstPosition)) {
+            throw new DuplicateEventException(stream, first, "by an append of more events than this one; a retry "
+                    + "must repeat the original append exactly");
+        }
         if (!expected.matches(versionBefore)) {
-            throw new DuplicateEventException(stream, events.get(0).eventId(), "at version " + (versionBefore + 1)
+            throw new DuplicateEventException(stream, first, "at version " + (versionBefore + 1)
                     + ", while this append expects the stream at " + expected);
         }
         return new AppendResult(stream, versionBefore + 1, versionBefore + events.size(), firstPosition, lastPosition,

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  *       range read by position is a b-tree range scan. Positions are assigned as {@code max(position) + 1}
  *       inside the single write transaction, so they rise strictly in commit order; nothing ever deletes
  *       events, so a position is never reused. {@code (category, stream_id, version)} is unique and serves stream
- *       reads and the version check; {@code event_id} is unique and serves idempotent retries.</li>
+ *       reads and the version check; {@code event_id} is unique and serves idempotent retries;
+ *       {@code append_first}, the position of the first event of the same append, tells a retry of a whole
+ *       append from a repetition of part of it.</li>
  *   <li>{@code snapshots}: the latest snapshot per stream.</li>
  *   <li>{@code checkpoints}: one position per consumer.</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
@@ -27,6 +29,7 @@ final class SqliteSql {
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
             "position, category, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at";
+    private static final String INSERT_COLUMNS = EVENT_COLUMNS + ", append_first";
 
     final String prefix;
     final String events;
@@ -107,6 +110,7 @@ final class SqliteSql {
                         + "payload TEXT NOT NULL, "
                         + "metadata TEXT, "
                         + "recorded_at INTEGER NOT NULL, "
+                        + "append_first INTEGER NOT NULL, "
                         + "CONSTRAINT " + events + "_stream_version UNIQUE (category, stream_id, version), "
                         + "CONSTRAINT " + events + "_event_id UNIQUE (event_id))",
                 "CREATE TABLE " + snapshots + " ("
@@ -136,12 +140,17 @@ final class SqliteSql {
     }
 
     String insertEvent() {
-        return "INSERT INTO " + events + " (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return "INSERT INTO " + events + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
-    /** Where one event id is stored. Parameter: event id. */
+    /** Where one event id is stored, and the position of the first event of its append. Parameter: event id. */
     String eventById() {
-        return "SELECT category, stream_id, version, position FROM " + events + " WHERE event_id = ?";
+        return "SELECT category, stream_id, version, position, append_first FROM " + events + " WHERE event_id = ?";
+    }
+
+    /** The position of the first event of the append that wrote the event at a position. Parameter: position. */
+    String appendFirstAt() {
+        return "SELECT append_first FROM " + events + " WHERE position = ?";
     }
 
     // ---- reads
