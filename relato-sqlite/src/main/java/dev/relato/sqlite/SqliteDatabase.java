@@ -33,12 +33,6 @@ import org.sqlite.SQLiteException;
 final class SqliteDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
 
-    /** Work on a connection. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(SqliteSession session) throws Exception;
-    }
-
     /** Work on a connection that only throws SQL failures. */
     @FunctionalInterface
     interface SqlWork<T> {
@@ -175,12 +169,11 @@ final class SqliteDatabase implements AutoCloseable {
     /**
      * Runs {@code work} in a {@code BEGIN IMMEDIATE} transaction on the write connection, holding the write
      * lock; commits if it returns, rolls back if it throws. Runtime exceptions pass through unchanged, SQL
-     * failures become {@link StoreUnavailableException}, other checked exceptions are wrapped in
-     * {@link dev.relato.RelatoException}.
+     * failures become {@link StoreUnavailableException}.
      *
      * @throws IllegalStateException if the calling thread is already inside a write transaction of this file
      */
-    <T> T write(String what, Work<T> work) {
+    <T> T write(String what, SqlWork<T> work) {
         if (writeLock.isHeldByCurrentThread()) {
             throw new IllegalStateException(what + " was called inside a transaction of the same SQLite store, on "
                     + "the same thread; use the SqliteTransaction handed to the transaction's work instead");
@@ -204,8 +197,6 @@ final class SqliteDatabase implements AutoCloseable {
                 throw e;
             } catch (SQLException e) {
                 throw failure(what, e);
-            } catch (Exception e) {
-                throw new dev.relato.RelatoException(what + " failed and was rolled back: " + e, e);
             } finally {
                 if (!committed) {
                     rollback(session);

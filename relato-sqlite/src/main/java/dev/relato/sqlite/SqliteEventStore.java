@@ -10,6 +10,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.RelatoException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -158,8 +159,9 @@ public final class SqliteEventStore implements EventStore {
      * it throws. Other threads' writes wait meanwhile, so keep the work short.
      *
      * @throws IllegalStateException if called from inside a transaction of this store
-     * @throws dev.relato.RelatoException wrapping a checked exception thrown by the work, after the rollback;
-     *                                    runtime exceptions pass through unchanged
+     * @throws RelatoException wrapping a checked exception (such as a {@link java.sql.SQLException} of the
+     *                         caller's SQL) thrown by the work, after the rollback; runtime exceptions pass
+     *                         through unchanged
      */
     public void inTransaction(SqliteTransaction.Work work) {
         callInTransaction(tx -> {
@@ -182,6 +184,11 @@ public final class SqliteEventStore implements EventStore {
                 T value = work.apply(tx);
                 appended[0] = tx.hasAppended();
                 return value;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new RelatoException("the work of a transaction on SQLite database '" + db.path()
+                        + "' failed, so the transaction was rolled back: " + e, e);
             } finally {
                 tx.end();
             }

@@ -247,6 +247,20 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void subscriptionSeesAppendsOfAnotherStoreOnTheSameFileByPolling() throws Exception {
+        List<RecordedEvent> received = new CopyOnWriteArrayList<>();
+        try (SqliteEventStore otherProcess = SqliteEventStore.open(store.path());
+             Subscription subscription = store.subscribe(0, EventFilter.categories("Order"), received::add)) {
+            assertThat(subscription.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
+            otherProcess.append(ORDER, ExpectedVersion.noStream(), events(2));
+            otherProcess.append(StreamId.of("Customer", "1"), ExpectedVersion.noStream(), events(1));
+            otherProcess.append(OTHER, ExpectedVersion.noStream(), events(1));
+            awaitSize(received, 3);
+            assertThat(received).extracting(RecordedEvent::position).containsExactly(1L, 2L, 4L);
+        }
+    }
+
+    @Test
     void closingTheStoreStopsItsSubscriptions() throws Exception {
         Subscription subscription = store.subscribe(0, EventFilter.all(), e -> { });
         assertThat(subscription.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
