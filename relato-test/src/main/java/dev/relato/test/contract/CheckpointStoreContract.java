@@ -40,13 +40,13 @@ public abstract class CheckpointStoreContract {
     }
 
     @BeforeEach
-    void createStoreUnderTest() {
+    protected final void createStoreUnderTest() {
         store = createCheckpointStore();
         assertThat(store).as("createCheckpointStore() returned null").isNotNull();
     }
 
     @AfterEach
-    void destroyStoreUnderTest() throws Exception {
+    protected final void destroyStoreUnderTest() throws Exception {
         if (store != null) {
             destroyCheckpointStore(store);
         }

@@ -104,13 +104,13 @@ public abstract class EventStoreContract {
     }
 
     @BeforeEach
-    void createStoreUnderTest() {
+    protected final void createStoreUnderTest() {
         store = createStore();
         assertThat(store).as("createStore() returned null").isNotNull();
     }
 
     @AfterEach
-    void destroyStoreUnderTest() {
+    protected final void destroyStoreUnderTest() {
         if (store != null) {
             destroyStore(store);
         }
@@ -203,13 +203,16 @@ public abstract class EventStoreContract {
         return subscription;
     }
 
-    private static void awaitCaughtUp(Subscription subscription) {
+    /** Waits until the subscription says it caught up and its listener has been told so. */
+    private static void awaitCaughtUp(Subscription subscription, RecordingListener listener) {
         try {
             assertThat(subscription.awaitCaughtUp(CATCH_UP_LIMIT)).as("subscription caught up").isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+        Await.until("the listener was told of the end of catch-up", () -> listener.caughtUpCalls() > 0,
+                listener::toString);
     }
 
     private static void awaitCount(RecordingListener listener, int count) {
@@ -954,7 +957,7 @@ public abstract class EventStoreContract {
             RecordingListener listener = new RecordingListener();
 
             try (Subscription subscription = subscribe(0, EventFilter.all(), listener)) {
-                awaitCaughtUp(subscription);
+                awaitCaughtUp(subscription, listener);
                 assertThat(subscription.isCaughtUp()).isTrue();
                 assertThat(subscription.isRunning()).isTrue();
                 assertThat(listener.deliveredAtCatchUp()).isEqualTo(stored);
@@ -978,7 +981,7 @@ public abstract class EventStoreContract {
         void emptyStore() {
             RecordingListener listener = new RecordingListener();
             try (Subscription subscription = subscribe(0, EventFilter.all(), listener)) {
-                awaitCaughtUp(subscription);
+                awaitCaughtUp(subscription, listener);
                 assertThat(listener.deliveredAtCatchUp()).isEmpty();
                 store.append(stream("Order"), ExpectedVersion.any(), events("Live", 3));
                 awaitCount(listener, 3);
@@ -995,7 +998,7 @@ public abstract class EventStoreContract {
             RecordingListener listener = new RecordingListener();
 
             try (Subscription subscription = subscribe(stored.get(2).position(), EventFilter.all(), listener)) {
-                awaitCaughtUp(subscription);
+                awaitCaughtUp(subscription, listener);
                 assertThat(listener.deliveredAtCatchUp()).isEqualTo(stored.subList(3, 5));
                 store.append(stream("Order"), ExpectedVersion.any(), events("Live", 1));
                 awaitCount(listener, 3);
@@ -1013,8 +1016,8 @@ public abstract class EventStoreContract {
 
             try (Subscription a = subscribe(0, EventFilter.categories("Order"), orders);
                  Subscription b = subscribe(0, EventFilter.types("Paid"), paid)) {
-                awaitCaughtUp(a);
-                awaitCaughtUp(b);
+                awaitCaughtUp(a, orders);
+                awaitCaughtUp(b, paid);
                 store.append(stream("Customer"), ExpectedVersion.any(), List.of(event("Paid"), event("Moved")));
                 store.append(stream("Order"), ExpectedVersion.any(), List.of(event("Shipped"), event("Paid")));
                 awaitCount(orders, 4);
@@ -1050,7 +1053,7 @@ public abstract class EventStoreContract {
                 running.await();
                 int total = writers * (IntStream.range(0, appendsEach).map(i -> 1 + i % 3).sum());
                 awaitCount(listener, total);
-                awaitCaughtUp(subscription);
+                awaitCaughtUp(subscription, listener);
                 List<RecordedEvent> log = readAll();
                 assertThat(log).hasSize(total);
                 List<RecordedEvent> delivered = listener.events();
@@ -1072,7 +1075,7 @@ public abstract class EventStoreContract {
             store.append(s, ExpectedVersion.any(), events("Before", 2));
             RecordingListener listener = new RecordingListener();
             Subscription subscription = subscribe(0, EventFilter.all(), listener);
-            awaitCaughtUp(subscription);
+            awaitCaughtUp(subscription, listener);
             awaitCount(listener, 2);
 
             subscription.close();

@@ -52,13 +52,13 @@ public abstract class SnapshotStoreContract {
     }
 
     @BeforeEach
-    void createStoreUnderTest() {
+    protected final void createStoreUnderTest() {
         store = createSnapshotStore();
         assertThat(store).as("createSnapshotStore() returned null").isNotNull();
     }
 
     @AfterEach
-    void destroyStoreUnderTest() throws Exception {
+    protected final void destroyStoreUnderTest() throws Exception {
         if (store != null) {
             destroySnapshotStore(store);
         }

@@ -1,7 +1,8 @@
-package dev.relato.test.contract;
+package dev.relato.test.memory;
 
 import dev.relato.EventStore;
 import dev.relato.memory.InMemoryEventStore;
+import dev.relato.test.contract.EventStoreContract;
 
 class InMemoryEventStoreContractTest extends EventStoreContract {
 

@@ -1,7 +1,8 @@
-package dev.relato.test.contract;
+package dev.relato.test.memory;
 
 import dev.relato.snapshot.InMemorySnapshotStore;
 import dev.relato.snapshot.SnapshotStore;
+import dev.relato.test.contract.SnapshotStoreContract;
 
 class InMemorySnapshotStoreContractTest extends SnapshotStoreContract {
 
