@@ -142,37 +142,26 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     /**
-     * Some ids are already stored: an idempotent retry if this is exactly an earlier append of this stream
-     * (same ids, same order) and the expectation accepts the version that append started after; a
+     * Some ids are already stored: an idempotent retry if this is exactly an earlier append to this stream
+     * (the same ids in the same order) and the expectation accepts the version that append followed; a
      * duplicate otherwise. Nothing is written either way.
      */
-    private static AppendResult retryOrFail(StreamId stream, ExpectedVersion expected, List<EventData> events,
-                                            RecordedEvent[] stored) {
-        for (EventData e : events) {
-            if (find(stored, e.eventId()) == null) {
-                RecordedEvent known = events.stream().map(x -> find(stored, x.eventId())).filter(Objects::nonNull)
-                        .findFirst().orElseThrow();
-                throw new DuplicateEventException(stream, known.eventId(), "at " + where(known)
-                        + ", and this append mixes it with other events");
-            }
+    private AppendResult retryOrFail(StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                     RecordedEvent[] stored) {
+        boolean sameAppend = stored.length == events.size() && stored[0].streamId().equals(stream);
+        for (int i = 0; sameAppend && i < stored.length; i++) {
+            sameAppend = stored[i].eventId().equals(events.get(i).eventId());
+        }
+        if (!sameAppend) {
+            UUID id = events.stream().map(EventData::eventId).filter(byId::containsKey).findFirst().orElseThrow();
+            RecordedEvent known = find(byId.get(id), id);
+            throw new DuplicateEventException(stream, id, "at " + where(known) + (known.streamId().equals(stream)
+                    ? ", written by an append of " + byId.get(id).length + " events; retry exactly that append"
+                    : ""));
         }
         RecordedEvent first = stored[0];
-        UUID id = events.get(0).eventId();
-        if (!first.streamId().equals(stream)) {
-            throw new DuplicateEventException(stream, id, "at " + where(find(stored, id)));
-        }
-        if (stored.length != events.size()) {
-            throw new DuplicateEventException(stream, id, "at " + where(find(stored, id)) + " as part of an append of "
-                    + stored.length + " events; retry the whole append");
-        }
-        for (int i = 0; i < stored.length; i++) {
-            if (!stored[i].eventId().equals(events.get(i).eventId())) {
-                throw new DuplicateEventException(stream, id, "at " + where(find(stored, id))
-                        + " in a different order");
-            }
-        }
         if (!expected.matches(first.streamVersion() - 1)) {
-            throw new DuplicateEventException(stream, id, "at " + where(first)
+            throw new DuplicateEventException(stream, first.eventId(), "at " + where(first)
                     + ", which is not where expected version " + expected + " would put it");
         }
         RecordedEvent last = stored[stored.length - 1];
@@ -180,13 +169,13 @@ public final class InMemoryEventStore implements EventStore {
                 last.position(), true);
     }
 
-    private static RecordedEvent find(RecordedEvent[] batch, UUID id) {
-        for (RecordedEvent r : batch) {
+    private static RecordedEvent find(RecordedEvent[] append, UUID id) {
+        for (RecordedEvent r : append) {
             if (r.eventId().equals(id)) {
                 return r;
             }
         }
-        return null;
+        throw new IllegalStateException("event " + id + " is not part of the append it is indexed under");
     }
 
     private static String where(RecordedEvent e) {
