@@ -19,6 +19,7 @@ import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.Json;
+import dev.relato.spi.LogReader;
 import dev.relato.spi.PollingSubscription;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -97,6 +98,7 @@ public final class SqliteEventStore implements EventStore {
     private final int maxEventBytes;
     private final PollingSubscription.Settings subscriptionSettings;
     private final AppendSignal signal = new AppendSignal();
+    private final LogReader log = this::readPage;
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final SqliteSnapshotStore snapshots;
     private final SqliteCheckpointStore checkpoints;
@@ -405,7 +407,7 @@ public final class SqliteEventStore implements EventStore {
     @Override
     public Stream<RecordedEvent> readAll(GlobalRead read) {
         Objects.requireNonNull(read, "read");
-        return ((dev.relato.spi.LogReader) this::readPage).stream(read);
+        return log.stream(read);
     }
 
     /** Up to {@code max} events matching {@code filter} after {@code afterPosition}, rising. */
@@ -442,7 +444,7 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
-        PollingSubscription polling = PollingSubscription.start(this::readPage, afterPosition, filter, listener, signal,
+        PollingSubscription polling = PollingSubscription.start(log, afterPosition, filter, listener, signal,
                 subscriptionSettings);
         Subscription tracked = new TrackedSubscription(polling);
         subscriptions.add(tracked);
