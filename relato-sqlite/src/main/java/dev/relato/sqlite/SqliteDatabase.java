@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +47,11 @@ final class SqliteDatabase implements AutoCloseable {
     private final SQLiteConfig writerConfig;
     private final SQLiteConfig readerConfig;
     private final Duration busyTimeout;
+    /** The most writes one group commit takes. */
+    private static final int MAX_GROUP = 256;
+
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final ConcurrentLinkedQueue<GroupedWrite<?>> pendingWrites = new ConcurrentLinkedQueue<>();
     private final int readConnections;
     private final Semaphore readPermits;
     private final ConcurrentLinkedDeque<SqliteSession> idleReaders = new ConcurrentLinkedDeque<>();
@@ -174,10 +180,7 @@ final class SqliteDatabase implements AutoCloseable {
      * @throws IllegalStateException if the calling thread is already inside a write transaction of this file
      */
     <T> T write(String what, SqlWork<T> work) {
-        if (writeLock.isHeldByCurrentThread()) {
-            throw new IllegalStateException(what + " was called inside a transaction of the same SQLite store, on "
-                    + "the same thread; use the SqliteTransaction handed to the transaction's work instead");
-        }
+        checkNotNested(what);
         writeLock.lock();
         try {
             checkOpen();
@@ -204,6 +207,144 @@ final class SqliteDatabase implements AutoCloseable {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private void checkNotNested(String what) {
+        if (writeLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(what + " was called inside a transaction of the same SQLite store, on "
+                    + "the same thread; use the SqliteTransaction handed to the transaction's work instead");
+        }
+    }
+
+    /**
+     * Runs {@code work} like {@link #write}, but lets it share one transaction, and so one commit, with the works
+     * other threads queued while the write connection was busy (group commit). Whichever thread gets the write
+     * lock runs every queued work, each in its own savepoint: a work that throws is undone alone and its caller
+     * gets its exception, the others go on. If the commit fails, every work of the group fails with
+     * {@link StoreUnavailableException} and none of them is stored. The work may run on another caller's thread.
+     */
+    <T> T writeGrouped(String what, SqlWork<T> work) {
+        checkNotNested(what);
+        GroupedWrite<T> mine = new GroupedWrite<>(what, work);
+        pendingWrites.add(mine);
+        writeLock.lock();
+        try {
+            if (closed) {
+                pendingWrites.remove(mine);
+                checkOpen();
+            }
+            while (!mine.done) {
+                commitGroup();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        return mine.outcome();
+    }
+
+    /** How many grouped writes wait for the write lock. */
+    int queuedWrites() {
+        return pendingWrites.size();
+    }
+
+    /** A write queued for a group commit. Its fields are written and read under the write lock. */
+    private static final class GroupedWrite<T> {
+        final String what;
+        final SqlWork<T> work;
+        T result;
+        RuntimeException failure;
+        boolean committed;
+        boolean done;
+
+        GroupedWrite(String what, SqlWork<T> work) {
+            this.what = what;
+            this.work = work;
+        }
+
+        void run(SqliteSession session) throws SQLException {
+            result = work.run(session);
+        }
+
+        T outcome() {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
+    }
+
+    private void commitGroup() {
+        List<GroupedWrite<?>> group = new ArrayList<>();
+        GroupedWrite<?> next;
+        while (group.size() < MAX_GROUP && (next = pendingWrites.poll()) != null) {
+            group.add(next);
+        }
+        try {
+            runGroup(group);
+        } catch (RuntimeException e) {
+            for (GroupedWrite<?> w : group) {
+                if (w.failure == null) {
+                    w.failure = e;
+                }
+            }
+        } finally {
+            for (GroupedWrite<?> w : group) {
+                if (!w.committed && w.failure == null) {
+                    w.failure = new StoreUnavailableException(w.what + " on SQLite database '" + path + "' failed: the "
+                            + "write transaction it shared ended abnormally; nothing of it was stored", null);
+                }
+                w.done = true;
+            }
+        }
+    }
+
+    private void runGroup(List<GroupedWrite<?>> group) {
+        String what = group.get(0).what;
+        SqliteSession session = writerSession(what);
+        try {
+            session.execute(SqliteSql.BEGIN_IMMEDIATE);
+        } catch (SQLException e) {
+            throw failure(what + " could not start a write transaction", e);
+        }
+        boolean single = group.size() == 1;
+        boolean committed = false;
+        try {
+            for (GroupedWrite<?> w : group) {
+                if (!single) {
+                    session.execute(SqliteSql.SAVEPOINT);
+                }
+                try {
+                    w.run(session);
+                    if (!single) {
+                        session.execute(SqliteSql.RELEASE_SAVEPOINT);
+                    }
+                } catch (RuntimeException | SQLException e) {
+                    w.failure = e instanceof SQLException sqlFailure ? failure(w.what, sqlFailure) : (RuntimeException) e;
+                    if (!single) {
+                        session.execute(SqliteSql.ROLLBACK_TO_SAVEPOINT);
+                        session.execute(SqliteSql.RELEASE_SAVEPOINT);
+                    }
+                }
+            }
+            if (single && group.get(0).failure != null) {
+                return; // rolled back below
+            }
+            session.execute(SqliteSql.COMMIT);
+            committed = true;
+            for (GroupedWrite<?> w : group) {
+                w.committed = w.failure == null;
+            }
+        } catch (SQLException e) {
+            for (GroupedWrite<?> w : group) {
+                if (w.failure == null) {
+                    w.failure = failure(w.what, e);
+                }
+            }
+        } finally {
+            if (!committed) {
+                rollback(session);
+            }
         }
     }
 

@@ -47,11 +47,14 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <h2>Writes</h2>
- * Every write runs as one {@code BEGIN IMMEDIATE} transaction on the store's single write connection, behind
+ * Every write runs in a {@code BEGIN IMMEDIATE} transaction on the store's single write connection, behind
  * a fair lock: appends from many threads queue in arrival order and never see SQLite's "database is locked".
  * Another process writing the same file is waited for up to the {@linkplain Builder#busyTimeout(Duration) busy
  * timeout}. An append reads the stream's version, checks the expected version and the event ids, and inserts
- * its events with one reused prepared statement, batched, all in that transaction: it is atomic.
+ * its events with one reused prepared statement, batched: it is atomic. Appends that queue while the write
+ * connection is busy are committed together (group commit), each in its own savepoint: one commit, and with
+ * {@link Synchronous#FULL} one disk sync, serves them all, while each append still succeeds or fails on its
+ * own. Only a failed commit fails every append of its group, none of which is then stored.
  *
  * <h2>Global order</h2>
  * A position is the event's rowid, assigned as the highest position plus one inside the write transaction.
@@ -147,7 +150,7 @@ public final class SqliteEventStore implements EventStore {
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         String[] metadata = metadataJson(events);
-        AppendResult result = db.write("append to stream '" + stream + "'",
+        AppendResult result = db.writeGrouped("append to stream '" + stream + "'",
                 session -> appendIn(session, stream, expected, events, metadata));
         if (!result.retried()) {
             signal.fire();

@@ -1,7 +1,10 @@
 package dev.relato.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.AppendResult;
+import dev.relato.DuplicateEventException;
 import dev.relato.EventData;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
@@ -13,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,6 +87,57 @@ class SqliteConcurrencyTest {
             assertThat(second.streamVersion(shared)).isEqualTo(200);
             assertConsistent(first, 400);
             assertConsistent(second, 400);
+        }
+    }
+
+    @Test
+    void appendsCommittedTogetherSucceedOrFailEachOnItsOwn() throws Exception {
+        try (SqliteEventStore store = SqliteEventStore.open(dir.resolve("group.db"))) {
+            StreamId contested = StreamId.of("Order", "contested");
+            StreamId batch = StreamId.of("Order", "batch");
+            StreamId duplicate = StreamId.of("Order", "duplicate");
+            EventData stored = EventData.of("Stored", "{}");
+            store.append(StreamId.of("Order", "earlier"), ExpectedVersion.noStream(), List.of(stored));
+
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            try {
+                Future<?> holder = pool.submit(() -> store.inTransaction(tx -> {
+                    holding.countDown();
+                    release.await();
+                }));
+                holding.await();
+                List<Future<AppendResult>> appends = List.of(
+                        pool.submit(() -> store.append(contested, ExpectedVersion.noStream(), List.of(EventData.of("A", "{}")))),
+                        pool.submit(() -> store.append(contested, ExpectedVersion.noStream(), List.of(EventData.of("B", "{}")))),
+                        pool.submit(() -> store.append(batch, ExpectedVersion.noStream(),
+                                List.of(EventData.of("C1", "{}"), EventData.of("C2", "{}")))),
+                        pool.submit(() -> store.append(duplicate, ExpectedVersion.any(), List.of(stored))));
+                while (store.database().queuedWrites() < appends.size()) {
+                    Thread.sleep(1);
+                }
+                release.countDown();
+                holder.get();
+
+                List<Throwable> contestedFailures = new ArrayList<>();
+                for (Future<AppendResult> contender : appends.subList(0, 2)) {
+                    try {
+                        assertThat(contender.get().lastVersion()).isEqualTo(1);
+                    } catch (ExecutionException e) {
+                        contestedFailures.add(e.getCause());
+                    }
+                }
+                assertThat(contestedFailures).singleElement().isInstanceOf(WrongExpectedVersionException.class);
+                assertThat(appends.get(2).get().lastVersion()).isEqualTo(2);
+                assertThatThrownBy(() -> appends.get(3).get()).hasCauseInstanceOf(DuplicateEventException.class);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.streamVersion(contested)).isEqualTo(1);
+            assertThat(store.streamVersion(batch)).isEqualTo(2);
+            assertThat(store.exists(duplicate)).isFalse();
+            assertConsistent(store, 4);
         }
     }
 
