@@ -98,11 +98,15 @@ final class SqliteDatabase implements AutoCloseable {
             db.writer = db.openSession(db.writerConfig);
             db.checkJournalMode();
             db.migrate();
+        } catch (IllegalStateException e) {
+            db.close();
+            throw new StoreUnavailableException("cannot open the SQLite event store at '" + path + "': "
+                    + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
             db.close();
             throw new StoreUnavailableException("cannot open the SQLite event store at '" + path + "': "
-                    + e.getMessage() + ". Check that the file is a SQLite database (or absent), and that its directory "
-                    + "is writable by this process", e);
+                    + e.getMessage() + ". Check that the file is a SQLite database (or absent), and that it and its "
+                    + "directory are writable by this process", e);
         }
         LOG.debug("opened SQLite event store at {} (table prefix '{}')", path, sql.prefix);
         return db;
@@ -230,11 +234,11 @@ final class SqliteDatabase implements AutoCloseable {
         pendingWrites.add(mine);
         writeLock.lock();
         try {
-            if (closed) {
-                pendingWrites.remove(mine);
-                checkOpen();
-            }
             while (!mine.done) {
+                if (closed) {
+                    pendingWrites.remove(mine);
+                    checkOpen();
+                }
                 commitGroup();
             }
         } finally {

@@ -314,6 +314,20 @@ class SqliteEventStoreTest {
     }
 
     @Test
+    void refusesTablesWrittenByANewerSchemaVersion() throws Exception {
+        Path file = store.path();
+        store.inTransaction(tx -> {
+            try (var statement = tx.connection().createStatement()) {
+                statement.execute("INSERT INTO relato_schema_migrations (version, applied_at) VALUES (99, 0)");
+            }
+        });
+        store.close();
+
+        assertThatThrownBy(() -> SqliteEventStore.open(file)).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("schema version 99");
+    }
+
+    @Test
     void pathsThatCannotBeOpenedFailWithTheirName() throws IOException {
         Path missingDir = dir.resolve("no-such-dir").resolve("events.db");
         assertThatThrownBy(() -> SqliteEventStore.open(missingDir)).isInstanceOf(StoreUnavailableException.class)
