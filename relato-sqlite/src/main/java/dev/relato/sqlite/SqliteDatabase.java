@@ -247,6 +247,40 @@ final class SqliteDatabase implements AutoCloseable {
         return mine.outcome();
     }
 
+    /**
+     * Runs {@code work} in a savepoint of the session's transaction, so that if it throws, its changes alone are
+     * undone and the transaction goes on.
+     *
+     * @throws TransactionBrokenException if the undo failed: the transaction must be rolled back entirely
+     */
+    static <T> T inSavepoint(SqliteSession session, SqlWork<T> work) throws SQLException {
+        session.execute(SqliteSql.SAVEPOINT);
+        T result;
+        try {
+            result = work.run(session);
+        } catch (RuntimeException | SQLException | Error e) {
+            try {
+                session.execute(SqliteSql.ROLLBACK_TO_SAVEPOINT);
+                session.execute(SqliteSql.RELEASE_SAVEPOINT);
+            } catch (SQLException undo) {
+                TransactionBrokenException broken = new TransactionBrokenException(undo);
+                broken.addSuppressed(e);
+                throw broken;
+            }
+            throw e;
+        }
+        session.execute(SqliteSql.RELEASE_SAVEPOINT);
+        return result;
+    }
+
+    /** A failed write could not be undone on its own: its whole transaction must be rolled back. */
+    static final class TransactionBrokenException extends SQLException {
+        TransactionBrokenException(SQLException cause) {
+            super("a failed write could not be undone alone, so its whole transaction must be rolled back: "
+                    + cause.getMessage(), cause);
+        }
+    }
+
     /** How many grouped writes wait for the write lock. */
     int queuedWrites() {
         return pendingWrites.size();
@@ -266,8 +300,9 @@ final class SqliteDatabase implements AutoCloseable {
             this.work = work;
         }
 
-        void run(SqliteSession session) throws SQLException {
+        Void run(SqliteSession session) throws SQLException {
             result = work.run(session);
+            return null;
         }
 
         T outcome() {
@@ -315,20 +350,16 @@ final class SqliteDatabase implements AutoCloseable {
         boolean committed = false;
         try {
             for (GroupedWrite<?> w : group) {
-                if (!single) {
-                    session.execute(SqliteSql.SAVEPOINT);
-                }
                 try {
-                    w.run(session);
-                    if (!single) {
-                        session.execute(SqliteSql.RELEASE_SAVEPOINT);
+                    if (single) {
+                        w.run(session);
+                    } else {
+                        inSavepoint(session, w::run);
                     }
+                } catch (TransactionBrokenException e) {
+                    throw e;
                 } catch (RuntimeException | SQLException e) {
                     w.failure = e instanceof SQLException sqlFailure ? failure(w.what, sqlFailure) : (RuntimeException) e;
-                    if (!single) {
-                        session.execute(SqliteSql.ROLLBACK_TO_SAVEPOINT);
-                        session.execute(SqliteSql.RELEASE_SAVEPOINT);
-                    }
                 }
             }
             if (single && group.get(0).failure != null) {

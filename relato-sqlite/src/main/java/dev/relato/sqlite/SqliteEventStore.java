@@ -11,6 +11,7 @@ import dev.relato.GlobalRead;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
+import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -187,6 +188,11 @@ public final class SqliteEventStore implements EventStore {
             SqliteTransaction tx = new SqliteTransaction(this, session);
             try {
                 T value = work.apply(tx);
+                if (tx.isBroken()) {
+                    throw new StoreUnavailableException("a failed append inside the transaction on SQLite database '"
+                            + db.path() + "' could not be undone alone, so the whole transaction was rolled back",
+                            tx.brokenBy());
+                }
                 appended[0] = tx.hasAppended();
                 return value;
             } catch (RuntimeException e) {
@@ -210,28 +216,9 @@ public final class SqliteEventStore implements EventStore {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         String[] metadata = metadataJson(events);
         try {
-            session.execute(SqliteSql.SAVEPOINT);
+            return SqliteDatabase.inSavepoint(session, s -> appendIn(s, stream, expected, events, metadata));
         } catch (SQLException e) {
             throw db.failure("append to stream '" + stream + "'", e);
-        }
-        boolean done = false;
-        try {
-            AppendResult result = appendIn(session, stream, expected, events, metadata);
-            session.execute(SqliteSql.RELEASE_SAVEPOINT);
-            done = true;
-            return result;
-        } catch (SQLException e) {
-            throw db.failure("append to stream '" + stream + "'", e);
-        } finally {
-            if (!done) {
-                try {
-                    session.execute(SqliteSql.ROLLBACK_TO_SAVEPOINT);
-                    session.execute(SqliteSql.RELEASE_SAVEPOINT);
-                } catch (SQLException e) {
-                    // The enclosing transaction then fails at commit or is rolled back by the store.
-                    throw db.failure("undoing a failed append to stream '" + stream + "'", e);
-                }
-            }
         }
     }
 

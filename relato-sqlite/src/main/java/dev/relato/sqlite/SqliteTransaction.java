@@ -3,6 +3,7 @@ package dev.relato.sqlite;
 import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
+import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,7 +21,9 @@ import java.util.Set;
  * <p><b>Thread safety:</b> not thread-safe: use it only on the thread running the work, and only while the work
  * runs; afterwards every method throws {@link IllegalStateException}. <b>Failures:</b> a failed
  * {@link #append append} (wrong expected version, duplicate event id, bad input, SQLite failure) leaves the
- * transaction as it was before that append, so the work may catch the exception and go on.
+ * transaction as it was before that append, so the work may catch the exception and go on. In the rare case
+ * that SQLite cannot undo the failed append alone, the whole transaction is rolled back when the work returns,
+ * with a {@link StoreUnavailableException}.
  */
 public final class SqliteTransaction {
 
@@ -45,6 +48,7 @@ public final class SqliteTransaction {
     private final Connection connection;
     private boolean active = true;
     private boolean appended;
+    private StoreUnavailableException brokenBy;
 
     SqliteTransaction(SqliteEventStore store, SqliteSession session) {
         this.store = store;
@@ -58,9 +62,16 @@ public final class SqliteTransaction {
      */
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         checkActive();
-        AppendResult result = store.appendInTransaction(session, stream, expected, events);
-        appended |= !result.retried();
-        return result;
+        try {
+            AppendResult result = store.appendInTransaction(session, stream, expected, events);
+            appended |= !result.retried();
+            return result;
+        } catch (StoreUnavailableException e) {
+            if (e.getCause() instanceof SqliteDatabase.TransactionBrokenException) {
+                brokenBy = e;
+            }
+            throw e;
+        }
     }
 
     /** The stream's version as this transaction sees it, including its own appends. */
@@ -93,6 +104,15 @@ public final class SqliteTransaction {
                     + "the SQLite file '" + db.path() + "' (prefix '" + db.sql().prefix + "')");
         }
         return session;
+    }
+
+    /** Whether a failed append could not be undone alone, so the transaction must not commit. */
+    boolean isBroken() {
+        return brokenBy != null;
+    }
+
+    StoreUnavailableException brokenBy() {
+        return brokenBy;
     }
 
     boolean hasAppended() {
