@@ -34,6 +34,8 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
+    /** The most writes one group commit takes. */
+    private static final int MAX_GROUP = 256;
 
     /** Work on a connection that only throws SQL failures. */
     @FunctionalInterface
@@ -47,9 +49,6 @@ final class SqliteDatabase implements AutoCloseable {
     private final SQLiteConfig writerConfig;
     private final SQLiteConfig readerConfig;
     private final Duration busyTimeout;
-    /** The most writes one group commit takes. */
-    private static final int MAX_GROUP = 256;
-
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final ConcurrentLinkedQueue<GroupedWrite<?>> pendingWrites = new ConcurrentLinkedQueue<>();
     private final int readConnections;
