@@ -977,6 +977,29 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        @DisplayName("catch-up over a log longer than any page delivers every event once, in order")
+        void longCatchUp() {
+            StreamId s = stream("Order");
+            for (int i = 0; i < 12; i++) {
+                store.append(s, ExpectedVersion.any(), events("Stored", 100));
+            }
+            List<RecordedEvent> stored = readAll();
+            RecordingListener all = new RecordingListener();
+            RecordingListener sparse = new RecordingListener();
+            store.append(stream("Rare"), ExpectedVersion.any(), events("Rare", 1));
+
+            try (Subscription a = subscribe(0, EventFilter.all(), all);
+                 Subscription b = subscribe(stored.get(10).position(), EventFilter.categories("Rare"), sparse)) {
+                awaitCaughtUp(a, all);
+                awaitCaughtUp(b, sparse);
+                assertThat(positions(all.deliveredAtCatchUp())).isEqualTo(positions(readAll()));
+                assertThat(sparse.deliveredAtCatchUp()).hasSize(1)
+                        .allSatisfy(e -> assertThat(e.streamId().category()).isEqualTo("Rare"));
+                assertThat(all.caughtUpCalls()).isEqualTo(1);
+            }
+        }
+
+        @Test
         @DisplayName("on an empty store, catch-up ends at once and live events follow")
         void emptyStore() {
             RecordingListener listener = new RecordingListener();
