@@ -1112,8 +1112,11 @@ public abstract class EventStoreContract {
             store.append(s, ExpectedVersion.any(), events("After", 3));
             // A second subscription proves the new events are deliverable; the closed one must not get them.
             RecordingListener witness = new RecordingListener();
-            try (Subscription other = subscribe(0, EventFilter.all(), witness)) {
+            Subscription other = subscribe(0, EventFilter.all(), witness);
+            try {
                 awaitCount(witness, 5);
+            } finally {
+                other.close();
             }
             assertThat(listener.count()).isEqualTo(delivered);
             assertThat(listener.stoppedCalls()).isEqualTo(1);
@@ -1332,9 +1335,12 @@ public abstract class EventStoreContract {
 
             assertThat(readAll()).as("the global log returns the same envelopes").isEqualTo(read);
             RecordingListener listener = new RecordingListener();
-            try (Subscription subscription = subscribe(0, EventFilter.all(), listener)) {
+            Subscription subscription = subscribe(0, EventFilter.all(), listener);
+            try {
                 awaitCount(listener, written.size());
                 assertThat(listener.events()).as("subscriptions deliver the same envelopes").isEqualTo(read);
+            } finally {
+                subscription.close();
             }
         }
 
