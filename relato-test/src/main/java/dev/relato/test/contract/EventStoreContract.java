@@ -53,17 +53,25 @@ import org.junit.jupiter.api.Test;
  * small subclass that says how to make a store:
  *
  * <pre>{@code
- * class PostgresEventStoreContractTest extends EventStoreContract {
- *     protected EventStore createStore() { return PostgresEventStore.builder(dataSource).schema(freshSchema()).build(); }
- *     protected void destroyStore(EventStore store) { store.close(); dropSchema(); }
+ * class SqlEventStoreContractTest extends EventStoreContract {
+ *     protected EventStore createStore() {
+ *         return SqlEventStore.builder(dataSource).schema(newSchemaName()).maxEventBytes(maxEventBytes()).build();
+ *     }
+ *     protected void destroyStore(EventStore store) {
+ *         store.close();
+ *         dropSchema();
+ *     }
  * }
  * }</pre>
  *
  * <p><b>Lifecycle</b>: {@link #createStore()} is called before <em>every</em> test and must return a new,
  * empty store isolated from every other (its own schema, file, table prefix or stream names);
  * {@link #destroyStore(EventStore)} is called after every test, including failed ones, and by default
- * closes the store. Tests may close the store themselves, so {@code close()} must be idempotent. The tests
- * are grouped by concern in {@link Nested} classes, which the subclass inherits: JUnit runs them all.
+ * closes the store. Tests may close the store themselves, so {@code close()} must be idempotent and the
+ * hook must not need the store to be open. The tests
+ * are grouped by concern in {@link Nested} classes (expected version, idempotency, concurrent writers,
+ * stream reads, global log, subscriptions, bad input, envelope round trip), which the subclass inherits:
+ * JUnit runs them all, and reports them as {@code EventStoreContract$<Group>}.
  *
  * <p>Backends with a smaller event size limit override {@link #maxEventBytes()} and build their store with
  * that limit. Concurrent tests are sized to finish in seconds on any backend and never assert on timings:
