@@ -68,10 +68,10 @@ import org.junit.jupiter.api.Test;
  * empty store isolated from every other (its own schema, file, table prefix or stream names);
  * {@link #destroyStore(EventStore)} is called after every test, including failed ones, and by default
  * closes the store. Tests may close the store themselves, so {@code close()} must be idempotent and the
- * hook must not need the store to be open. The tests
- * are grouped by concern in {@link Nested} classes (expected version, idempotency, concurrent writers,
- * stream reads, global log, subscriptions, bad input, envelope round trip), which the subclass inherits:
- * JUnit runs them all, and reports them as {@code EventStoreContract$<Group>}.
+ * hook must not need the store to be open. The tests are grouped by concern in {@link Nested} classes
+ * (expected version, idempotency, concurrent writers, stream reads, global log, subscriptions, bad input,
+ * envelope round trip), which the subclass inherits: JUnit runs them all and reports them as
+ * {@code EventStoreContract$<Group>}.
  *
  * <p>Backends with a smaller event size limit override {@link #maxEventBytes()} and build their store with
  * that limit. Concurrent tests are sized to finish in seconds on any backend and never assert on timings:
