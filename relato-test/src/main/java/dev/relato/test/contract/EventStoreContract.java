@@ -22,12 +22,15 @@ import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendValidation;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -705,7 +708,7 @@ public abstract class EventStoreContract {
             assertThat(read(StreamRead.backwards().from(1))).containsExactly(1L);
             assertThat(read(StreamRead.backwards().from(3).to(5))).isEmpty();
             List<RecordedEvent> reversed = new ArrayList<>(all);
-            java.util.Collections.reverse(reversed);
+            Collections.reverse(reversed);
             assertThat(store.read(s, StreamRead.backwards())).isEqualTo(reversed);
         }
 
@@ -1337,7 +1340,7 @@ public abstract class EventStoreContract {
             assertThat(read.get(0).metadata().correlationId()).contains(correlation.toString());
             assertThat(read.get(0).metadata().causationId()).contains("command-7");
             assertThat(tree(read.get(0).payload()).get("big").bigIntegerValue())
-                    .isEqualTo(new java.math.BigInteger("9007199254740993"));
+                    .isEqualTo(new BigInteger("9007199254740993"));
             assertThat(tree(read.get(0).payload()).get("lines").get(0).get("price").doubleValue())
                     .isCloseTo(12.5, within(0.0));
 
@@ -1358,7 +1361,7 @@ public abstract class EventStoreContract {
             List<String> idsToStore = List.of("with space", "dots.and*stars>", "caf\u00e9-\u65e5\u672c-\ud83d\ude00",
                     "quote'\"", "under_score", "underXscore", "per%cent", "perXcent", "slash/back\\slash",
                     "$all", "x".repeat(StreamId.MAX_ID_LENGTH), "1", "01", "a-b-c", "UPPER", "upper");
-            Map<StreamId, UUID> written = new java.util.LinkedHashMap<>();
+            Map<StreamId, UUID> written = new LinkedHashMap<>();
             for (String id : idsToStore) {
                 StreamId s = StreamId.of("Odd", id);
                 EventData e = event("Stored");
