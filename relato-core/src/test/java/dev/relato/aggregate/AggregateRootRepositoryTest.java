@@ -17,7 +17,7 @@ import dev.relato.order.OrderState;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import dev.relato.support.CountingEventStore;
-import dev.relato.support.SimpleEventStore;
+import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ class AggregateRootRepositoryTest {
     private static final Instant AT = Instant.parse("2024-05-01T10:00:00Z");
     private static final StreamId O1 = StreamId.of("Order", "o-1");
 
-    private final SimpleEventStore base = new SimpleEventStore();
+    private final InMemoryEventStore base = InMemoryEventStore.create();
     private final CountingEventStore store = new CountingEventStore(base);
     private final EventSerializer serializer =
             EventSerializer.of(EventTypes.builder().registerSealed(OrderEvent.class).build());

@@ -22,7 +22,7 @@ import dev.relato.order.OrderState.Status;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import dev.relato.support.CountingEventStore;
-import dev.relato.support.SimpleEventStore;
+import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class DeciderRepositoryTest {
     private static final Instant PLACED_AT = Instant.parse("2024-05-01T10:00:00Z");
 
-    private final EventStore base = new SimpleEventStore();
+    private final EventStore base = InMemoryEventStore.create();
     private final CountingEventStore store = new CountingEventStore(base);
     private final EventSerializer serializer =
             EventSerializer.of(EventTypes.builder().registerSealed(OrderEvent.class).build());

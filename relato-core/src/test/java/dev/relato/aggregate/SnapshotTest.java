@@ -16,7 +16,7 @@ import dev.relato.snapshot.InMemorySnapshotStore;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
 import dev.relato.support.CountingEventStore;
-import dev.relato.support.SimpleEventStore;
+import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,7 +26,7 @@ class SnapshotTest {
     private static final Instant AT = Instant.parse("2024-05-01T10:00:00Z");
     private static final StreamId O1 = StreamId.of("Order", "o-1");
 
-    private final CountingEventStore store = new CountingEventStore(new SimpleEventStore());
+    private final CountingEventStore store = new CountingEventStore(InMemoryEventStore.create());
     private final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
     private final EventSerializer serializer =
             EventSerializer.of(EventTypes.builder().registerSealed(OrderEvent.class).build());
