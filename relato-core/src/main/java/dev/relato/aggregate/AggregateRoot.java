@@ -1,7 +1,6 @@
 package dev.relato.aggregate;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -126,7 +125,6 @@ public abstract class AggregateRoot<E> {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[id=" + id + ", version=" + version + ", uncommitted=" + Collections
-                .unmodifiableList(pending()) + "]";
+        return getClass().getSimpleName() + "[id=" + id + ", version=" + version + ", uncommitted=" + pending() + "]";
     }
 }

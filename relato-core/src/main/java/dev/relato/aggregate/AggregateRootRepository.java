@@ -200,7 +200,7 @@ public final class AggregateRootRepository<R extends AggregateRoot<E>, E> {
         }
 
         /**
-         * How many times {@link #update} is retried from a fresh load after a concurrent write; 5 by default,
+         * How many times {@link AggregateRootRepository#update} is retried from a fresh load after a concurrent write; 5 by default,
          * 0 for no retry.
          *
          * @throws IllegalArgumentException if negative

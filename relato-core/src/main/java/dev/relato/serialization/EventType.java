@@ -17,7 +17,8 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>The stored type name outlives class renames and package moves: once events are stored under a name,
- * keep the name and rename the class freely.
+ * keep the name and rename the class freely. A name or version that breaks the rules makes registration
+ * fail with {@link IllegalArgumentException}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

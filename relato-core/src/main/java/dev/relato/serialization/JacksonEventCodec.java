@@ -23,6 +23,9 @@ import java.util.Objects;
  *
  * <p>{@link #JacksonEventCodec(ObjectMapper)} uses the caller's mapper as it is configured; start from
  * {@link #defaultMapper()} to keep the behaviour above.
+ *
+ * <p>Failures: every method throws {@link IllegalArgumentException}, naming the class and Jackson's
+ * description of the problem, with Jackson's exception as the cause.
  */
 public final class JacksonEventCodec implements EventCodec {
     private final ObjectMapper mapper;
