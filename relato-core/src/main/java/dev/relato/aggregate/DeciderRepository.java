@@ -127,17 +127,37 @@ public final class DeciderRepository<C, E, S> {
         return decideAndAppend(new Aggregate<>(core.stream(id), 0, decider.initialState()), command, metadata);
     }
 
-    private CommandResult<S, E> decideAndAppend(Aggregate<S> current, C command, Metadata metadata) {
-        List<E> events = List.copyOf(decider.decide(command, current.state()));
-        if (events.isEmpty()) {
-            return new CommandResult<>(current.stream(), events, current.state(), current.version());
+    /** {@link #save(Aggregate, List, Metadata)} with no metadata. */
+    public CommandResult<S, E> save(Aggregate<S> loaded, List<? extends E> events) {
+        return save(loaded, events, Metadata.empty());
+    }
+
+    /**
+     * Appends events decided elsewhere on a loaded state, each with {@code metadata}, expecting the stream
+     * still at the loaded version (a state at version 0 expects no stream). Does not retry. Appends nothing
+     * if {@code events} is empty.
+     *
+     * @return the events, and the state and version after them
+     * @throws WrongExpectedVersionException if the stream moved since {@code loaded} was read
+     * @throws IllegalArgumentException      if {@code loaded} is of another category's stream
+     */
+    public CommandResult<S, E> save(Aggregate<S> loaded, List<? extends E> events, Metadata metadata) {
+        Objects.requireNonNull(loaded, "loaded state must not be null");
+        Objects.requireNonNull(metadata, "metadata must not be null");
+        List<E> appended = List.copyOf(events);
+        if (appended.isEmpty()) {
+            return new CommandResult<>(loaded.stream(), appended, loaded.state(), loaded.version());
         }
-        S state = current.state();
-        for (E event : events) {
+        S state = loaded.state();
+        for (E event : appended) {
             state = decider.evolve(state, event);
         }
-        AppendResult result = core.append(current, events, state, metadata);
-        return new CommandResult<>(current.stream(), events, state, result.lastVersion());
+        AppendResult result = core.append(loaded, appended, state, metadata);
+        return new CommandResult<>(loaded.stream(), appended, state, result.lastVersion());
+    }
+
+    private CommandResult<S, E> decideAndAppend(Aggregate<S> current, C command, Metadata metadata) {
+        return save(current, decider.decide(command, current.state()), metadata);
     }
 
     /** The stream of aggregate {@code id}. */

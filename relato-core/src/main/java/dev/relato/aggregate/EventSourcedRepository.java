@@ -89,6 +89,9 @@ final class EventSourcedRepository<S, E> {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("nothing to append to '" + base.stream() + "'");
         }
+        if (!base.stream().category().equals(category)) {
+            throw new IllegalArgumentException("'" + base.stream() + "' is not a stream of category '" + category + "'");
+        }
         AppendResult result = store.append(base.stream(), ExpectedVersion.exactly(base.version()),
                 serializer.serializeAll(events, metadata));
         snapshots.ifPresent(s -> {

@@ -157,6 +157,28 @@ class DeciderRepositoryTest {
     }
 
     @Test
+    void eventsDecidedElsewhereAreSavedAgainstTheLoadedVersion() {
+        orders.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        Aggregate<OrderState> first = orders.load("o-1").orElseThrow();
+        Aggregate<OrderState> second = orders.load("o-1").orElseThrow();
+
+        CommandResult<OrderState, OrderEvent> saved = orders.save(first,
+                List.of(new OrderLineAdded("o-1", "apple", 1, BigDecimal.ONE)));
+
+        assertThat(saved.version()).isEqualTo(2);
+        assertThat(saved.state().lines()).hasSize(1);
+        assertThatThrownBy(() -> orders.save(second, List.of(new OrderLineAdded("o-1", "pear", 1, BigDecimal.ONE))))
+                .isInstanceOfSatisfying(WrongExpectedVersionException.class, e -> {
+                    assertThat(e.expected()).isEqualTo(ExpectedVersion.exactly(1));
+                    assertThat(e.actualVersion()).isEqualTo(2);
+                });
+        assertThat(orders.save(second, List.of()).version()).isEqualTo(1);
+        Aggregate<OrderState> foreign = new Aggregate<>(StreamId.of("Invoice", "o-1"), 2, saved.state());
+        assertThatThrownBy(() -> orders.save(foreign, List.of(new OrderConfirmed("o-1"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("category 'Order'");
+    }
+
+    @Test
     void aConflictIsRetriedFromAFreshLoad() {
         orders.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
         AtomicInteger injected = new AtomicInteger();
