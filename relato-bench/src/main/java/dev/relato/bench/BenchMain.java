@@ -1,0 +1,77 @@
+package dev.relato.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bench's entry point: runs every workload on each chosen backend, for Relato and its plain-JDBC twin,
+ * and prints the table of medians and ratios on standard output (progress goes to standard error). Timings are
+ * never asserted: the exit status is 0 unless a workload failed or read back a wrong result.
+ */
+public final class BenchMain {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Instant start = Instant.now();
+        Results results = run(options);
+        Duration took = Duration.between(start, Instant.now());
+        System.out.println(header(options, took));
+        System.out.print(results.table(options.backends()));
+        List<String> misses = results.misses();
+        System.out.println(misses.isEmpty() ? "All targets met." : "Targets missed: " + String.join("; ", misses));
+    }
+
+    /** Runs the bench and returns its figures. */
+    static Results run(BenchOptions options) throws Exception {
+        Results results = new Results();
+        try (Workloads workloads = new Workloads(options, results)) {
+            for (String name : options.backends()) {
+                LOG.info("{}: starting", name);
+                try (Backend backend = open(name, options)) {
+                    workloads.run(backend);
+                }
+            }
+        }
+        results.note("Ratios are Relato / plain JDBC on the same database in the same run: rates above 1 mean Relato"
+                + " is faster, load times below 1 mean Relato is faster.");
+        results.note("W4 runs in a forked JVM with -Xmx" + ReadAllProcess.MAX_HEAP + " (the in-memory store's log lives"
+                + " in the heap, so memory runs W4 in the main JVM). W6 (projection catch-up) is not measured yet.");
+        return results;
+    }
+
+    private static Backend open(String name, BenchOptions options) {
+        return switch (name) {
+            case "memory" -> new MemoryBackend();
+            case "sqlite" -> SqliteBackend.create();
+            default -> throw new IllegalArgumentException("backend '" + name + "' is not available");
+        };
+    }
+
+    private static String header(BenchOptions options, Duration took) {
+        Runtime runtime = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "Relato bench: scale %s, %d warm-up + %d measured rounds (W4: %d), medians;"
+                        + " Java %s, %d CPUs, %s; run took %d s",
+                options.scale(), options.warmups(), options.rounds(), Math.min(options.rounds(), 3),
+                Runtime.version(), runtime.availableProcessors(), System.getProperty("os.name"), took.toSeconds());
+    }
+}

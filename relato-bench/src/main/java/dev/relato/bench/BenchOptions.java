@@ -1,0 +1,113 @@
+package dev.relato.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command line of the bench. Immutable and thread-safe.
+ *
+ * @param backends   which backends to run, in order: {@code memory}, {@code sqlite}, {@code postgres}
+ * @param scale      multiplies every workload's size (1 = the documented sizes)
+ * @param warmups    unmeasured rounds before the measured ones
+ * @param rounds     measured rounds; each figure is their median
+ * @param pgUrl      JDBC URL of the PostgreSQL server
+ * @param pgUser     PostgreSQL user
+ * @param pgPassword PostgreSQL password (may be empty)
+ */
+record BenchOptions(List<String> backends, double scale, int warmups, int rounds, String pgUrl, String pgUser,
+                    String pgPassword) {
+    static final List<String> ALL_BACKENDS = List.of("memory", "sqlite", "postgres");
+
+    BenchOptions {
+        backends = List.copyOf(backends);
+        for (String backend : backends) {
+            if (!ALL_BACKENDS.contains(backend)) {
+                throw new IllegalArgumentException("unknown backend '" + backend + "'; choose from " + ALL_BACKENDS);
+            }
+        }
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("no backend to run");
+        }
+        if (!(scale > 0 && scale <= 10)) {
+            throw new IllegalArgumentException("scale must be above 0 and at most 10, got " + scale);
+        }
+        if (warmups < 0 || rounds < 1) {
+            throw new IllegalArgumentException("need 0 or more warm-up rounds and 1 or more measured rounds");
+        }
+    }
+
+    static final String USAGE = """
+            usage: java -jar relato-bench.jar [options]
+              --backends LIST   comma-separated, from memory,sqlite,postgres (default: all)
+              --quick           a fast run: scale 0.05, 1 warm-up and 3 measured rounds
+              --scale F         multiply every workload's size by F (default 1)
+              --rounds N        measured rounds per figure (default 5)
+              --warmups N       warm-up rounds before them (default 1)
+              --pg-url URL      PostgreSQL JDBC URL (default jdbc:postgresql://127.0.0.1:5432/test)
+              --pg-user NAME    PostgreSQL user (default postgres)
+              --pg-password PW  PostgreSQL password (default empty)
+              --help            this text
+            """;
+
+    /**
+     * Parses the command line.
+     *
+     * @throws IllegalArgumentException naming the bad argument
+     */
+    static BenchOptions parse(String... args) {
+        List<String> backends = new ArrayList<>(ALL_BACKENDS.subList(0, 2));
+        double scale = 1;
+        int warmups = 1;
+        int rounds = 5;
+        String url = "jdbc:postgresql://127.0.0.1:5432/test";
+        String user = "postgres";
+        String password = "";
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--quick" -> {
+                    scale = 0.05;
+                    rounds = 3;
+                }
+                case "--backends" -> {
+                    Set<String> chosen = new LinkedHashSet<>();
+                    for (String b : value(args, ++i, arg).split(",")) {
+                        chosen.add(b.trim().toLowerCase(Locale.ROOT));
+                    }
+                    backends = new ArrayList<>(chosen);
+                }
+                case "--scale" -> scale = number(value(args, ++i, arg), arg);
+                case "--rounds" -> rounds = (int) number(value(args, ++i, arg), arg);
+                case "--warmups" -> warmups = (int) number(value(args, ++i, arg), arg);
+                case "--pg-url" -> url = value(args, ++i, arg);
+                case "--pg-user" -> user = value(args, ++i, arg);
+                case "--pg-password" -> password = value(args, ++i, arg);
+                default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+        }
+        return new BenchOptions(backends, scale, warmups, rounds, url, user, password);
+    }
+
+    /** {@code size} times the scale, at least {@code min}. */
+    int scaled(int size, int min) {
+        return (int) Math.max(min, Math.round(size * scale));
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static double number(String text, String option) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.relato.bench;
+
+import java.util.List;
+
+/**
+ * Every SQL statement of the plain-JDBC twin, for one dialect and table prefix. The tables have the shape of
+ * Relato's: one row per event with the same envelope columns, a global position, a unique (category, stream,
+ * version) and a unique event id; one snapshot row per stream. Identifiers come only from the prefix the
+ * harness picks; values are always bound. Immutable and thread-safe.
+ */
+final class JdbcSql {
+    /** The database engine. */
+    enum Dialect { SQLITE, POSTGRES }
+
+    final Dialect dialect;
+    final String events;
+    final String snapshots;
+
+    JdbcSql(Dialect dialect, String prefix) {
+        if (!prefix.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("bad table prefix '" + prefix + "'");
+        }
+        this.dialect = dialect;
+        this.events = prefix + "events";
+        this.snapshots = prefix + "snapshots";
+    }
+
+    List<String> createTables() {
+        if (dialect == Dialect.SQLITE) {
+            return List.of("CREATE TABLE IF NOT EXISTS " + events + " ("
+                            + "position INTEGER PRIMARY KEY, category TEXT NOT NULL, stream_id TEXT NOT NULL, "
+                            + "version INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, "
+                            + "schema_version INTEGER NOT NULL, payload TEXT NOT NULL, metadata TEXT, "
+                            + "recorded_at INTEGER NOT NULL, "
+                            + "UNIQUE (category, stream_id, version), UNIQUE (event_id))",
+                    "CREATE TABLE IF NOT EXISTS " + snapshots + " ("
+                            + "category TEXT NOT NULL, stream_id TEXT NOT NULL, version INTEGER NOT NULL, "
+                            + "schema_version INTEGER NOT NULL, payload TEXT NOT NULL, taken_at INTEGER NOT NULL, "
+                            + "PRIMARY KEY (category, stream_id)) WITHOUT ROWID");
+        }
+        return List.of("CREATE TABLE IF NOT EXISTS " + events + " ("
+                        + "position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, category TEXT NOT NULL, "
+                        + "stream_id TEXT NOT NULL, version BIGINT NOT NULL, event_id UUID NOT NULL, type TEXT NOT NULL, "
+                        + "schema_version INTEGER NOT NULL, payload JSONB NOT NULL, metadata JSONB, "
+                        + "recorded_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
+                        + "UNIQUE (category, stream_id, version), UNIQUE (event_id))",
+                "CREATE TABLE IF NOT EXISTS " + snapshots + " ("
+                        + "category TEXT NOT NULL, stream_id TEXT NOT NULL, version BIGINT NOT NULL, "
+                        + "schema_version INTEGER NOT NULL, payload JSONB NOT NULL, taken_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
+                        + "PRIMARY KEY (category, stream_id))");
+    }
+
+    String streamVersion() {
+        return "SELECT coalesce(max(version), 0) FROM " + events + " WHERE category = ? AND stream_id = ?";
+    }
+
+    /** Parameters: category, stream id, version, event id, type, schema version, payload, recorded at (SQLite). */
+    String insertEvent() {
+        if (dialect == Dialect.SQLITE) {
+            return "INSERT INTO " + events + " (category, stream_id, version, event_id, type, schema_version, payload,"
+                    + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        }
+        return "INSERT INTO " + events + " (category, stream_id, version, event_id, type, schema_version, payload)"
+                + " VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB))";
+    }
+
+    String readAll() {
+        return "SELECT position, stream_id, version, type, payload FROM " + events + " ORDER BY position";
+    }
+
+    /** Parameters: category, stream id, versions above. */
+    String readStream() {
+        return "SELECT type, payload FROM " + events + " WHERE category = ? AND stream_id = ? AND version > ?"
+                + " ORDER BY version";
+    }
+
+    /** Parameters: category, stream id, version, schema version, payload, taken at (SQLite). */
+    String saveSnapshot() {
+        String payload = dialect == Dialect.SQLITE ? "?, ?" : "CAST(? AS JSONB), now()";
+        return "INSERT INTO " + snapshots + " (category, stream_id, version, schema_version, payload, taken_at)"
+                + " VALUES (?, ?, ?, ?, " + payload + ") ON CONFLICT (category, stream_id) DO UPDATE SET"
+                + " version = excluded.version, schema_version = excluded.schema_version, payload = excluded.payload,"
+                + " taken_at = excluded.taken_at";
+    }
+
+    String loadSnapshot() {
+        return "SELECT version, payload FROM " + snapshots + " WHERE category = ? AND stream_id = ?";
+    }
+}

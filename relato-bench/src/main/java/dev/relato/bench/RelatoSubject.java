@@ -1,0 +1,120 @@
+package dev.relato.bench;
+
+import dev.relato.EventData;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.Metadata;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.WrongExpectedVersionException;
+import dev.relato.aggregate.Aggregate;
+import dev.relato.aggregate.DeciderRepository;
+import dev.relato.aggregate.SnapshotPolicy;
+import dev.relato.serialization.EventSerializer;
+import dev.relato.snapshot.Snapshot;
+import dev.relato.snapshot.SnapshotStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Relato on one backend, used as an application would: events serialized by an {@link EventSerializer},
+ * appended through {@link EventStore#append}, read back through {@link EventStore#readAll} and decoded, and
+ * aggregates loaded through a {@link DeciderRepository} (with and without snapshots). Thread-safe.
+ */
+final class RelatoSubject implements Subject {
+    /** Schema version of the snapshotted account state. */
+    private static final int STATE_VERSION = 1;
+
+    private final EventStore store;
+    private final SnapshotStore snapshots;
+    private final AutoCloseable owner;
+    private final EventSerializer serializer = EventSerializer.of(Account.TYPES);
+    private final DeciderRepository<Account.Command, AccountEvent, Account.State> accounts;
+    private final DeciderRepository<Account.Command, AccountEvent, Account.State> snapshottedAccounts;
+
+    /**
+     * @param store     the event store
+     * @param snapshots the snapshot store of the same backend
+     * @param owner     closed with this subject (the store, and whatever else the backend opened for it)
+     */
+    RelatoSubject(EventStore store, SnapshotStore snapshots, AutoCloseable owner) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        Account account = new Account();
+        this.accounts = DeciderRepository.builder(store, serializer, Account.CATEGORY, AccountEvent.class, account)
+                .build();
+        this.snapshottedAccounts = DeciderRepository
+                .builder(store, serializer, Account.CATEGORY, AccountEvent.class, account)
+                .snapshots(snapshots, SnapshotPolicy.never(), STATE_VERSION, Account.State.class)
+                .build();
+    }
+
+    @Override
+    public String kind() {
+        return "relato";
+    }
+
+    @Override
+    public long append(StreamId stream, long expectedVersion, List<AccountEvent> events) throws VersionConflict {
+        List<EventData> data = new ArrayList<>(events.size());
+        for (AccountEvent event : events) {
+            data.add(serializer.serialize(event, Metadata.empty()));
+        }
+        try {
+            return store.append(stream, ExpectedVersion.exactly(expectedVersion), data).lastVersion();
+        } catch (WrongExpectedVersionException e) {
+            throw new VersionConflict(e.actualVersion());
+        }
+    }
+
+    @Override
+    public long readAll() {
+        long count = 0;
+        try (Stream<RecordedEvent> log = store.readAll(GlobalRead.fromStart())) {
+            for (RecordedEvent record : (Iterable<RecordedEvent>) log::iterator) {
+                Blackhole.consume(serializer.deserialize(record));
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public Account.State load(StreamId stream) {
+        return accounts.load(stream.id()).map(Aggregate::state)
+                .orElseThrow(() -> new IllegalStateException("no stream " + stream));
+    }
+
+    @Override
+    public void snapshot(StreamId stream) {
+        Aggregate<Account.State> current = accounts.load(stream.id())
+                .orElseThrow(() -> new IllegalStateException("no stream " + stream));
+        snapshots.save(new Snapshot(stream, current.version(), STATE_VERSION,
+                serializer.codec().encode(current.state()), Instant.now()));
+    }
+
+    @Override
+    public Account.State loadFromSnapshot(StreamId stream) {
+        return snapshottedAccounts.load(stream.id()).map(Aggregate::state)
+                .orElseThrow(() -> new IllegalStateException("no stream " + stream));
+    }
+
+    @Override
+    public void close() {
+        try {
+            owner.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close " + store, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Relato on " + store;
+    }
+}
