@@ -1,0 +1,530 @@
+package dev.relato.postgres;
+
+import dev.relato.AppendResult;
+import dev.relato.DuplicateEventException;
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionListener;
+import dev.relato.WrongExpectedVersionException;
+import dev.relato.spi.AppendSignal;
+import dev.relato.spi.AppendValidation;
+import dev.relato.spi.Json;
+import dev.relato.spi.LogReader;
+import dev.relato.spi.PollingSubscription;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL {@link EventStore}: the production backend. Built with {@link #builder()} over a
+ * {@link DataSource} the application owns (a pool such as HikariCP; the store never closes it):
+ *
+ * <pre>{@code
+ * PostgresEventStore store = PostgresEventStore.builder()
+ *         .dataSource(pool)
+ *         .schema("relato")
+ *         .tablePrefix("")
+ *         .build();
+ * store.migrate();
+ * }</pre>
+ *
+ * <p><b>Transactions.</b> {@link #append(StreamId, ExpectedVersion, List)} runs in a transaction of its own
+ * (one round trip: a single call of the schema's append function). {@link #append(Connection, StreamId,
+ * ExpectedVersion, List)} joins the caller's transaction instead and neither commits nor rolls it back, so
+ * events and read-model changes commit together. Events appended in a transaction that rolls back leave no
+ * trace.
+ *
+ * <p><b>Concurrency.</b> The database is the only arbiter: the head row of each stream is inserted or
+ * updated conditionally on the expected version, event ids are unique, versions are unique per stream. Any
+ * number of stores in any number of processes may write to one schema.
+ *
+ * <p><b>Global order.</b> A position is the writing transaction's id shifted left by 20 bits plus the event's
+ * number within that transaction, so the log is ordered by transaction first. Readers only return events
+ * below {@code pg_snapshot_xmin(pg_current_snapshot()) << 20}: every transaction that might still commit has
+ * an id at or above that bound, so a reader never passes a position a late commit could take, and a
+ * rolled-back transaction simply vanishes, with no timeout. Positions are strictly increasing but sparse. A
+ * long-running writing transaction anywhere on the server holds readers back until it ends (as it holds
+ * back vacuum). One transaction can append at most 1,048,575 events.
+ *
+ * <p><b>Failures.</b> A server failure surfaces as {@link dev.relato.StoreUnavailableException}; an append
+ * that fails that way happened wholly or not at all and may be retried with the same event ids. Errors
+ * PostgreSQL raises on the data (JSON it refuses, such as {@code \u0000}) surface as
+ * {@link dev.relato.InvalidEventException}. Subscriptions survive lost connections: their reads are retried
+ * with backoff and the LISTEN connection is re-established.
+ *
+ * <p>Thread-safe: one instance serves a whole process. {@link #close()} stops its subscriptions and its
+ * listener thread; the data source stays open.
+ */
+public final class PostgresEventStore implements EventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
+    private static final int ATTEMPTS = 3;
+    private static final String EVENT_ID_CONSTRAINT = "events_event_id_key";
+    private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version_key";
+
+    private final DataSource dataSource;
+    private final PostgresSchema schema;
+    private final Sql sql;
+    private final int maxEventBytes;
+    private final PollingSubscription.Settings subscriptionSettings;
+    private final AppendSignal signal = new AppendSignal();
+    private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Object lifecycle = new Object();
+    private AppendListener listener;
+    private boolean closed;
+
+    private PostgresEventStore(Builder builder) {
+        this.dataSource = Objects.requireNonNull(builder.dataSource, "a data source is required: builder().dataSource(…)");
+        this.schema = new PostgresSchema(builder.schema, builder.tablePrefix);
+        this.sql = new Sql(schema);
+        this.maxEventBytes = AppendValidation.checkMaxEventBytes(builder.maxEventBytes);
+        this.subscriptionSettings = Objects.requireNonNull(builder.subscriptionSettings, "subscription settings");
+    }
+
+    /** A builder with the defaults: schema {@code relato}, no table prefix, 1 MiB events. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where this store's tables are. */
+    public PostgresSchema schema() {
+        return schema;
+    }
+
+    /** Creates or upgrades the schema; see {@link PostgresSchema#migrate(DataSource)}. Idempotent. */
+    public void migrate() {
+        schema.migrate(dataSource);
+    }
+
+    /** A snapshot store in this store's schema and data source. */
+    public PostgresSnapshotStore snapshotStore() {
+        return new PostgresSnapshotStore(dataSource, schema);
+    }
+
+    /** A checkpoint store in this store's schema and data source. */
+    public PostgresCheckpointStore checkpointStore() {
+        return new PostgresCheckpointStore(dataSource, schema);
+    }
+
+    @Override
+    public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        AppendValidation.validate(stream, expected, events, maxEventBytes);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                AppendResult result = Sessions.autoCommitted(c, () -> doAppend(c, stream, expected, events));
+                if (!result.retried()) {
+                    signal.fire();
+                }
+                return result;
+            } catch (SQLException e) {
+                // Two writers raced with the same ids or versions and the other committed first: the next
+                // attempt sees its events and answers from them (retry or duplicate, wrong version).
+                boolean raced = SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)
+                        || SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT);
+                if (raced && attempt < ATTEMPTS) {
+                    LOG.debug("append to '{}' raced with another writer; trying again", stream);
+                    continue;
+                }
+                throw SqlErrors.translate(e, "appending to stream '" + stream + "'");
+            }
+        }
+    }
+
+    /**
+     * Appends within the caller's transaction: the events become visible when the caller commits and vanish
+     * if it rolls back. The connection is used as is (never committed, rolled back or closed here). A refused
+     * append ({@link WrongExpectedVersionException}, or {@link DuplicateEventException} found before writing)
+     * leaves the transaction usable; any other exception means PostgreSQL aborted the transaction.
+     *
+     * @param tx a connection of the same database with auto-commit off (or on, for a one-statement transaction)
+     * @see #append(StreamId, ExpectedVersion, List)
+     */
+    public AppendResult append(Connection tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        Objects.requireNonNull(tx, "connection must not be null");
+        AppendValidation.validate(stream, expected, events, maxEventBytes);
+        try {
+            return doAppend(tx, stream, expected, events);
+        } catch (SQLException e) {
+            if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)) {
+                UUID id = SqlErrors.conflictingId(e).orElse(events.get(0).eventId());
+                throw new DuplicateEventException(stream, id, "by a transaction that committed while this one"
+                        + " was appending; this transaction is aborted");
+            }
+            if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT)) {
+                throw new WrongExpectedVersionException(stream, expected, streamVersion(stream));
+            }
+            throw SqlErrors.translate(e, "appending to stream '" + stream + "'");
+        }
+    }
+
+    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events)
+            throws SQLException {
+        int n = events.size();
+        UUID[] ids = new UUID[n];
+        String[] types = new String[n];
+        Integer[] schemaVersions = new Integer[n];
+        String[] payloads = new String[n];
+        String[] metadata = new String[n];
+        for (int i = 0; i < n; i++) {
+            EventData e = events.get(i);
+            ids[i] = e.eventId();
+            types[i] = e.type();
+            schemaVersions[i] = e.schemaVersion();
+            payloads[i] = e.payload();
+            metadata[i] = Json.writeMetadata(e.metadata());
+        }
+        Map<UUID, long[]> stored = new HashMap<>();
+        Map<UUID, StreamId> storedIn = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.append)) {
+            ps.setString(1, stream.category());
+            ps.setString(2, stream.id());
+            ps.setLong(3, expectedCode(expected));
+            ps.setArray(4, c.createArrayOf("uuid", ids));
+            ps.setArray(5, c.createArrayOf("text", types));
+            ps.setArray(6, c.createArrayOf("int4", schemaVersions));
+            ps.setArray(7, c.createArrayOf("text", payloads));
+            ps.setArray(8, c.createArrayOf("text", metadata));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case "appended" -> {
+                            long last = rs.getLong(2);
+                            long lastPosition = rs.getLong(3);
+                            return new AppendResult(stream, last - n + 1, last, lastPosition - n + 1, lastPosition,
+                                    false);
+                        }
+                        case "conflict" -> throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
+                        case "stored" -> {
+                            UUID id = rs.getObject(4, UUID.class);
+                            stored.put(id, new long[] {rs.getLong(2), rs.getLong(3)});
+                            storedIn.put(id, new StreamId(rs.getString(5), rs.getString(6)));
+                        }
+                        default -> throw new IllegalStateException("unknown append outcome " + rs.getString(1));
+                    }
+                }
+            }
+        }
+        if (stored.isEmpty()) {
+            throw new IllegalStateException("the append function returned no outcome for stream '" + stream + "'");
+        }
+        return retriedOrDuplicate(stream, expected, events, stored, storedIn);
+    }
+
+    /** Some ids are stored already: an idempotent retry if the whole batch sits at this very place. */
+    private static AppendResult retriedOrDuplicate(StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                                   Map<UUID, long[]> stored, Map<UUID, StreamId> storedIn) {
+        long[] first = stored.get(events.get(0).eventId());
+        for (int i = 0; i < events.size(); i++) {
+            UUID id = events.get(i).eventId();
+            long[] at = stored.get(id);
+            if (at == null) {
+                UUID known = events.stream().map(EventData::eventId).filter(stored::containsKey).findFirst().orElseThrow();
+                throw new DuplicateEventException(stream, known, describe(storedIn.get(known), stored.get(known))
+                        + " while other events of this append are not: only part of the batch was stored before");
+            }
+            if (!storedIn.get(id).equals(stream)) {
+                throw new DuplicateEventException(stream, id, describe(storedIn.get(id), at));
+            }
+            if (first == null || at[0] != first[0] + i) {
+                throw new DuplicateEventException(stream, id, describe(storedIn.get(id), at)
+                        + ", not in the order or place of this append");
+            }
+        }
+        long before = first[0] - 1;
+        if (!expected.matches(before)) {
+            throw new DuplicateEventException(stream, events.get(0).eventId(), describe(stream, first)
+                    + ", after version " + before + ", but this append expects " + expected);
+        }
+        long lastPosition = stored.get(events.get(events.size() - 1).eventId())[1];
+        return new AppendResult(stream, first[0], first[0] + events.size() - 1, first[1], lastPosition, true);
+    }
+
+    private static String describe(StreamId where, long[] versionAndPosition) {
+        return "in stream '" + where + "' at version " + versionAndPosition[0] + " (position " + versionAndPosition[1]
+                + ")";
+    }
+
+    private static long expectedCode(ExpectedVersion expected) {
+        if (expected instanceof ExpectedVersion.Any) {
+            return -1;
+        }
+        if (expected instanceof ExpectedVersion.StreamExists) {
+            return -2;
+        }
+        if (expected instanceof ExpectedVersion.NoStream) {
+            return 0;
+        }
+        return ((ExpectedVersion.Exactly) expected).version();
+    }
+
+    @Override
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(read, "read");
+        try (Connection c = dataSource.getConnection()) {
+            return Sessions.autoCommitted(c, () -> doRead(c, stream, read));
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "reading stream '" + stream + "'");
+        }
+    }
+
+    /**
+     * Reads part of a stream within the caller's transaction, which sees its own uncommitted appends. The
+     * connection is used as is.
+     *
+     * @see #read(StreamId, StreamRead)
+     */
+    public List<RecordedEvent> read(Connection tx, StreamId stream, StreamRead read) {
+        Objects.requireNonNull(tx, "connection must not be null");
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(read, "read");
+        try {
+            return doRead(tx, stream, read);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "reading stream '" + stream + "'");
+        }
+    }
+
+    private List<RecordedEvent> doRead(Connection c, StreamId stream, StreamRead read) throws SQLException {
+        boolean asOf = read.asOf().isPresent();
+        try (PreparedStatement ps = c.prepareStatement(sql.readStream(read.direction(), asOf))) {
+            int i = 1;
+            ps.setString(i++, stream.category());
+            ps.setString(i++, stream.id());
+            ps.setLong(i++, read.lowestVersion());
+            ps.setLong(i++, read.highestVersion());
+            if (asOf) {
+                ps.setString(i++, stream.category());
+                ps.setString(i++, stream.id());
+                ps.setObject(i++, OffsetDateTime.ofInstant(read.asOf().get(), ZoneOffset.UTC));
+            }
+            ps.setInt(i, read.limit());
+            return events(ps);
+        }
+    }
+
+    @Override
+    public Stream<RecordedEvent> readAll(GlobalRead read) {
+        Objects.requireNonNull(read, "read");
+        return logReader().stream(read);
+    }
+
+    /**
+     * Up to {@code max} events after {@code afterPosition}, rising, all below every position a transaction
+     * in flight could still take.
+     */
+    List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        boolean byCategory = !filter.categories().isEmpty();
+        boolean byType = !filter.types().isEmpty();
+        try (Connection c = dataSource.getConnection()) {
+            return Sessions.autoCommitted(c, () -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
+                    int i = 1;
+                    ps.setLong(i++, afterPosition);
+                    if (byCategory) {
+                        ps.setArray(i++, c.createArrayOf("text", filter.categories().toArray()));
+                    }
+                    if (byType) {
+                        ps.setArray(i++, c.createArrayOf("text", filter.types().toArray()));
+                    }
+                    ps.setInt(i, max);
+                    return events(ps);
+                }
+            });
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "reading the log after position " + afterPosition);
+        }
+    }
+
+    private LogReader logReader() {
+        return this::readPage;
+    }
+
+    @Override
+    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(listener, "listener");
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the event store is closed");
+            }
+            if (this.listener == null) {
+                this.listener = new AppendListener(dataSource, sql, signal, subscriptionSettings.maxBackoff());
+                this.listener.start();
+            }
+            AtomicReference<PollingSubscription> self = new AtomicReference<>();
+            SubscriptionListener untracking = new SubscriptionListener() {
+                @Override
+                public void onEvent(RecordedEvent event) throws Exception {
+                    listener.onEvent(event);
+                }
+
+                @Override
+                public void onCaughtUp(long position) {
+                    listener.onCaughtUp(position);
+                }
+
+                @Override
+                public void onStopped(Optional<Throwable> failure) {
+                    try {
+                        listener.onStopped(failure);
+                    } finally {
+                        synchronized (lifecycle) {
+                            PollingSubscription stopped = self.get();
+                            if (stopped != null) {
+                                subscriptions.remove(stopped);
+                            }
+                        }
+                    }
+                }
+            };
+            PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, untracking,
+                    signal, subscriptionSettings);
+            self.set(subscription);
+            if (subscription.isRunning()) {
+                subscriptions.add(subscription);
+            }
+            return subscription;
+        }
+    }
+
+    @Override
+    public long streamVersion(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        try (Connection c = dataSource.getConnection()) {
+            return Sessions.autoCommitted(c, () -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.streamVersion)) {
+                    ps.setString(1, stream.category());
+                    ps.setString(2, stream.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : 0L;
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "reading the version of stream '" + stream + "'");
+        }
+    }
+
+    @Override
+    public long headPosition() {
+        try (Connection c = dataSource.getConnection()) {
+            return Sessions.autoCommitted(c, () -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "reading the head position");
+        }
+    }
+
+    /** Stops every subscription and the listener thread. The data source is left open. Idempotent. */
+    @Override
+    public void close() {
+        List<PollingSubscription> open;
+        AppendListener appendListener;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(subscriptions);
+            subscriptions.clear();
+            appendListener = listener;
+        }
+        open.forEach(PollingSubscription::close);
+        if (appendListener != null) {
+            appendListener.close();
+        }
+    }
+
+    private static List<RecordedEvent> events(PreparedStatement ps) throws SQLException {
+        List<RecordedEvent> events = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                events.add(new RecordedEvent(rs.getObject(5, UUID.class), new StreamId(rs.getString(2), rs.getString(3)),
+                        rs.getLong(4), rs.getLong(1), rs.getString(6), rs.getInt(7), rs.getString(8),
+                        Json.readMetadata(rs.getString(9)), rs.getObject(10, OffsetDateTime.class).toInstant()));
+            }
+        }
+        return events;
+    }
+
+    /**
+     * Configures a {@link PostgresEventStore}. Not thread-safe; {@link #build()} validates everything and
+     * throws {@link IllegalArgumentException} naming a bad value.
+     */
+    public static final class Builder {
+        private DataSource dataSource;
+        private String schema = PostgresSchema.DEFAULT_NAME;
+        private String tablePrefix = "";
+        private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
+        private PollingSubscription.Settings subscriptionSettings = PollingSubscription.Settings.DEFAULT;
+
+        private Builder() {
+        }
+
+        /** Where connections come from (required). The store never closes it. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** Schema name; default {@code relato}. See {@link PostgresSchema} for the allowed names. */
+        public Builder schema(String schemaName) {
+            this.schema = schemaName;
+            return this;
+        }
+
+        /** Prefix of every table name; default none. See {@link PostgresSchema}. */
+        public Builder tablePrefix(String prefix) {
+            this.tablePrefix = prefix;
+            return this;
+        }
+
+        /** Limit of one event's payload plus metadata, in UTF-8 bytes; default 1 MiB. */
+        public Builder maxEventBytes(int bytes) {
+            this.maxEventBytes = bytes;
+            return this;
+        }
+
+        /** Page size, poll interval and retry backoff of subscriptions. */
+        public Builder subscriptionSettings(PollingSubscription.Settings settings) {
+            this.subscriptionSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the schema name, table prefix or size limit is invalid
+         * @throws NullPointerException     if no data source was given
+         */
+        public PostgresEventStore build() {
+            return new PostgresEventStore(this);
+        }
+    }
+}
