@@ -196,8 +196,7 @@ public final class PostgresEventStore implements EventStore {
             payloads[i] = e.payload();
             metadata[i] = Json.writeMetadata(e.metadata());
         }
-        Map<UUID, long[]> stored = new HashMap<>();
-        Map<UUID, StreamId> storedIn = new HashMap<>();
+        Map<UUID, Stored> stored = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.append)) {
             ps.setString(1, stream.category());
             ps.setString(2, stream.id());
@@ -217,11 +216,9 @@ public final class PostgresEventStore implements EventStore {
                                     false);
                         }
                         case "conflict" -> throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
-                        case "stored" -> {
-                            UUID id = rs.getObject(4, UUID.class);
-                            stored.put(id, new long[] {rs.getLong(2), rs.getLong(3)});
-                            storedIn.put(id, new StreamId(rs.getString(5), rs.getString(6)));
-                        }
+                        case "stored" -> stored.put(rs.getObject(4, UUID.class),
+                                new Stored(new StreamId(rs.getString(5), rs.getString(6)), rs.getLong(2),
+                                        rs.getLong(3), rs.getInt(7), rs.getInt(8)));
                         default -> throw new IllegalStateException("unknown append outcome " + rs.getString(1));
                     }
                 }
@@ -230,41 +227,50 @@ public final class PostgresEventStore implements EventStore {
         if (stored.isEmpty()) {
             throw new IllegalStateException("the append function returned no outcome for stream '" + stream + "'");
         }
-        return retriedOrDuplicate(stream, expected, events, stored, storedIn);
+        return retriedOrDuplicate(stream, expected, events, stored);
     }
 
-    /** Some ids are stored already: an idempotent retry if the whole batch sits at this very place. */
+    /** Where an event id is stored: its stream, version, position, and its place in the append that wrote it. */
+    private record Stored(StreamId stream, long version, long position, int appendIndex, int appendSize) {
+        @Override
+        public String toString() {
+            return "in stream '" + stream + "' at version " + version + " (position " + position + ")";
+        }
+    }
+
+    /**
+     * Some ids are stored already. An idempotent retry repeats one whole earlier append (the same ids in the
+     * same order, to the same stream) with an expectation its original place satisfies; anything else is a
+     * duplicate.
+     */
     private static AppendResult retriedOrDuplicate(StreamId stream, ExpectedVersion expected, List<EventData> events,
-                                                   Map<UUID, long[]> stored, Map<UUID, StreamId> storedIn) {
-        long[] first = stored.get(events.get(0).eventId());
-        for (int i = 0; i < events.size(); i++) {
+                                                   Map<UUID, Stored> stored) {
+        int n = events.size();
+        for (int i = 0; i < n; i++) {
             UUID id = events.get(i).eventId();
-            long[] at = stored.get(id);
+            Stored at = stored.get(id);
             if (at == null) {
-                UUID known = events.stream().map(EventData::eventId).filter(stored::containsKey).findFirst().orElseThrow();
-                throw new DuplicateEventException(stream, known, describe(storedIn.get(known), stored.get(known))
-                        + " while other events of this append are not: only part of the batch was stored before");
+                UUID known = events.stream().map(EventData::eventId).filter(stored::containsKey).findFirst()
+                        .orElseThrow();
+                throw new DuplicateEventException(stream, known, stored.get(known)
+                        + " while other events of this append are not stored");
             }
-            if (!storedIn.get(id).equals(stream)) {
-                throw new DuplicateEventException(stream, id, describe(storedIn.get(id), at));
+            if (!at.stream().equals(stream)) {
+                throw new DuplicateEventException(stream, id, at.toString());
             }
-            if (first == null || at[0] != first[0] + i) {
-                throw new DuplicateEventException(stream, id, describe(storedIn.get(id), at)
-                        + ", not in the order or place of this append");
+            if (at.appendIndex() != i || at.appendSize() != n) {
+                throw new DuplicateEventException(stream, id, at + " as event " + (at.appendIndex() + 1) + " of an"
+                        + " append of " + at.appendSize() + ", not as event " + (i + 1) + " of " + n);
             }
         }
-        long before = first[0] - 1;
+        Stored first = stored.get(events.get(0).eventId());
+        long before = first.version() - 1;
         if (!expected.matches(before)) {
-            throw new DuplicateEventException(stream, events.get(0).eventId(), describe(stream, first)
-                    + ", after version " + before + ", but this append expects " + expected);
+            throw new DuplicateEventException(stream, events.get(0).eventId(), first + ", appended after version "
+                    + before + ", which this append's expectation (" + expected + ") does not match");
         }
-        long lastPosition = stored.get(events.get(events.size() - 1).eventId())[1];
-        return new AppendResult(stream, first[0], first[0] + events.size() - 1, first[1], lastPosition, true);
-    }
-
-    private static String describe(StreamId where, long[] versionAndPosition) {
-        return "in stream '" + where + "' at version " + versionAndPosition[0] + " (position " + versionAndPosition[1]
-                + ")";
+        Stored last = stored.get(events.get(n - 1).eventId());
+        return new AppendResult(stream, first.version(), last.version(), first.position(), last.position(), true);
     }
 
     private static long expectedCode(ExpectedVersion expected) {

@@ -55,7 +55,7 @@ final class Sql {
         insertHistory = "INSERT INTO " + history + " (version, script, checksum) VALUES (?, ?, ?)";
 
         events = schema.table("events");
-        append = "SELECT outcome, version, pos, event_id, category, stream_id FROM " + schema.table("append")
+        append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size FROM " + schema.table("append")
                 + "(?, ?, ?, ?, ?, ?, ?, ?)";
         streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;

@@ -16,6 +16,9 @@ CREATE TABLE ${schema}.${prefix}events (
     metadata       jsonb       NOT NULL,
     recorded_at    timestamptz NOT NULL,
     tx_id          xid8        NOT NULL,
+    -- The event's place in the append that wrote it: an idempotent retry must repeat that whole append.
+    append_index   integer     NOT NULL,
+    append_size    integer     NOT NULL,
     CONSTRAINT ${prefix}events_pkey PRIMARY KEY (position),
     CONSTRAINT ${prefix}events_event_id_key UNIQUE (event_id),
     CONSTRAINT ${prefix}events_stream_version_key UNIQUE (category, stream_id, stream_version),
@@ -40,7 +43,8 @@ CREATE TABLE ${schema}.${prefix}streams (
 -- p_expected: -1 any, -2 stream exists, 0 no stream, n > 0 exactly n.
 -- Returns one row:  ('appended', last version, last position)
 --              or  ('conflict', actual version, NULL)
---              or one row per already stored event id: ('stored', its version, its position, id, stream)
+--              or one row per already stored event id: ('stored', its version, its position, id, stream,
+--                 its index in and the size of the append that wrote it)
 CREATE FUNCTION ${schema}.${prefix}append(
     p_category        text,
     p_stream_id       text,
@@ -50,7 +54,8 @@ CREATE FUNCTION ${schema}.${prefix}append(
     p_schema_versions integer[],
     p_payloads        text[],
     p_metadata        text[])
-RETURNS TABLE (outcome text, version bigint, pos bigint, event_id uuid, category text, stream_id text)
+RETURNS TABLE (outcome text, version bigint, pos bigint, event_id uuid, category text, stream_id text,
+               append_index integer, append_size integer)
 LANGUAGE plpgsql
 AS $fn$
 #variable_conflict use_column
@@ -65,7 +70,8 @@ BEGIN
     -- An event id that is already stored makes this either an idempotent retry or a duplicate;
     -- the caller tells which from the rows returned. Nothing is written.
     RETURN QUERY
-        SELECT 'stored'::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id
+        SELECT 'stored'::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id,
+               e.append_index, e.append_size
         FROM ${schema}.${prefix}events e
         WHERE e.event_id = ANY (p_event_ids);
     IF FOUND THEN
@@ -96,7 +102,8 @@ BEGIN
         -- Refused. A concurrent writer may have committed these very events while this call waited
         -- for the head row (a retry racing the original): report them if so.
         RETURN QUERY
-            SELECT 'stored'::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id
+            SELECT 'stored'::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id,
+               e.append_index, e.append_size
             FROM ${schema}.${prefix}events e
             WHERE e.event_id = ANY (p_event_ids);
         IF FOUND THEN
@@ -105,7 +112,7 @@ BEGIN
         RETURN QUERY
             SELECT 'conflict'::text, coalesce((SELECT s.version FROM ${schema}.${prefix}streams s
                                                WHERE s.category = p_category AND s.stream_id = p_stream_id), 0),
-                   NULL::bigint, NULL::uuid, NULL::text, NULL::text;
+                   NULL::bigint, NULL::uuid, NULL::text, NULL::text, NULL::integer, NULL::integer;
         RETURN;
     END IF;
 
@@ -130,14 +137,15 @@ BEGIN
     v_now := clock_timestamp();
     INSERT INTO ${schema}.${prefix}events
         (position, category, stream_id, stream_version, event_id, type, schema_version, payload, metadata,
-         recorded_at, tx_id)
+         recorded_at, tx_id, append_index, append_size)
     SELECT v_top + b.n, p_category, p_stream_id, v_last - v_count + b.n, b.id, b.type, b.schema_version,
-           b.payload::jsonb, b.metadata::jsonb, v_now, v_tx
+           b.payload::jsonb, b.metadata::jsonb, v_now, v_tx, b.n - 1, v_count
     FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata)
          WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, n);
 
     PERFORM pg_notify('${channel}', '');
 
-    RETURN QUERY SELECT 'appended'::text, v_last, v_top + v_count, NULL::uuid, NULL::text, NULL::text;
+    RETURN QUERY SELECT 'appended'::text, v_last, v_top + v_count, NULL::uuid, NULL::text, NULL::text,
+                        NULL::integer, NULL::integer;
 END;
 $fn$;
