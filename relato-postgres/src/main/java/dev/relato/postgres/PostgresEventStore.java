@@ -76,8 +76,14 @@ import org.slf4j.LoggerFactory;
  * {@link dev.relato.InvalidEventException}. Subscriptions survive lost connections: their reads are retried
  * with backoff and the LISTEN connection is re-established.
  *
+ * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration. While
+ * subscriptions are open the store also keeps one connection for LISTEN, so a pool needs at least two
+ * connections. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
+ * bounded only by the server's {@code lock_timeout} and {@code statement_timeout}, if set.
+ *
  * <p>Thread-safe: one instance serves a whole process. {@link #close()} stops its subscriptions and its
- * listener thread; the data source stays open.
+ * listener thread; the data source stays open. After {@code close()} every method but {@code close}
+ * throws {@link IllegalStateException}.
  */
 public final class PostgresEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
@@ -94,7 +100,7 @@ public final class PostgresEventStore implements EventStore {
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
     private AppendListener listener;
-    private boolean closed;
+    private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
         this.dataSource = Objects.requireNonNull(builder.dataSource, "a data source is required: builder().dataSource(…)");
@@ -131,6 +137,7 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
@@ -164,6 +171,7 @@ public final class PostgresEventStore implements EventStore {
      */
     public AppendResult append(Connection tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
         Objects.requireNonNull(tx, "connection must not be null");
+        ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         try {
             return doAppend(tx, stream, expected, events);
@@ -288,6 +296,7 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
         try (Connection c = dataSource.getConnection()) {
@@ -305,6 +314,7 @@ public final class PostgresEventStore implements EventStore {
      */
     public List<RecordedEvent> read(Connection tx, StreamId stream, StreamRead read) {
         Objects.requireNonNull(tx, "connection must not be null");
+        ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
         try {
@@ -334,6 +344,7 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public Stream<RecordedEvent> readAll(GlobalRead read) {
+        ensureOpen();
         Objects.requireNonNull(read, "read");
         return logReader().stream(read);
     }
@@ -374,9 +385,7 @@ public final class PostgresEventStore implements EventStore {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(listener, "listener");
         synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("the event store is closed");
-            }
+            ensureOpen();
             if (this.listener == null) {
                 this.listener = new AppendListener(dataSource, sql, signal, subscriptionSettings.maxBackoff());
                 this.listener.start();
@@ -419,6 +428,7 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public long streamVersion(StreamId stream) {
+        ensureOpen();
         Objects.requireNonNull(stream, "stream");
         try (Connection c = dataSource.getConnection()) {
             return Sessions.autoCommitted(c, () -> {
@@ -437,6 +447,7 @@ public final class PostgresEventStore implements EventStore {
 
     @Override
     public long headPosition() {
+        ensureOpen();
         try (Connection c = dataSource.getConnection()) {
             return Sessions.autoCommitted(c, () -> {
                 try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
@@ -466,6 +477,12 @@ public final class PostgresEventStore implements EventStore {
         open.forEach(PollingSubscription::close);
         if (appendListener != null) {
             appendListener.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this PostgreSQL event store (schema '" + schema.name() + "') is closed");
         }
     }
 

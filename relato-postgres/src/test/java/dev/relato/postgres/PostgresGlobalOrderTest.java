@@ -93,6 +93,34 @@ class PostgresGlobalOrderTest {
         assertThat(readCategory(head, category)).extracting(RecordedEvent::type).containsExactly("Later");
     }
 
+    @Test
+    void anOlderTransactionThatAppendsAfterAYoungerOneIsNotSkipped() throws Exception {
+        // With positions from a sequence and a "transaction id below xmin" filter alone, this loses the
+        // younger transaction's event: it takes the lower position, the older one commits first and is
+        // visible (its id is below xmin), the reader moves past it, then the younger one commits below.
+        String category = "Older" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
+        long start = store.headPosition();
+        try (Connection older = pool.getConnection(); Connection younger = pool.getConnection()) {
+            older.setAutoCommit(false);
+            younger.setAutoCommit(false);
+            writeSideEffect(older, "older"); // the older transaction id
+            store.append(younger, StreamId.of(category, "young"), ExpectedVersion.noStream(),
+                    List.of(EventData.of("Young", "{}")));
+            store.append(older, StreamId.of(category, "old"), ExpectedVersion.noStream(),
+                    List.of(EventData.of("Old", "{}")));
+            older.commit();
+
+            List<RecordedEvent> first = readCategory(start, category);
+            assertThat(first).extracting(RecordedEvent::type).containsExactly("Old");
+            long passed = first.get(0).position();
+
+            younger.commit();
+            assertThat(readCategory(passed, category)).extracting(RecordedEvent::type).containsExactly("Young");
+            older.setAutoCommit(true);
+            younger.setAutoCommit(true);
+        }
+    }
+
     /** The lowest position the transaction's events can have. */
     private static long ownTransactionBase(Connection tx) throws SQLException {
         try (Statement s = tx.createStatement();
