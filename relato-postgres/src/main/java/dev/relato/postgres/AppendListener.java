@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class AppendListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppendListener.class);
     private static final int WAIT_MILLIS = 500;
+    /** A quiet connection is probed this often, so that one silently lost is noticed and replaced. */
+    private static final long PROBE_NANOS = 10_000_000_000L;
 
     private final DataSource dataSource;
     private final Sql sql;
@@ -53,10 +55,17 @@ final class AppendListener implements AutoCloseable {
                 LOG.debug("listening on channel '{}'", sql.channel);
                 backoff = 100;
                 signal.fire();
+                long lastHeard = System.nanoTime();
                 while (!stopping) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
                     if (notifications != null && notifications.length > 0) {
                         signal.fire();
+                        lastHeard = System.nanoTime();
+                    } else if (System.nanoTime() - lastHeard > PROBE_NANOS) {
+                        if (!c.isValid(5)) {
+                            throw new SQLException("the LISTEN connection no longer answers", "08006");
+                        }
+                        lastHeard = System.nanoTime();
                     }
                 }
                 try (Statement s = c.createStatement()) {

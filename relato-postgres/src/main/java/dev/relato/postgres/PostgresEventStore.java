@@ -155,7 +155,7 @@ public final class PostgresEventStore implements EventStore {
                     LOG.debug("append to '{}' raced with another writer; trying again", stream);
                     continue;
                 }
-                throw SqlErrors.translate(e, "appending to stream '" + stream + "'");
+                throw appendFailure(e, stream, expected, events, "");
             }
         }
     }
@@ -176,16 +176,22 @@ public final class PostgresEventStore implements EventStore {
         try {
             return doAppend(tx, stream, expected, events);
         } catch (SQLException e) {
-            if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)) {
-                UUID id = SqlErrors.conflictingId(e).orElse(events.get(0).eventId());
-                throw new DuplicateEventException(stream, id, "by a transaction that committed while this one"
-                        + " was appending; this transaction is aborted");
-            }
-            if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT)) {
-                throw new WrongExpectedVersionException(stream, expected, streamVersion(stream));
-            }
-            throw SqlErrors.translate(e, "appending to stream '" + stream + "'");
+            throw appendFailure(e, stream, expected, events, "; the caller's transaction is aborted");
         }
+    }
+
+    /** The exception for an append PostgreSQL refused with an error. */
+    private RuntimeException appendFailure(SQLException e, StreamId stream, ExpectedVersion expected,
+                                           List<EventData> events, String consequence) {
+        if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)) {
+            UUID id = SqlErrors.conflictingId(e).orElse(events.get(0).eventId());
+            return new DuplicateEventException(stream, id, "by a concurrent transaction that committed while"
+                    + " this append was running" + consequence);
+        }
+        if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT)) {
+            return new WrongExpectedVersionException(stream, expected, streamVersion(stream));
+        }
+        return SqlErrors.translate(e, "appending to stream '" + stream + "'");
     }
 
     private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events)
