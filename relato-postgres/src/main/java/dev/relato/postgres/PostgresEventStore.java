@@ -29,11 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -97,9 +93,10 @@ public final class PostgresEventStore implements EventStore {
     private final int maxEventBytes;
     private final PollingSubscription.Settings subscriptionSettings;
     private final AppendSignal signal = new AppendSignal();
-    private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
-    private AppendListener listener;
+    /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
+    private final List<PollingSubscription> subscriptions = new ArrayList<>();
+    private AppendListener appendListener;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -392,42 +389,14 @@ public final class PostgresEventStore implements EventStore {
         Objects.requireNonNull(listener, "listener");
         synchronized (lifecycle) {
             ensureOpen();
-            if (this.listener == null) {
-                this.listener = new AppendListener(dataSource, sql, signal, subscriptionSettings.maxBackoff());
-                this.listener.start();
+            if (appendListener == null) {
+                appendListener = new AppendListener(dataSource, sql, signal, subscriptionSettings.maxBackoff());
+                appendListener.start();
             }
-            AtomicReference<PollingSubscription> self = new AtomicReference<>();
-            SubscriptionListener untracking = new SubscriptionListener() {
-                @Override
-                public void onEvent(RecordedEvent event) throws Exception {
-                    listener.onEvent(event);
-                }
-
-                @Override
-                public void onCaughtUp(long position) {
-                    listener.onCaughtUp(position);
-                }
-
-                @Override
-                public void onStopped(Optional<Throwable> failure) {
-                    try {
-                        listener.onStopped(failure);
-                    } finally {
-                        synchronized (lifecycle) {
-                            PollingSubscription stopped = self.get();
-                            if (stopped != null) {
-                                subscriptions.remove(stopped);
-                            }
-                        }
-                    }
-                }
-            };
-            PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, untracking,
+            subscriptions.removeIf(s -> !s.isRunning()); // ended by their owners or their listeners
+            PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, listener,
                     signal, subscriptionSettings);
-            self.set(subscription);
-            if (subscription.isRunning()) {
-                subscriptions.add(subscription);
-            }
+            subscriptions.add(subscription);
             return subscription;
         }
     }
@@ -470,7 +439,7 @@ public final class PostgresEventStore implements EventStore {
     @Override
     public void close() {
         List<PollingSubscription> open;
-        AppendListener appendListener;
+        AppendListener listening;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -478,11 +447,11 @@ public final class PostgresEventStore implements EventStore {
             closed = true;
             open = new ArrayList<>(subscriptions);
             subscriptions.clear();
-            appendListener = listener;
+            listening = appendListener;
         }
         open.forEach(PollingSubscription::close);
-        if (appendListener != null) {
-            appendListener.close();
+        if (listening != null) {
+            listening.close();
         }
     }
 
