@@ -60,11 +60,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Global order.</b> A position is the writing transaction's id shifted left by 20 bits plus the event's
  * number within that transaction, so the log is ordered by transaction first. Readers only return events
- * below {@code pg_snapshot_xmin(pg_current_snapshot()) << 20}: every transaction that might still commit has
- * an id at or above that bound, so a reader never passes a position a late commit could take, and a
- * rolled-back transaction simply vanishes, with no timeout. Positions are strictly increasing but sparse. A
- * long-running writing transaction anywhere on the server holds readers back until it ends (as it holds
- * back vacuum). One transaction can append at most 1,048,575 events.
+ * below the lowest transaction id still in flight in this database ({@code pg_current_snapshot()}, with
+ * transactions {@code pg_stat_activity} places in other databases left out) shifted the same way: every
+ * transaction that might still commit sorts above that bound, so a reader never passes a position a late
+ * commit could take, and a rolled-back transaction simply vanishes, with no timeout. Positions are strictly
+ * increasing but sparse. A long-running writing transaction in the same database holds readers of the log
+ * back until it ends (stream reads are never held back). One transaction can append at most 1,048,575 events.
  *
  * <p><b>Failures.</b> A server failure surfaces as {@link dev.relato.StoreUnavailableException}; an append
  * that fails that way happened wholly or not at all and may be retried with the same event ids. Errors

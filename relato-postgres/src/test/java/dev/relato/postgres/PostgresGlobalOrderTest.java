@@ -3,6 +3,7 @@ package dev.relato.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
 import dev.relato.ExpectedVersion;
@@ -11,6 +12,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.Subscription;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -118,6 +120,23 @@ class PostgresGlobalOrderTest {
             assertThat(readCategory(passed, category)).extracting(RecordedEvent::type).containsExactly("Young");
             older.setAutoCommit(true);
             younger.setAutoCommit(true);
+        }
+    }
+
+    @Test
+    void transactionsOfOtherDatabasesDoNotHoldReadersBack() throws Exception {
+        String category = "Foreign" + UUID.randomUUID().toString().substring(0, 8).replace("-", "");
+        long start = store.headPosition();
+        try (Connection foreign = DriverManager.getConnection(TestDatabase.otherDatabaseUrl(), "postgres", "")) {
+            foreign.setAutoCommit(false);
+            try (Statement s = foreign.createStatement()) {
+                s.execute("SELECT pg_current_xact_id()"); // an open transaction with an id, in another database
+            }
+            AppendResult appended = store.append(StreamId.of(category, "1"), ExpectedVersion.noStream(),
+                    List.of(EventData.of("Seen", "{}")));
+            assertThat(store.headPosition()).isGreaterThanOrEqualTo(appended.lastPosition());
+            assertThat(readCategory(start, category)).extracting(RecordedEvent::type).containsExactly("Seen");
+            foreign.rollback();
         }
     }
 

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class TestDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
     private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String LOCAL_OTHER_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
     private static final String USER = "postgres";
     private static String url;
     private static EmbeddedPostgres embedded;
@@ -58,6 +59,11 @@ final class TestDatabase {
             url = embedded.getJdbcUrl(USER, "postgres");
             return url;
         }
+    }
+
+    /** The JDBC URL of another database of the same server. */
+    static synchronized String otherDatabaseUrl() {
+        return LOCAL_URL.equals(url()) ? LOCAL_OTHER_DATABASE_URL : embedded.getJdbcUrl(USER, "template1");
     }
 
     /** A small pool; its connections carry {@code applicationName} so tests can find (and kill) them. */
