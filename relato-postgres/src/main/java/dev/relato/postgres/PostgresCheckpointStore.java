@@ -28,11 +28,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public long load(String consumer) {
         CheckpointStore.validateName(consumer);
-        try (Connection c = dataSource.getConnection()) {
-            return Sessions.autoCommitted(c, () -> load0(c, consumer));
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "loading the checkpoint of '" + consumer + "'");
-        }
+        return Sessions.call(dataSource, () -> "loading the checkpoint of '" + consumer + "'", c -> load0(c, consumer));
     }
 
     /** The consumer's checkpoint as the caller's transaction sees it; 0 if none. The connection is used as is. */
@@ -58,11 +54,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public void save(String consumer, long position) {
         check(consumer, position);
-        try (Connection c = dataSource.getConnection()) {
-            Sessions.autoCommitted(c, () -> save0(c, consumer, position));
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "saving the checkpoint of '" + consumer + "'");
-        }
+        Sessions.call(dataSource, () -> "saving the checkpoint of '" + consumer + "'", c -> save0(c, consumer, position));
     }
 
     /**
@@ -92,16 +84,12 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public void delete(String consumer) {
         CheckpointStore.validateName(consumer);
-        try (Connection c = dataSource.getConnection()) {
-            Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.deleteCheckpoint)) {
-                    ps.setString(1, consumer);
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "deleting the checkpoint of '" + consumer + "'");
-        }
+        Sessions.call(dataSource, () -> "deleting the checkpoint of '" + consumer + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteCheckpoint)) {
+                ps.setString(1, consumer);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private static void check(String consumer, long position) {

@@ -139,7 +139,8 @@ public final class PostgresEventStore implements EventStore {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, () -> doAppend(c, stream, expected, events));
+                AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
+                        events));
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -303,11 +304,7 @@ public final class PostgresEventStore implements EventStore {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
-        try (Connection c = dataSource.getConnection()) {
-            return Sessions.autoCommitted(c, () -> doRead(c, stream, read));
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "reading stream '" + stream + "'");
-        }
+        return Sessions.call(dataSource, () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read));
     }
 
     /**
@@ -360,24 +357,20 @@ public final class PostgresEventStore implements EventStore {
     List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
         boolean byCategory = !filter.categories().isEmpty();
         boolean byType = !filter.types().isEmpty();
-        try (Connection c = dataSource.getConnection()) {
-            return Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
-                    int i = 1;
-                    ps.setLong(i++, afterPosition);
-                    if (byCategory) {
-                        ps.setArray(i++, c.createArrayOf("text", filter.categories().toArray()));
-                    }
-                    if (byType) {
-                        ps.setArray(i++, c.createArrayOf("text", filter.types().toArray()));
-                    }
-                    ps.setInt(i, max);
-                    return events(ps);
+        return Sessions.call(dataSource, () -> "reading the log after position " + afterPosition, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
+                int i = 1;
+                ps.setLong(i++, afterPosition);
+                if (byCategory) {
+                    ps.setArray(i++, c.createArrayOf("text", filter.categories().toArray()));
                 }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "reading the log after position " + afterPosition);
-        }
+                if (byType) {
+                    ps.setArray(i++, c.createArrayOf("text", filter.types().toArray()));
+                }
+                ps.setInt(i, max);
+                return events(ps);
+            }
+        });
     }
 
     private LogReader logReader() {
@@ -406,34 +399,26 @@ public final class PostgresEventStore implements EventStore {
     public long streamVersion(StreamId stream) {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
-        try (Connection c = dataSource.getConnection()) {
-            return Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.streamVersion)) {
-                    ps.setString(1, stream.category());
-                    ps.setString(2, stream.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getLong(1) : 0L;
-                    }
+        return Sessions.call(dataSource, () -> "reading the version of stream '" + stream + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.streamVersion)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
                 }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "reading the version of stream '" + stream + "'");
-        }
+            }
+        });
     }
 
     @Override
     public long headPosition() {
         ensureOpen();
-        try (Connection c = dataSource.getConnection()) {
-            return Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "reading the head position");
-        }
+        return Sessions.call(dataSource, () -> "reading the head position", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     /** Stops every subscription and the listener thread. The data source is left open. Idempotent. */

@@ -3,10 +3,8 @@ package dev.relato.postgres;
 import dev.relato.StreamId;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
@@ -32,58 +30,46 @@ public final class PostgresSnapshotStore implements SnapshotStore {
     @Override
     public Optional<Snapshot> load(StreamId stream) {
         Objects.requireNonNull(stream, "stream");
-        try (Connection c = dataSource.getConnection()) {
-            return Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.loadSnapshot)) {
-                    ps.setString(1, stream.category());
-                    ps.setString(2, stream.id());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            return Optional.empty();
-                        }
-                        return Optional.of(new Snapshot(stream, rs.getLong(1), rs.getInt(2), rs.getString(3),
-                                rs.getObject(4, OffsetDateTime.class).toInstant()));
+        return Sessions.call(dataSource, () -> "loading the snapshot of stream '" + stream + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.loadSnapshot)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
                     }
+                    return Optional.of(new Snapshot(stream, rs.getLong(1), rs.getInt(2), rs.getString(3),
+                            rs.getObject(4, OffsetDateTime.class).toInstant()));
                 }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "loading the snapshot of stream '" + stream + "'");
-        }
+            }
+        });
     }
 
     @Override
     public void save(Snapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        try (Connection c = dataSource.getConnection()) {
-            Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.saveSnapshot)) {
-                    ps.setString(1, snapshot.stream().category());
-                    ps.setString(2, snapshot.stream().id());
-                    ps.setLong(3, snapshot.version());
-                    ps.setInt(4, snapshot.schemaVersion());
-                    ps.setString(5, snapshot.payload());
-                    ps.setObject(6, OffsetDateTime.ofInstant(snapshot.takenAt(), ZoneOffset.UTC));
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "saving the snapshot of stream '" + snapshot.stream() + "'");
-        }
+        Sessions.call(dataSource, () -> "saving the snapshot of stream '" + snapshot.stream() + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.saveSnapshot)) {
+                ps.setString(1, snapshot.stream().category());
+                ps.setString(2, snapshot.stream().id());
+                ps.setLong(3, snapshot.version());
+                ps.setInt(4, snapshot.schemaVersion());
+                ps.setString(5, snapshot.payload());
+                ps.setObject(6, OffsetDateTime.ofInstant(snapshot.takenAt(), ZoneOffset.UTC));
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @Override
     public void delete(StreamId stream) {
         Objects.requireNonNull(stream, "stream");
-        try (Connection c = dataSource.getConnection()) {
-            Sessions.autoCommitted(c, () -> {
-                try (PreparedStatement ps = c.prepareStatement(sql.deleteSnapshot)) {
-                    ps.setString(1, stream.category());
-                    ps.setString(2, stream.id());
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "deleting the snapshot of stream '" + stream + "'");
-        }
+        Sessions.call(dataSource, () -> "deleting the snapshot of stream '" + stream + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteSnapshot)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                return ps.executeUpdate();
+            }
+        });
     }
 }

@@ -36,9 +36,10 @@ final class Sql {
     final String append;
     final String streamVersion;
     final String headPosition;
-    private final String events;
-    private final String readPage;
-    private final String readStream;
+    /** Indexed by (byCategory ? 2 : 0) + (byType ? 1 : 0). */
+    private final String[] readPage = new String[4];
+    /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
+    private final String[] readStream = new String[4];
     final String channel;
     final String listen;
     final String unlisten;
@@ -61,16 +62,22 @@ final class Sql {
         selectHistory = "SELECT version, checksum FROM " + history;
         insertHistory = "INSERT INTO " + history + " (version, script, checksum) VALUES (?, ?, ?)";
 
-        events = schema.table("events");
-        append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size FROM " + schema.table("append")
-                + "(?, ?, ?, ?, ?, ?, ?, ?)";
+        String events = schema.table("events");
+        append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size FROM "
+                + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?)";
         streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
-        readPage = "SELECT " + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < "
-                + VISIBLE_BOUND + "%s ORDER BY position LIMIT ?";
-        readStream = "SELECT " + EVENT_COLUMNS + " FROM " + events
-                + " WHERE category = ? AND stream_id = ? AND stream_version BETWEEN ? AND ?%s"
-                + " ORDER BY stream_version %s LIMIT ?";
+        for (int i = 0; i < 4; i++) {
+            readPage[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < "
+                    + VISIBLE_BOUND + ((i & 2) != 0 ? " AND category = ANY (?)" : "")
+                    + ((i & 1) != 0 ? " AND type = ANY (?)" : "") + " ORDER BY position LIMIT ?";
+            // As of an instant, a stream ends before its first event recorded later: always a prefix, no gaps.
+            readStream[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events
+                    + " WHERE category = ? AND stream_id = ? AND stream_version BETWEEN ? AND ?"
+                    + ((i & 1) != 0 ? " AND stream_version < coalesce((SELECT min(l.stream_version) FROM " + events
+                    + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?), 9223372036854775807)" : "")
+                    + " ORDER BY stream_version " + ((i & 2) != 0 ? "DESC" : "ASC") + " LIMIT ?";
+        }
         channel = schema.channel();
         listen = "LISTEN \"" + channel + '"';
         unlisten = "UNLISTEN \"" + channel + '"';
@@ -96,18 +103,14 @@ final class Sql {
      * {@code byCategory}, then the types array if {@code byType}, then the limit.
      */
     String readPage(boolean byCategory, boolean byType) {
-        return readPage.formatted((byCategory ? " AND category = ANY (?)" : "") + (byType ? " AND type = ANY (?)" : ""));
+        return readPage[(byCategory ? 2 : 0) + (byType ? 1 : 0)];
     }
 
     /**
      * Part of one stream. Parameters: category, stream id, lowest and highest version, then (if {@code asOf})
-     * category, stream id and the instant, then the limit. As of an instant, the stream ends before its first
-     * event recorded later, so the result is always a prefix of the stream without gaps.
+     * category, stream id and the instant, then the limit.
      */
     String readStream(Direction direction, boolean asOf) {
-        String asOfClause = asOf ? " AND stream_version < coalesce((SELECT min(l.stream_version) FROM "
-                + events + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?),"
-                + " 9223372036854775807)" : "";
-        return readStream.formatted(asOfClause, direction == Direction.FORWARDS ? "ASC" : "DESC");
+        return readStream[(direction == Direction.BACKWARDS ? 2 : 0) + (asOf ? 1 : 0)];
     }
 }
