@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * in one transaction, records them in {@code <schema>.<prefix>schema_history}, and holds an advisory lock
  * meanwhile so that processes starting together do not race; running it again is a no-op. Teams that manage
  * their schema with Flyway or Liquibase take the rendered script from {@link #sql()} instead (or run
- * {@code java -cp … dev.relato.postgres.PostgresSchema [schema] [prefix]}, which prints it).
+ * {@code java -cp … dev.relato.postgres.PostgresSchema [schema] [prefix]}, which prints it), and then do not
+ * call {@code migrate()}: a schema is managed one way or the other.
  *
  * @param name        schema name: 1 to {@value #MAX_SCHEMA_LENGTH} characters, a lower-case ASCII letter or
  *                    {@code _} followed by lower-case letters, digits or {@code _}; created if missing

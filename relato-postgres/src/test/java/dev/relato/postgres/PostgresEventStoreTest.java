@@ -342,6 +342,54 @@ class PostgresEventStoreTest {
     }
 
     @Test
+    void anAppendRacingAnUncommittedOneWithTheSameIdsAnswersFromItsOutcome() throws Exception {
+        StreamId stream = newStream();
+        StreamId elsewhere = newStream();
+        List<EventData> batch = events(2);
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            AppendResult original = store.append(tx, stream, ExpectedVersion.any(), batch);
+            // Both see nothing stored yet, then wait in the database for the open transaction.
+            Future<AppendResult> retry = executor.submit(() -> store.append(stream, ExpectedVersion.any(), batch));
+            Future<AppendResult> duplicate = executor.submit(() -> store.append(elsewhere, ExpectedVersion.any(), batch));
+            awaitBlockedBackends(2);
+            tx.commit();
+            tx.setAutoCommit(true);
+
+            AppendResult retried = retry.get();
+            assertThat(retried.retried()).isTrue();
+            assertThat(retried.lastPosition()).isEqualTo(original.lastPosition());
+            assertThatThrownBy(duplicate::get).hasCauseInstanceOf(DuplicateEventException.class);
+        } finally {
+            executor.shutdownNow();
+        }
+        assertThat(store.read(stream)).hasSize(2);
+        assertThat(store.read(elsewhere)).isEmpty();
+        assertThat(store.streamVersion(elsewhere)).isZero();
+    }
+
+    /** Waits until {@code count} of this test's backends wait for a lock. */
+    private static void awaitBlockedBackends(int count) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try (Connection c = pool.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                         + " WHERE application_name = ? AND wait_event_type = 'Lock'")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+            }
+            assertThat(System.nanoTime()).as("backends waiting for a lock").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void snapshotsKeepTheNewest() {
         PostgresSnapshotStore snapshots = store.snapshotStore();
         StreamId stream = newStream();
