@@ -173,6 +173,23 @@ class PostgresEventStoreTest {
     }
 
     @Test
+    void textThatArrayLiteralsTreatSpeciallyIsStoredFaithfully() {
+        StreamId stream = newStream();
+        List<EventData> tricky = List.of(
+                new EventData(UUID.randomUUID(), "NULL", 1, "null", Metadata.empty().with("k", "NULL")),
+                new EventData(UUID.randomUUID(), "a \"quoted\", {braced} \\ type", 1,
+                        "{\"s\":\"he said \\\"hi\\\", {x,y} \\\\ 日本 🎉\"}", Metadata.empty().with("{,}", "\"\\")),
+                new EventData(UUID.randomUUID(), " padded ", 1, "[1, \"NULL\", null]", Metadata.empty()));
+        store.append(stream, ExpectedVersion.noStream(), tricky);
+        List<RecordedEvent> read = store.read(stream);
+        for (int i = 0; i < tricky.size(); i++) {
+            assertThat(read.get(i).type()).isEqualTo(tricky.get(i).type());
+            assertThat(read.get(i).metadata()).isEqualTo(tricky.get(i).metadata());
+            assertThat(read.get(i).payload().replace(" ", "")).isEqualTo(tricky.get(i).payload().replace(" ", ""));
+        }
+    }
+
+    @Test
     void streamIdsAreStoredFaithfully() {
         StreamId stream = StreamId.of("Order", "ünï-cødé 'quoted' \"x\" ; DROP TABLE events; -- 日本");
         store.append(stream, ExpectedVersion.noStream(), events(1));
