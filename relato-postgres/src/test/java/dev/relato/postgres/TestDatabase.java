@@ -35,7 +35,8 @@ final class TestDatabase {
             return url;
         }
         DriverManager.setLoginTimeout(3);
-        try (Connection ignored = DriverManager.getConnection(LOCAL_URL, USER, "")) {
+        try (Connection probe = DriverManager.getConnection(LOCAL_URL, USER, "")) {
+            LOG.debug("using PostgreSQL {} at {}", probe.getMetaData().getDatabaseProductVersion(), LOCAL_URL);
             url = LOCAL_URL;
             return url;
         } catch (SQLException unreachable) {
