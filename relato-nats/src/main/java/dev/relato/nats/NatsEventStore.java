@@ -252,7 +252,8 @@ public final class NatsEventStore implements EventStore {
                         StoredBatch.position(sequence, events.size() - 1), false);
             }
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw NatsSupport.unavailable("append to stream '" + stream + "'", e);
+            throw NatsSupport.unavailable("append to stream '" + stream + "'", e,
+                    "; the append was stored entirely or not at all: retry it with the same event ids");
         }
     }
 

@@ -65,17 +65,22 @@ final class NatsSupport {
 
     /** A failure talking to the server, as the exception the store's callers catch. */
     static RelatoException unavailable(String what, Exception cause) {
+        return unavailable(what, cause, "");
+    }
+
+    /** As {@link #unavailable(String, Exception)}, with advice appended to the message. */
+    static RelatoException unavailable(String what, Exception cause, String advice) {
         if (cause instanceof RelatoException re) {
             return re;
         }
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
-            return new StoreUnavailableException(what + ": interrupted", cause);
+            return new StoreUnavailableException(what + ": interrupted" + advice, cause);
         }
         String detail = cause instanceof JetStreamApiException api
                 ? "JetStream error " + api.getApiErrorCode() + " (" + api.getErrorDescription() + ")"
                 : cause.toString();
-        return new StoreUnavailableException(what + " failed: " + detail, cause);
+        return new StoreUnavailableException(what + " failed: " + detail + advice, cause);
     }
 
     static boolean isApiError(Exception e, int code) {

@@ -192,7 +192,10 @@ class NatsEventStoreTest {
         for (int i = 0; i < 50; i++) {
             store.append(stream, ExpectedVersion.any(), events(3));
         }
-        assertThat(store.read(stream)).hasSize(150);
+        List<RecordedEvent> all = store.read(stream);
+        assertThat(all).hasSize(150);
+        assertThat(store.read(stream, StreamRead.forwards().from(140))).containsExactlyElementsOf(all.subList(139, 150));
+        assertThat(store.readAll(GlobalRead.fromStart()).toList()).containsExactlyElementsOf(all);
         assertThat(store.read(stream, StreamRead.forwards().from(10).to(14)))
                 .extracting(RecordedEvent::streamVersion).containsExactly(10L, 11L, 12L, 13L, 14L);
         assertThat(store.read(stream, StreamRead.forwards().from(140).limit(3)))
