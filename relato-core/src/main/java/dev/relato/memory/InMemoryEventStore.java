@@ -1,0 +1,342 @@
+package dev.relato.memory;
+
+import dev.relato.AppendResult;
+import dev.relato.Direction;
+import dev.relato.DuplicateEventException;
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionListener;
+import dev.relato.WrongExpectedVersionException;
+import dev.relato.spi.AppendSignal;
+import dev.relato.spi.AppendValidation;
+import dev.relato.spi.LogReader;
+import dev.relato.spi.PollingSubscription;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * An {@link EventStore} held in memory: for tests, prototypes and as the baseline that measures the
+ * framework's own overhead. Keeps every guarantee of the {@link EventStore} contract; nothing survives
+ * {@link #close()} or the JVM.
+ *
+ * <p>Global positions are 1, 2, 3 … with no gaps. Times come from the configured {@link Clock} and never
+ * go backwards within one store (a clock that steps back is held at the last time recorded), so a read
+ * {@link StreamRead#asOf(Instant) as of} a time returns a prefix of the stream.
+ *
+ * <p><b>Thread safety</b>: safe for any number of threads. Appends are serialised by one lock; reads,
+ * {@link #readAll(GlobalRead)} and subscriptions never lock and see each append entirely or not at all.
+ * After {@link #close()} every method but {@code close} throws {@link IllegalStateException}.
+ */
+public final class InMemoryEventStore implements EventStore {
+    private final int maxEventBytes;
+    private final Clock clock;
+    private final PollingSubscription.Settings subscriptionSettings;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final AppendOnlyArray<RecordedEvent> log = new AppendOnlyArray<>(1024);
+    private final ConcurrentHashMap<StreamId, AppendOnlyArray<RecordedEvent>> streams = new ConcurrentHashMap<>();
+    /** For every stored event id, the events of the append that wrote it; touched only under the append lock. */
+    private final Map<UUID, RecordedEvent[]> byId = new HashMap<>();
+    private final AppendSignal signal = new AppendSignal();
+    private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final LogReader reader = this::readPage;
+    /** Last time recorded; touched only under the append lock. */
+    private Instant lastRecordedAt = Instant.MIN;
+    private volatile boolean closed;
+
+    private InMemoryEventStore(Builder builder) {
+        this.maxEventBytes = builder.maxEventBytes;
+        this.clock = builder.clock;
+        this.subscriptionSettings = builder.subscriptionSettings;
+    }
+
+    /** A store with the default event size limit, the system clock (UTC) and default subscription settings. */
+    public static InMemoryEventStore create() {
+        return builder().build();
+    }
+
+    /** A builder to set the event size limit, the clock or subscription settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */
+    public int maxEventBytes() {
+        return maxEventBytes;
+    }
+
+    @Override
+    public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        AppendValidation.validate(stream, expected, events, maxEventBytes);
+        ensureOpen();
+        AppendResult result;
+        appendLock.lock();
+        try {
+            ensureOpen();
+            AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
+            long current = streamLog == null ? 0 : streamLog.size();
+            RecordedEvent[] stored = storedAppend(events);
+            if (stored != null) {
+                return retryOrFail(stream, expected, events, stored);
+            }
+            if (!expected.matches(current)) {
+                throw new WrongExpectedVersionException(stream, expected, current);
+            }
+            Instant now = clock.instant();
+            if (now.isBefore(lastRecordedAt)) {
+                now = lastRecordedAt;
+            }
+            lastRecordedAt = now;
+            long position = log.size();
+            RecordedEvent[] batch = new RecordedEvent[events.size()];
+            for (int i = 0; i < batch.length; i++) {
+                EventData e = events.get(i);
+                batch[i] = new RecordedEvent(e.eventId(), stream, current + i + 1, position + i + 1, e.type(),
+                        e.schemaVersion(), e.payload(), e.metadata(), now);
+            }
+            if (streamLog == null) {
+                streamLog = new AppendOnlyArray<>(Math.max(8, batch.length));
+                streams.put(stream, streamLog);
+            }
+            // Global log first: a reader that finds the stream's new version can also find its positions.
+            log.addAll(batch);
+            streamLog.addAll(batch);
+            for (RecordedEvent r : batch) {
+                byId.put(r.eventId(), batch);
+            }
+            result = new AppendResult(stream, current + 1, current + batch.length, position + 1,
+                    position + batch.length, false);
+        } finally {
+            appendLock.unlock();
+        }
+        signal.fire();
+        return result;
+    }
+
+    /** The stored append holding the first already stored id of {@code events}, if any. */
+    private RecordedEvent[] storedAppend(List<EventData> events) {
+        for (EventData e : events) {
+            RecordedEvent[] batch = byId.get(e.eventId());
+            if (batch != null) {
+                return batch;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Some ids are already stored: an idempotent retry if this is exactly an earlier append to this stream
+     * (the same ids in the same order) and the expectation accepts the version that append followed; a
+     * duplicate otherwise. Nothing is written either way.
+     */
+    private AppendResult retryOrFail(StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                     RecordedEvent[] stored) {
+        boolean sameAppend = stored.length == events.size() && stored[0].streamId().equals(stream);
+        for (int i = 0; sameAppend && i < stored.length; i++) {
+            sameAppend = stored[i].eventId().equals(events.get(i).eventId());
+        }
+        if (!sameAppend) {
+            UUID id = events.stream().map(EventData::eventId).filter(byId::containsKey).findFirst().orElseThrow();
+            RecordedEvent known = find(byId.get(id), id);
+            throw new DuplicateEventException(stream, id, "at " + where(known) + (known.streamId().equals(stream)
+                    ? ", written by an append of " + byId.get(id).length + " events; retry exactly that append"
+                    : ""));
+        }
+        RecordedEvent first = stored[0];
+        if (!expected.matches(first.streamVersion() - 1)) {
+            throw new DuplicateEventException(stream, first.eventId(), "at " + where(first)
+                    + ", which is not where expected version " + expected + " would put it");
+        }
+        RecordedEvent last = stored[stored.length - 1];
+        return new AppendResult(stream, first.streamVersion(), last.streamVersion(), first.position(),
+                last.position(), true);
+    }
+
+    private static RecordedEvent find(RecordedEvent[] append, UUID id) {
+        for (RecordedEvent r : append) {
+            if (r.eventId().equals(id)) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("event " + id + " is not part of the append it is indexed under");
+    }
+
+    private static String where(RecordedEvent e) {
+        return "stream '" + e.streamId() + "' version " + e.streamVersion();
+    }
+
+    @Override
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(read, "read");
+        ensureOpen();
+        AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
+        if (streamLog == null) {
+            return List.of();
+        }
+        long last = streamLog.size();
+        if (read.asOf().isPresent()) {
+            last = countRecordedBy(streamLog, last, read.asOf().get());
+        }
+        long low = read.lowestVersion();
+        long high = Math.min(read.highestVersion(), last);
+        if (low > high) {
+            return List.of();
+        }
+        int count = (int) Math.min(read.limit(), high - low + 1);
+        List<RecordedEvent> out = new ArrayList<>(count);
+        if (read.direction() == Direction.FORWARDS) {
+            for (long v = low; v < low + count; v++) {
+                out.add(streamLog.get((int) v - 1));
+            }
+        } else {
+            for (long v = high; v > high - count; v--) {
+                out.add(streamLog.get((int) v - 1));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** How many of the first {@code size} events were recorded at or before {@code asOf}: times never fall. */
+    private static long countRecordedBy(AppendOnlyArray<RecordedEvent> streamLog, long size, Instant asOf) {
+        int lo = 0;
+        int hi = (int) size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (streamLog.get(mid).recordedAt().isAfter(asOf)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    @Override
+    public Stream<RecordedEvent> readAll(GlobalRead read) {
+        Objects.requireNonNull(read, "read");
+        ensureOpen();
+        return reader.stream(read);
+    }
+
+    private List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        ensureOpen();
+        int size = log.size();
+        if (afterPosition >= size) {
+            return List.of();
+        }
+        List<RecordedEvent> page = new ArrayList<>(Math.min(max, size - (int) afterPosition));
+        boolean all = filter.isAll();
+        for (int i = (int) afterPosition; i < size && page.size() < max; i++) {
+            RecordedEvent e = log.get(i);
+            if (all || filter.matches(e)) {
+                page.add(e);
+            }
+        }
+        return page;
+    }
+
+    @Override
+    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(listener, "listener");
+        ensureOpen();
+        subscriptions.removeIf(s -> !s.isRunning());
+        PollingSubscription subscription = PollingSubscription.start(reader, afterPosition, filter, listener, signal,
+                subscriptionSettings);
+        subscriptions.add(subscription);
+        if (closed) {
+            subscription.close();
+            ensureOpen();
+        }
+        return subscription;
+    }
+
+    @Override
+    public long streamVersion(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        ensureOpen();
+        AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
+        return streamLog == null ? 0 : streamLog.size();
+    }
+
+    @Override
+    public long headPosition() {
+        ensureOpen();
+        return log.size();
+    }
+
+    /** Closes every subscription of this store. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (PollingSubscription s : subscriptions) {
+            s.close();
+        }
+        subscriptions.clear();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this in-memory event store is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryEventStore[events=" + log.size() + ", streams=" + streams.size() + "]";
+    }
+
+    /** Builds an {@link InMemoryEventStore}. Not thread-safe; use from one thread. */
+    public static final class Builder {
+        private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
+        private Clock clock = Clock.systemUTC();
+        private PollingSubscription.Settings subscriptionSettings = PollingSubscription.Settings.DEFAULT;
+
+        private Builder() {
+        }
+
+        /**
+         * The largest event (payload plus metadata, in UTF-8 bytes) to accept; default 1 MiB.
+         *
+         * @throws IllegalArgumentException if below 64 bytes
+         */
+        public Builder maxEventBytes(int bytes) {
+            this.maxEventBytes = AppendValidation.checkMaxEventBytes(bytes);
+            return this;
+        }
+
+        /** The clock that stamps {@link RecordedEvent#recordedAt()}; default the system clock in UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How subscriptions read the log; default {@link PollingSubscription.Settings#DEFAULT}. */
+        public Builder subscriptionSettings(PollingSubscription.Settings settings) {
+            this.subscriptionSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        public InMemoryEventStore build() {
+            return new InMemoryEventStore(this);
+        }
+    }
+}

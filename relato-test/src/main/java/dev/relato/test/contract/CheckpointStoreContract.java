@@ -1,0 +1,139 @@
+package dev.relato.test.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.relato.projection.CheckpointStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link CheckpointStore} keeps, as a JUnit 5 test suite. A backend extends it with one
+ * small subclass implementing {@link #createCheckpointStore()}.
+ *
+ * <p><b>Lifecycle</b>: {@link #createCheckpointStore()} is called before every test and must return an
+ * empty store isolated from every other; {@link #destroyCheckpointStore(CheckpointStore)} is called after
+ * every test and by default closes the store if it is {@link AutoCloseable}.
+ */
+public abstract class CheckpointStoreContract {
+
+    private CheckpointStore store;
+
+    /** A new, empty checkpoint store, isolated from every other one this method returns. */
+    protected abstract CheckpointStore createCheckpointStore();
+
+    /** Releases what {@link #createCheckpointStore()} made. The default closes the store if it is closeable. */
+    protected void destroyCheckpointStore(CheckpointStore store) throws Exception {
+        if (store instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    /** The store of the running test, for tests a backend adds in its subclass. */
+    protected final CheckpointStore checkpointStore() {
+        return store;
+    }
+
+    @BeforeEach
+    protected final void createStoreUnderTest() {
+        store = createCheckpointStore();
+        assertThat(store).as("createCheckpointStore() returned null").isNotNull();
+    }
+
+    @AfterEach
+    protected final void destroyStoreUnderTest() throws Exception {
+        if (store != null) {
+            destroyCheckpointStore(store);
+        }
+    }
+
+    private static String consumer() {
+        return "projection-" + UUID.randomUUID();
+    }
+
+    @Test
+    @DisplayName("a consumer without a checkpoint starts at 0")
+    void defaultIsZero() {
+        assertThat(store.load(consumer())).isZero();
+    }
+
+    @Test
+    @DisplayName("a saved checkpoint loads back; a later save overwrites it, lower or higher")
+    void saveAndOverwrite() {
+        String c = consumer();
+        store.save(c, 17);
+        assertThat(store.load(c)).isEqualTo(17);
+        store.save(c, 9_000_000_000L);
+        assertThat(store.load(c)).isEqualTo(9_000_000_000L);
+        store.save(c, 3);
+        assertThat(store.load(c)).as("a reset to an earlier position").isEqualTo(3);
+        store.save(c, 0);
+        assertThat(store.load(c)).isZero();
+        store.save(c, Long.MAX_VALUE);
+        assertThat(store.load(c)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    @DisplayName("delete forgets the checkpoint; deleting nothing is fine")
+    void delete() {
+        String c = consumer();
+        store.save(c, 5);
+        store.delete(c);
+        assertThat(store.load(c)).isZero();
+        store.delete(c);
+        store.delete(consumer());
+        store.save(c, 6);
+        assertThat(store.load(c)).isEqualTo(6);
+    }
+
+    @Test
+    @DisplayName("consumers are kept apart, whatever characters their names hold")
+    void consumersApart() {
+        List<String> names = List.of("orders", "Orders", "orders ", "orders.v2", "orders*", "caf\u00e9 \u65e5\u672c \ud83d\ude00",
+                "quote'\"", "per%cent_", "slash/back\\slash", "x".repeat(200));
+        for (int i = 0; i < names.size(); i++) {
+            store.save(names.get(i), 100 + i);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(store.load(names.get(i))).as("consumer '%s'", names.get(i)).isEqualTo(100 + i);
+        }
+        store.delete("orders");
+        assertThat(store.load("orders")).isZero();
+        assertThat(store.load("Orders")).isEqualTo(101);
+    }
+
+    @Test
+    @DisplayName("invalid names and negative positions are rejected, and nothing is stored")
+    void validation() {
+        List<String> invalid = new ArrayList<>(List.of("", "   ", "x".repeat(201), "a\nb", "tab\there"));
+        invalid.add(null);
+        for (String name : invalid) {
+            assertThatThrownBy(() -> store.save(name, 1)).as("save of '%s'", name).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.load(name)).as("load of '%s'", name).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.delete(name)).as("delete of '%s'", name).isInstanceOf(IllegalArgumentException.class);
+        }
+        String c = consumer();
+        store.save(c, 4);
+        assertThatThrownBy(() -> store.save(c, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.load(c)).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("concurrent consumers each keep their own last save")
+    void concurrentConsumers() {
+        String prefix = consumer();
+        Concurrently.run(8, w -> {
+            for (long p = 1; p <= 25; p++) {
+                store.save(prefix + "-" + w, p * (w + 1));
+            }
+        });
+        for (int w = 0; w < 8; w++) {
+            assertThat(store.load(prefix + "-" + w)).isEqualTo(25L * (w + 1));
+        }
+    }
+}
