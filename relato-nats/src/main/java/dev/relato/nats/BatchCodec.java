@@ -1,60 +1,69 @@
 package dev.relato.nats;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.relato.EventData;
 import dev.relato.Metadata;
 import dev.relato.StreamId;
+import dev.relato.spi.Json;
 import io.nats.client.impl.Headers;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * The stored form of an append: one JetStream message whose headers carry the stream version range and
- * the sequence of the stream's previous message, and whose body is a JSON array of the events
- * ({@code [{"id":…,"type":…,"schemaVersion":…,"metadata":{…},"payload":"…"}]}, the payload kept as a JSON
- * string so it reads back exactly as written). Stateless and thread-safe.
+ * the sequence of the stream's previous message, and whose body holds the events in a compact binary
+ * framing that keeps every text byte for byte:
+ *
+ * <pre>
+ * body  = format:u8(1) count:i32 event*
+ * event = idMostSignificant:i64 idLeastSignificant:i64 type:text schemaVersion:i32 metadata:text payload:text
+ * text  = length:i32 UTF-8 bytes          (metadata as a JSON object of strings, empty for none)
+ * </pre>
+ *
+ * Stateless and thread-safe.
  */
 final class BatchCodec {
     static final String FIRST_VERSION = "Relato-First-Version";
     static final String LAST_VERSION = "Relato-Last-Version";
     static final String PREVIOUS_SEQUENCE = "Relato-Previous-Sequence";
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Bytes one event adds to a message besides its payload and metadata, for the longest type name. */
+    static final int EVENT_OVERHEAD = 16 + 4 + EventData.MAX_TYPE_LENGTH * 3 + 4 + 4 + 4;
+    private static final int FORMAT = 1;
 
     private BatchCodec() {
     }
 
     static byte[] encodeEvents(List<EventData> events) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * events.size());
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartArray();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * events.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeInt(events.size());
             for (EventData e : events) {
-                g.writeStartObject();
-                g.writeStringField("id", e.eventId().toString());
-                g.writeStringField("type", e.type());
-                g.writeNumberField("schemaVersion", e.schemaVersion());
-                g.writeObjectFieldStart("metadata");
-                for (Map.Entry<String, String> m : e.metadata().entries().entrySet()) {
-                    g.writeStringField(m.getKey(), m.getValue());
-                }
-                g.writeEndObject();
-                g.writeStringField("payload", e.payload());
-                g.writeEndObject();
+                out.writeLong(e.eventId().getMostSignificantBits());
+                out.writeLong(e.eventId().getLeastSignificantBits());
+                writeText(out, e.type());
+                out.writeInt(e.schemaVersion());
+                writeText(out, e.metadata().isEmpty() ? "" : Json.writeMetadata(e.metadata()));
+                writeText(out, e.payload());
             }
-            g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException("events could not be encoded", e);
         }
-        return out.toByteArray();
+        return bytes.toByteArray();
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
     }
 
     static Headers headers(long firstVersion, long lastVersion, long previousSequence) {
@@ -96,50 +105,43 @@ final class BatchCodec {
     }
 
     private static List<StoredBatch.Entry> decodeEvents(byte[] body, long sequence) {
-        List<StoredBatch.Entry> events = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_ARRAY, sequence);
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                UUID id = null;
-                String type = null;
-                int schemaVersion = 0;
-                String payload = null;
-                Metadata metadata = Metadata.empty();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    switch (field) {
-                        case "id" -> id = UUID.fromString(p.getText());
-                        case "type" -> type = p.getText();
-                        case "schemaVersion" -> schemaVersion = p.getIntValue();
-                        case "payload" -> payload = p.getText();
-                        case "metadata" -> {
-                            expect(value, JsonToken.START_OBJECT, sequence);
-                            Map<String, String> entries = new LinkedHashMap<>();
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String key = p.currentName();
-                                p.nextToken();
-                                entries.put(key, p.getText());
-                            }
-                            metadata = entries.isEmpty() ? Metadata.empty() : new Metadata(entries);
-                        }
-                        default -> p.skipChildren();
-                    }
-                }
-                if (id == null || type == null || payload == null) {
-                    throw new IllegalStateException("message " + sequence + " holds an event without id, type or payload");
-                }
-                events.add(new StoredBatch.Entry(id, type, schemaVersion, payload, metadata));
+        try {
+            ByteBuffer in = ByteBuffer.wrap(body);
+            int format = in.get();
+            if (format != FORMAT) {
+                throw new IllegalStateException("message " + sequence + " has body format " + format
+                        + ", this version of Relato reads format " + FORMAT);
             }
-        } catch (IOException | IllegalArgumentException e) {
+            int count = in.getInt();
+            if (count < 1 || count > StoredBatch.MAX_EVENTS) {
+                throw new IllegalStateException("message " + sequence + " claims " + count + " events");
+            }
+            List<StoredBatch.Entry> events = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                UUID id = new UUID(in.getLong(), in.getLong());
+                String type = readText(in);
+                int schemaVersion = in.getInt();
+                String metadata = readText(in);
+                String payload = readText(in);
+                events.add(new StoredBatch.Entry(id, type, schemaVersion, payload,
+                        metadata.isEmpty() ? Metadata.empty() : Json.readMetadata(metadata)));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalStateException("message " + sequence + " has " + in.remaining() + " bytes after its events");
+            }
+            return events;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IllegalStateException("message " + sequence + " does not hold well-formed events: " + e, e);
         }
-        return events;
     }
 
-    private static void expect(JsonToken actual, JsonToken expected, long sequence) {
-        if (actual != expected) {
-            throw new IllegalStateException("message " + sequence + ": expected " + expected + " but found " + actual);
+    private static String readText(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("text length " + length + " out of bounds");
         }
+        String text = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return text;
     }
 }

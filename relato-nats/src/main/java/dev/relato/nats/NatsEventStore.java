@@ -148,7 +148,7 @@ public final class NatsEventStore implements EventStore {
         this.js = connection.jetStream(options);
         this.jsm = connection.jetStreamManagement(options);
         this.maxPayload = connection.getMaxPayload();
-        int payloadRoom = (int) Math.min(Integer.MAX_VALUE, maxPayload - HEADER_ALLOWANCE);
+        int payloadRoom = (int) Math.min(Integer.MAX_VALUE, maxPayload - HEADER_ALLOWANCE - BatchCodec.EVENT_OVERHEAD);
         if (b.maxEventBytes != null && b.maxEventBytes > payloadRoom) {
             throw new IllegalArgumentException("maximum event size " + b.maxEventBytes + " bytes exceeds what fits in one "
                     + "message of this NATS server (max payload " + maxPayload + " bytes); lower it or raise max_payload");
