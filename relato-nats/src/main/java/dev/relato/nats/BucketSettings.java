@@ -40,10 +40,7 @@ final class BucketSettings {
     }
 
     void replicas(int count) {
-        if (count < 1 || count > 5) {
-            throw new IllegalArgumentException("replicas must be 1 to 5, got " + count);
-        }
-        this.replicas = count;
+        this.replicas = NatsSupport.checkReplicas(count);
     }
 
     void storage(StorageType type) {
@@ -51,10 +48,7 @@ final class BucketSettings {
     }
 
     void requestTimeout(Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("request timeout must be positive, got " + duration);
-        }
-        this.requestTimeout = duration;
+        this.requestTimeout = NatsSupport.checkTimeout(duration);
     }
 
     /** An open bucket and who owns its connection. */

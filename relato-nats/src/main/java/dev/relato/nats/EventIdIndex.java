@@ -2,9 +2,8 @@ package dev.relato.nats;
 
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
+import io.nats.client.Message;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,31 +21,44 @@ import java.util.concurrent.TimeoutException;
  * The durable index of event ids: a key-value bucket mapping each stored event id to the JetStream sequence
  * of the message holding it. It outlives JetStream's duplicate window, so a retried or misplaced event id
  * is recognised however long ago it was first appended. Entries are written right after the message is
- * stored; the message is the truth and the index only points at it. Thread-safe.
+ * stored; the message is the truth and the index only points at it. Lookups and writes of one append travel
+ * together. Thread-safe.
  */
 final class EventIdIndex {
-    private final KeyValue kv;
     private final JetStream js;
+    private final MessageRequests requests;
+    private final String bucketStream;
     private final String subjectPrefix;
     private final Duration timeout;
 
-    EventIdIndex(KeyValue kv, JetStream js, String bucket, Duration timeout) {
-        this.kv = kv;
+    EventIdIndex(JetStream js, MessageRequests requests, String bucket, Duration timeout) {
         this.js = js;
+        this.requests = requests;
+        this.bucketStream = "KV_" + bucket;
         this.subjectPrefix = "$KV." + bucket + ".";
         this.timeout = timeout;
     }
 
-    /** The sequence of the message holding {@code eventId}, if it is indexed. */
-    Optional<Long> find(UUID eventId) throws IOException, JetStreamApiException {
-        KeyValueEntry entry = kv.get(eventId.toString());
-        if (entry == null || entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
-            return Optional.empty();
+    /** Sends the lookups of these ids; {@link #sequence(CompletableFuture)} reads each answer. */
+    List<CompletableFuture<Message>> lookUp(List<UUID> eventIds) {
+        List<CompletableFuture<Message>> answers = new ArrayList<>(eventIds.size());
+        for (UUID id : eventIds) {
+            answers.add(requests.lastOf(bucketStream, subjectPrefix + id));
         }
-        return Optional.of(Long.parseLong(entry.getValueAsString()));
+        return answers;
     }
 
-    /** Indexes every id at {@code sequence}; the puts travel together and are all awaited. */
+    /** The sequence of the message holding the looked-up id, if it is indexed. */
+    Optional<Long> sequence(CompletableFuture<Message> answer)
+            throws IOException, JetStreamApiException, InterruptedException {
+        Optional<MessageInfo> entry = requests.await(answer);
+        if (entry.isEmpty() || entry.get().getData() == null || entry.get().getData().length == 0) {
+            return Optional.empty(); // absent, or a delete marker
+        }
+        return Optional.of(Long.parseLong(new String(entry.get().getData(), StandardCharsets.US_ASCII)));
+    }
+
+    /** Indexes every id at {@code sequence}; the writes travel together and are all awaited. */
     void record(List<UUID> eventIds, long sequence) throws IOException, InterruptedException {
         byte[] value = Long.toString(sequence).getBytes(StandardCharsets.US_ASCII);
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(eventIds.size());

@@ -52,6 +52,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -114,7 +115,7 @@ import org.slf4j.LoggerFactory;
 public final class NatsEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
     /** Events a stream read may gather by walking back message by message before it scans instead. */
-    private static final int WALK_LIMIT = 64;
+    private static final int WALK_LIMIT = 10;
     /** Messages a page read fetches one by one before it uses a consumer. */
     private static final int DIRECT_READ_LIMIT = 16;
     private static final int FETCH_CHUNK = 256;
@@ -130,6 +131,7 @@ public final class NatsEventStore implements EventStore {
     private final int maxEventBytes;
     private final long maxPayload;
     private final Duration timeout;
+    private final MessageRequests requests;
     private final EventIdIndex index;
     private final AppendSignal signal = new AppendSignal();
     private final Dispatcher signalDispatcher;
@@ -160,7 +162,8 @@ public final class NatsEventStore implements EventStore {
         String indexBucket = streamName + "-event-ids";
         JetStreamSetup.ensureBucket(connection.keyValueManagement(), new JetStreamSetup.BucketSpec(indexBucket,
                 "event id index of stream " + streamName, b.replicas, b.storage));
-        this.index = new EventIdIndex(connection.keyValue(indexBucket), js, indexBucket, timeout);
+        this.requests = new MessageRequests(connection, timeout);
+        this.index = new EventIdIndex(js, requests, indexBucket, timeout);
         this.signalDispatcher = connection.createDispatcher(message -> signal.fire());
         this.signalDispatcher.subscribe(prefix + ".>");
     }
@@ -204,12 +207,17 @@ public final class NatsEventStore implements EventStore {
         String subject = subject(stream);
         List<UUID> ids = events.stream().map(EventData::eventId).toList();
         try {
-            Optional<AppendResult> indexed = findIndexed(stream, expected, ids);
+            List<CompletableFuture<Message>> lookups = index.lookUp(ids);
+            CompletableFuture<Message> lastAnswer = requests.lastOf(streamName, subject);
+            Optional<AppendResult> indexed = findIndexed(stream, expected, ids, lookups);
             if (indexed.isPresent()) {
                 return indexed.get();
             }
+            Optional<StoredBatch> last = requests.await(lastAnswer).flatMap(this::decode);
             for (int attempt = 1; ; attempt++) {
-                Optional<StoredBatch> last = lastBatch(subject);
+                if (attempt > 1) {
+                    last = lastBatch(subject);
+                }
                 long current = last.map(StoredBatch::lastVersion).orElse(0L);
                 if (!expected.matches(current)) {
                     Optional<AppendResult> retried = findAtPlace(stream, expected, ids, last);
@@ -257,11 +265,13 @@ public final class NatsEventStore implements EventStore {
         }
     }
 
-    /** Looks every id up in the durable index; an id found decides the append. */
-    private Optional<AppendResult> findIndexed(StreamId stream, ExpectedVersion expected, List<UUID> ids)
+    /** Reads the answers of the durable index, in event order; an id found decides the append. */
+    private Optional<AppendResult> findIndexed(StreamId stream, ExpectedVersion expected, List<UUID> ids,
+                                               List<CompletableFuture<Message>> lookups)
             throws IOException, JetStreamApiException, InterruptedException {
-        for (UUID id : ids) {
-            Optional<Long> sequence = index.find(id);
+        for (int i = 0; i < ids.size(); i++) {
+            UUID id = ids.get(i);
+            Optional<Long> sequence = index.sequence(lookups.get(i));
             if (sequence.isPresent()) {
                 Optional<StoredBatch> batch = batchAt(sequence.get());
                 if (batch.isPresent()) {
@@ -375,7 +385,7 @@ public final class NatsEventStore implements EventStore {
 
     private List<RecordedEvent> walkBack(StoredBatch last, long lo, boolean forwards, int limit,
                                          Predicate<RecordedEvent> wanted)
-            throws IOException, JetStreamApiException {
+            throws IOException, JetStreamApiException, InterruptedException {
         List<RecordedEvent> out = new ArrayList<>();
         StoredBatch b = last;
         while (true) {
@@ -460,8 +470,12 @@ public final class NatsEventStore implements EventStore {
                 return out;
             }
             if (lastSequence - startSequence < DIRECT_READ_LIMIT) {
+                List<CompletableFuture<Message>> answers = new ArrayList<>();
                 for (long sequence = startSequence; sequence <= lastSequence; sequence++) {
-                    Optional<StoredBatch> b = batchAt(sequence);
+                    answers.add(requests.at(streamName, sequence));
+                }
+                for (CompletableFuture<Message> answer : answers) {
+                    Optional<StoredBatch> b = requests.await(answer).flatMap(this::decode);
                     if (b.isPresent() && !take.test(b.get())) {
                         break;
                     }
@@ -485,6 +499,9 @@ public final class NatsEventStore implements EventStore {
                 signal, subscriptionSettings);
         subscriptions.removeIf(s -> !s.isRunning());
         subscriptions.add(subscription);
+        if (closed) { // closed while starting: close() may have missed it
+            subscription.close();
+        }
         return subscription;
     }
 
@@ -494,7 +511,7 @@ public final class NatsEventStore implements EventStore {
         checkOpen();
         try {
             return lastBatch(subject(stream)).map(StoredBatch::lastVersion).orElse(0L);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
+        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("version of stream '" + stream + "'", e);
         }
     }
@@ -511,7 +528,7 @@ public final class NatsEventStore implements EventStore {
                 }
             }
             return 0;
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
+        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("head position of stream '" + streamName + "'", e);
         }
     }
@@ -571,27 +588,15 @@ public final class NatsEventStore implements EventStore {
     }
 
     /** The last append of a stream (its subject), if any. */
-    private Optional<StoredBatch> lastBatch(String subject) throws IOException, JetStreamApiException {
-        try {
-            return decode(jsm.getLastMessage(streamName, subject));
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == NatsSupport.NO_MESSAGE_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+    private Optional<StoredBatch> lastBatch(String subject)
+            throws IOException, JetStreamApiException, InterruptedException {
+        return requests.await(requests.lastOf(streamName, subject)).flatMap(this::decode);
     }
 
     /** The append stored at a JetStream sequence, if there is one. */
-    private Optional<StoredBatch> batchAt(long sequence) throws IOException, JetStreamApiException {
-        try {
-            return decode(jsm.getMessage(streamName, sequence));
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == NatsSupport.NO_MESSAGE_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+    private Optional<StoredBatch> batchAt(long sequence)
+            throws IOException, JetStreamApiException, InterruptedException {
+        return requests.await(requests.at(streamName, sequence)).flatMap(this::decode);
     }
 
     /**
@@ -705,10 +710,7 @@ public final class NatsEventStore implements EventStore {
 
         /** Replicas of the stream and index bucket in a cluster, 1 to 5; default 1. */
         public Builder replicas(int count) {
-            if (count < 1 || count > 5) {
-                throw new IllegalArgumentException("replicas must be 1 to 5, got " + count);
-            }
-            this.replicas = count;
+            this.replicas = NatsSupport.checkReplicas(count);
             return this;
         }
 
@@ -720,6 +722,7 @@ public final class NatsEventStore implements EventStore {
 
         /** How long JetStream remembers message ids to drop re-published appends; default two minutes. */
         public Builder duplicateWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
             if (window.toMillis() < 100) {
                 throw new IllegalArgumentException("duplicate window must be at least 100 ms, got " + window);
             }
@@ -738,10 +741,7 @@ public final class NatsEventStore implements EventStore {
 
         /** How long to wait for each answer of the server; default 5 seconds. */
         public Builder requestTimeout(Duration duration) {
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("request timeout must be positive, got " + duration);
-            }
-            this.requestTimeout = duration;
+            this.requestTimeout = NatsSupport.checkTimeout(duration);
             return this;
         }
 
@@ -755,7 +755,9 @@ public final class NatsEventStore implements EventStore {
          * Connects if given a URL, then creates or checks the stream and index bucket.
          *
          * @throws StoreUnavailableException  if the server cannot be reached
-         * @throws NatsConfigurationException if an existing stream or bucket does not fit
+         * @throws NatsConfigurationException if an existing stream or bucket does not fit, or the server has no
+         *                                    JetStream
+         * @throws IllegalArgumentException   if {@link #maxEventBytes(int)} exceeds what one message can carry
          * @throws IllegalStateException      if neither or both of a connection and a URL were given
          */
         public NatsEventStore build() {

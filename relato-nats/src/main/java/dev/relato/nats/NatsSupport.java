@@ -87,6 +87,35 @@ final class NatsSupport {
         return e instanceof JetStreamApiException api && api.getApiErrorCode() == code;
     }
 
+    /** Checks a replica count: 1 to 5, as JetStream allows. */
+    static int checkReplicas(int count) {
+        if (count < 1 || count > 5) {
+            throw new IllegalArgumentException("replicas must be 1 to 5, got " + count);
+        }
+        return count;
+    }
+
+    /** Checks a request timeout: positive. */
+    static Duration checkTimeout(Duration duration) {
+        Objects.requireNonNull(duration, "timeout");
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("request timeout must be positive, got " + duration);
+        }
+        return duration;
+    }
+
+    /**
+     * Checks that the connected server runs JetStream.
+     *
+     * @throws NatsConfigurationException if it does not
+     */
+    static void requireJetStream(Connection connection) {
+        if (connection.getServerInfo() != null && !connection.getServerInfo().isJetStreamAvailable()) {
+            throw new NatsConfigurationException("the NATS server at " + connection.getConnectedUrl()
+                    + " does not have JetStream enabled; start it with -js (or jetstream {} in its configuration)");
+        }
+    }
+
     /** Who owns a connection: a store built from a URL closes it, one given a connection does not. */
     record Handle(Connection connection, boolean owned) implements AutoCloseable {
         @Override
@@ -102,12 +131,20 @@ final class NatsSupport {
         if (connection != null && url != null) {
             throw new IllegalStateException("give either a connection or a url, not both");
         }
+        Handle handle;
         if (connection != null) {
-            return new Handle(connection, false);
-        }
-        if (url == null) {
+            handle = new Handle(connection, false);
+        } else if (url == null) {
             throw new IllegalStateException("give a connection or a url");
+        } else {
+            handle = new Handle(connect(url, timeout, name), true);
         }
-        return new Handle(connect(url, timeout, name), true);
+        try {
+            requireJetStream(handle.connection());
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        return handle;
     }
 }
