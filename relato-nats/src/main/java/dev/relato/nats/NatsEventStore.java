@@ -95,15 +95,20 @@ import org.slf4j.LoggerFactory;
  * stream where the expected version allows the original place returns the original result with
  * {@link AppendResult#retried()} true; the ids anywhere else throw {@link DuplicateEventException}. The
  * index is written right after the message; if that write fails the append reports
- * {@link StoreUnavailableException}, and retrying it (as that exception invites) completes the index. The
- * one case not covered: the process dies between storing the message and indexing it and the same ids
- * are later appended elsewhere after the duplicate window has passed.
+ * {@link StoreUnavailableException}, and retrying it (as that exception invites) completes the index; a
+ * retry whose version check fails also looks at the append right after the expected version. Two cases are
+ * not covered: the process dies between storing the message and indexing it and the same ids are later
+ * appended elsewhere after the duplicate window has passed; and two appends sharing an event id other
+ * than their first run at the very same moment (each finds the index empty). Event ids are meant to be
+ * fresh UUIDs, so both need a client reusing ids by mistake.
  *
  * <h2>Reads and subscriptions</h2>
  * Stream reads walk back from the stream's last message when the wanted part is near its end, and
  * otherwise scan the subject with a short-lived JetStream consumer. The global log is read in pages (one
  * category becomes a subject filter; types are filtered here). Subscriptions poll the log and are woken by
  * a core NATS subscription on the store's subjects, so appends by other processes are delivered at once.
+ * Every read and every version check goes to the stream leader (direct gets from replicas are disabled on
+ * the stream), so it sees every acknowledged append, also with several replicas.
  *
  * <h2>Thread safety and failures</h2>
  * Thread-safe: one instance serves every thread. Failures of the server or connection (timeouts, a
@@ -116,9 +121,10 @@ public final class NatsEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
     /** Events a stream read may gather by walking back message by message before it scans instead. */
     private static final int WALK_LIMIT = 10;
-    /** Messages a page read fetches one by one before it uses a consumer. */
+    /** Messages a page read fetches by sequence (all requests at once) before it uses a consumer. */
     private static final int DIRECT_READ_LIMIT = 16;
-    private static final int FETCH_CHUNK = 256;
+    /** Messages asked for per pull: bounds the memory a scan holds (messages are up to the max payload). */
+    private static final int FETCH_CHUNK = 64;
     private static final int MAX_APPEND_ATTEMPTS = 10_000;
     /** Room kept in a message for its headers. */
     private static final int HEADER_ALLOWANCE = 1024;
@@ -134,7 +140,7 @@ public final class NatsEventStore implements EventStore {
     private final MessageRequests requests;
     private final EventIdIndex index;
     private final AppendSignal signal = new AppendSignal();
-    private final Dispatcher signalDispatcher;
+    private Dispatcher signalDispatcher; // guarded by this; created by the first subscription
     private final PollingSubscription.Settings subscriptionSettings;
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -164,8 +170,6 @@ public final class NatsEventStore implements EventStore {
                 "event id index of stream " + streamName, b.replicas, b.storage));
         this.requests = new MessageRequests(connection, timeout);
         this.index = new EventIdIndex(js, requests, indexBucket, timeout);
-        this.signalDispatcher = connection.createDispatcher(message -> signal.fire());
-        this.signalDispatcher.subscribe(prefix + ".>");
     }
 
     /** A builder with the defaults: stream {@code relato}, file storage, one replica. */
@@ -495,6 +499,7 @@ public final class NatsEventStore implements EventStore {
     @Override
     public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
         checkOpen();
+        listenForAppends();
         PollingSubscription subscription = PollingSubscription.start(this::readPage, afterPosition, filter, listener,
                 signal, subscriptionSettings);
         subscriptions.removeIf(s -> !s.isRunning());
@@ -533,6 +538,18 @@ public final class NatsEventStore implements EventStore {
         }
     }
 
+    /**
+     * Subscribes (once) to the store's subjects on core NATS, so that appends by any process wake the
+     * subscriptions. The message can arrive just before JetStream makes it readable; the subscription then
+     * finds it at its next poll.
+     */
+    private synchronized void listenForAppends() {
+        if (signalDispatcher == null) {
+            signalDispatcher = handle.connection().createDispatcher(message -> signal.fire());
+            signalDispatcher.subscribe(prefix + ".>");
+        }
+    }
+
     /** Stops every subscription, then closes the connection if the store opened it. Idempotent. */
     @Override
     public void close() {
@@ -542,10 +559,14 @@ public final class NatsEventStore implements EventStore {
         closed = true;
         subscriptions.forEach(PollingSubscription::close);
         subscriptions.clear();
-        try {
-            handle.connection().closeDispatcher(signalDispatcher);
-        } catch (RuntimeException e) {
-            LOG.debug("closing the append signal subscription failed", e);
+        synchronized (this) {
+            if (signalDispatcher != null) {
+                try {
+                    handle.connection().closeDispatcher(signalDispatcher);
+                } catch (RuntimeException e) {
+                    LOG.debug("closing the append signal subscription failed", e);
+                }
+            }
         }
         handle.close();
     }

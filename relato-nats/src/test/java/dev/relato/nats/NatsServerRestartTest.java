@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
+import dev.relato.EventFilter;
 import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
+import dev.relato.Subscription;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,7 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,6 +88,8 @@ class NatsServerRestartTest {
         List<StreamId> streams = List.of(StreamId.of("Own", "0"), StreamId.of("Own", "1"), StreamId.of("Shared", "x"));
         try (NatsEventStore store = NatsEventStore.builder().url("nats://127.0.0.1:" + port)
                 .streamName("relato-restart").requestTimeout(Duration.ofSeconds(1)).build()) {
+            List<RecordedEvent> delivered = new CopyOnWriteArrayList<>();
+            Subscription subscription = store.subscribe(0, EventFilter.all(), delivered::add);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<List<Outcome>>> writers = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
@@ -108,6 +113,14 @@ class NatsServerRestartTest {
             LOG.info("{} appends succeeded, {} attempts failed while the server was away", successes.get(), failures.get());
 
             assertThat(failures.get()).as("appends failed while the server was down").isPositive();
+            List<RecordedEvent> log = store.readAll(GlobalRead.fromStart()).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (delivered.size() < log.size() && subscription.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(delivered).as("the subscription delivered the whole log once, in order, across restarts")
+                    .containsExactlyElementsOf(log);
+            subscription.close();
             for (StreamId stream : streams) {
                 List<RecordedEvent> events = store.read(stream);
                 assertThat(events).extracting(RecordedEvent::streamVersion)
