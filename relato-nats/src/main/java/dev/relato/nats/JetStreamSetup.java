@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JetStreamSetup {
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSetup.class);
+    /** JetStream API error: subjects overlap with an existing stream. */
+    private static final int SUBJECTS_OVERLAP = 10065;
 
     private JetStreamSetup() {
     }
@@ -81,6 +83,11 @@ final class JetStreamSetup {
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NatsSupport.STREAM_NAME_IN_USE) {
                 return jsm.getStreamInfo(spec.name()); // created concurrently by another process
+            }
+            if (e.getApiErrorCode() == SUBJECTS_OVERLAP) {
+                throw new NatsConfigurationException("cannot create JetStream stream '" + spec.name() + "': its subjects '"
+                        + spec.subjects() + "' overlap those of another stream. Use another subject prefix, or the name "
+                        + "of the stream that already holds these subjects", e);
             }
             throw e;
         }

@@ -381,7 +381,7 @@ public final class NatsEventStore implements EventStore {
                     : (last.lastVersion() - hi) + Math.min(read.limit(), hi - lo + 1);
             return walkCost <= WALK_LIMIT
                     ? walkBack(last, lo, forwards, read.limit(), wanted)
-                    : scanStream(stream, hi, forwards, read.limit(), wanted);
+                    : scanStream(last, hi, forwards, read.limit(), wanted);
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("read of stream '" + stream + "'", e);
         }
@@ -406,8 +406,7 @@ public final class NatsEventStore implements EventStore {
                 break;
             }
             long previous = b.previousSequence();
-            b = batchAt(previous).orElseThrow(() -> new RelatoException("message " + previous + " of stream '"
-                    + streamName + "' is missing: the event stream has been tampered with"));
+            b = batchAt(previous).orElseThrow(() -> missingMessage(previous));
         }
         if (forwards) {
             Collections.reverse(out);
@@ -416,11 +415,18 @@ public final class NatsEventStore implements EventStore {
         return out;
     }
 
-    private List<RecordedEvent> scanStream(StreamId stream, long hi, boolean forwards, int limit,
+    /**
+     * Reads a stream from its start through a consumer. A consumer may run on a replica that has not yet
+     * applied the newest appends; whatever it did not deliver up to {@code hi} is then taken by walking
+     * back from {@code last}, which came from the stream leader.
+     */
+    private List<RecordedEvent> scanStream(StoredBatch last, long hi, boolean forwards, int limit,
                                            Predicate<RecordedEvent> wanted)
             throws IOException, JetStreamApiException, InterruptedException {
         ArrayDeque<RecordedEvent> out = new ArrayDeque<>();
-        scan(subject(stream), 1, b -> {
+        long[] seenVersion = {0};
+        Predicate<StoredBatch> take = b -> {
+            seenVersion[0] = b.lastVersion();
             for (int i = 0; i < b.events().size(); i++) {
                 RecordedEvent e = b.recorded(i);
                 if (wanted.test(e)) {
@@ -435,12 +441,34 @@ public final class NatsEventStore implements EventStore {
                 }
             }
             return b.lastVersion() < hi;
-        });
+        };
+        if (scan(subject(last.stream()), 1, take) && seenVersion[0] < hi) {
+            List<StoredBatch> missing = new ArrayList<>();
+            for (StoredBatch b = last; b.lastVersion() > seenVersion[0]; ) {
+                missing.add(b);
+                if (b.previousSequence() == 0) {
+                    break;
+                }
+                long previous = b.previousSequence();
+                b = batchAt(previous).orElseThrow(() -> missingMessage(previous));
+            }
+            Collections.reverse(missing);
+            for (StoredBatch b : missing) {
+                if (b.lastVersion() > seenVersion[0] && !take.test(b)) {
+                    break;
+                }
+            }
+        }
         List<RecordedEvent> list = new ArrayList<>(out);
         if (!forwards) {
             Collections.reverse(list);
         }
         return list;
+    }
+
+    private RelatoException missingMessage(long sequence) {
+        return new RelatoException("message " + sequence + " of JetStream stream '" + streamName
+                + "' is missing: events have been deleted from it outside Relato");
     }
 
     @Override
@@ -624,8 +652,10 @@ public final class NatsEventStore implements EventStore {
      * Hands the appends on {@code filterSubject} from {@code startSequence} on, in order, to {@code consumer}
      * until it returns false or the stored ones are exhausted, through a short-lived consumer that asks for
      * exactly as many messages as are pending, so it never waits for messages that are not there.
+     *
+     * @return true if every stored message was handed over, false if {@code consumer} stopped the scan
      */
-    private void scan(String filterSubject, long startSequence, Predicate<StoredBatch> consumer)
+    private boolean scan(String filterSubject, long startSequence, Predicate<StoredBatch> consumer)
             throws IOException, JetStreamApiException, InterruptedException {
         String name = "relato-read-" + NUID.nextGlobal();
         ConsumerConfiguration config = ConsumerConfiguration.builder()
@@ -640,7 +670,7 @@ public final class NatsEventStore implements EventStore {
         long pending = jsm.createConsumer(streamName, config).getNumPending();
         try {
             if (pending == 0) {
-                return;
+                return true;
             }
             JetStreamSubscription sub = js.subscribe(filterSubject, PullSubscribeOptions.fastBind(streamName, name));
             try {
@@ -658,13 +688,14 @@ public final class NatsEventStore implements EventStore {
                         Optional<StoredBatch> b = decode(m.getSubject(), meta.streamSequence(),
                                 meta.timestamp().toInstant(), m.getHeaders(), m.getData());
                         if (b.isPresent() && !consumer.test(b.get())) {
-                            return;
+                            return false;
                         }
                         if (pending == 0) {
                             break;
                         }
                     }
                 }
+                return true;
             } finally {
                 sub.unsubscribe();
             }

@@ -65,6 +65,20 @@ class NatsStreamConfigurationTest {
     }
 
     @Test
+    void subjectsTakenByAnotherStreamAreReported() {
+        NatsEventStore.builder().connection(connection).streamName(streamName).build().close();
+        String other = NatsTestServer.uniqueName("relato-config");
+        try {
+            assertThatThrownBy(() -> NatsEventStore.builder().connection(connection).streamName(other)
+                    .subjectPrefix(streamName).build())
+                    .isInstanceOf(NatsConfigurationException.class)
+                    .hasMessageContaining("overlap");
+        } finally {
+            NatsTestServer.deleteEventStore(connection, other);
+        }
+    }
+
+    @Test
     void invalidNamesAreRejectedUpFront() {
         assertThatThrownBy(() -> NatsEventStore.builder().streamName("a.b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> NatsEventStore.builder().streamName("")).isInstanceOf(IllegalArgumentException.class);
