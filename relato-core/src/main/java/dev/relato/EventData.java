@@ -45,7 +45,12 @@ public record EventData(UUID eventId, String type, int schemaVersion, String pay
         return new EventData(eventId, type, schemaVersion, payload, newMetadata);
     }
 
-    static void validateType(String type) {
+    /**
+     * Checks an event type name: 1 to {@value #MAX_TYPE_LENGTH} characters, not blank, no control characters.
+     *
+     * @throws InvalidEventException if it is not a valid type name
+     */
+    public static void validateType(String type) {
         if (type == null || type.isBlank()) {
             throw new InvalidEventException("event type must not be blank");
         }

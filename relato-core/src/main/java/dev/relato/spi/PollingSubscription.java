@@ -108,8 +108,8 @@ public final class PollingSubscription implements Subscription {
                 }
                 if (page.size() < settings.batchSize()) {
                     if (caughtUp.getCount() > 0) {
-                        caughtUp.countDown();
                         listener.onCaughtUp(position);
+                        caughtUp.countDown(); // after the listener, so awaitCaughtUp implies it was told
                     }
                     signal.await(generation, settings.pollInterval().toMillis());
                 }

@@ -22,12 +22,15 @@ import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendValidation;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,17 +56,25 @@ import org.junit.jupiter.api.Test;
  * small subclass that says how to make a store:
  *
  * <pre>{@code
- * class PostgresEventStoreContractTest extends EventStoreContract {
- *     protected EventStore createStore() { return PostgresEventStore.builder(dataSource).schema(freshSchema()).build(); }
- *     protected void destroyStore(EventStore store) { store.close(); dropSchema(); }
+ * class SqlEventStoreContractTest extends EventStoreContract {
+ *     protected EventStore createStore() {
+ *         return SqlEventStore.builder(dataSource).schema(newSchemaName()).maxEventBytes(maxEventBytes()).build();
+ *     }
+ *     protected void destroyStore(EventStore store) {
+ *         store.close();
+ *         dropSchema();
+ *     }
  * }
  * }</pre>
  *
  * <p><b>Lifecycle</b>: {@link #createStore()} is called before <em>every</em> test and must return a new,
  * empty store isolated from every other (its own schema, file, table prefix or stream names);
  * {@link #destroyStore(EventStore)} is called after every test, including failed ones, and by default
- * closes the store. Tests may close the store themselves, so {@code close()} must be idempotent. The tests
- * are grouped by concern in {@link Nested} classes, which the subclass inherits: JUnit runs them all.
+ * closes the store. Tests may close the store themselves, so {@code close()} must be idempotent and the
+ * hook must not need the store to be open. The tests are grouped by concern in {@link Nested} classes
+ * (expected version, idempotency, concurrent writers, stream reads, global log, subscriptions, bad input,
+ * envelope round trip), which the subclass inherits: JUnit runs them all and reports them as
+ * {@code EventStoreContract$<Group>}.
  *
  * <p>Backends with a smaller event size limit override {@link #maxEventBytes()} and build their store with
  * that limit. Concurrent tests are sized to finish in seconds on any backend and never assert on timings:
@@ -697,7 +708,7 @@ public abstract class EventStoreContract {
             assertThat(read(StreamRead.backwards().from(1))).containsExactly(1L);
             assertThat(read(StreamRead.backwards().from(3).to(5))).isEmpty();
             List<RecordedEvent> reversed = new ArrayList<>(all);
-            java.util.Collections.reverse(reversed);
+            Collections.reverse(reversed);
             assertThat(store.read(s, StreamRead.backwards())).isEqualTo(reversed);
         }
 
@@ -977,6 +988,29 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        @DisplayName("catch-up over a log longer than any page delivers every event once, in order")
+        void longCatchUp() {
+            StreamId s = stream("Order");
+            for (int i = 0; i < 12; i++) {
+                store.append(s, ExpectedVersion.any(), events("Stored", 100));
+            }
+            List<RecordedEvent> stored = readAll();
+            RecordingListener all = new RecordingListener();
+            RecordingListener sparse = new RecordingListener();
+            store.append(stream("Rare"), ExpectedVersion.any(), events("Rare", 1));
+
+            try (Subscription a = subscribe(0, EventFilter.all(), all);
+                 Subscription b = subscribe(stored.get(10).position(), EventFilter.categories("Rare"), sparse)) {
+                awaitCaughtUp(a, all);
+                awaitCaughtUp(b, sparse);
+                assertThat(positions(all.deliveredAtCatchUp())).isEqualTo(positions(readAll()));
+                assertThat(sparse.deliveredAtCatchUp()).hasSize(1)
+                        .allSatisfy(e -> assertThat(e.streamId().category()).isEqualTo("Rare"));
+                assertThat(all.caughtUpCalls()).isEqualTo(1);
+            }
+        }
+
+        @Test
         @DisplayName("on an empty store, catch-up ends at once and live events follow")
         void emptyStore() {
             RecordingListener listener = new RecordingListener();
@@ -1089,8 +1123,11 @@ public abstract class EventStoreContract {
             store.append(s, ExpectedVersion.any(), events("After", 3));
             // A second subscription proves the new events are deliverable; the closed one must not get them.
             RecordingListener witness = new RecordingListener();
-            try (Subscription other = subscribe(0, EventFilter.all(), witness)) {
+            Subscription other = subscribe(0, EventFilter.all(), witness);
+            try {
                 awaitCount(witness, 5);
+            } finally {
+                other.close();
             }
             assertThat(listener.count()).isEqualTo(delivered);
             assertThat(listener.stoppedCalls()).isEqualTo(1);
@@ -1303,15 +1340,18 @@ public abstract class EventStoreContract {
             assertThat(read.get(0).metadata().correlationId()).contains(correlation.toString());
             assertThat(read.get(0).metadata().causationId()).contains("command-7");
             assertThat(tree(read.get(0).payload()).get("big").bigIntegerValue())
-                    .isEqualTo(new java.math.BigInteger("9007199254740993"));
+                    .isEqualTo(new BigInteger("9007199254740993"));
             assertThat(tree(read.get(0).payload()).get("lines").get(0).get("price").doubleValue())
                     .isCloseTo(12.5, within(0.0));
 
             assertThat(readAll()).as("the global log returns the same envelopes").isEqualTo(read);
             RecordingListener listener = new RecordingListener();
-            try (Subscription subscription = subscribe(0, EventFilter.all(), listener)) {
+            Subscription subscription = subscribe(0, EventFilter.all(), listener);
+            try {
                 awaitCount(listener, written.size());
                 assertThat(listener.events()).as("subscriptions deliver the same envelopes").isEqualTo(read);
+            } finally {
+                subscription.close();
             }
         }
 
@@ -1321,7 +1361,7 @@ public abstract class EventStoreContract {
             List<String> idsToStore = List.of("with space", "dots.and*stars>", "caf\u00e9-\u65e5\u672c-\ud83d\ude00",
                     "quote'\"", "under_score", "underXscore", "per%cent", "perXcent", "slash/back\\slash",
                     "$all", "x".repeat(StreamId.MAX_ID_LENGTH), "1", "01", "a-b-c", "UPPER", "upper");
-            Map<StreamId, UUID> written = new java.util.LinkedHashMap<>();
+            Map<StreamId, UUID> written = new LinkedHashMap<>();
             for (String id : idsToStore) {
                 StreamId s = StreamId.of("Odd", id);
                 EventData e = event("Stored");

@@ -1,0 +1,219 @@
+package dev.relato.projection;
+
+import dev.relato.EventDecodingException;
+import dev.relato.EventFilter;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.serialization.EventSerializer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * What a projection does, independent of how it is run: its name (the key of its checkpoint), the
+ * handlers that update a read model per event class, and optionally the stream categories it follows.
+ * Runners drive it by reading or subscribing with {@link #filter(EventSerializer)} and passing each
+ * record to {@link #handle}: an inline runner inside the append's SQL transaction, or an asynchronous one
+ * that saves a checkpoint after each handled position.
+ *
+ * <pre>{@code
+ * Projection<Connection> orderList = Projection.<Connection>named("order-list")
+ *         .on(OrderPlaced.class, (sql, e, rec) -> insertOrder(sql, e, rec.position()))
+ *         .on(OrderConfirmed.class, (sql, e, rec) -> markConfirmed(sql, e))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Handlers receive a context of the user's choosing ({@code C}): a JDBC connection in the runner's
+ * transaction, an in-memory read model, and so on. A handler registered for an interface or superclass
+ * receives every event of its subclasses that has no handler of its own; events without a handler are
+ * ignored. Delivery is at least once under an asynchronous runner, so handlers should be idempotent
+ * (the record's position or event id helps).
+ *
+ * <p>Immutable and thread-safe; whether handlers may run concurrently depends on their context, and
+ * runners call {@link #handle} for one projection from one thread at a time.
+ *
+ * @param <C> the handlers' context type
+ */
+public final class Projection<C> {
+    private final String name;
+    private final Map<Class<?>, Handler<C, Object>> handlers;
+    private final Set<String> categories;
+    private final ConcurrentMap<Class<?>, Optional<Handler<C, Object>>> dispatch = new ConcurrentHashMap<>();
+    private volatile TypeNames typeNames;
+
+    private Projection(Builder<C> builder) {
+        this.name = builder.name;
+        this.handlers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.handlers));
+        this.categories = Set.copyOf(builder.categories);
+    }
+
+    /**
+     * Starts a projection definition.
+     *
+     * @param name 1 to 200 characters, not blank, no control characters; the name under which runners keep
+     *             its checkpoint
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public static <C> Builder<C> named(String name) {
+        return new Builder<>(CheckpointStore.validateName(name));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The event classes (or interfaces) that have a handler, in registration order. */
+    public Set<Class<?>> eventClasses() {
+        return handlers.keySet();
+    }
+
+    /** The stream categories followed; empty for all. */
+    public Set<String> categories() {
+        return categories;
+    }
+
+    /**
+     * The events this projection needs: its categories, and every stored type name (current and older, as
+     * renamed by upcasters) that decodes to a handled class.
+     *
+     * @throws IllegalArgumentException if a handled class matches no registered event class
+     */
+    public EventFilter filter(EventSerializer serializer) {
+        return new EventFilter(categories, typeNames(serializer));
+    }
+
+    /**
+     * Whether {@link #handle} would decode this record and look for a handler: its category is followed and
+     * its type maps to a handled class. Lets a runner skip records cheaply.
+     */
+    public boolean accepts(RecordedEvent record, EventSerializer serializer) {
+        return (categories.isEmpty() || categories.contains(record.streamId().category()))
+                && typeNames(serializer).contains(record.type());
+    }
+
+    /**
+     * Decodes the record and passes it to its handler. Records this projection does not
+     * {@link #accepts accept}, and events of a class without a handler, are ignored.
+     *
+     * @return whether a handler ran
+     * @throws EventDecodingException if an accepted record cannot be decoded
+     * @throws Exception              whatever the handler throws, unchanged; the runner decides what to do
+     */
+    public boolean handle(C context, RecordedEvent record, EventSerializer serializer) throws Exception {
+        Objects.requireNonNull(record, "record must not be null");
+        if (!accepts(record, serializer)) {
+            return false;
+        }
+        Object event = serializer.deserialize(record);
+        Optional<Handler<C, Object>> handler = dispatch.computeIfAbsent(event.getClass(), this::handlerFor);
+        if (handler.isEmpty()) {
+            return false;
+        }
+        handler.get().handle(context, event, record);
+        return true;
+    }
+
+    private Optional<Handler<C, Object>> handlerFor(Class<?> eventClass) {
+        Handler<C, Object> exact = handlers.get(eventClass);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        return handlers.entrySet().stream().filter(e -> e.getKey().isAssignableFrom(eventClass))
+                .map(Map.Entry::getValue).findFirst();
+    }
+
+    private Set<String> typeNames(EventSerializer serializer) {
+        Objects.requireNonNull(serializer, "serializer must not be null");
+        TypeNames cached = typeNames;
+        if (cached == null || cached.serializer() != serializer) {
+            cached = new TypeNames(serializer, serializer.typeNames(new ArrayList<>(handlers.keySet())));
+            typeNames = cached;
+        }
+        return cached.names();
+    }
+
+    @Override
+    public String toString() {
+        List<String> classes = handlers.keySet().stream().map(Class::getSimpleName).toList();
+        return "Projection[" + name + ", handles " + classes + (categories.isEmpty() ? "" : ", categories " + categories)
+                + "]";
+    }
+
+    private record TypeNames(EventSerializer serializer, Set<String> names) {
+    }
+
+    /**
+     * Updates a read model for one event.
+     *
+     * @param <C> context type
+     * @param <E> event type
+     */
+    @FunctionalInterface
+    public interface Handler<C, E> {
+        /**
+         * @param context the runner's context (a connection, a read model …)
+         * @param event   the decoded event
+         * @param record  the stored record: position, stream, version, metadata, time
+         */
+        void handle(C context, E event, RecordedEvent record) throws Exception;
+    }
+
+    /** Collects a projection's handlers. Not thread-safe: use it from one thread, then {@link #build()}. */
+    public static final class Builder<C> {
+        private final String name;
+        private final Map<Class<?>, Handler<C, Object>> handlers = new LinkedHashMap<>();
+        private final Set<String> categories = new LinkedHashSet<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Handles events of {@code eventClass}, or of its subclasses without a handler of their own.
+         *
+         * @throws IllegalArgumentException if the class already has a handler
+         */
+        @SuppressWarnings("unchecked")
+        public <E> Builder<C> on(Class<E> eventClass, Handler<? super C, ? super E> handler) {
+            Objects.requireNonNull(eventClass, "event class must not be null");
+            Objects.requireNonNull(handler, "handler must not be null");
+            Handler<C, Object> erased = (context, event, record) ->
+                    ((Handler<C, E>) handler).handle(context, eventClass.cast(event), record);
+            if (handlers.putIfAbsent(eventClass, erased) != null) {
+                throw new IllegalArgumentException("projection '" + name + "' already has a handler for "
+                        + eventClass.getName());
+            }
+            return this;
+        }
+
+        /**
+         * Follows only streams of these categories (by default, all).
+         *
+         * @throws IllegalArgumentException if a category is invalid
+         */
+        public Builder<C> categories(String... streamCategories) {
+            for (String category : streamCategories) {
+                categories.add(StreamId.validateCategory(category));
+            }
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if no handler was added
+         */
+        public Projection<C> build() {
+            if (handlers.isEmpty()) {
+                throw new IllegalStateException("projection '" + name + "' has no handlers; add them with on(...)");
+            }
+            return new Projection<>(this);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The contract suite (TCK) every Relato backend runs: abstract JUnit 5 test classes that a backend
+ * extends with one small subclass saying how to make a fresh, empty, isolated store.
+ *
+ * <ul>
+ *   <li>{@link dev.relato.test.contract.EventStoreContract}: implement {@code createStore()}; override
+ *       {@code destroyStore(EventStore)} to drop what the store created (default: close it) and
+ *       {@code maxEventBytes()} if the store is built with a smaller event size limit.</li>
+ *   <li>{@link dev.relato.test.contract.SnapshotStoreContract}: implement {@code createSnapshotStore()};
+ *       optionally {@code destroySnapshotStore(SnapshotStore)}.</li>
+ *   <li>{@link dev.relato.test.contract.CheckpointStoreContract}: implement {@code createCheckpointStore()};
+ *       optionally {@code destroyCheckpointStore(CheckpointStore)}.</li>
+ * </ul>
+ *
+ * <p>Each factory method is called before every test, and its destroy hook after every test. The suites
+ * never assert on timings: waits are bounded (30 seconds) only so that a broken backend fails instead of
+ * hanging.
+ */
+package dev.relato.test.contract;
