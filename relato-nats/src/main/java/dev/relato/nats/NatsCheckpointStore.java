@@ -18,6 +18,9 @@ import java.time.Duration;
  * consumer (the base64url form of its name), holding the position as decimal text. The bucket is created on
  * first use (one value per key, no expiry) and checked if it exists.
  *
+ * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
+ * (JetStream's direct get) and return an older position: the consumer then handles a few events again.
+ *
  * <p>Thread-safe. Server failures surface as {@link StoreUnavailableException}; a save that fails that way
  * may or may not have been stored, which costs at most re-handling events. {@link #close()} closes the
  * connection if the store opened it.

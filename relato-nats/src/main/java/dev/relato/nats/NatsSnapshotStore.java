@@ -26,6 +26,10 @@ import java.util.Optional;
  * compare-and-set on the key's revision, so concurrent savers keep the snapshot with the highest version.
  * The bucket is created on first use (one value per key, no expiry) and checked if it exists.
  *
+ * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
+ * (JetStream's direct get); the store then sees an older snapshot, which costs a longer replay, and a save
+ * racing on such a read simply retries its compare-and-set.
+ *
  * <p>Thread-safe. Server failures surface as {@link StoreUnavailableException}; since snapshots are a cache,
  * callers may log and ignore a failed save. {@link #close()} closes the connection if the store opened it.
  */
