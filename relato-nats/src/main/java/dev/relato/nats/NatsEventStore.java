@@ -95,8 +95,9 @@ import org.slf4j.LoggerFactory;
  * stream where the expected version allows the original place returns the original result with
  * {@link AppendResult#retried()} true; the ids anywhere else throw {@link DuplicateEventException}. The
  * index is written right after the message; if that write fails the append reports
- * {@link StoreUnavailableException}, and retrying it (as that exception invites) completes the index; a
- * retry whose version check fails also looks at the append right after the expected version. Two cases are
+ * {@link StoreUnavailableException}, and retrying it (as that exception invites) completes the index; such a
+ * retry also recognises its append as the stream's last one, or as the one right after the expected
+ * version when the version check fails, so it is found even after the duplicate window. Two cases are
  * not covered: the process dies between storing the message and indexing it and the same ids are later
  * appended elsewhere after the duplicate window has passed; and two appends sharing an event id other
  * than their first run at the very same moment (each finds the index empty). Event ids are meant to be
@@ -221,6 +222,9 @@ public final class NatsEventStore implements EventStore {
             for (int attempt = 1; ; attempt++) {
                 if (attempt > 1) {
                     last = lastBatch(subject);
+                }
+                if (last.isPresent() && last.get().eventIds().equals(ids)) {
+                    return retryOf(last.get(), stream, expected, ids); // stored by an attempt whose index write failed
                 }
                 long current = last.map(StoredBatch::lastVersion).orElse(0L);
                 if (!expected.matches(current)) {

@@ -17,6 +17,7 @@ import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
 import io.nats.client.Connection;
+import io.nats.client.KeyValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -160,6 +161,43 @@ class NatsEventStoreTest {
         } finally {
             NatsTestServer.deleteEventStore(connection, shortWindowStream);
         }
+    }
+
+    @Test
+    void retriesAreRecognisedWithoutTheIndexOrTheDuplicateWindow() throws Exception {
+        String shortWindowStream = NatsTestServer.uniqueName("relato-window");
+        try (NatsEventStore shortWindow = NatsEventStore.builder().connection(connection).streamName(shortWindowStream)
+                .duplicateWindow(Duration.ofMillis(100)).build()) {
+            StreamId stream = StreamId.of("Order", "gap");
+            List<EventData> first = events(2);
+            List<EventData> second = events(1);
+            AppendResult firstResult = shortWindow.append(stream, ExpectedVersion.any(), first);
+            AppendResult secondResult = shortWindow.append(stream, ExpectedVersion.exactly(2), second);
+            Thread.sleep(1500); // let JetStream forget the message ids
+            KeyValue index = connection.keyValue(shortWindowStream + "-event-ids");
+            for (EventData e : concat(first, second)) {
+                index.purge(e.eventId().toString()); // as if the index writes had failed
+            }
+
+            AppendResult lastAgain = shortWindow.append(stream, ExpectedVersion.any(), second);
+            assertThat(lastAgain.retried()).isTrue();
+            assertThat(lastAgain.firstPosition()).isEqualTo(secondResult.firstPosition());
+            AppendResult placedAgain = shortWindow.append(stream, ExpectedVersion.noStream(), first);
+            assertThat(placedAgain.retried()).isTrue();
+            assertThat(placedAgain.lastPosition()).isEqualTo(firstResult.lastPosition());
+            assertThat(shortWindow.read(stream)).hasSize(3);
+            // the retries wrote the index again, so the ids are known everywhere
+            assertThatThrownBy(() -> shortWindow.append(StreamId.of("Order", "other"), ExpectedVersion.any(), first))
+                    .isInstanceOf(DuplicateEventException.class);
+        } finally {
+            NatsTestServer.deleteEventStore(connection, shortWindowStream);
+        }
+    }
+
+    private static List<EventData> concat(List<EventData> a, List<EventData> b) {
+        List<EventData> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test
