@@ -1,7 +1,6 @@
 package dev.relato.nats;
 
 import dev.relato.AppendResult;
-import dev.relato.Direction;
 import dev.relato.DuplicateEventException;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
@@ -10,7 +9,6 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
 import dev.relato.RecordedEvent;
-import dev.relato.RelatoException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -27,26 +25,13 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.NUID;
 import io.nats.client.PublishOptions;
-import io.nats.client.PullSubscribeOptions;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsJetStreamMetaData;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,7 +39,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,25 +104,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class NatsEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
-    /** Events a stream read may gather by walking back message by message before it scans instead. */
-    private static final int WALK_LIMIT = 10;
-    /** Messages a page read fetches by sequence (all requests at once) before it uses a consumer. */
-    private static final int DIRECT_READ_LIMIT = 16;
-    /** Messages asked for per pull: bounds the memory a scan holds (messages are up to the max payload). */
-    private static final int FETCH_CHUNK = 64;
+    /** Appends a retry looks back through for itself when its version check fails. */
+    private static final int PLACE_SEARCH_LIMIT = 10;
     private static final int MAX_APPEND_ATTEMPTS = 10_000;
     /** Room kept in a message for its headers. */
     private static final int HEADER_ALLOWANCE = 1024;
 
     private final NatsSupport.Handle handle;
     private final JetStream js;
-    private final JetStreamManagement jsm;
     private final String streamName;
     private final String prefix;
     private final int maxEventBytes;
     private final long maxPayload;
     private final Duration timeout;
-    private final MessageRequests requests;
+    private final StoredLog log;
     private final EventIdIndex index;
     private final AppendSignal signal = new AppendSignal();
     private Dispatcher signalDispatcher; // guarded by this; created by the first subscription
@@ -155,7 +134,7 @@ public final class NatsEventStore implements EventStore {
         Connection connection = handle.connection();
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(timeout).build();
         this.js = connection.jetStream(options);
-        this.jsm = connection.jetStreamManagement(options);
+        JetStreamManagement jsm = connection.jetStreamManagement(options);
         this.maxPayload = connection.getMaxPayload();
         int payloadRoom = (int) Math.min(Integer.MAX_VALUE, maxPayload - HEADER_ALLOWANCE - BatchCodec.EVENT_OVERHEAD);
         if (b.maxEventBytes != null && b.maxEventBytes > payloadRoom) {
@@ -169,7 +148,8 @@ public final class NatsEventStore implements EventStore {
         String indexBucket = streamName + "-event-ids";
         JetStreamSetup.ensureBucket(connection.keyValueManagement(), new JetStreamSetup.BucketSpec(indexBucket,
                 "event id index of stream " + streamName, b.replicas, b.storage));
-        this.requests = new MessageRequests(connection, timeout);
+        MessageRequests requests = new MessageRequests(connection, timeout);
+        this.log = new StoredLog(js, jsm, requests, streamName, prefix, timeout);
         this.index = new EventIdIndex(js, requests, indexBucket, timeout);
     }
 
@@ -209,19 +189,19 @@ public final class NatsEventStore implements EventStore {
                     + body.length + " bytes, more than fits in one message of this NATS server (max payload " + maxPayload
                     + " bytes); append fewer or smaller events");
         }
-        String subject = subject(stream);
+        String subject = log.subject(stream);
         List<UUID> ids = events.stream().map(EventData::eventId).toList();
         try {
             List<CompletableFuture<Message>> lookups = index.lookUp(ids);
-            CompletableFuture<Message> lastAnswer = requests.lastOf(streamName, subject);
+            CompletableFuture<Message> lastAnswer = log.askLast(subject);
             Optional<AppendResult> indexed = findIndexed(stream, expected, ids, lookups);
             if (indexed.isPresent()) {
                 return indexed.get();
             }
-            Optional<StoredBatch> last = requests.await(lastAnswer).flatMap(this::decode);
+            Optional<StoredBatch> last = log.batchOf(lastAnswer);
             for (int attempt = 1; ; attempt++) {
                 if (attempt > 1) {
-                    last = lastBatch(subject);
+                    last = log.lastBatch(subject);
                 }
                 if (last.isPresent() && last.get().eventIds().equals(ids)) {
                     return retryOf(last.get(), stream, expected, ids); // stored by an attempt whose index write failed
@@ -256,7 +236,7 @@ public final class NatsEventStore implements EventStore {
                     throw e;
                 }
                 if (ack.isDuplicate()) {
-                    StoredBatch original = batchAt(ack.getSeqno()).orElseThrow(() -> new StoreUnavailableException(
+                    StoredBatch original = log.batchAt(ack.getSeqno()).orElseThrow(() -> new StoreUnavailableException(
                             "JetStream reported message " + ack.getSeqno() + " as the original of this append but it cannot be read",
                             null));
                     return retryOf(original, stream, expected, ids);
@@ -281,7 +261,7 @@ public final class NatsEventStore implements EventStore {
             UUID id = ids.get(i);
             Optional<Long> sequence = index.sequence(lookups.get(i));
             if (sequence.isPresent()) {
-                Optional<StoredBatch> batch = batchAt(sequence.get());
+                Optional<StoredBatch> batch = log.batchAt(sequence.get());
                 if (batch.isPresent()) {
                     return Optional.of(retryOf(batch.get(), stream, expected, ids));
                 }
@@ -308,7 +288,7 @@ public final class NatsEventStore implements EventStore {
             return Optional.empty();
         }
         Optional<StoredBatch> batch = last;
-        for (int steps = 0; batch.isPresent() && steps < WALK_LIMIT; steps++) {
+        for (int steps = 0; batch.isPresent() && steps < PLACE_SEARCH_LIMIT; steps++) {
             StoredBatch b = batch.get();
             if (b.firstVersion() == before + 1) {
                 return b.eventIds().equals(ids) ? Optional.of(retryOf(b, stream, expected, ids)) : Optional.empty();
@@ -316,7 +296,7 @@ public final class NatsEventStore implements EventStore {
             if (b.firstVersion() <= before || b.previousSequence() == 0) {
                 return Optional.empty();
             }
-            batch = batchAt(b.previousSequence());
+            batch = log.batchAt(b.previousSequence());
         }
         return Optional.empty();
     }
@@ -368,111 +348,10 @@ public final class NatsEventStore implements EventStore {
         Objects.requireNonNull(read, "read");
         checkOpen();
         try {
-            Optional<StoredBatch> lastBatch = lastBatch(subject(stream));
-            if (lastBatch.isEmpty()) {
-                return List.of();
-            }
-            StoredBatch last = lastBatch.get();
-            long lo = read.lowestVersion();
-            long hi = Math.min(read.highestVersion(), last.lastVersion());
-            if (lo > hi) {
-                return List.of();
-            }
-            boolean forwards = read.direction() == Direction.FORWARDS;
-            Predicate<RecordedEvent> wanted = e -> e.streamVersion() >= lo && e.streamVersion() <= hi
-                    && read.asOf().map(t -> !e.recordedAt().isAfter(t)).orElse(true);
-            long walkCost = forwards ? last.lastVersion() - lo + 1
-                    : (last.lastVersion() - hi) + Math.min(read.limit(), hi - lo + 1);
-            return walkCost <= WALK_LIMIT
-                    ? walkBack(last, lo, forwards, read.limit(), wanted)
-                    : scanStream(last, hi, forwards, read.limit(), wanted);
+            return log.read(stream, read);
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("read of stream '" + stream + "'", e);
         }
-    }
-
-    private List<RecordedEvent> walkBack(StoredBatch last, long lo, boolean forwards, int limit,
-                                         Predicate<RecordedEvent> wanted)
-            throws IOException, JetStreamApiException, InterruptedException {
-        List<RecordedEvent> out = new ArrayList<>();
-        StoredBatch b = last;
-        while (true) {
-            for (int i = b.events().size() - 1; i >= 0; i--) {
-                RecordedEvent e = b.recorded(i);
-                if (wanted.test(e)) {
-                    out.add(e);
-                    if (!forwards && out.size() == limit) {
-                        return out;
-                    }
-                }
-            }
-            if (b.firstVersion() <= lo || b.previousSequence() == 0) {
-                break;
-            }
-            long previous = b.previousSequence();
-            b = batchAt(previous).orElseThrow(() -> missingMessage(previous));
-        }
-        if (forwards) {
-            Collections.reverse(out);
-            return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
-        }
-        return out;
-    }
-
-    /**
-     * Reads a stream from its start through a consumer. A consumer may run on a replica that has not yet
-     * applied the newest appends; whatever it did not deliver up to {@code hi} is then taken by walking
-     * back from {@code last}, which came from the stream leader.
-     */
-    private List<RecordedEvent> scanStream(StoredBatch last, long hi, boolean forwards, int limit,
-                                           Predicate<RecordedEvent> wanted)
-            throws IOException, JetStreamApiException, InterruptedException {
-        ArrayDeque<RecordedEvent> out = new ArrayDeque<>();
-        long[] seenVersion = {0};
-        Predicate<StoredBatch> take = b -> {
-            seenVersion[0] = b.lastVersion();
-            for (int i = 0; i < b.events().size(); i++) {
-                RecordedEvent e = b.recorded(i);
-                if (wanted.test(e)) {
-                    out.addLast(e);
-                    if (out.size() > limit) {
-                        if (forwards) {
-                            out.removeLast();
-                            return false;
-                        }
-                        out.removeFirst();
-                    }
-                }
-            }
-            return b.lastVersion() < hi;
-        };
-        if (scan(subject(last.stream()), 1, take) && seenVersion[0] < hi) {
-            List<StoredBatch> missing = new ArrayList<>();
-            for (StoredBatch b = last; b.lastVersion() > seenVersion[0]; ) {
-                missing.add(b);
-                if (b.previousSequence() == 0) {
-                    break;
-                }
-                long previous = b.previousSequence();
-                b = batchAt(previous).orElseThrow(() -> missingMessage(previous));
-            }
-            Collections.reverse(missing);
-            for (StoredBatch b : missing) {
-                if (b.lastVersion() > seenVersion[0] && !take.test(b)) {
-                    break;
-                }
-            }
-        }
-        List<RecordedEvent> list = new ArrayList<>(out);
-        if (!forwards) {
-            Collections.reverse(list);
-        }
-        return list;
-    }
-
-    private RelatoException missingMessage(long sequence) {
-        return new RelatoException("message " + sequence + " of JetStream stream '" + streamName
-                + "' is missing: events have been deleted from it outside Relato");
     }
 
     @Override
@@ -486,43 +365,8 @@ public final class NatsEventStore implements EventStore {
     /** One page of the global log: the {@link LogReader} of readAll and subscriptions. */
     private List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
         checkOpen();
-        List<RecordedEvent> out = new ArrayList<>();
-        Predicate<StoredBatch> take = b -> {
-            for (int i = 0; i < b.events().size(); i++) {
-                RecordedEvent e = b.recorded(i);
-                if (e.position() > afterPosition && filter.matches(e)) {
-                    out.add(e);
-                    if (out.size() >= max) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        };
         try {
-            long startSequence = Math.max(1, StoredBatch.sequenceOf(afterPosition));
-            long lastSequence = jsm.getStreamInfo(streamName).getStreamState().getLastSequence();
-            if (lastSequence < startSequence) {
-                return out;
-            }
-            if (lastSequence - startSequence < DIRECT_READ_LIMIT) {
-                List<CompletableFuture<Message>> answers = new ArrayList<>();
-                for (long sequence = startSequence; sequence <= lastSequence; sequence++) {
-                    answers.add(requests.at(streamName, sequence));
-                }
-                for (CompletableFuture<Message> answer : answers) {
-                    Optional<StoredBatch> b = requests.await(answer).flatMap(this::decode);
-                    if (b.isPresent() && !take.test(b.get())) {
-                        break;
-                    }
-                }
-            } else {
-                String filterSubject = filter.categories().size() == 1
-                        ? prefix + "." + filter.categories().iterator().next() + ".*"
-                        : prefix + ".>";
-                scan(filterSubject, startSequence, take);
-            }
-            return out;
+            return log.readPage(afterPosition, filter, max);
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("read of the global log after position " + afterPosition, e);
         }
@@ -547,7 +391,7 @@ public final class NatsEventStore implements EventStore {
         Objects.requireNonNull(stream, "stream");
         checkOpen();
         try {
-            return lastBatch(subject(stream)).map(StoredBatch::lastVersion).orElse(0L);
+            return log.lastBatch(log.subject(stream)).map(StoredBatch::lastVersion).orElse(0L);
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("version of stream '" + stream + "'", e);
         }
@@ -557,14 +401,7 @@ public final class NatsEventStore implements EventStore {
     public long headPosition() {
         checkOpen();
         try {
-            long sequence = jsm.getStreamInfo(streamName).getStreamState().getLastSequence();
-            for (; sequence > 0; sequence--) {
-                Optional<StoredBatch> b = batchAt(sequence);
-                if (b.isPresent()) {
-                    return b.get().lastPosition();
-                }
-            }
-            return 0;
+            return log.headPosition();
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("head position of stream '" + streamName + "'", e);
         }
@@ -578,7 +415,7 @@ public final class NatsEventStore implements EventStore {
     private synchronized void listenForAppends() {
         if (signalDispatcher == null) {
             signalDispatcher = handle.connection().createDispatcher(message -> signal.fire());
-            signalDispatcher.subscribe(prefix + ".>");
+            signalDispatcher.subscribe(log.subjects());
         }
     }
 
@@ -601,115 +438,6 @@ public final class NatsEventStore implements EventStore {
             }
         }
         handle.close();
-    }
-
-    // ------------------------------------------------------------------------------------------- messages
-
-    private String subject(StreamId stream) {
-        return prefix + '.' + stream.category() + '.' + Names.encode(stream.id());
-    }
-
-    /** The event stream a subject belongs to, if it is one of this store's. */
-    private Optional<StreamId> streamOf(String subject) {
-        if (subject == null || !subject.startsWith(prefix) || subject.length() <= prefix.length() + 1
-                || subject.charAt(prefix.length()) != '.') {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Names.parseStreamKey(subject.substring(prefix.length() + 1)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<StoredBatch> decode(String subject, long sequence, Instant time, Headers headers, byte[] data) {
-        Optional<StreamId> stream = streamOf(subject);
-        if (stream.isEmpty()) {
-            LOG.debug("skipping message {} on subject {}: not an event stream of this store", sequence, subject);
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(BatchCodec.decode(stream.get(), sequence, time, headers, data));
-        } catch (IllegalStateException e) {
-            throw new RelatoException("JetStream stream '" + streamName + "' holds a message on subject " + subject
-                    + " that is not a Relato append: " + e.getMessage(), e);
-        }
-    }
-
-    private Optional<StoredBatch> decode(MessageInfo m) {
-        return decode(m.getSubject(), m.getSeq(), m.getTime().toInstant(), m.getHeaders(), m.getData());
-    }
-
-    /** The last append of a stream (its subject), if any. */
-    private Optional<StoredBatch> lastBatch(String subject)
-            throws IOException, JetStreamApiException, InterruptedException {
-        return requests.await(requests.lastOf(streamName, subject)).flatMap(this::decode);
-    }
-
-    /** The append stored at a JetStream sequence, if there is one. */
-    private Optional<StoredBatch> batchAt(long sequence)
-            throws IOException, JetStreamApiException, InterruptedException {
-        return requests.await(requests.at(streamName, sequence)).flatMap(this::decode);
-    }
-
-    /**
-     * Hands the appends on {@code filterSubject} from {@code startSequence} on, in order, to {@code consumer}
-     * until it returns false or the stored ones are exhausted, through a short-lived consumer that asks for
-     * exactly as many messages as are pending, so it never waits for messages that are not there.
-     *
-     * @return true if every stored message was handed over, false if {@code consumer} stopped the scan
-     */
-    private boolean scan(String filterSubject, long startSequence, Predicate<StoredBatch> consumer)
-            throws IOException, JetStreamApiException, InterruptedException {
-        String name = "relato-read-" + NUID.nextGlobal();
-        ConsumerConfiguration config = ConsumerConfiguration.builder()
-                .name(name)
-                .filterSubject(filterSubject)
-                .deliverPolicy(DeliverPolicy.ByStartSequence)
-                .startSequence(startSequence)
-                .ackPolicy(AckPolicy.None)
-                .inactiveThreshold(Duration.ofSeconds(30))
-                .memStorage(true)
-                .build();
-        long pending = jsm.createConsumer(streamName, config).getNumPending();
-        try {
-            if (pending == 0) {
-                return true;
-            }
-            JetStreamSubscription sub = js.subscribe(filterSubject, PullSubscribeOptions.fastBind(streamName, name));
-            try {
-                while (pending > 0) {
-                    int batch = (int) Math.min(pending, FETCH_CHUNK);
-                    sub.pullExpiresIn(batch, timeout);
-                    for (int i = 0; i < batch; i++) {
-                        Message m = sub.nextMessage(timeout);
-                        if (m == null) {
-                            throw new IOException("JetStream did not deliver stored messages of " + filterSubject
-                                    + " within " + timeout);
-                        }
-                        NatsJetStreamMetaData meta = m.metaData();
-                        pending = meta.pendingCount();
-                        Optional<StoredBatch> b = decode(m.getSubject(), meta.streamSequence(),
-                                meta.timestamp().toInstant(), m.getHeaders(), m.getData());
-                        if (b.isPresent() && !consumer.test(b.get())) {
-                            return false;
-                        }
-                        if (pending == 0) {
-                            break;
-                        }
-                    }
-                }
-                return true;
-            } finally {
-                sub.unsubscribe();
-            }
-        } finally {
-            try {
-                jsm.deleteConsumer(streamName, name);
-            } catch (IOException | JetStreamApiException | RuntimeException e) {
-                LOG.debug("deleting read consumer {} failed; the server removes it when idle", name, e);
-            }
-        }
     }
 
     private void checkOpen() {
