@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,11 @@ final class JetStreamSetup {
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSetup.class);
     /** JetStream API error: subjects overlap with an existing stream. */
     private static final int SUBJECTS_OVERLAP = 10065;
+    /**
+     * JetStream API errors refusing a configuration the server cannot provide: insufficient resources,
+     * memory or storage limits exceeded, invalid configuration, replicas without a cluster.
+     */
+    private static final Set<Integer> CANNOT_PROVIDE = Set.of(10023, 10028, 10047, 10052, 10074);
 
     private JetStreamSetup() {
     }
@@ -84,6 +90,9 @@ final class JetStreamSetup {
             if (e.getApiErrorCode() == NatsSupport.STREAM_NAME_IN_USE) {
                 return jsm.getStreamInfo(spec.name()); // created concurrently by another process
             }
+            if (CANNOT_PROVIDE.contains(e.getApiErrorCode())) {
+                throw cannotProvide("stream '" + spec.name() + "'", spec.replicas(), spec.storage(), e);
+            }
             if (e.getApiErrorCode() == SUBJECTS_OVERLAP) {
                 throw new NatsConfigurationException("cannot create JetStream stream '" + spec.name() + "': its subjects '"
                         + spec.subjects() + "' overlap those of another stream. Use another subject prefix, or the name "
@@ -91,6 +100,13 @@ final class JetStreamSetup {
             }
             throw e;
         }
+    }
+
+    private static NatsConfigurationException cannotProvide(String what, int replicas, StorageType storage,
+                                                           JetStreamApiException e) {
+        return new NatsConfigurationException("the NATS server cannot create JetStream " + what + " with " + replicas
+                + " replica(s) on " + storage + " storage: " + e.getErrorDescription() + " (JetStream error "
+                + e.getApiErrorCode() + "). Configure what the server or cluster offers", e);
     }
 
     static void check(StreamConfiguration actual, StreamSpec spec) {
@@ -175,6 +191,9 @@ final class JetStreamSetup {
                         .build());
                 LOG.info("created JetStream key-value bucket '{}' for {}", spec.name(), spec.purpose());
             } catch (JetStreamApiException race) {
+                if (CANNOT_PROVIDE.contains(race.getApiErrorCode())) {
+                    throw cannotProvide("key-value bucket '" + spec.name() + "'", spec.replicas(), spec.storage(), race);
+                }
                 if (race.getApiErrorCode() != NatsSupport.STREAM_NAME_IN_USE) {
                     throw race;
                 }

@@ -3,6 +3,9 @@ package dev.relato.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.EventData;
+import dev.relato.ExpectedVersion;
+import dev.relato.StreamId;
 import io.nats.client.Connection;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -76,6 +79,35 @@ class NatsStreamConfigurationTest {
         } finally {
             NatsTestServer.deleteEventStore(connection, other);
         }
+    }
+
+    @Test
+    void memoryStorageIsCreatedAndChecked() {
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName)
+                .storage(StorageType.Memory).build()) {
+            store.append(StreamId.of("Mem", "1"), ExpectedVersion.noStream(),
+                    List.of(EventData.of("Kept", "{}")));
+            assertThat(store.read(StreamId.of("Mem", "1"))).hasSize(1);
+        }
+        assertThatThrownBy(() -> NatsEventStore.builder().connection(connection).streamName(streamName).build())
+                .isInstanceOf(NatsConfigurationException.class).hasMessageContaining("storage is memory");
+    }
+
+    @Test
+    void eventsMustFitInOneMessageOfTheServer() {
+        assertThatThrownBy(() -> NatsEventStore.builder().connection(connection).streamName(streamName)
+                .maxEventBytes(2 << 20).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max payload");
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
+            assertThat(store.maxEventBytes()).isLessThan((int) connection.getMaxPayload());
+        }
+    }
+
+    @Test
+    void replicasTheServerCannotProvideAreReported() {
+        assertThatThrownBy(() -> NatsEventStore.builder().connection(connection).streamName(streamName)
+                .replicas(3).build())
+                .isInstanceOf(NatsConfigurationException.class).hasMessageContaining("replica");
     }
 
     @Test
