@@ -25,6 +25,7 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValueOptions;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
@@ -39,6 +40,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,20 +118,19 @@ public final class NatsEventStore implements EventStore {
     private final String prefix;
     private final int maxEventBytes;
     private final long maxPayload;
-    private final Duration timeout;
     private final StoredLog log;
     private final EventIdIndex index;
     private final AppendSignal signal = new AppendSignal();
     private Dispatcher signalDispatcher; // guarded by this; created by the first subscription
     private final PollingSubscription.Settings subscriptionSettings;
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NatsEventStore(Builder b, NatsSupport.Handle handle) throws IOException, JetStreamApiException {
         this.handle = handle;
         this.streamName = b.streamName;
         this.prefix = b.subjectPrefix != null ? b.subjectPrefix : b.streamName;
-        this.timeout = b.requestTimeout;
+        Duration timeout = b.requestTimeout;
         this.subscriptionSettings = b.subscriptionSettings;
         Connection connection = handle.connection();
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(timeout).build();
@@ -146,7 +147,8 @@ public final class NatsEventStore implements EventStore {
         JetStreamSetup.ensureStream(jsm, new JetStreamSetup.StreamSpec(streamName, prefix + ".>", b.replicas, b.storage,
                 b.duplicateWindow));
         String indexBucket = streamName + "-event-ids";
-        JetStreamSetup.ensureBucket(connection.keyValueManagement(), new JetStreamSetup.BucketSpec(indexBucket,
+        KeyValueOptions kvOptions = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
+        JetStreamSetup.ensureBucket(connection.keyValueManagement(kvOptions), new JetStreamSetup.BucketSpec(indexBucket,
                 "event id index of stream " + streamName, b.replicas, b.storage));
         MessageRequests requests = new MessageRequests(connection, timeout);
         this.log = new StoredLog(js, jsm, requests, streamName, prefix, timeout);
@@ -380,7 +382,7 @@ public final class NatsEventStore implements EventStore {
                 signal, subscriptionSettings);
         subscriptions.removeIf(s -> !s.isRunning());
         subscriptions.add(subscription);
-        if (closed) { // closed while starting: close() may have missed it
+        if (closed.get()) { // closed while starting: close() may have missed it
             subscription.close();
         }
         return subscription;
@@ -422,10 +424,9 @@ public final class NatsEventStore implements EventStore {
     /** Stops every subscription, then closes the connection if the store opened it. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         subscriptions.forEach(PollingSubscription::close);
         subscriptions.clear();
         synchronized (this) {
@@ -441,7 +442,7 @@ public final class NatsEventStore implements EventStore {
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("this NATS event store is closed");
         }
     }
