@@ -9,10 +9,15 @@ import dev.relato.RelatoException;
  * do. Nothing was changed on the server.
  */
 public class NatsConfigurationException extends RelatoException {
+    /** @param message what differs and what to do */
     public NatsConfigurationException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what differs and what to do
+     * @param cause   the server's refusal
+     */
     public NatsConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }
