@@ -30,8 +30,10 @@ class NatsKeyValueStoresTest {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        NatsTestServer.deleteStreams(connection, buckets.stream().map(b -> "KV_" + b).toList());
-        connection.close();
+        if (connection != null) {
+            NatsTestServer.deleteStreams(connection, buckets.stream().map(b -> "KV_" + b).toList());
+            connection.close();
+        }
     }
 
     private String bucket(String base) {

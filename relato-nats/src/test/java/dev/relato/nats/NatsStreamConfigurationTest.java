@@ -27,8 +27,10 @@ class NatsStreamConfigurationTest {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        NatsTestServer.deleteEventStore(connection, streamName);
-        connection.close();
+        if (connection != null) {
+            NatsTestServer.deleteEventStore(connection, streamName);
+            connection.close();
+        }
     }
 
     @Test
