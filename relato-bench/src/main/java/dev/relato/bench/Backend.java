@@ -75,6 +75,7 @@ abstract class Backend implements AutoCloseable {
         List<String> args = command.subList(1, command.size());
         return switch (name) {
             case "sqlite" -> SqliteBackend.attach(args);
+            case "postgres" -> PostgresBackend.attach(args);
             default -> throw new IllegalArgumentException("backend '" + name + "' cannot be attached");
         };
     }

@@ -63,6 +63,7 @@ public final class BenchMain {
         return switch (name) {
             case "memory" -> new MemoryBackend();
             case "sqlite" -> SqliteBackend.create();
+            case "postgres" -> PostgresBackend.create(options.pgUrl(), options.pgUser(), options.pgPassword());
             default -> throw new IllegalArgumentException("backend '" + name + "' is not available");
         };
     }

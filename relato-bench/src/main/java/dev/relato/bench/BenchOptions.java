@@ -58,7 +58,7 @@ record BenchOptions(List<String> backends, double scale, int warmups, int rounds
      * @throws IllegalArgumentException naming the bad argument
      */
     static BenchOptions parse(String... args) {
-        List<String> backends = new ArrayList<>(ALL_BACKENDS.subList(0, 2));
+        List<String> backends = new ArrayList<>(ALL_BACKENDS);
         double scale = 1;
         int warmups = 1;
         int rounds = 5;

@@ -3,9 +3,10 @@ package dev.relato.bench;
 import java.util.List;
 
 /**
- * Every SQL statement of the plain-JDBC twin, for one dialect and table prefix. The tables have the shape of
- * Relato's: one row per event with the same envelope columns, a global position, a unique (category, stream,
- * version) and a unique event id; one snapshot row per stream. Identifiers come only from the prefix the
+ * Every SQL statement of the plain-JDBC twin, for one dialect, schema and table prefix. The tables have the
+ * shape of Relato's: one row per event with the same envelope columns, a global position, a unique (category,
+ * stream, version), a unique event id and, on PostgreSQL, the same (category, position) index; one snapshot row
+ * per stream. Identifiers come only from the prefix the
  * harness picks; values are always bound. Immutable and thread-safe.
  */
 final class JdbcSql {
@@ -16,13 +17,22 @@ final class JdbcSql {
     final String events;
     final String snapshots;
 
-    JdbcSql(Dialect dialect, String prefix) {
-        if (!prefix.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("bad table prefix '" + prefix + "'");
+    final String categoryIndex;
+
+    /**
+     * @param schema the schema qualifying the tables; empty for none
+     * @param prefix the prefix of the table names
+     */
+    JdbcSql(Dialect dialect, String schema, String prefix) {
+        String identifier = "[a-z_][a-z0-9_]*";
+        if (!prefix.matches(identifier) || !(schema.isEmpty() || schema.matches(identifier))) {
+            throw new IllegalArgumentException("bad schema '" + schema + "' or table prefix '" + prefix + "'");
         }
+        String qualifier = schema.isEmpty() ? "" : schema + ".";
         this.dialect = dialect;
-        this.events = prefix + "events";
-        this.snapshots = prefix + "snapshots";
+        this.events = qualifier + prefix + "events";
+        this.snapshots = qualifier + prefix + "snapshots";
+        this.categoryIndex = prefix + "events_category_position_idx";
     }
 
     List<String> createTables() {
@@ -41,9 +51,10 @@ final class JdbcSql {
         return List.of("CREATE TABLE IF NOT EXISTS " + events + " ("
                         + "position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, category TEXT NOT NULL, "
                         + "stream_id TEXT NOT NULL, version BIGINT NOT NULL, event_id UUID NOT NULL, type TEXT NOT NULL, "
-                        + "schema_version INTEGER NOT NULL, payload JSONB NOT NULL, metadata JSONB, "
+                        + "schema_version INTEGER NOT NULL, payload JSONB NOT NULL, metadata JSONB NOT NULL DEFAULT '{}', "
                         + "recorded_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
                         + "UNIQUE (category, stream_id, version), UNIQUE (event_id))",
+                "CREATE INDEX IF NOT EXISTS " + categoryIndex + " ON " + events + " (category, position)",
                 "CREATE TABLE IF NOT EXISTS " + snapshots + " ("
                         + "category TEXT NOT NULL, stream_id TEXT NOT NULL, version BIGINT NOT NULL, "
                         + "schema_version INTEGER NOT NULL, payload JSONB NOT NULL, taken_at TIMESTAMPTZ NOT NULL DEFAULT now(), "

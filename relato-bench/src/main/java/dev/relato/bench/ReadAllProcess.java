@@ -41,10 +41,11 @@ final class ReadAllProcess {
      * @param attach   the backend's {@link Backend#attachCommand()}
      * @param kind     {@link Backend#RELATO} or {@link Backend#JDBC}
      * @param expected how many events the log holds
+     * @param pgPassword the PostgreSQL password, passed in the environment
      * @return events per second, peak heap used in MB, most heap after a GC in MB
      */
-    static double[] fork(List<String> attach, String kind, long expected, int warmups, int rounds)
-            throws IOException, InterruptedException {
+    static double[] fork(List<String> attach, String kind, long expected, int warmups, int rounds,
+                         String pgPassword) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + MAX_HEAP);
@@ -60,7 +61,9 @@ final class ReadAllProcess {
         command.add(Integer.toString(warmups));
         command.add(Integer.toString(rounds));
         command.addAll(attach);
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put(PostgresBackend.PASSWORD_VARIABLE, pgPassword);
+        Process process = builder.start();
         String result = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {

@@ -57,7 +57,7 @@ final class SqliteBackend extends Backend {
                 // closes both
             }
         };
-        return Optional.of(new JdbcSubject(new JdbcSql(JdbcSql.Dialect.SQLITE, "jdbc_"), writer, reader, both)
+        return Optional.of(new JdbcSubject(new JdbcSql(JdbcSql.Dialect.SQLITE, "", "jdbc_"), writer, reader, both)
                 .createTables());
     }
 

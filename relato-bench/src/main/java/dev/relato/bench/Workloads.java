@@ -145,7 +145,7 @@ final class Workloads implements AutoCloseable {
             Subject subject = subjects.get(s);
             read[s] = backend.attachCommand().isPresent()
                     ? ReadAllProcess.fork(backend.attachCommand().get(), subject.kind(), stored[s], options.warmups(),
-                    w4Rounds)
+                    w4Rounds, options.pgPassword())
                     : readAllHere(subject, stored[s]);
         }
         record(w4, name, read, 0);
