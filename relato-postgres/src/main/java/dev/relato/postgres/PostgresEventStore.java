@@ -139,8 +139,13 @@ public final class PostgresEventStore implements EventStore {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
-                        events));
+                AppendResult result = Sessions.autoCommitted(c, connection -> {
+                    AppendResult appended = doAppend(connection, stream, expected, events);
+                    if (!appended.retried()) {
+                        notifyCommitted(connection, stream);
+                    }
+                    return appended;
+                });
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -173,9 +178,37 @@ public final class PostgresEventStore implements EventStore {
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         try {
-            return doAppend(tx, stream, expected, events);
+            AppendResult result = doAppend(tx, stream, expected, events);
+            if (!result.retried()) {
+                queueNotification(tx);
+            }
+            return result;
         } catch (SQLException e) {
             throw appendFailure(e, stream, expected, events, "; the caller's transaction is aborted");
+        }
+    }
+
+    /**
+     * Wakes listening subscriptions in every process after an append committed, in a transaction of its own
+     * that writes nothing. The append function does not notify: a NOTIFY in the appending transaction would
+     * hold PostgreSQL's cluster-wide notification lock through that transaction's commit and WAL flush,
+     * making concurrent appends commit one at a time. A failure here is logged, not thrown: the append is
+     * committed, and subscriptions poll as well.
+     */
+    private void notifyCommitted(Connection autoCommitted, StreamId stream) {
+        try {
+            queueNotification(autoCommitted);
+        } catch (SQLException e) {
+            LOG.warn("the append to '{}' is committed, but notifying subscriptions failed; they will find it when"
+                    + " they next poll: {}", stream, e.toString());
+        }
+    }
+
+    /** Queues the notification of the append channel, sent when the connection's transaction commits. */
+    private void queueNotification(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.notifyAppended)) {
+            ps.setString(1, sql.channel);
+            ps.execute();
         }
     }
 

@@ -43,6 +43,8 @@ final class Sql {
     final String channel;
     final String listen;
     final String unlisten;
+    /** Wakes the listeners of the channel when the transaction it runs in commits. */
+    final String notifyAppended;
 
     // snapshots
     final String loadSnapshot;
@@ -81,6 +83,7 @@ final class Sql {
         channel = schema.channel();
         listen = "LISTEN \"" + channel + '"';
         unlisten = "UNLISTEN \"" + channel + '"';
+        notifyAppended = "SELECT pg_notify(?, '')";
 
         String snapshots = schema.table("snapshots");
         loadSnapshot = "SELECT version, schema_version, payload::text, taken_at FROM " + snapshots

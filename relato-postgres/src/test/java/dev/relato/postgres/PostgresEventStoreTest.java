@@ -15,19 +15,25 @@ import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
+import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.spi.PollingSubscription;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -291,6 +297,43 @@ class PostgresEventStoreTest {
                 return rs.next() ? rs.getInt(1) : 0;
             }
         }
+    }
+
+    @Test
+    void appendsThroughAnotherStoreWakeSubscribersByNotification() throws Exception {
+        // This store polls once an hour: only a notification brings a new event to its subscription in time.
+        PollingSubscription.Settings hourly = new PollingSubscription.Settings(100, Duration.ofHours(1),
+                Duration.ofSeconds(1));
+        StreamId own = newStream();
+        StreamId joined = newStream();
+        BlockingQueue<RecordedEvent> seen = new LinkedBlockingQueue<>();
+        try (PostgresEventStore subscriber = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .subscriptionSettings(hourly).build();
+             Subscription subscription = subscriber.subscribe(store.headPosition(), EventFilter.all(), seen::add)) {
+            assertThat(subscription.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+
+            store.append(own, ExpectedVersion.noStream(), events(1));
+            assertThat(awaitEventOf(seen, own)).isTrue();
+
+            try (Connection tx = pool.getConnection()) {
+                tx.setAutoCommit(false);
+                store.append(tx, joined, ExpectedVersion.noStream(), events(1));
+                tx.commit();
+                tx.setAutoCommit(true);
+            }
+            assertThat(awaitEventOf(seen, joined)).isTrue();
+        }
+    }
+
+    private static boolean awaitEventOf(BlockingQueue<RecordedEvent> seen, StreamId stream) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            RecordedEvent event = seen.poll(left, TimeUnit.NANOSECONDS);
+            if (event != null && event.streamId().equals(stream)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
