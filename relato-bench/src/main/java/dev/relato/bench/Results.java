@@ -71,6 +71,11 @@ final class Results {
         figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).put(backend, new Cell(relato, jdbc, note));
     }
 
+    /** Every figure with its cells by backend, in the order they were put. */
+    Map<Figure, Map<String, Cell>> figures() {
+        return java.util.Collections.unmodifiableMap(figures);
+    }
+
     void note(String note) {
         notes.add(note);
     }
