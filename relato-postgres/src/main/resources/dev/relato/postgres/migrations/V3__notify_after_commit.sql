@@ -4,6 +4,11 @@
 -- The store now notifies in a transaction of its own right after an append commits (one that writes
 -- nothing, so holds that lock only for an instant), or, for an append in the caller's transaction, in that
 -- transaction. Subscriptions poll as well: a notification only shortens their latency.
+--
+-- The look-ups of the batch's event ids are planned on every call (EXECUTE). The function's cached
+-- generic plan for "event_id = ANY (ids)" assumes ten ids; planned while the table was small, as it is
+-- in every new session of a new store, it is a sequential scan, kept for the life of the session while
+-- the table grows: appends slowed down with every event stored until an ANALYZE replaced the plan.
 
 CREATE OR REPLACE FUNCTION ${schema}.${prefix}append(
     p_category        text,
@@ -29,11 +34,13 @@ DECLARE
 BEGIN
     -- An event id that is already stored makes this either an idempotent retry or a duplicate;
     -- the caller tells which from the rows returned. Nothing is written.
-    RETURN QUERY
-        SELECT 'stored'::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id,
-               e.append_index, e.append_size
-        FROM ${schema}.${prefix}events e
-        WHERE e.event_id = ANY (p_event_ids);
+    -- EXECUTE plans the lookup afresh on every call: a plan cached by the function would be planned
+    -- once per session for an unknown number of ids, and on a table that was small then it scans the
+    -- whole table, which grows with every append.
+    RETURN QUERY EXECUTE
+        'SELECT ''stored''::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id,'
+        ' e.append_index, e.append_size FROM ${schema}.${prefix}events e WHERE e.event_id = ANY ($1)'
+        USING p_event_ids;
     IF FOUND THEN
         RETURN;
     END IF;
@@ -61,11 +68,10 @@ BEGIN
     IF v_last IS NULL THEN
         -- Refused. A concurrent writer may have committed these very events while this call waited
         -- for the head row (a retry racing the original): report them if so.
-        RETURN QUERY
-            SELECT 'stored'::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id,
-               e.append_index, e.append_size
-            FROM ${schema}.${prefix}events e
-            WHERE e.event_id = ANY (p_event_ids);
+        RETURN QUERY EXECUTE
+            'SELECT ''stored''::text, e.stream_version, e.position, e.event_id, e.category, e.stream_id,'
+            ' e.append_index, e.append_size FROM ${schema}.${prefix}events e WHERE e.event_id = ANY ($1)'
+            USING p_event_ids;
         IF FOUND THEN
             RETURN;
         END IF;
