@@ -1,0 +1,641 @@
+package dev.relato.sqlite;
+
+import dev.relato.AppendResult;
+import dev.relato.Direction;
+import dev.relato.DuplicateEventException;
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.Metadata;
+import dev.relato.RecordedEvent;
+import dev.relato.RelatoException;
+import dev.relato.StoreUnavailableException;
+import dev.relato.StreamId;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionListener;
+import dev.relato.WrongExpectedVersionException;
+import dev.relato.spi.AppendSignal;
+import dev.relato.spi.AppendValidation;
+import dev.relato.spi.Json;
+import dev.relato.spi.LogReader;
+import dev.relato.spi.PollingSubscription;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * The embedded event store: every stream, the global log, snapshots and checkpoints in one SQLite file. The
+ * default store for a single process; several processes may share the file.
+ *
+ * <pre>{@code
+ * try (SqliteEventStore store = SqliteEventStore.open(Path.of("data/orders.db"))) {
+ *     store.append(StreamId.of("Order", "42"), ExpectedVersion.noStream(), List.of(placed));
+ * }
+ * }</pre>
+ *
+ * <h2>Writes</h2>
+ * Every write runs in a {@code BEGIN IMMEDIATE} transaction on the store's single write connection, behind
+ * a fair lock: appends from many threads queue in arrival order and never see SQLite's "database is locked".
+ * Another process writing the same file is waited for up to the {@linkplain Builder#busyTimeout(Duration) busy
+ * timeout}. An append reads the stream's version, checks the expected version and the event ids, and inserts
+ * its events with one reused prepared statement, batched: it is atomic. Appends that queue while the write
+ * connection is busy are committed together (group commit), each in its own savepoint: one commit, and with
+ * {@link Synchronous#FULL} one disk sync, serves them all, while each append still succeeds or fails on its
+ * own. Only a failed commit fails every append of its group, none of which is then stored.
+ *
+ * <h2>Global order</h2>
+ * A position is the event's rowid, assigned as the highest position plus one inside the write transaction.
+ * SQLite admits one write transaction at a time across all connections and processes, so commit order equals
+ * position order: a reader that has seen position p can never later see a committed event below p, and no
+ * reader ever waits for an in-flight write.
+ *
+ * <h2>Reads</h2>
+ * Reads use a small pool of read connections that run concurrently with the writer (WAL mode). Each read sees
+ * only committed events. {@link #readAll(GlobalRead)} fetches the log a page at a time, each page on a pooled
+ * connection, so memory stays flat. Subscriptions poll the log; appends through this instance wake them at
+ * once, appends by other processes are seen within the {@linkplain Builder#pollInterval(Duration) poll
+ * interval}.
+ *
+ * <h2>Durability</h2>
+ * The file runs in WAL mode. With {@link Synchronous#NORMAL} (the default) a committed append survives a
+ * crash of the process; an operating system crash or power loss may lose the last commits (the file stays
+ * consistent). {@link Synchronous#FULL} syncs the log at every commit and survives power loss too, at the cost
+ * of one disk sync per write transaction.
+ *
+ * <h2>Transactions</h2>
+ * {@link #inTransaction(SqliteTransaction.Work)} runs caller code inside the store's write transaction, so a
+ * read model kept in the same file changes atomically with the append, and a checkpoint can be saved with it
+ * ({@link SqliteCheckpointStore#save(SqliteTransaction, String, long)}).
+ *
+ * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process. <b>Failures:</b> bad input
+ * throws {@link dev.relato.InvalidEventException} before the file is touched; SQLite failures (I/O error, disk
+ * full, a lock held by another process beyond the busy timeout) throw {@link dev.relato.StoreUnavailableException}
+ * after the transaction was rolled back, so nothing of a failed append is stored. Using a closed store throws
+ * {@link IllegalStateException}.
+ */
+public final class SqliteEventStore implements EventStore {
+
+    /** How hard a commit pushes the file to disk. */
+    public enum Synchronous {
+        /** Durable across a crash of the process; the last commits may be lost to an OS crash or power loss. */
+        NORMAL,
+        /** Durable across power loss: the write-ahead log is synced at every commit. */
+        FULL
+    }
+
+    private final SqliteDatabase db;
+    private final SqliteSql sql;
+    private final int maxEventBytes;
+    private final PollingSubscription.Settings subscriptionSettings;
+    private final AppendSignal signal = new AppendSignal();
+    private final LogReader log = this::readPage;
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final SqliteSnapshotStore snapshots;
+    private final SqliteCheckpointStore checkpoints;
+
+    private SqliteEventStore(Builder builder) {
+        this.sql = new SqliteSql(builder.tablePrefix);
+        this.maxEventBytes = builder.maxEventBytes;
+        this.subscriptionSettings = new PollingSubscription.Settings(PollingSubscription.Settings.DEFAULT.batchSize(),
+                builder.pollInterval, PollingSubscription.Settings.DEFAULT.maxBackoff());
+        this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
+                builder.readConnections);
+        this.snapshots = new SqliteSnapshotStore(db);
+        this.checkpoints = new SqliteCheckpointStore(db);
+    }
+
+    /**
+     * Opens (or creates) the store in {@code file} with the default settings.
+     *
+     * @throws dev.relato.StoreUnavailableException naming the path and what to check, if it cannot be opened
+     */
+    public static SqliteEventStore open(Path file) {
+        return builder().path(file).build();
+    }
+
+    /** A builder for a store with non-default settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The database file, as an absolute path. */
+    public Path path() {
+        return db.path();
+    }
+
+    /** The snapshot store in the same file; closed with this store. */
+    public SqliteSnapshotStore snapshots() {
+        return snapshots;
+    }
+
+    /** The checkpoint store in the same file; closed with this store. */
+    public SqliteCheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    @Override
+    public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        AppendValidation.validate(stream, expected, events, maxEventBytes);
+        String[] metadata = metadataJson(events);
+        AppendResult result = db.writeGrouped("append to stream '" + stream + "'",
+                session -> appendIn(session, stream, expected, events, metadata));
+        if (!result.retried()) {
+            signal.fire();
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code work} inside the store's write transaction: appends made through the transaction and SQL run on
+     * {@link SqliteTransaction#connection()} commit together when the work returns, and are all rolled back if
+     * it throws. Other threads' writes wait meanwhile, so keep the work short.
+     *
+     * @throws IllegalStateException if called from inside a transaction of this store
+     * @throws RelatoException wrapping a checked exception (such as a {@link java.sql.SQLException} of the
+     *                         caller's SQL) thrown by the work, after the rollback; runtime exceptions pass
+     *                         through unchanged
+     */
+    public void inTransaction(SqliteTransaction.Work work) {
+        callInTransaction(tx -> {
+            work.run(tx);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #inTransaction(SqliteTransaction.Work)}, returning the work's result.
+     *
+     * @param <T> the result type
+     */
+    public <T> T callInTransaction(SqliteTransaction.Function<T> work) {
+        Objects.requireNonNull(work, "work");
+        boolean[] appended = new boolean[1];
+        T result = db.write("transaction", session -> {
+            SqliteTransaction tx = new SqliteTransaction(this, session);
+            try {
+                T value = work.apply(tx);
+                if (tx.isBroken()) {
+                    throw new StoreUnavailableException("a failed append inside the transaction on SQLite database '"
+                            + db.path() + "' could not be undone alone, so the whole transaction was rolled back",
+                            tx.brokenBy());
+                }
+                appended[0] = tx.hasAppended();
+                return value;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new RelatoException("the work of a transaction on SQLite database '" + db.path()
+                        + "' failed, so the transaction was rolled back: " + e, e);
+            } finally {
+                tx.end();
+            }
+        });
+        if (appended[0]) {
+            signal.fire();
+        }
+        return result;
+    }
+
+    /** An append inside an open write transaction; used by {@link SqliteTransaction}. */
+    AppendResult appendInTransaction(SqliteSession session, StreamId stream, ExpectedVersion expected,
+                                     List<EventData> events) {
+        AppendValidation.validate(stream, expected, events, maxEventBytes);
+        String[] metadata = metadataJson(events);
+        try {
+            return SqliteDatabase.inSavepoint(session, s -> appendIn(s, stream, expected, events, metadata));
+        } catch (SQLException e) {
+            throw db.failure("append to stream '" + stream + "'", e);
+        }
+    }
+
+    private static String[] metadataJson(List<EventData> events) {
+        String[] json = new String[events.size()];
+        for (int i = 0; i < json.length; i++) {
+            Metadata metadata = events.get(i).metadata();
+            json[i] = metadata.isEmpty() ? null : Json.writeMetadata(metadata);
+        }
+        return json;
+    }
+
+    /** The append itself, inside a write transaction: checks, then one batched insert. */
+    private AppendResult appendIn(SqliteSession session, StreamId stream, ExpectedVersion expected,
+                                  List<EventData> events, String[] metadata) throws SQLException {
+        PreparedStatement state = session.prepare(sql.appendState());
+        state.setString(1, stream.category());
+        state.setString(2, stream.id());
+        state.setString(3, events.get(0).eventId().toString());
+        long head;
+        long current;
+        boolean firstIdStored;
+        try (ResultSet rs = state.executeQuery()) {
+            rs.next();
+            head = rs.getLong(1);
+            current = rs.getLong(2);
+            rs.getLong(3);
+            firstIdStored = !rs.wasNull();
+        }
+        if (firstIdStored) {
+            return retryOf(session, stream, expected, events);
+        }
+        if (!expected.matches(current)) {
+            throw new WrongExpectedVersionException(stream, expected, current);
+        }
+        long recordedAt = db.nextRecordedAt();
+        PreparedStatement insert = session.prepare(sql.insertEvent());
+        int n = events.size();
+        for (int i = 0; i < n; i++) {
+            EventData e = events.get(i);
+            insert.setLong(1, head + 1 + i);
+            insert.setString(2, stream.category());
+            insert.setString(3, stream.id());
+            insert.setLong(4, current + 1 + i);
+            insert.setString(5, e.eventId().toString());
+            insert.setString(6, e.type());
+            insert.setInt(7, e.schemaVersion());
+            insert.setString(8, e.payload());
+            insert.setString(9, metadata[i]);
+            insert.setLong(10, recordedAt);
+            insert.setLong(11, head + 1);
+            if (n > 1) {
+                insert.addBatch();
+            }
+        }
+        try {
+            if (n > 1) {
+                insert.executeBatch();
+            } else {
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            if (n > 1) {
+                insert.clearBatch();
+            }
+            if (SqliteDatabase.isUniqueViolation(e)) {
+                throw duplicateOf(session, stream, events, head);
+            }
+            throw e;
+        }
+        return new AppendResult(stream, current + 1, current + n, head + 1, head + n, false);
+    }
+
+    /** Where an event id is stored, or empty. */
+    private Optional<Stored> stored(SqliteSession session, UUID eventId) throws SQLException {
+        PreparedStatement find = session.prepare(sql.eventById());
+        find.setString(1, eventId.toString());
+        try (ResultSet rs = find.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Stored(new StreamId(rs.getString(1), rs.getString(2)), rs.getLong(3), rs.getLong(4),
+                    rs.getLong(5)));
+        }
+    }
+
+    /** Whether the event at {@code position} was written by the append that began at {@code appendFirst}. */
+    private boolean sameAppend(SqliteSession session, long position, long appendFirst) throws SQLException {
+        PreparedStatement find = session.prepare(sql.appendFirstAt());
+        find.setLong(1, position);
+        try (ResultSet rs = find.executeQuery()) {
+            return rs.next() && rs.getLong(1) == appendFirst;
+        }
+    }
+
+    private record Stored(StreamId stream, long version, long position, long appendFirst) {
+    }
+
+    /**
+     * The batch's first event id is stored: an idempotent retry if exactly these events, in this order, were
+     * written by one earlier append to this stream, right after a version the expectation accepts; otherwise a
+     * duplicate.
+     */
+    private AppendResult retryOf(SqliteSession session, StreamId stream, ExpectedVersion expected,
+                                 List<EventData> events) throws SQLException {
+        long versionBefore = -1;
+        long firstPosition = 0;
+        long lastPosition = 0;
+        UUID first = events.get(0).eventId();
+        for (int i = 0; i < events.size(); i++) {
+            UUID id = events.get(i).eventId();
+            Optional<Stored> found = stored(session, id);
+            if (found.isEmpty()) {
+                throw new DuplicateEventException(stream, first, "while event " + id + " of the same append is not; "
+                        + "a retry must repeat the original append exactly");
+            }
+            Stored s = found.get();
+            if (!s.stream().equals(stream)) {
+                throw new DuplicateEventException(stream, id, "in stream '" + s.stream() + "' at version " + s.version());
+            }
+            if (i == 0) {
+                versionBefore = s.version() - 1;
+                firstPosition = s.position();
+            }
+            if (s.version() != versionBefore + 1 + i || s.appendFirst() != firstPosition) {
+                throw new DuplicateEventException(stream, id, "at version " + s.version() + " by another append than "
+                        + "this one; a retry must repeat the original append exactly");
+            }
+            lastPosition = s.position();
+        }
+        if (sameAppend(session, lastPosition + 1, firstPosition)) {
+            throw new DuplicateEventException(stream, first, "by an append of more events than this one; a retry "
+                    + "must repeat the original append exactly");
+        }
+        if (!expected.matches(versionBefore)) {
+            throw new DuplicateEventException(stream, first, "at version " + (versionBefore + 1)
+                    + ", while this append expects the stream at " + expected);
+        }
+        return new AppendResult(stream, versionBefore + 1, versionBefore + events.size(), firstPosition, lastPosition,
+                true);
+    }
+
+    /** After a unique violation on insert: the first event id stored before this append began. */
+    private DuplicateEventException duplicateOf(SqliteSession session, StreamId stream, List<EventData> events,
+                                                long head) throws SQLException {
+        for (EventData e : events) {
+            Optional<Stored> found = stored(session, e.eventId());
+            if (found.isPresent() && found.get().position() <= head) {
+                Stored s = found.get();
+                return new DuplicateEventException(stream, e.eventId(), "in stream '" + s.stream() + "' at version "
+                        + s.version());
+            }
+        }
+        throw new SQLException("unique constraint violated on append to stream '" + stream
+                + "' though no event id of the append was stored before it");
+    }
+
+    @Override
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(read, "read");
+        boolean forwards = read.direction() == Direction.FORWARDS;
+        long asOf = read.asOf().map(SqliteEventStore::epochNanos).orElse(Long.MAX_VALUE);
+        return db.read("read of stream '" + stream + "'", session -> {
+            PreparedStatement select = session.prepare(sql.readStream(forwards));
+            select.setString(1, stream.category());
+            select.setString(2, stream.id());
+            select.setLong(3, read.lowestVersion());
+            select.setLong(4, read.highestVersion());
+            select.setLong(5, asOf);
+            select.setInt(6, read.limit());
+            return events(select, stream);
+        });
+    }
+
+    @Override
+    public Stream<RecordedEvent> readAll(GlobalRead read) {
+        Objects.requireNonNull(read, "read");
+        return log.stream(read);
+    }
+
+    /** Up to {@code max} events matching {@code filter} after {@code afterPosition}, rising. */
+    private List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        List<String> categories = List.copyOf(filter.categories());
+        List<String> types = List.copyOf(filter.types());
+        return db.read("read of the log after position " + afterPosition, session -> {
+            PreparedStatement select = session.prepare(sql.readPage(categories.size(), types.size()));
+            int p = 1;
+            select.setLong(p++, afterPosition);
+            for (String category : categories) {
+                select.setString(p++, category);
+            }
+            for (String type : types) {
+                select.setString(p++, type);
+            }
+            select.setInt(p, max);
+            return events(select, null);
+        });
+    }
+
+    private static List<RecordedEvent> events(PreparedStatement select, StreamId knownStream) throws SQLException {
+        List<RecordedEvent> events = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                StreamId stream = knownStream != null ? knownStream : new StreamId(rs.getString(2), rs.getString(3));
+                events.add(new RecordedEvent(UUID.fromString(rs.getString(5)), stream, rs.getLong(4), rs.getLong(1),
+                        rs.getString(6), rs.getInt(7), rs.getString(8), Json.readMetadata(rs.getString(9)),
+                        instant(rs.getLong(10))));
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        PollingSubscription polling = PollingSubscription.start(log, afterPosition, filter, listener, signal,
+                subscriptionSettings);
+        Subscription tracked = new TrackedSubscription(polling);
+        subscriptions.add(tracked);
+        return tracked;
+    }
+
+    /** Forgets a subscription when its owner closes it, so the store does not keep closed ones. */
+    private final class TrackedSubscription implements Subscription {
+        private final PollingSubscription delegate;
+
+        TrackedSubscription(PollingSubscription delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public long position() {
+            return delegate.position();
+        }
+
+        @Override
+        public boolean isCaughtUp() {
+            return delegate.isCaughtUp();
+        }
+
+        @Override
+        public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+            return delegate.awaitCaughtUp(timeout);
+        }
+
+        @Override
+        public boolean isRunning() {
+            return delegate.isRunning();
+        }
+
+        @Override
+        public Optional<Throwable> failure() {
+            return delegate.failure();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+            subscriptions.remove(this);
+        }
+    }
+
+    @Override
+    public long streamVersion(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        return db.read("version of stream '" + stream + "'", session -> streamVersion(session, stream));
+    }
+
+    long streamVersion(SqliteSession session, StreamId stream) throws SQLException {
+        PreparedStatement select = session.prepare(sql.streamVersion());
+        select.setString(1, stream.category());
+        select.setString(2, stream.id());
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    @Override
+    public long headPosition() {
+        return db.read("head position", session -> {
+            try (ResultSet rs = session.prepare(sql.headPosition()).executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        });
+    }
+
+    /** Closes the subscriptions, then the connections; waits for reads and a write in progress. Idempotent. */
+    @Override
+    public void close() {
+        for (Subscription subscription : List.copyOf(subscriptions)) {
+            subscription.close();
+        }
+        db.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteEventStore[" + db.path() + ", prefix '" + sql.prefix + "']";
+    }
+
+    SqliteDatabase database() {
+        return db;
+    }
+
+    static long epochNanos(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (ArithmeticException e) {
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    /**
+     * Settings of a {@link SqliteEventStore}; every one but the path has a default. Not thread-safe; use it on one
+     * thread, then {@link #build()}.
+     */
+    public static final class Builder {
+        private Path path;
+        private String tablePrefix = "relato_";
+        private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
+        private Synchronous synchronous = Synchronous.NORMAL;
+        private Duration busyTimeout = Duration.ofSeconds(30);
+        private int readConnections = 4;
+        private Duration pollInterval = PollingSubscription.Settings.DEFAULT.pollInterval();
+
+        private Builder() {
+        }
+
+        /** The database file; created if absent, its directory must exist. Required. */
+        public Builder path(Path file) {
+            this.path = Objects.requireNonNull(file, "path");
+            return this;
+        }
+
+        /**
+         * Prefix of the store's table names, so several stores or an application's own tables can share the
+         * file. Default {@code "relato_"}; may be empty.
+         *
+         * @throws IllegalArgumentException if it is not an identifier (letters, digits, {@code _}, at most 48)
+         */
+        public Builder tablePrefix(String prefix) {
+            this.tablePrefix = SqliteSql.validatePrefix(prefix);
+            return this;
+        }
+
+        /**
+         * The largest event (payload plus metadata, in UTF-8 bytes) an append accepts. Default 1 MiB.
+         *
+         * @throws IllegalArgumentException if below 64
+         */
+        public Builder maxEventBytes(int bytes) {
+            this.maxEventBytes = AppendValidation.checkMaxEventBytes(bytes);
+            return this;
+        }
+
+        /** How hard commits push to disk; default {@link Synchronous#NORMAL}. */
+        public Builder synchronous(Synchronous mode) {
+            this.synchronous = Objects.requireNonNull(mode, "synchronous");
+            return this;
+        }
+
+        /**
+         * How long a write waits for another process' write transaction on the same file before failing with
+         * {@link dev.relato.StoreUnavailableException}. Default 30 seconds.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder busyTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("busy timeout must not be negative, got " + timeout);
+            }
+            this.busyTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most read connections open at once; reads beyond wait for one. Default 4.
+         *
+         * @throws IllegalArgumentException if not 1 to 64
+         */
+        public Builder readConnections(int count) {
+            if (count < 1 || count > 64) {
+                throw new IllegalArgumentException("read connections must be 1 to 64, got " + count);
+            }
+            this.readConnections = count;
+            return this;
+        }
+
+        /**
+         * The longest a subscription at the head of the log waits before looking for events appended by other
+         * processes; this store's own appends wake it at once. Default 250 ms.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("poll interval must be positive, got " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * Opens the store: creates the file and schema if absent, migrates an older schema.
+         *
+         * @throws IllegalStateException                if no path was given
+         * @throws dev.relato.StoreUnavailableException naming the path and what to check, if it cannot be opened
+         */
+        public SqliteEventStore build() {
+            if (path == null) {
+                throw new IllegalStateException("a SQLite event store needs a file: call path(...) before build()");
+            }
+            return new SqliteEventStore(this);
+        }
+    }
+}

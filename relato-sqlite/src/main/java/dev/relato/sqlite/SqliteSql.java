@@ -1,0 +1,230 @@
+package dev.relato.sqlite;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Every SQL statement of the SQLite backend, for one table prefix. Identifiers come only from the validated
+ * prefix; values are always bound. Immutable and thread-safe.
+ *
+ * <p>Tables, all named {@code <prefix>…}:
+ * <ul>
+ *   <li>{@code events}: the log. {@code position} is the rowid, so the table is stored in position order and a
+ *       range read by position is a b-tree range scan. Positions are assigned as {@code max(position) + 1}
+ *       inside the single write transaction, so they rise strictly in commit order; nothing ever deletes
+ *       events, so a position is never reused. {@code (category, stream_id, version)} is unique and serves stream
+ *       reads and the version check; {@code event_id} is unique and serves idempotent retries;
+ *       {@code append_first}, the position of the first event of the same append, tells a retry of a whole
+ *       append from a repetition of part of it.</li>
+ *   <li>{@code snapshots}: the latest snapshot per stream.</li>
+ *   <li>{@code checkpoints}: one position per consumer.</li>
+ *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
+ * </ul>
+ */
+final class SqliteSql {
+    /** The schema version this code writes and reads; see {@link #migrations()}. */
+    static final int SCHEMA_VERSION = 1;
+
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
+    private static final String EVENT_COLUMNS =
+            "position, category, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at";
+    private static final String INSERT_COLUMNS = EVENT_COLUMNS + ", append_first";
+
+    final String prefix;
+    final String events;
+    final String snapshots;
+    final String checkpoints;
+    final String migrationsTable;
+
+    SqliteSql(String prefix) {
+        this.prefix = validatePrefix(prefix);
+        this.events = prefix + "events";
+        this.snapshots = prefix + "snapshots";
+        this.checkpoints = prefix + "checkpoints";
+        this.migrationsTable = prefix + "schema_migrations";
+    }
+
+    /**
+     * Checks a table prefix: empty, or an ASCII letter or {@code _} followed by up to 47 letters, digits or
+     * {@code _}, and not starting with SQLite's reserved {@code sqlite_}.
+     *
+     * @throws IllegalArgumentException naming the prefix and the rule
+     */
+    static String validatePrefix(String prefix) {
+        if (prefix == null) {
+            throw new IllegalArgumentException("table prefix must not be null; use \"\" for none");
+        }
+        if (!prefix.isEmpty() && !PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("table prefix '" + prefix + "' is not a valid identifier: use up to 48 "
+                    + "ASCII letters, digits or '_', not starting with a digit (for example \"relato_\")");
+        }
+        if (prefix.toLowerCase(Locale.ROOT).startsWith("sqlite_")) {
+            throw new IllegalArgumentException("table prefix '" + prefix + "' starts with 'sqlite_', which SQLite "
+                    + "reserves for its own tables");
+        }
+        return prefix;
+    }
+
+    // ---- transactions
+
+    static final String BEGIN_IMMEDIATE = "BEGIN IMMEDIATE";
+    static final String COMMIT = "COMMIT";
+    static final String ROLLBACK = "ROLLBACK";
+    static final String SAVEPOINT = "SAVEPOINT relato_append";
+    static final String RELEASE_SAVEPOINT = "RELEASE relato_append";
+    static final String ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO relato_append";
+
+    // ---- connection settings not covered by the driver's configuration
+
+    static final String JOURNAL_MODE = "PRAGMA journal_mode";
+    /** Read connections refuse writes, so a stray write can never bypass the write lock. */
+    static final String QUERY_ONLY = "PRAGMA query_only = 1";
+
+    // ---- schema
+
+    String createMigrationsTable() {
+        return "CREATE TABLE IF NOT EXISTS " + migrationsTable
+                + " (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+    }
+
+    String currentSchemaVersion() {
+        return "SELECT coalesce(max(version), 0) FROM " + migrationsTable;
+    }
+
+    String recordMigration() {
+        return "INSERT INTO " + migrationsTable + " (version, applied_at) VALUES (?, ?)";
+    }
+
+    /** Migration {@code i + 1} is {@code migrations().get(i)}: statements run in one transaction. */
+    List<List<String>> migrations() {
+        return List.of(List.of(
+                "CREATE TABLE " + events + " ("
+                        + "position INTEGER PRIMARY KEY, "
+                        + "category TEXT NOT NULL, "
+                        + "stream_id TEXT NOT NULL, "
+                        + "version INTEGER NOT NULL, "
+                        + "event_id TEXT NOT NULL, "
+                        + "type TEXT NOT NULL, "
+                        + "schema_version INTEGER NOT NULL, "
+                        + "payload TEXT NOT NULL, "
+                        + "metadata TEXT, "
+                        + "recorded_at INTEGER NOT NULL, "
+                        + "append_first INTEGER NOT NULL, "
+                        + "CONSTRAINT " + events + "_stream_version UNIQUE (category, stream_id, version), "
+                        + "CONSTRAINT " + events + "_event_id UNIQUE (event_id))",
+                "CREATE TABLE " + snapshots + " ("
+                        + "category TEXT NOT NULL, "
+                        + "stream_id TEXT NOT NULL, "
+                        + "version INTEGER NOT NULL, "
+                        + "schema_version INTEGER NOT NULL, "
+                        + "payload TEXT NOT NULL, "
+                        + "taken_at INTEGER NOT NULL, "
+                        + "PRIMARY KEY (category, stream_id)) WITHOUT ROWID",
+                "CREATE TABLE " + checkpoints + " ("
+                        + "consumer TEXT NOT NULL PRIMARY KEY, "
+                        + "position INTEGER NOT NULL, "
+                        + "updated_at INTEGER NOT NULL) WITHOUT ROWID"));
+    }
+
+    // ---- appends
+
+    /**
+     * One round trip before an append: the head position, the stream's version, and where the batch's first
+     * event id is stored (null if nowhere). Parameters: category, stream id, first event id.
+     */
+    String appendState() {
+        return "SELECT coalesce((SELECT max(position) FROM " + events + "), 0), "
+                + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ? AND stream_id = ?), 0), "
+                + "(SELECT position FROM " + events + " WHERE event_id = ?)";
+    }
+
+    String insertEvent() {
+        return "INSERT INTO " + events + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Where one event id is stored, and the position of the first event of its append. Parameter: event id. */
+    String eventById() {
+        return "SELECT category, stream_id, version, position, append_first FROM " + events + " WHERE event_id = ?";
+    }
+
+    /** The position of the first event of the append that wrote the event at a position. Parameter: position. */
+    String appendFirstAt() {
+        return "SELECT append_first FROM " + events + " WHERE position = ?";
+    }
+
+    // ---- reads
+
+    String streamVersion() {
+        return "SELECT coalesce(max(version), 0) FROM " + events + " WHERE category = ? AND stream_id = ?";
+    }
+
+    String headPosition() {
+        return "SELECT coalesce(max(position), 0) FROM " + events;
+    }
+
+    /** Parameters: category, stream id, lowest version, highest version, recorded at or before, limit. */
+    String readStream(boolean forwards) {
+        return "SELECT " + EVENT_COLUMNS + " FROM " + events
+                + " WHERE category = ? AND stream_id = ? AND version BETWEEN ? AND ? AND recorded_at <= ?"
+                + " ORDER BY version " + (forwards ? "ASC" : "DESC") + " LIMIT ?";
+    }
+
+    /**
+     * A page of the log after a position. Parameters: after position, then each category, then each type, then
+     * the limit. The {@code +} before the filtered columns keeps the planner on the position (rowid) range scan.
+     */
+    String readPage(int categories, int types) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(EVENT_COLUMNS).append(" FROM ").append(events)
+                .append(" WHERE position > ?");
+        appendIn(sql, "+category", categories);
+        appendIn(sql, "+type", types);
+        return sql.append(" ORDER BY position LIMIT ?").toString();
+    }
+
+    private static void appendIn(StringBuilder sql, String column, int count) {
+        if (count == 0) {
+            return;
+        }
+        sql.append(" AND ").append(column).append(" IN (");
+        for (int i = 0; i < count; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+    }
+
+    // ---- snapshots
+
+    String loadSnapshot() {
+        return "SELECT version, schema_version, payload, taken_at FROM " + snapshots
+                + " WHERE category = ? AND stream_id = ?";
+    }
+
+    /** Keeps the stored snapshot if it is at a higher version. */
+    String saveSnapshot() {
+        return "INSERT INTO " + snapshots + " (category, stream_id, version, schema_version, payload, taken_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (category, stream_id) DO UPDATE SET version = excluded.version,"
+                + " schema_version = excluded.schema_version, payload = excluded.payload, taken_at = excluded.taken_at"
+                + " WHERE excluded.version >= " + snapshots + ".version";
+    }
+
+    String deleteSnapshot() {
+        return "DELETE FROM " + snapshots + " WHERE category = ? AND stream_id = ?";
+    }
+
+    // ---- checkpoints
+
+    String loadCheckpoint() {
+        return "SELECT position FROM " + checkpoints + " WHERE consumer = ?";
+    }
+
+    String saveCheckpoint() {
+        return "INSERT INTO " + checkpoints + " (consumer, position, updated_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at";
+    }
+
+    String deleteCheckpoint() {
+        return "DELETE FROM " + checkpoints + " WHERE consumer = ?";
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The embedded event store: streams, the global log, snapshots and checkpoints in one SQLite file, the default
+ * backend for a single process. Start at {@link dev.relato.sqlite.SqliteEventStore}; its
+ * {@link dev.relato.sqlite.SqliteEventStore#snapshots() snapshots()} and
+ * {@link dev.relato.sqlite.SqliteEventStore#checkpoints() checkpoints()} share its file and connections, and
+ * {@link dev.relato.sqlite.SqliteEventStore#inTransaction(SqliteTransaction.Work) inTransaction} lets a read model
+ * in the same file change atomically with an append.
+ */
+package dev.relato.sqlite;
