@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * runner killed at any point loses and repeats nothing; with {@link ProjectionTransactions#atLeastOnce} a
  * killed runner hands the uncommitted batch to the handlers again.
  *
+ * <p>{@link Builder#catchUp()} runs the same loop on the calling thread until caught up, for tests and batch
+ * rebuilds.
+ *
  * <p><b>Liveness.</b> When caught up, the runner waits for new events with a {@link EventStore#subscribe
  * subscription} that only wakes it, and looks at the log at least every {@link Builder#pollInterval(Duration)}
  * in any case.
@@ -94,7 +97,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
     private final Clock clock;
     private final String name;
     private final EventFilter filter;
-    private final Thread thread;
+    private final boolean untilCaughtUp;
+    private volatile Thread thread;
 
     /** Guards the fields below it; the runner waits on it. */
     private final Object monitor = new Object();
@@ -115,7 +119,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
     private Instant leaseRenewAt = Instant.MIN;
     private Subscription wakeups;
 
-    private ProjectionRunner(Builder<C> builder) {
+    private ProjectionRunner(Builder<C> builder, boolean untilCaughtUp) {
         this.projection = builder.projection;
         this.store = builder.store;
         this.serializer = builder.serializer;
@@ -130,8 +134,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
         this.clock = builder.clock;
         this.name = partition.checkpointName(projection.name());
         this.filter = projection.filter(serializer);
-        this.thread = new Thread(this::run, "relato-projection-" + name);
-        this.thread.setDaemon(true);
+        this.untilCaughtUp = untilCaughtUp;
     }
 
     /**
@@ -265,7 +268,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             closing = true;
             monitor.notifyAll();
         }
-        if (Thread.currentThread() == thread) {
+        Thread own = thread;
+        if (own == null || Thread.currentThread() == own) {
             return;
         }
         try {
@@ -288,7 +292,10 @@ public final class ProjectionRunner<C> implements AutoCloseable {
     // ---- the runner's thread
 
     private void start() {
-        thread.start();
+        Thread own = new Thread(this::run, "relato-projection-" + name);
+        own.setDaemon(true);
+        thread = own;
+        own.start();
     }
 
     private void run() {
@@ -362,6 +369,9 @@ public final class ProjectionRunner<C> implements AutoCloseable {
                 outage = 0;
                 if (!full) {
                     caughtUp(Math.max(headNow, from));
+                    if (untilCaughtUp) {
+                        return;
+                    }
                     openWakeups(headNow);
                     await(pollInterval);
                 }
@@ -772,6 +782,13 @@ public final class ProjectionRunner<C> implements AutoCloseable {
          *                                  serializer does not know
          */
         public ProjectionRunner<C> start() {
+            validate();
+            ProjectionRunner<C> runner = new ProjectionRunner<>(this, false);
+            runner.start();
+            return runner;
+        }
+
+        private void validate() {
             if (transactions == null) {
                 throw new IllegalStateException("projection '" + projection.name() + "' needs transactions(...) or "
                         + "context(...) to know where its read model and checkpoint live");
@@ -789,9 +806,28 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             if (leaseDuration.compareTo(Duration.ofMillis(30)) < 0) {
                 throw new IllegalArgumentException("lease duration must be at least 30 ms, got " + leaseDuration);
             }
-            ProjectionRunner<C> runner = new ProjectionRunner<>(this);
-            runner.start();
-            return runner;
+        }
+
+        /**
+         * Runs the projection on the calling thread until it has handled every event stored now, then returns:
+         * for tests (with an in-memory store and read model), command-line rebuilds and batch jobs. Failures are
+         * handled by the failure policy as by a started runner; a stop ends the call early.
+         *
+         * @return the final status: {@link ProjectionState#STOPPED} once caught up, {@link ProjectionState#FAILED}
+         *         (with {@link ProjectionStatus#lastError()}) if an event kept failing under a stop policy or a
+         *         handler threw an {@link Error}
+         * @throws IllegalStateException as {@link #start()}, or if leases were given (a node without the lease
+         *                               would wait for ever)
+         */
+        public ProjectionStatus catchUp() {
+            validate();
+            if (leases != null) {
+                throw new IllegalStateException("projection '" + projection.name() + "' cannot catch up on the calling "
+                        + "thread under leases; start() it instead");
+            }
+            ProjectionRunner<C> runner = new ProjectionRunner<>(this, true);
+            runner.run();
+            return runner.status();
         }
     }
 }

@@ -12,7 +12,7 @@ public enum ProjectionState {
     RETRYING,
     /** Another node holds the projection's lease; this runner waits to take over. */
     STANDBY,
-    /** Closed by its owner. */
+    /** Closed by its owner, or done: a {@link ProjectionRunner.Builder#catchUp() catch-up} that has caught up. */
     STOPPED,
     /** Stopped by a failure: an event kept failing under a stop policy, or the store kept failing. */
     FAILED;

@@ -342,6 +342,25 @@ class ProjectionRunnerTest {
     }
 
     @Test
+    void catchUpRunsOnTheCallingThreadUntilEveryStoredEventIsHandled() {
+        placeOrders(1, 30);
+        OrderBook book = new OrderBook();
+        ProjectionRunner.Builder<OrderBook> builder = ProjectionRunner.builder(orderBook("batch"), store, serializer)
+                .context(book, checkpoints).batchSize(7);
+
+        ProjectionStatus status = builder.catchUp();
+        assertThat(status.state()).isEqualTo(ProjectionState.STOPPED);
+        assertThat(status.position()).isEqualTo(store.headPosition());
+        assertThat(book.status).hasSize(30);
+
+        placeOrders(31, 32);
+        assertThat(builder.catchUp().position()).isEqualTo(store.headPosition());
+        assertThat(book.calls).hasValue(32 + 10);
+        assertThatThrownBy(() -> builder.leases(InMemoryProjectionLeases.table(Clock.systemUTC()).node("n"),
+                Duration.ofSeconds(1)).catchUp()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void settingsAreCheckedWhenStarting() {
         ProjectionRunner.Builder<OrderBook> builder = ProjectionRunner.builder(orderBook("checked"), store, serializer);
         assertThatThrownBy(builder::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("transactions");
