@@ -1,5 +1,6 @@
 package dev.relato.projection;
 
+import dev.relato.EventFilter;
 import dev.relato.RecordedEvent;
 import dev.relato.serialization.EventSerializer;
 import java.util.List;
@@ -19,13 +20,12 @@ import java.util.Objects;
 public final class InlineProjections<C> {
     private final EventSerializer serializer;
     private final List<Projection<C>> projections;
+    private final List<EventFilter> filters;
 
     private InlineProjections(EventSerializer serializer, List<Projection<C>> projections) {
         this.serializer = Objects.requireNonNull(serializer, "serializer must not be null");
         this.projections = List.copyOf(projections);
-        for (Projection<C> projection : this.projections) {
-            projection.filter(serializer);
-        }
+        this.filters = this.projections.stream().map(p -> p.filter(serializer)).toList();
         long distinct = this.projections.stream().map(Projection::name).distinct().count();
         if (distinct != this.projections.size()) {
             throw new IllegalArgumentException("inline projections must have distinct names, got "
@@ -56,8 +56,8 @@ public final class InlineProjections<C> {
      * append that concerns no projection.
      */
     public boolean concerns(String category, String type) {
-        return projections.stream().anyMatch(p -> (p.categories().isEmpty() || p.categories().contains(category))
-                && p.filter(serializer).types().contains(type));
+        return filters.stream().anyMatch(f -> (f.categories().isEmpty() || f.categories().contains(category))
+                && f.types().contains(type));
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.zip.CRC32;
  * {@code crc32(stream) mod count}, the same in every process and every run. A partitioned projection runs as
  * one {@link ProjectionRunner} per partition, each with its own checkpoint ({@link #checkpointName(String)}),
  * so the partitions of one projection can be spread over several nodes. Events of one stream stay in order;
- * events of different streams may be handled in any order relative to each other. Immutable and thread-safe.
+ * events of different streams may be handled in any order relative to each other. Each partition's runner reads
+ * the projection's whole filtered log and handles its own share. Immutable and thread-safe.
  *
  * @param index this partition, 0 to {@code count - 1}
  * @param count how many partitions, 1 to 1024

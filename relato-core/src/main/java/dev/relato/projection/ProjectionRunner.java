@@ -304,6 +304,11 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             synchronized (offline) {
                 loop();
             }
+        } catch (InterruptedException e) {
+            if (!isClosing()) {
+                failure = e;
+                LOG.error("projection '{}' was interrupted and stopped", name, e);
+            }
         } catch (Throwable e) {
             failure = e;
             LOG.error("projection '{}' failed and stopped", name, e);
