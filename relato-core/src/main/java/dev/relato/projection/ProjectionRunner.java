@@ -116,7 +116,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
     private final Object offline = new Object();
     private long checkpoint;
     private boolean leaseHeld;
-    private Instant leaseRenewAt = Instant.MIN;
+    private long leaseRenewAt;
     private Subscription wakeups;
 
     private ProjectionRunner(Builder<C> builder, boolean untilCaughtUp) {
@@ -364,7 +364,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
                 synchronized (monitor) {
                     head = Math.max(headNow, page.isEmpty() ? 0 : page.get(page.size() - 1).position());
                     pendingSince = page.isEmpty() ? null : page.get(0).recordedAt();
-                    if (state != ProjectionState.RETRYING) {
+                    if (full || (!page.isEmpty() && state != ProjectionState.CAUGHT_UP)) {
                         state = ProjectionState.CATCHING_UP;
                     }
                 }
@@ -497,8 +497,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
         if (leases == null) {
             return true;
         }
-        Instant now = clock.instant();
-        if (leaseHeld && now.isBefore(leaseRenewAt)) {
+        long now = System.nanoTime();
+        if (leaseHeld && now - leaseRenewAt < 0) {
             return true;
         }
         boolean held;
@@ -515,7 +515,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             LOG.warn("projection '{}': node '{}' lost the lease", name, leases.nodeId());
         }
         leaseHeld = held;
-        leaseRenewAt = now.plus(leaseDuration.dividedBy(3));
+        leaseRenewAt = now + leaseDuration.dividedBy(3).toNanos();
         return held;
     }
 
@@ -532,7 +532,6 @@ public final class ProjectionRunner<C> implements AutoCloseable {
         LOG.warn("projection '{}': {}; reloading the checkpoint", name, e.getMessage());
         if (leases != null) {
             leaseHeld = false;
-            leaseRenewAt = Instant.MIN;
         } else {
             reload();
         }
@@ -544,6 +543,9 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             position = Math.max(position, next);
             head = Math.max(head, next);
             lastError = null;
+            if (state == ProjectionState.RETRYING) {
+                state = ProjectionState.CATCHING_UP;
+            }
             monitor.notifyAll();
         }
     }
@@ -772,7 +774,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             return this;
         }
 
-        /** Clock for status, dead letters and leases; default the system clock (UTC). */
+        /** Clock for the status (time behind) and dead letters; default the system clock (UTC). */
         public Builder<C> clock(Clock source) {
             this.clock = Objects.requireNonNull(source, "clock must not be null");
             return this;

@@ -17,10 +17,13 @@ import dev.relato.serialization.Upcaster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +123,46 @@ class ProjectionRunnerTest {
             assertThat(checkpoints.load("order-book")).isEqualTo(store.headPosition());
         }
         assertThat(book.calls).hasValue(261 + 86);
+    }
+
+    @Test
+    void whileBehindTheStatusTellsHowFarInPositionsAndTime() throws Exception {
+        Instant recorded = Instant.parse("2024-05-01T10:00:00Z");
+        try (InMemoryEventStore clocked = InMemoryEventStore.builder().clock(Clock.fixed(recorded, ZoneOffset.UTC))
+                .build()) {
+            for (int i = 1; i <= 5; i++) {
+                clocked.append(StreamId.of("Order", "o-" + i), ExpectedVersion.noStream(),
+                        List.of(serializer.serialize(new OrderPlaced("o-" + i, "c", AT))));
+            }
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Projection<OrderBook> slow = orderBook("slow", (model, e, rec) -> {
+                if (e.orderId().equals("o-3")) {
+                    entered.countDown();
+                    release.await();
+                }
+                model.apply(e.orderId(), "placed", rec.position());
+            });
+            try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(slow, clocked, serializer)
+                    .context(new OrderBook(), checkpoints).batchSize(2)
+                    .clock(Clock.fixed(recorded.plus(Duration.ofMinutes(7)), ZoneOffset.UTC)).start()) {
+                assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+                ProjectionStatus behind = runner.status();
+                assertThat(behind.state()).isEqualTo(ProjectionState.CATCHING_UP);
+                assertThat(behind.position()).isEqualTo(2);
+                assertThat(behind.headPosition()).isEqualTo(5);
+                assertThat(behind.positionsBehind()).isEqualTo(3);
+                assertThat(behind.timeBehind()).isEqualTo(Duration.ofMinutes(7));
+                assertThat(behind.isCaughtUp()).isFalse();
+
+                release.countDown();
+                assertThat(runner.awaitCaughtUp(WAIT)).isTrue();
+                ProjectionStatus caughtUp = runner.status();
+                assertThat(caughtUp.state()).isEqualTo(ProjectionState.CAUGHT_UP);
+                assertThat(caughtUp.positionsBehind()).isZero();
+                assertThat(caughtUp.timeBehind()).isZero();
+            }
+        }
     }
 
     @Test
