@@ -175,9 +175,13 @@ public final class ProjectionRunner<C> implements AutoCloseable {
      * @return true if it has; false if the timeout passed or the runner stopped first
      */
     public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
+        return awaitProgress(position, false, timeout);
+    }
+
+    private boolean awaitProgress(long target, boolean caughtUp, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
-            while (this.position < position) {
+            while (position < target || (caughtUp && position == target && state != ProjectionState.CAUGHT_UP)) {
                 long left = deadline - System.nanoTime();
                 if (terminated || state.isTerminal() || left <= 0) {
                     return false;
@@ -189,12 +193,13 @@ public final class ProjectionRunner<C> implements AutoCloseable {
     }
 
     /**
-     * Waits until the runner has handled every event stored when this method was called.
+     * Waits until the runner has handled every event stored when this method was called, and has either found
+     * nothing more ({@link ProjectionState#CAUGHT_UP}) or gone on past them.
      *
      * @return true if it has; false if the timeout passed or the runner stopped first
      */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return awaitPosition(store.headPosition(), timeout);
+        return awaitProgress(store.headPosition(), true, timeout);
     }
 
     /**
