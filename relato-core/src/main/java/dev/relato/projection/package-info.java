@@ -16,7 +16,8 @@
  *       {@link dev.relato.projection.ProjectionStatus} reports progress and lag;
  *       {@link dev.relato.projection.ProjectionVersions} switches between a live version and its rebuild;
  *       {@link dev.relato.projection.Partition}s and {@link dev.relato.projection.ProjectionLeases} spread the
- *       work over several nodes, each partition owned by one node at a time.</li>
+ *       work over several nodes, each partition owned by one node at a time; a
+ *       {@link dev.relato.projection.ProjectionDaemon} starts and stops a process' runners together.</li>
  * </ul>
  */
 package dev.relato.projection;

@@ -352,36 +352,32 @@ class ProjectionRunnerTest {
             }
             model.apply(e.orderId(), "placed by " + e.customer(), rec.position());
         });
-        List<ProjectionRunner<OrderBook>> runners = new java.util.ArrayList<>();
+        List<ProjectionDaemon> nodes = new java.util.ArrayList<>();
         try {
-            for (int p = 0; p < 2; p++) {
-                runners.add(ProjectionRunner.builder(crashing, store, serializer).context(book, checkpoints)
-                        .partition(new Partition(p, 2)).leases(table.node("node-a"), Duration.ofMillis(300))
-                        .batchSize(7).start());
-            }
+            nodes.add(ProjectionDaemon.builder().addPartitioned(ProjectionRunner.builder(crashing, store, serializer)
+                    .context(book, checkpoints).leases(table.node("node-a"), Duration.ofMillis(300)).batchSize(7), 2)
+                    .start());
             for (String node : List.of("node-b", "node-c")) {
-                for (int p = 0; p < 2; p++) {
-                    runners.add(ProjectionRunner.builder(orderBook("partitioned"), store, serializer)
-                            .context(book, checkpoints).partition(new Partition(p, 2))
-                            .leases(table.node(node), Duration.ofMillis(300)).batchSize(7).start());
-                }
+                nodes.add(ProjectionDaemon.builder().addPartitioned(ProjectionRunner.builder(orderBook("partitioned"),
+                        store, serializer).context(book, checkpoints).leases(table.node(node), Duration.ofMillis(300))
+                        .batchSize(7), 2).start());
             }
             long head = store.headPosition();
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!everyPartitionReached(runners, head) && System.nanoTime() < deadline) {
+            while (!everyPartitionReached(nodes, head) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(everyPartitionReached(runners, head)).isTrue();
+            assertThat(everyPartitionReached(nodes, head)).isTrue();
         } finally {
-            runners.forEach(ProjectionRunner::close);
+            nodes.forEach(ProjectionDaemon::close);
         }
         assertThat(book.status).isEqualTo(expected.status);
-        assertThat(runners).anyMatch(r -> r.status().state() == ProjectionState.FAILED);
+        assertThat(nodes.get(0).statuses()).anyMatch(status -> status.state() == ProjectionState.FAILED);
     }
 
-    private static boolean everyPartitionReached(List<ProjectionRunner<OrderBook>> runners, long position) {
-        return runners.stream().filter(r -> r.status().position() >= position).map(ProjectionRunner::name).distinct()
-                .count() == 2;
+    private static boolean everyPartitionReached(List<ProjectionDaemon> nodes, long position) {
+        return nodes.stream().flatMap(node -> node.statuses().stream()).filter(status -> status.position() >= position)
+                .map(ProjectionStatus::name).distinct().count() == 2;
     }
 
     @Test
@@ -401,6 +397,28 @@ class ProjectionRunnerTest {
         assertThat(book.calls).hasValue(32 + 10);
         assertThatThrownBy(() -> builder.leases(InMemoryProjectionLeases.table(Clock.systemUTC()).node("n"),
                 Duration.ofSeconds(1)).catchUp()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aDaemonStartsReportsAndClosesItsRunners() throws Exception {
+        placeOrders(1, 12);
+        OrderBook whole = new OrderBook();
+        OrderBook shared = new OrderBook();
+        try (ProjectionDaemon daemon = ProjectionDaemon.builder()
+                .add(ProjectionRunner.builder(orderBook("whole"), store, serializer).context(whole, checkpoints))
+                .addPartitioned(ProjectionRunner.builder(orderBook("shared"), store, serializer)
+                        .context(shared, checkpoints), 3)
+                .start()) {
+            assertThat(daemon.awaitCaughtUp(WAIT)).isTrue();
+            assertThat(daemon.statuses()).extracting(ProjectionStatus::name)
+                    .containsExactly("whole", "shared#0/3", "shared#1/3", "shared#2/3");
+            assertThat(daemon.statuses()).allMatch(ProjectionStatus::isCaughtUp);
+            assertThat(shared.status).isEqualTo(whole.status).hasSize(12);
+        }
+        assertThatThrownBy(() -> ProjectionDaemon.builder()
+                .add(ProjectionRunner.builder(orderBook("twice"), store, serializer).context(whole, checkpoints))
+                .add(ProjectionRunner.builder(orderBook("twice"), store, serializer).context(whole, checkpoints))
+                .start()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same name");
     }
 
     @Test

@@ -6,9 +6,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.ExpectedVersion;
 import dev.relato.StreamId;
 import dev.relato.projection.Partition;
+import dev.relato.projection.ProjectionDaemon;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.projection.ProjectionState;
+import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import java.sql.Connection;
@@ -61,7 +63,7 @@ class PostgresProjectionNodesTest {
         final HikariDataSource pool;
         final PostgresEventStore store;
         final PostgresProjectionLeases leases;
-        final List<ProjectionRunner<Connection>> runners = new ArrayList<>();
+        ProjectionDaemon daemon;
 
         Node(String id) {
             this.id = id;
@@ -72,16 +74,17 @@ class PostgresProjectionNodesTest {
 
         void start(Projection<Connection> projection) {
             PostgresProjectionTransactions transactions = new PostgresProjectionTransactions(pool, schema).fencedBy(leases);
-            for (int p = 0; p < PARTITIONS; p++) {
-                runners.add(ProjectionRunner.builder(projection, store, SERIALIZER).transactions(transactions)
-                        .partition(new Partition(p, PARTITIONS)).leases(leases, LEASE)
-                        .batchSize(10).pollInterval(Duration.ofMillis(100)).start());
-            }
+            daemon = ProjectionDaemon.builder()
+                    .addPartitioned(ProjectionRunner.builder(projection, store, SERIALIZER).transactions(transactions)
+                            .leases(leases, LEASE).batchSize(10).pollInterval(Duration.ofMillis(100)), PARTITIONS)
+                    .start();
         }
 
         @Override
         public void close() {
-            runners.forEach(ProjectionRunner::close);
+            if (daemon != null) {
+                daemon.close();
+            }
             store.close();
             pool.close();
         }
@@ -146,7 +149,9 @@ class PostgresProjectionNodesTest {
         awaitUntil(() -> count("SELECT count(DISTINCT position) FROM \"" + schemaName + "\".handled") == expected);
 
         assertThat(doomedDead).isTrue();
-        assertThat(doomed.runners).anyMatch(r -> r.status().state() == ProjectionState.FAILED);
+        assertThat(doomed.daemon.statuses()).anyMatch(status -> status.state() == ProjectionState.FAILED);
+        assertThat(second.daemon.statuses()).extracting(ProjectionStatus::name).containsExactly("ledger#0/3",
+                "ledger#1/3", "ledger#2/3");
         assertThat(count("SELECT count(*) FROM \"" + schemaName + "\".handled")).as("no event handled twice")
                 .isEqualTo(expected);
         Map<Integer, List<String[]>> byPartition = handledByPartition();
