@@ -55,7 +55,8 @@ public final class BenchMain {
         results.note("Ratios are Relato / plain JDBC on the same database in the same run: rates above 1 mean Relato"
                 + " is faster, load times below 1 mean Relato is faster.");
         results.note("W4 runs in a forked JVM with -Xmx" + ReadAllProcess.MAX_HEAP + " (the in-memory store's log lives"
-                + " in the heap, so memory runs W4 in the main JVM). W6 (projection catch-up) is not measured yet.");
+                + " in the heap, so memory runs W4 in the main JVM). W4 runs at most 3 measured rounds; W6,"
+                + " over the whole W4 log, one run without warm-up.");
         return results;
     }
 
@@ -70,9 +71,9 @@ public final class BenchMain {
 
     private static String header(BenchOptions options, Duration took) {
         Runtime runtime = Runtime.getRuntime();
-        return String.format(Locale.ROOT, "Relato bench: scale %s, %d warm-up + %d measured rounds (W4: %d), medians;"
+        return String.format(Locale.ROOT, "Relato bench: scale %s, %d warm-up + %d measured rounds, medians;"
                         + " Java %s, %d CPUs, %s; run took %d s",
-                options.scale(), options.warmups(), options.rounds(), Math.min(options.rounds(), 3),
+                options.scale(), options.warmups(), options.rounds(),
                 Runtime.version(), runtime.availableProcessors(), System.getProperty("os.name"), took.toSeconds());
     }
 }

@@ -18,6 +18,9 @@ final class JdbcSql {
     final String snapshots;
 
     final String categoryIndex;
+    /** The W6 read model: balance and event count per account. */
+    final String balances;
+    final String checkpoints;
 
     /**
      * @param schema the schema qualifying the tables; empty for none
@@ -33,6 +36,38 @@ final class JdbcSql {
         this.events = qualifier + prefix + "events";
         this.snapshots = qualifier + prefix + "snapshots";
         this.categoryIndex = prefix + "events_category_position_idx";
+        this.balances = qualifier + prefix + "balances";
+        this.checkpoints = qualifier + prefix + "checkpoints";
+    }
+
+    /** The read model's table, and a checkpoint table for the plain-JDBC projection. */
+    List<String> createReadModel() {
+        String integer = dialect == Dialect.SQLITE ? "INTEGER" : "BIGINT";
+        return List.of("CREATE TABLE IF NOT EXISTS " + balances + " (account_id TEXT PRIMARY KEY, "
+                        + "balance_cents " + integer + " NOT NULL, events " + integer + " NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS " + checkpoints + " (consumer TEXT PRIMARY KEY, position " + integer
+                        + " NOT NULL)");
+    }
+
+    String clearReadModel() {
+        return "DELETE FROM " + balances;
+    }
+
+    /** Parameters: account id, change of balance. */
+    String applyToBalance() {
+        return "INSERT INTO " + balances + " (account_id, balance_cents, events) VALUES (?, ?, 1)"
+                + " ON CONFLICT (account_id) DO UPDATE SET balance_cents = " + balances + ".balance_cents"
+                + " + excluded.balance_cents, events = " + balances + ".events + 1";
+    }
+
+    String countProjectedEvents() {
+        return "SELECT coalesce(sum(events), 0) FROM " + balances;
+    }
+
+    /** Parameters: consumer, position. */
+    String saveCheckpoint() {
+        return "INSERT INTO " + checkpoints + " (consumer, position) VALUES (?, ?)"
+                + " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position";
     }
 
     List<String> createTables() {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +54,14 @@ final class JdbcSubject implements Subject {
         }
     }
 
-    /** Creates the tables if absent. */
+    /** Creates the tables if absent: the events, snapshots, and the W6 read model with its checkpoints. */
     JdbcSubject createTables() {
         writes.run(connection -> {
             try (Statement statement = connection.createStatement()) {
                 for (String ddl : sql.createTables()) {
+                    statement.execute(ddl);
+                }
+                for (String ddl : sql.createReadModel()) {
                     statement.execute(ddl);
                 }
             }
@@ -215,6 +219,67 @@ final class JdbcSubject implements Subject {
                 }
             }
             return fold(connection, stream, version, state);
+        });
+    }
+
+    /**
+     * The read model built as a plain-JDBC application would: one {@code SELECT … ORDER BY position} with a fetch
+     * size, decoded, and applied in transactions of {@value RelatoSubject#PROJECTION_BATCH} events that also
+     * save the position reached.
+     */
+    @Override
+    public long project(String name) {
+        writes.run(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate(sql.clearReadModel());
+            }
+            return null;
+        });
+        reads.run(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.readAll())) {
+                select.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = select.executeQuery()) {
+                    List<AccountEvent> batch = new ArrayList<>(RelatoSubject.PROJECTION_BATCH);
+                    long position = 0;
+                    boolean more = true;
+                    while (more) {
+                        more = rs.next();
+                        if (more) {
+                            position = rs.getLong(1);
+                            batch.add((AccountEvent) codec.decode(rs.getString(5), classes.get(rs.getString(4))));
+                        }
+                        if (batch.size() == RelatoSubject.PROJECTION_BATCH || (!more && !batch.isEmpty())) {
+                            applyBatch(name, batch, position);
+                            batch.clear();
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return reads.run(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery(sql.countProjectedEvents())) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    private void applyBatch(String name, List<AccountEvent> batch, long position) {
+        writes.run(connection -> {
+            try (PreparedStatement apply = connection.prepareStatement(sql.applyToBalance());
+                 PreparedStatement checkpoint = connection.prepareStatement(sql.saveCheckpoint())) {
+                for (AccountEvent event : batch) {
+                    apply.setString(1, event.accountId());
+                    apply.setLong(2, ReadModel.balanceChange(event));
+                    apply.executeUpdate();
+                }
+                checkpoint.setString(1, name);
+                checkpoint.setLong(2, position);
+                checkpoint.executeUpdate();
+            }
+            return null;
         });
     }
 

@@ -16,7 +16,7 @@ final class MemoryBackend extends Backend {
     @Override
     Subject openRelato() {
         InMemoryEventStore store = InMemoryEventStore.create();
-        return new RelatoSubject(store, new InMemorySnapshotStore(), store);
+        return new RelatoSubject(store, new InMemorySnapshotStore(), new ReadModel.InMemory(), store);
     }
 
     @Override

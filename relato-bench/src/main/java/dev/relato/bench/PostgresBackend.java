@@ -3,6 +3,7 @@ package dev.relato.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.postgres.PostgresEventStore;
+import dev.relato.postgres.PostgresProjectionTransactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -73,7 +74,9 @@ final class PostgresBackend extends Backend {
     Subject openRelato() {
         PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
         store.migrate();
-        return new RelatoSubject(store, store.snapshotStore(), store);
+        ReadModel<?> balances = new ReadModel.Sql(new JdbcSql(JdbcSql.Dialect.POSTGRES, schema, "app_"),
+                new PostgresProjectionTransactions(pool, store.schema()), new PooledConnections(pool));
+        return new RelatoSubject(store, store.snapshotStore(), balances, store);
     }
 
     @Override

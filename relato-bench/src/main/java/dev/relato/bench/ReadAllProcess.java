@@ -98,7 +98,6 @@ final class ReadAllProcess {
             List<double[]> measured = new ArrayList<>();
             for (int r = 0; r < warmups + rounds; r++) {
                 if (r == warmups) {
-                    System.gc();
                     heap.reset();
                 }
                 long start = System.nanoTime();
@@ -146,9 +145,12 @@ final class ReadAllProcess {
             }
         }
 
+        /** Forgets the warm-up: collects its garbage (counted as the first heap after a GC), then resets the peaks. */
         void reset() {
-            heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
             mostAfterGc.set(0);
+            System.gc();
+            mostAfterGc.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+            heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         }
 
         double peakMegabytes() {

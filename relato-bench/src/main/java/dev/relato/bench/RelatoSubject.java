@@ -11,9 +11,12 @@ import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.aggregate.SnapshotPolicy;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,15 +26,19 @@ import java.util.stream.Stream;
 /**
  * Relato on one backend, used as an application would: events serialized by an {@link EventSerializer},
  * appended through {@link EventStore#append}, read back through {@link EventStore#readAll} and decoded, and
- * aggregates loaded through a {@link DeciderRepository} (with and without snapshots). Thread-safe.
+ * aggregates loaded through a {@link DeciderRepository} (with and without snapshots), and a read model kept by
+ * a {@link ProjectionRunner}. Thread-safe.
  */
 final class RelatoSubject implements Subject {
     /** Schema version of the snapshotted account state. */
     private static final int STATE_VERSION = 1;
+    /** Events per projection transaction, as the plain-JDBC twin commits them. */
+    static final int PROJECTION_BATCH = 1000;
 
     private final EventStore store;
     private final SnapshotStore snapshots;
     private final AutoCloseable owner;
+    private final ReadModel<?> readModel;
     private final EventSerializer serializer = EventSerializer.of(Account.TYPES);
     private final DeciderRepository<Account.Command, AccountEvent, Account.State> accounts;
     private final DeciderRepository<Account.Command, AccountEvent, Account.State> snapshottedAccounts;
@@ -39,10 +46,12 @@ final class RelatoSubject implements Subject {
     /**
      * @param store     the event store
      * @param snapshots the snapshot store of the same backend
+     * @param readModel the W6 read model, in the backend's database
      * @param owner     closed with this subject (the store, and whatever else the backend opened for it)
      */
-    RelatoSubject(EventStore store, SnapshotStore snapshots, AutoCloseable owner) {
+    RelatoSubject(EventStore store, SnapshotStore snapshots, ReadModel<?> readModel, AutoCloseable owner) {
         this.store = Objects.requireNonNull(store, "store");
+        this.readModel = Objects.requireNonNull(readModel, "readModel");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.owner = Objects.requireNonNull(owner, "owner");
         Account account = new Account();
@@ -102,6 +111,27 @@ final class RelatoSubject implements Subject {
     public Account.State loadFromSnapshot(StreamId stream) {
         return snapshottedAccounts.load(stream.id()).map(Aggregate::state)
                 .orElseThrow(() -> new IllegalStateException("no stream " + stream));
+    }
+
+    @Override
+    public long project(String name) throws InterruptedException {
+        return project(readModel, name);
+    }
+
+    private <C> long project(ReadModel<C> model, String name) throws InterruptedException {
+        model.clear();
+        Projection<C> projection = Projection.<C>named(name)
+                .on(AccountEvent.class, (context, event, record) -> model.apply(context, event))
+                .build();
+        try (ProjectionRunner<C> runner = ProjectionRunner.builder(projection, store, serializer)
+                .transactions(model.transactions())
+                .batchSize(PROJECTION_BATCH)
+                .start()) {
+            if (!runner.awaitCaughtUp(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("projection " + name + " did not catch up: " + runner.status());
+            }
+        }
+        return model.countedEvents();
     }
 
     @Override

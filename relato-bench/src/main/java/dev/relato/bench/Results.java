@@ -55,6 +55,7 @@ final class Results {
             return !Double.isNaN(relato) && !Double.isNaN(jdbc) && jdbc != 0;
         }
 
+
         double ratio() {
             return relato / jdbc;
         }
@@ -62,6 +63,13 @@ final class Results {
 
     private final Map<Figure, Map<String, Cell>> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+
+    /** Reserves the figures' lines in this order, before any value is put. */
+    void declare(Figure... declared) {
+        for (Figure figure : declared) {
+            figures.computeIfAbsent(figure, f -> new LinkedHashMap<>());
+        }
+    }
 
     void put(Figure figure, String backend, double relato, double jdbc) {
         put(figure, backend, relato, jdbc, "");
@@ -114,7 +122,7 @@ final class Results {
                 row.add(cell == null ? "-" : format(cell.relato(), figure.unit()) + cell.note());
                 if (!backend.equals("memory")) {
                     row.add(cell == null ? "-" : format(cell.jdbc(), figure.unit()));
-                    row.add(cell == null || !cell.hasRatio() ? "-" : String.format(Locale.ROOT, "%.2f", cell.ratio())
+                    row.add(cell == null || !cell.hasRatio() || figure.unit() == Unit.COUNT ? "-" : String.format(Locale.ROOT, "%.2f", cell.ratio())
                             + (figure.target() == 0 ? "" : figure.met(cell.ratio()) ? " ok" : " MISS"));
                 }
             }

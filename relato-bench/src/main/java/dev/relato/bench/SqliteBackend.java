@@ -1,6 +1,7 @@
 package dev.relato.bench;
 
 import dev.relato.sqlite.SqliteEventStore;
+import dev.relato.sqlite.SqliteProjectionTransactions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One SQLite file in a temporary directory, deleted on close: Relato's tables (prefix {@code relato_}) and the
- * plain-JDBC twin's (prefix {@code jdbc_}) side by side, with the same connection settings.
+ * One SQLite file in a temporary directory, deleted on close: Relato's tables (prefix {@code relato_}, its read
+ * model {@code app_balances}) and the plain-JDBC twin's (prefix {@code jdbc_}) side by side, with the same
+ * connection settings.
  */
 final class SqliteBackend extends Backend {
     private final Path directory; // null when attached
@@ -45,7 +47,15 @@ final class SqliteBackend extends Backend {
     @Override
     Subject openRelato() {
         SqliteEventStore store = SqliteEventStore.builder().path(file).build();
-        return new RelatoSubject(store, store.snapshots(), store);
+        JdbcSubject.Connections inStore = new JdbcSubject.Connections() {
+            @Override
+            public <T> T run(JdbcSubject.SqlWork<T> work) {
+                return store.callInTransaction(tx -> work.run(tx.connection()));
+            }
+        };
+        ReadModel<?> balances = new ReadModel.Sql(new JdbcSql(JdbcSql.Dialect.SQLITE, "", "app_"),
+                new SqliteProjectionTransactions(store), inStore);
+        return new RelatoSubject(store, store.snapshots(), balances, store);
     }
 
     @Override

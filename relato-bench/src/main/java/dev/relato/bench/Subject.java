@@ -35,6 +35,15 @@ interface Subject extends AutoCloseable {
     /** The state of an account from its snapshot and the events after it. */
     Account.State loadFromSnapshot(StreamId stream);
 
+    /**
+     * W6: builds the read model afresh from position 0 over the whole log, as an asynchronous projection
+     * committing a batch of events with its checkpoint in one transaction, and returns once it has caught up.
+     *
+     * @param name the projection's (checkpoint's) name, new for each run
+     * @return how many events the read model counted
+     */
+    long project(String name) throws Exception;
+
     @Override
     void close();
 

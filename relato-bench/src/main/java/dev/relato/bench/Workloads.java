@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workloads W1 to W5, run on one backend at a time for Relato and its plain-JDBC twin, with their sizes
+ * The workloads W1 to W6, run on one backend at a time for Relato and its plain-JDBC twin, with their sizes
  * scaled by the options. Every workload checks what it measured (events stored, states folded, events read)
  * and fails on a wrong result. Not thread-safe; owns a pool of writer threads, released by {@link #close()}.
  */
@@ -58,6 +58,7 @@ final class Workloads implements AutoCloseable {
     private final Figure w5Small;
     private final Figure w5LargeFigure;
     private final Figure w5Snapshot;
+    private final Figure w6;
 
     Workloads(BenchOptions options, Results results) {
         this.options = options;
@@ -88,6 +89,10 @@ final class Workloads implements AutoCloseable {
         w5LargeFigure = new Figure(String.format(Locale.ROOT, "W5 load %,d-event aggregate", w5Large), Unit.MS_PER_LOAD, 0);
         w5Snapshot = new Figure(String.format(Locale.ROOT, "W5 same, snapshot %d behind", SNAPSHOT_LAG),
                 Unit.MS_PER_LOAD, 0);
+        w6 = new Figure(String.format(Locale.ROOT, "W6 projection catch-up, %,d events", logSize),
+                Unit.EVENTS_PER_SECOND, 0);
+        results.declare(w1, w2One, w2Many, w3, w3Conflicts, w4, w4Heap, w4HeapAfterGc, w5Small, w5LargeFigure,
+                w5Snapshot, w6);
     }
 
     /** Runs every workload on the backend's subjects and records their figures. */
@@ -153,6 +158,16 @@ final class Workloads implements AutoCloseable {
             record(w4Heap, name, read, 1);
             record(w4HeapAfterGc, name, read, 2);
         }
+
+        LOG.info("{}: W6 projection catch-up", name); // one run: it spans the whole log, JIT warm-up included
+        m = Rounds.medians(0, 1, rounds(subjects, (s, r) -> {
+            long start = System.nanoTime();
+            long counted = subjects.get(s).project("w6-" + r);
+            long nanos = System.nanoTime() - start;
+            check(counted == stored[s], "the read model counted " + counted + " events of " + stored[s]);
+            return new double[] {Rounds.rate(counted, nanos)};
+        }));
+        record(w6, name, m, 0);
     }
 
     private void record(Figure figure, String backend, double[][] medians, int index) {

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +21,12 @@ class BenchSmokeTest {
     void everyWorkloadRunsInMemoryAndOnSqlite() throws Exception {
         Results results = BenchMain.run(tiny("memory,sqlite"));
 
-        assertThat(results.figures()).hasSize(11);
+        assertThat(results.figures()).hasSize(12);
         results.figures().forEach((figure, cells) -> {
-            assertThat(cells.get("sqlite").relato()).as(figure.label()).isPositive();
-            assertThat(cells.get("sqlite").jdbc()).as(figure.label()).isPositive();
-        });
-        assertThat(results.figures()).allSatisfy((figure, cells) -> {
-            if (!figure.label().startsWith("W4 peak") && !figure.label().startsWith("W4 most")) {
-                assertThat(cells.get("memory").relato()).as(figure.label()).isPositive();
+            assertMeasured(figure, cells.get("sqlite").relato());
+            assertMeasured(figure, cells.get("sqlite").jdbc());
+            if (figure.unit() != Results.Unit.MEGABYTES) { // W4 on the in-memory store runs in the main JVM
+                assertMeasured(figure, cells.get("memory").relato());
             }
         });
         String table = results.table(List.of("memory", "sqlite"));
@@ -43,9 +40,18 @@ class BenchSmokeTest {
 
         Results results = BenchMain.run(tiny("postgres"));
 
-        for (Map<String, Results.Cell> cells : results.figures().values()) {
-            assertThat(cells.get("postgres").relato()).isPositive();
-            assertThat(cells.get("postgres").jdbc()).isPositive();
+        results.figures().forEach((figure, cells) -> {
+            assertMeasured(figure, cells.get("postgres").relato());
+            assertMeasured(figure, cells.get("postgres").jdbc());
+        });
+    }
+
+    /** A rate, time or size is positive; a count of conflicts may be 0 at this size. */
+    private static void assertMeasured(Results.Figure figure, double value) {
+        if (figure.unit() == Results.Unit.COUNT) {
+            assertThat(value).as(figure.label()).isGreaterThanOrEqualTo(0);
+        } else {
+            assertThat(value).as(figure.label()).isPositive();
         }
     }
 
