@@ -1,0 +1,262 @@
+package dev.relato.examples.orders;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.relato.memory.InMemoryEventStore;
+import dev.relato.serialization.EventSerializer;
+import dev.relato.sqlite.SqliteEventStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Orders service: an HTTP JSON API over an event-sourced Order aggregate, on SQLite (default),
+ * PostgreSQL or NATS JetStream.
+ *
+ * <pre>
+ * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--port N]
+ * </pre>
+ *
+ * <p>{@link #start(Settings)} opens the store, starts the projections and the HTTP server on 127.0.0.1, and
+ * returns once the server listens; {@link #close()} stops the server, then the projections, then the
+ * store. Thread-safe; {@code close} is idempotent.
+ */
+public final class OrdersApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OrdersApp.class);
+    private static final Duration READ_MODEL_WAIT = Duration.ofSeconds(5);
+    private static final int HTTP_THREADS = 32;
+
+    private final OrdersBackend backend;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AtomicInteger closed = new AtomicInteger();
+
+    private OrdersApp(OrdersBackend backend, HttpServer server, ExecutorService executor) {
+        this.backend = backend;
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Starts the service.
+     *
+     * @throws UncheckedIOException                 if the port cannot be bound
+     * @throws dev.relato.StoreUnavailableException if the store cannot be opened
+     */
+    public static OrdersApp start(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
+        EventSerializer serializer = OrdersService.serializer();
+        OrdersBackend backend = openBackend(settings, serializer);
+        ExecutorService executor = Executors.newFixedThreadPool(HTTP_THREADS, threads("orders-http-"));
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
+            server.createContext("/", new OrdersHttpApi(new OrdersService(backend, serializer, READ_MODEL_WAIT)));
+            server.setExecutor(executor);
+            server.start();
+            OrdersApp app = new OrdersApp(backend, server, executor);
+            LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
+            return app;
+        } catch (IOException | RuntimeException e) {
+            executor.shutdownNow();
+            backend.close();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot listen on port " + settings.port() + ": " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The service's base URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+    }
+
+    /** Where the events are stored, for people: {@code sqlite at /abs/path}. */
+    public String storeDescription() {
+        return backend.description();
+    }
+
+    /** Stops accepting requests (waiting up to a second for those in progress), then closes the store. */
+    @Override
+    public void close() {
+        if (closed.getAndIncrement() > 0) {
+            return;
+        }
+        server.stop(1);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        backend.close();
+        LOG.info("Orders service stopped");
+    }
+
+    /**
+     * Runs the service until the process is stopped (SIGTERM or Ctrl-C close it cleanly). Exits with code 2
+     * and a usage message on bad arguments, 1 if it cannot start.
+     */
+    public static void main(String[] args) {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(Settings.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (settings == null) {
+            System.out.println(Settings.USAGE);
+            return;
+        }
+        OrdersApp app;
+        try {
+            app = start(settings);
+        } catch (RuntimeException e) {
+            LOG.error("the Orders service could not start", e);
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "orders-shutdown"));
+        System.out.println("Orders service listening on " + app.url() + " (store: " + app.storeDescription() + ")");
+    }
+
+    private static OrdersBackend openBackend(Settings settings, EventSerializer serializer) {
+        return switch (settings.store()) {
+            case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)", InMemoryEventStore.create(), serializer);
+            case SQLITE -> {
+                Path file = Path.of(settings.url().orElse("relato-orders.db")).toAbsolutePath().normalize();
+                SqliteEventStore store = SqliteEventStore.open(file);
+                yield new InMemoryReadModelBackend("sqlite at " + store.path(), store, serializer);
+            }
+            case POSTGRES, NATS -> throw new IllegalArgumentException("store " + settings.store().label()
+                    + " is not available in this build");
+        };
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(false);
+            return thread;
+        };
+    }
+
+    /** Which event store the service runs on. */
+    public enum Store {
+        /** An SQLite file (default {@code ./relato-orders.db}). */
+        SQLITE,
+        /** PostgreSQL, from a JDBC URL. */
+        POSTGRES,
+        /** NATS JetStream, from a {@code nats://} URL. */
+        NATS,
+        /** In memory; everything is lost at exit. */
+        MEMORY;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * How to start the service. Immutable and thread-safe.
+     *
+     * @param store which event store
+     * @param url   the SQLite file path, PostgreSQL JDBC URL or NATS URL; the store's default if empty
+     * @param port  the TCP port on 127.0.0.1; 0 for any free port
+     */
+    public record Settings(Store store, Optional<String> url, int port) {
+        static final String USAGE = """
+                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--port N]
+                  --store  event store (default sqlite)
+                  --url    sqlite: database file (default ./relato-orders.db)
+                           postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
+                           nats: server URL (default nats://127.0.0.1:4222)
+                  --port   HTTP port on 127.0.0.1 (default 8080; 0 picks a free port)""";
+
+        /** @throws IllegalArgumentException if the port is not 0 to 65535 */
+        public Settings {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(url, "url");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+            }
+        }
+
+        /**
+         * Parses command-line arguments.
+         *
+         * @return the settings, or null if help was asked for
+         * @throws IllegalArgumentException naming the bad argument
+         */
+        static Settings parse(String... args) {
+            Store store = Store.SQLITE;
+            Optional<String> url = Optional.empty();
+            int port = 8080;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (flag.equals("--help") || flag.equals("-h")) {
+                    return null;
+                }
+                if (!flag.equals("--store") && !flag.equals("--url") && !flag.equals("--port")) {
+                    throw new IllegalArgumentException("unknown argument '" + flag + "'");
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(flag + " needs a value");
+                }
+                String value = args[++i];
+                switch (flag) {
+                    case "--store" -> store = parseStore(value);
+                    case "--url" -> url = Optional.of(value).filter(v -> !v.isBlank());
+                    default -> port = parsePort(value);
+                }
+            }
+            return new Settings(store, url, port);
+        }
+
+        private static Store parseStore(String value) {
+            for (Store store : Store.values()) {
+                if (store.label().equals(value)) {
+                    return store;
+                }
+            }
+            throw new IllegalArgumentException("unknown store '" + value + "'; use sqlite, postgres, nats or memory");
+        }
+
+        private static int parsePort(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--port must be a number from 0 to 65535, got '" + value + "'");
+        }
+    }
+}
