@@ -66,7 +66,7 @@ public final class OrdersApp implements AutoCloseable {
             server.setExecutor(executor);
             server.start();
             OrdersApp app = new OrdersApp(backend, server, executor);
-            LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
+            LOG.debug("Orders service listening on {} (store: {})", app.url(), backend.description());
             return app;
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
