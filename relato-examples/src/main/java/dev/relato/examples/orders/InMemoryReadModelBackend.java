@@ -14,12 +14,14 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     private final String description;
     private final EventStore store;
     private final InMemoryOrderList list = new InMemoryOrderList();
-    private final LiveProjection<InMemoryOrderList> projection;
+    private final ProjectionFollower projection;
 
     InMemoryReadModelBackend(String description, EventStore store, EventSerializer serializer) {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
-        this.projection = new LiveProjection<>(store, serializer, InMemoryOrderList.PROJECTION, list);
+        this.projection = new ProjectionFollower(store, InMemoryOrderList.PROJECTION.name(),
+                InMemoryOrderList.PROJECTION.filter(serializer), 0,
+                event -> InMemoryOrderList.PROJECTION.handle(list, event, serializer));
     }
 
     @Override

@@ -149,8 +149,7 @@ public final class OrdersApp implements AutoCloseable {
             case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)", InMemoryEventStore.create(), serializer);
             case SQLITE -> {
                 Path file = Path.of(settings.url().orElse("relato-orders.db")).toAbsolutePath().normalize();
-                SqliteEventStore store = SqliteEventStore.open(file);
-                yield new InMemoryReadModelBackend("sqlite at " + store.path(), store, serializer);
+                yield new SqliteBackend(SqliteEventStore.open(file), serializer);
             }
             case POSTGRES, NATS -> throw new IllegalArgumentException("store " + settings.store().label()
                     + " is not available in this build");

@@ -1,43 +1,49 @@
 package dev.relato.examples.orders;
 
+import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
-import dev.relato.projection.Projection;
-import dev.relato.serialization.EventSerializer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an in-memory read model up to date by following the whole log from position 0: a subscription
- * passes each event to the projection, on the subscription's thread. Nothing is persisted, so the read
- * model is rebuilt at every start. Thread-safe; {@link #close()} stops the subscription. If a handler
- * throws, the subscription stops and {@link #status()} reports the failure.
+ * Runs one projection asynchronously: a subscription from a start position passes each matching event
+ * to a step (which updates the read model and, for a durable read model, saves the checkpoint with it),
+ * on the subscription's own thread, and lets command handlers wait until a position is reflected.
+ * Thread-safe; {@link #close()} stops the subscription. If a step throws, the subscription stops and
+ * {@link #status()} reports the failure.
  */
-final class LiveProjection<C> implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(LiveProjection.class);
+final class ProjectionFollower implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionFollower.class);
 
     private final EventStore store;
-    private final Projection<C> projection;
+    private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private final Subscription subscription;
     private volatile long position;
     private volatile boolean stopped;
 
-    LiveProjection(EventStore store, EventSerializer serializer, Projection<C> projection, C context) {
+    /** Handles one event of the projection. */
+    @FunctionalInterface
+    interface Step {
+        void handle(RecordedEvent event) throws Exception;
+    }
+
+    ProjectionFollower(EventStore store, String name, EventFilter filter, long afterPosition, Step step) {
         this.store = store;
-        this.projection = projection;
-        this.subscription = store.subscribe(0, projection.filter(serializer), new SubscriptionListener() {
+        this.name = name;
+        this.position = afterPosition;
+        this.subscription = store.subscribe(afterPosition, filter, new SubscriptionListener() {
             @Override
             public void onEvent(RecordedEvent event) throws Exception {
-                projection.handle(context, event, serializer);
+                step.handle(event);
                 advanceTo(event.position());
             }
 
@@ -48,7 +54,7 @@ final class LiveProjection<C> implements AutoCloseable {
 
             @Override
             public void onStopped(Optional<Throwable> failure) {
-                failure.ifPresent(f -> LOG.error("projection '{}' stopped at position {}", projection.name(), position, f));
+                failure.ifPresent(f -> LOG.error("projection '{}' stopped after position {}", name, position, f));
                 lock.lock();
                 try {
                     stopped = true;
@@ -84,7 +90,7 @@ final class LiveProjection<C> implements AutoCloseable {
         String state = failure.isPresent() ? "failed" : !subscription.isRunning() ? "stopped"
                 : subscription.isCaughtUp() ? "live" : "catching-up";
         long handled = Math.max(position, subscription.position());
-        return new ProjectionStatus(projection.name(), handled, Math.max(head, handled), state, failure);
+        return new ProjectionStatus(name, handled, Math.max(head, handled), state, failure);
     }
 
     private void advanceTo(long newPosition) {
