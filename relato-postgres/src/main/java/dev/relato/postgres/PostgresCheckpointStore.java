@@ -1,0 +1,101 @@
+package dev.relato.postgres;
+
+import dev.relato.projection.CheckpointStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * {@link CheckpointStore} in the {@code checkpoints} table of a {@link PostgresSchema}. Besides the
+ * interface, {@link #save(Connection, String, long)} stores a checkpoint within the caller's transaction, so
+ * that a projection's read-model changes and its checkpoint commit together (exactly-once effects).
+ * Thread-safe. Failures surface as {@link dev.relato.StoreUnavailableException}; the data source is never
+ * closed here.
+ */
+public final class PostgresCheckpointStore implements CheckpointStore {
+    private final DataSource dataSource;
+    private final Sql sql;
+
+    /** A checkpoint store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}). */
+    public PostgresCheckpointStore(DataSource dataSource, PostgresSchema schema) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.sql = new Sql(Objects.requireNonNull(schema, "schema"));
+    }
+
+    @Override
+    public long load(String consumer) {
+        CheckpointStore.validateName(consumer);
+        return Sessions.call(dataSource, () -> "loading the checkpoint of '" + consumer + "'", c -> load0(c, consumer));
+    }
+
+    /** The consumer's checkpoint as the caller's transaction sees it; 0 if none. The connection is used as is. */
+    public long load(Connection tx, String consumer) {
+        Objects.requireNonNull(tx, "connection must not be null");
+        CheckpointStore.validateName(consumer);
+        try {
+            return load0(tx, consumer);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "loading the checkpoint of '" + consumer + "'");
+        }
+    }
+
+    private long load0(Connection c, String consumer) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.loadCheckpoint)) {
+            ps.setString(1, consumer);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
+    @Override
+    public void save(String consumer, long position) {
+        check(consumer, position);
+        Sessions.call(dataSource, () -> "saving the checkpoint of '" + consumer + "'", c -> save0(c, consumer, position));
+    }
+
+    /**
+     * Stores the checkpoint within the caller's transaction: it commits or rolls back with it. The connection
+     * is used as is (never committed, rolled back or closed here).
+     *
+     * @throws IllegalArgumentException if the name is blank or the position negative
+     */
+    public void save(Connection tx, String consumer, long position) {
+        Objects.requireNonNull(tx, "connection must not be null");
+        check(consumer, position);
+        try {
+            save0(tx, consumer, position);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "saving the checkpoint of '" + consumer + "'");
+        }
+    }
+
+    private int save0(Connection c, String consumer, long position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.saveCheckpoint)) {
+            ps.setString(1, consumer);
+            ps.setLong(2, position);
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void delete(String consumer) {
+        CheckpointStore.validateName(consumer);
+        Sessions.call(dataSource, () -> "deleting the checkpoint of '" + consumer + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteCheckpoint)) {
+                ps.setString(1, consumer);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static void check(String consumer, long position) {
+        CheckpointStore.validateName(consumer);
+        if (position < 0) {
+            throw new IllegalArgumentException("checkpoint position must be 0 or more, got " + position);
+        }
+    }
+}

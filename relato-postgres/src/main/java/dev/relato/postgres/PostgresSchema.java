@@ -1,0 +1,216 @@
+package dev.relato.postgres;
+
+import dev.relato.RelatoException;
+import dev.relato.StoreUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where Relato's tables live in a PostgreSQL database: a schema name and a table prefix, and the versioned
+ * migrations that create them. Immutable and thread-safe.
+ *
+ * <p>The migrations ship in the jar ({@code dev/relato/postgres/migrations/V1__events.sql}, …) with the
+ * placeholders {@code ${schema}} and {@code ${prefix}}. {@link #migrate(DataSource)} applies the missing ones
+ * in one transaction, records them in {@code <schema>.<prefix>schema_history}, and holds an advisory lock
+ * meanwhile so that processes starting together do not race; running it again is a no-op. Teams that manage
+ * their schema with Flyway or Liquibase take the rendered script from {@link #sql()} instead (or run
+ * {@code java -cp … dev.relato.postgres.PostgresSchema [schema] [prefix]}, which prints it), and then do not
+ * call {@code migrate()}: a schema is managed one way or the other.
+ *
+ * @param name        schema name: 1 to {@value #MAX_SCHEMA_LENGTH} characters, a lower-case ASCII letter or
+ *                    {@code _} followed by lower-case letters, digits or {@code _}; created if missing
+ * @param tablePrefix prefix of every table name: empty, or up to {@value #MAX_PREFIX_LENGTH} characters of
+ *                    the same alphabet
+ * @throws IllegalArgumentException from the constructor, naming the bad value
+ */
+public record PostgresSchema(String name, String tablePrefix) {
+    public static final int MAX_SCHEMA_LENGTH = 40;
+    public static final int MAX_PREFIX_LENGTH = 15;
+    public static final String DEFAULT_NAME = "relato";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSchema.class);
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final String MIGRATIONS = "/dev/relato/postgres/migrations/";
+    /** The shipped migrations, oldest first. */
+    private static final List<String> MIGRATION_FILES = List.of("V1__events.sql", "V2__snapshots_checkpoints.sql");
+    /** First key of the advisory lock {@link #migrate} holds: "rlto". */
+    private static final int MIGRATION_LOCK_CLASS = 0x726c746f;
+
+    public PostgresSchema {
+        Objects.requireNonNull(name, "schema name must not be null");
+        Objects.requireNonNull(tablePrefix, "table prefix must not be null; use \"\" for none");
+        if (name.isEmpty() || name.length() > MAX_SCHEMA_LENGTH || !IDENTIFIER.matcher(name).matches()
+                || name.startsWith("pg_")) {
+            throw new IllegalArgumentException("schema name '" + name + "' is not allowed: use 1 to "
+                    + MAX_SCHEMA_LENGTH + " characters, a lower-case ASCII letter or '_' followed by lower-case"
+                    + " letters, digits or '_', not starting with 'pg_'");
+        }
+        if (tablePrefix.length() > MAX_PREFIX_LENGTH
+                || (!tablePrefix.isEmpty() && !IDENTIFIER.matcher(tablePrefix).matches())) {
+            throw new IllegalArgumentException("table prefix '" + tablePrefix + "' is not allowed: use up to "
+                    + MAX_PREFIX_LENGTH + " characters, a lower-case ASCII letter or '_' followed by lower-case"
+                    + " letters, digits or '_'");
+        }
+    }
+
+    /** Schema {@code relato}, no table prefix. */
+    public static PostgresSchema defaults() {
+        return new PostgresSchema(DEFAULT_NAME, "");
+    }
+
+    /** A schema with no table prefix. */
+    public static PostgresSchema of(String name) {
+        return new PostgresSchema(name, "");
+    }
+
+    /** The whole schema as one SQL script (schema creation and every migration, in order), ready to run. */
+    public String sql() {
+        StringBuilder script = new StringBuilder(new Sql(this).createSchema).append(";\n");
+        for (String file : MIGRATION_FILES) {
+            script.append("\n-- ").append(file).append('\n').append(render(template(file)));
+        }
+        return script.toString();
+    }
+
+    /**
+     * Creates the schema and applies the migrations not yet applied, in one transaction, under an advisory
+     * lock. Idempotent and safe to call from several processes at once.
+     *
+     * @throws RelatoException           if an applied migration differs from the shipped one
+     * @throws StoreUnavailableException if the database cannot be reached or refuses the change
+     */
+    public void migrate(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                migrate(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("migrating schema '" + name + "' (table prefix '" + tablePrefix
+                    + "') failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate(Connection c) throws SQLException {
+        Sql sql = new Sql(this);
+        try (PreparedStatement lock = c.prepareStatement(sql.migrationLock)) {
+            lock.setInt(1, MIGRATION_LOCK_CLASS);
+            lock.setString(2, name + '.' + tablePrefix);
+            lock.execute();
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(sql.createSchema);
+            s.execute(sql.createHistory);
+        }
+        Map<Integer, String> applied = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.selectHistory)) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        for (String file : MIGRATION_FILES) {
+            int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+            String template = template(file);
+            String checksum = checksum(template);
+            String done = applied.get(version);
+            if (done != null) {
+                if (!done.equals(checksum)) {
+                    throw new RelatoException("migration " + file + " was applied to schema '" + name
+                            + "' with different content (checksum " + done + ", shipped " + checksum
+                            + "); the schema was changed by hand or by another Relato version");
+                }
+                continue;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute(render(template));
+            }
+            try (PreparedStatement record = c.prepareStatement(sql.insertHistory)) {
+                record.setInt(1, version);
+                record.setString(2, file);
+                record.setString(3, checksum);
+                record.executeUpdate();
+            }
+            LOG.info("applied migration {} to schema '{}' (table prefix '{}')", file, name, tablePrefix);
+        }
+    }
+
+    /** Prints the rendered schema script: arguments {@code [schema [prefix]]}. */
+    public static void main(String[] args) {
+        PostgresSchema schema = new PostgresSchema(args.length > 0 ? args[0] : DEFAULT_NAME,
+                args.length > 1 ? args[1] : "");
+        System.out.println(schema.sql());
+    }
+
+    /** The schema name, quoted for SQL. */
+    String quotedName() {
+        return '"' + name + '"';
+    }
+
+    /** A table (or function) of this schema, qualified and ready for SQL. */
+    String table(String baseName) {
+        return quotedName() + "." + tablePrefix + baseName;
+    }
+
+    /** The LISTEN/NOTIFY channel appends notify. */
+    String channel() {
+        return name + "." + tablePrefix + "events";
+    }
+
+    private String render(String template) {
+        return template.replace("${schema}", quotedName())
+                .replace("${prefix}", tablePrefix)
+                .replace("${channel}", channel());
+    }
+
+    private static String template(String file) {
+        try (InputStream in = PostgresSchema.class.getResourceAsStream(MIGRATIONS + file)) {
+            if (in == null) {
+                throw new IllegalStateException("migration " + MIGRATIONS + file + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("migration " + file + " could not be read", e);
+        }
+    }
+
+    private static String checksum(String template) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(template.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debug("rollback after a failed migration failed too", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.relato.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/** Runs JDBC work on a borrowed connection in auto-commit mode, translating failures. Stateless. */
+final class Sessions {
+    private Sessions() {
+    }
+
+    /** A piece of JDBC work. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Borrows a connection, runs {@code work} on it in auto-commit mode and gives it back.
+     *
+     * @param what what is being done, for the message of a failure ("reading stream 'Order-1'")
+     * @throws dev.relato.RelatoException the translation of an {@link SQLException}, see {@link SqlErrors}
+     */
+    static <T> T call(DataSource dataSource, Supplier<String> what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return autoCommitted(c, work);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, what.get());
+        }
+    }
+
+    /**
+     * Runs {@code work} with auto-commit on, so that each statement is its own transaction (one round trip,
+     * and no transaction left open on a pooled connection), then restores the connection's mode.
+     */
+    static <T> T autoCommitted(Connection c, Work<T> work) throws SQLException {
+        if (c.getAutoCommit()) {
+            return work.run(c);
+        }
+        c.setAutoCommit(true);
+        try {
+            return work.run(c);
+        } finally {
+            c.setAutoCommit(false);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.relato.postgres;
+
+import dev.relato.Direction;
+
+/**
+ * Every SQL statement of the PostgreSQL backend (besides the migration scripts), rendered once for one
+ * schema and table prefix. Identifiers come from a validated {@link PostgresSchema}; values are always bound
+ * parameters. Immutable and thread-safe.
+ */
+final class Sql {
+    /**
+     * Everything below this position is final. Positions of a transaction lie in
+     * {@code [xid << 20, (xid + 1) << 20)} (see the append function in V1__events.sql), and every transaction
+     * that can still commit has an id at or above the lowest id in flight when the statement's snapshot was
+     * taken. Transactions of other databases cannot write these tables, so in-flight ids that
+     * {@code pg_stat_activity} shows in another database do not count; ids it cannot place (finished since,
+     * prepared, or hidden for lack of privileges) do. The reader's own transaction, if it has an id, counts too.
+     */
+    private static final String VISIBLE_BOUND = "((SELECT least("
+            + "(SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
+            + "SELECT 1 FROM pg_stat_activity a"
+            + " WHERE a.datid <> (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())"
+            + " AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295))),"
+            + " pg_snapshot_xmax(pg_current_snapshot()), pg_current_xact_id_if_assigned()))::text::bigint << 20)";
+    private static final String EVENT_COLUMNS = "position, category, stream_id, stream_version, event_id, type,"
+            + " schema_version, payload::text, metadata::text, recorded_at";
+
+    // migrations
+    final String migrationLock = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
+    final String createSchema;
+    final String createHistory;
+    final String selectHistory;
+    final String insertHistory;
+
+    // events
+    final String append;
+    final String streamVersion;
+    final String headPosition;
+    /** Indexed by (byCategory ? 2 : 0) + (byType ? 1 : 0). */
+    private final String[] readPage = new String[4];
+    /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
+    private final String[] readStream = new String[4];
+    final String channel;
+    final String listen;
+    final String unlisten;
+
+    // snapshots
+    final String loadSnapshot;
+    final String saveSnapshot;
+    final String deleteSnapshot;
+
+    // checkpoints
+    final String loadCheckpoint;
+    final String saveCheckpoint;
+    final String deleteCheckpoint;
+
+    Sql(PostgresSchema schema) {
+        String history = schema.table("schema_history");
+        createSchema = "CREATE SCHEMA IF NOT EXISTS " + schema.quotedName();
+        createHistory = "CREATE TABLE IF NOT EXISTS " + history + " (version integer PRIMARY KEY,"
+                + " script text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
+        selectHistory = "SELECT version, checksum FROM " + history;
+        insertHistory = "INSERT INTO " + history + " (version, script, checksum) VALUES (?, ?, ?)";
+
+        String events = schema.table("events");
+        append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size FROM "
+                + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?)";
+        streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
+        headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
+        for (int i = 0; i < 4; i++) {
+            readPage[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < "
+                    + VISIBLE_BOUND + ((i & 2) != 0 ? " AND category = ANY (?)" : "")
+                    + ((i & 1) != 0 ? " AND type = ANY (?)" : "") + " ORDER BY position LIMIT ?";
+            // As of an instant, a stream ends before its first event recorded later: always a prefix, no gaps.
+            readStream[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events
+                    + " WHERE category = ? AND stream_id = ? AND stream_version BETWEEN ? AND ?"
+                    + ((i & 1) != 0 ? " AND stream_version < coalesce((SELECT min(l.stream_version) FROM " + events
+                    + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?), 9223372036854775807)" : "")
+                    + " ORDER BY stream_version " + ((i & 2) != 0 ? "DESC" : "ASC") + " LIMIT ?";
+        }
+        channel = schema.channel();
+        listen = "LISTEN \"" + channel + '"';
+        unlisten = "UNLISTEN \"" + channel + '"';
+
+        String snapshots = schema.table("snapshots");
+        loadSnapshot = "SELECT version, schema_version, payload::text, taken_at FROM " + snapshots
+                + " WHERE category = ? AND stream_id = ?";
+        saveSnapshot = "INSERT INTO " + snapshots + " AS s (category, stream_id, version, schema_version, payload,"
+                + " taken_at) VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (category, stream_id) DO UPDATE SET"
+                + " version = excluded.version, schema_version = excluded.schema_version,"
+                + " payload = excluded.payload, taken_at = excluded.taken_at WHERE s.version <= excluded.version";
+        deleteSnapshot = "DELETE FROM " + snapshots + " WHERE category = ? AND stream_id = ?";
+
+        String checkpoints = schema.table("checkpoints");
+        loadCheckpoint = "SELECT position FROM " + checkpoints + " WHERE consumer = ?";
+        saveCheckpoint = "INSERT INTO " + checkpoints + " (consumer, position, updated_at) VALUES (?, ?, now())"
+                + " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at";
+        deleteCheckpoint = "DELETE FROM " + checkpoints + " WHERE consumer = ?";
+    }
+
+    /**
+     * A page of the global log. Parameters: after position, then the categories array if
+     * {@code byCategory}, then the types array if {@code byType}, then the limit.
+     */
+    String readPage(boolean byCategory, boolean byType) {
+        return readPage[(byCategory ? 2 : 0) + (byType ? 1 : 0)];
+    }
+
+    /**
+     * Part of one stream. Parameters: category, stream id, lowest and highest version, then (if {@code asOf})
+     * category, stream id and the instant, then the limit.
+     */
+    String readStream(Direction direction, boolean asOf) {
+        return readStream[(direction == Direction.BACKWARDS ? 2 : 0) + (asOf ? 1 : 0)];
+    }
+}

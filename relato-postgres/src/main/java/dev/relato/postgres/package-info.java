@@ -1,0 +1,11 @@
+/**
+ * The PostgreSQL backend of Relato: {@link dev.relato.postgres.PostgresEventStore} (the event store),
+ * {@link dev.relato.postgres.PostgresSnapshotStore}, {@link dev.relato.postgres.PostgresCheckpointStore}, and
+ * {@link dev.relato.postgres.PostgresSchema} (schema name, table prefix and versioned migrations).
+ *
+ * <p>Requires PostgreSQL 13 or later ({@code pg_current_xact_id()}, {@code xid8}). Every class takes a
+ * {@link javax.sql.DataSource} the application creates and closes; this module ships no connection pool and
+ * has no dependency besides relato-core and the PostgreSQL JDBC driver. Use any pool (HikariCP is a good
+ * choice) with auto-commit on by default; Relato sets the mode it needs per operation and restores it.
+ */
+package dev.relato.postgres;

@@ -1,0 +1,38 @@
+package dev.relato.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.EventStore;
+import dev.relato.test.contract.EventStoreContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The event store contract against PostgreSQL: every test in a fresh schema. */
+class PostgresEventStoreContractTest extends EventStoreContract {
+    private static HikariDataSource pool;
+    private String schema;
+
+    @BeforeAll
+    static void openPool() {
+        pool = TestDatabase.pool("relato_contract_events", 10);
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+    }
+
+    @Override
+    protected EventStore createStore() {
+        schema = TestDatabase.newSchema("contract");
+        PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .maxEventBytes(maxEventBytes()).build();
+        store.migrate();
+        return store;
+    }
+
+    @Override
+    protected void destroyStore(EventStore store) {
+        store.close();
+        TestDatabase.dropSchema(schema);
+    }
+}
