@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL or NATS JetStream.
  *
  * <pre>
- * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--port N]
+ * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--port N]
  * </pre>
  *
  * <p>{@link #start(Settings)} opens the store, starts the projections and the HTTP server on 127.0.0.1, and
@@ -151,7 +152,10 @@ public final class OrdersApp implements AutoCloseable {
                 Path file = Path.of(settings.url().orElse("relato-orders.db")).toAbsolutePath().normalize();
                 yield new SqliteBackend(SqliteEventStore.open(file), serializer);
             }
-            case POSTGRES, NATS -> throw new IllegalArgumentException("store " + settings.store().label()
+            case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(() -> new IllegalArgumentException(
+                    "--store postgres needs --url jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD")),
+                    settings.schema(), serializer);
+            case NATS -> throw new IllegalArgumentException("store " + settings.store().label()
                     + " is not available in this build");
         };
     }
@@ -186,21 +190,27 @@ public final class OrdersApp implements AutoCloseable {
      *
      * @param store which event store
      * @param url   the SQLite file path, PostgreSQL JDBC URL or NATS URL; the store's default if empty
+     * @param schema the PostgreSQL schema of the events and the order list
      * @param port  the TCP port on 127.0.0.1; 0 for any free port
      */
-    public record Settings(Store store, Optional<String> url, int port) {
+    public record Settings(Store store, Optional<String> url, String schema, int port) {
         static final String USAGE = """
-                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--port N]
+                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--port N]
                   --store  event store (default sqlite)
                   --url    sqlite: database file (default ./relato-orders.db)
                            postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
                            nats: server URL (default nats://127.0.0.1:4222)
+                  --schema postgres: schema of the events and the order list (default relato)
                   --port   HTTP port on 127.0.0.1 (default 8080; 0 picks a free port)""";
+
+        /** Default PostgreSQL schema. */
+        public static final String DEFAULT_SCHEMA = "relato";
 
         /** @throws IllegalArgumentException if the port is not 0 to 65535 */
         public Settings {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(schema, "schema");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
             }
@@ -215,13 +225,14 @@ public final class OrdersApp implements AutoCloseable {
         static Settings parse(String... args) {
             Store store = Store.SQLITE;
             Optional<String> url = Optional.empty();
+            String schema = DEFAULT_SCHEMA;
             int port = 8080;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
                     return null;
                 }
-                if (!flag.equals("--store") && !flag.equals("--url") && !flag.equals("--port")) {
+                if (!List.of("--store", "--url", "--schema", "--port").contains(flag)) {
                     throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
                 if (i + 1 >= args.length) {
@@ -231,10 +242,11 @@ public final class OrdersApp implements AutoCloseable {
                 switch (flag) {
                     case "--store" -> store = parseStore(value);
                     case "--url" -> url = Optional.of(value).filter(v -> !v.isBlank());
+                    case "--schema" -> schema = value;
                     default -> port = parsePort(value);
                 }
             }
-            return new Settings(store, url, port);
+            return new Settings(store, url, schema, port);
         }
 
         private static Store parseStore(String value) {

@@ -6,7 +6,7 @@ class MemoryOrdersHttpTest extends OrdersHttpContract {
 
     @Override
     OrdersApp.Settings settings() {
-        return new OrdersApp.Settings(OrdersApp.Store.MEMORY, Optional.empty(), 0);
+        return new OrdersApp.Settings(OrdersApp.Store.MEMORY, Optional.empty(), OrdersApp.Settings.DEFAULT_SCHEMA, 0);
     }
 
     @Override

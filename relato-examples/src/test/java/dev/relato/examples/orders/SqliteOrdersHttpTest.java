@@ -12,7 +12,8 @@ class SqliteOrdersHttpTest extends OrdersHttpContract {
     @Override
     OrdersApp.Settings settings() throws Exception {
         directory = Files.createTempDirectory("relato-orders-");
-        return new OrdersApp.Settings(OrdersApp.Store.SQLITE, Optional.of(directory.resolve("orders.db").toString()), 0);
+        return new OrdersApp.Settings(OrdersApp.Store.SQLITE, Optional.of(directory.resolve("orders.db").toString()),
+                OrdersApp.Settings.DEFAULT_SCHEMA, 0);
     }
 
     @Override

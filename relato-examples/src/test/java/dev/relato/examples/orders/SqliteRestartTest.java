@@ -14,7 +14,8 @@ class SqliteRestartTest {
     @Test
     void orderListAndCheckpointSurviveARestart(@TempDir Path directory) {
         OrdersApp.Settings settings = new OrdersApp.Settings(OrdersApp.Store.SQLITE,
-                Optional.of(directory.resolve("orders.db").toString()), 0);
+                Optional.of(directory.resolve("orders.db").toString()),
+                OrdersApp.Settings.DEFAULT_SCHEMA, 0);
         String id;
         try (OrdersApp app = OrdersApp.start(settings)) {
             OrdersClient client = new OrdersClient(app.url());

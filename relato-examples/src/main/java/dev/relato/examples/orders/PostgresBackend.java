@@ -1,0 +1,135 @@
+package dev.relato.examples.orders;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.StoreUnavailableException;
+import dev.relato.postgres.PostgresCheckpointStore;
+import dev.relato.postgres.PostgresEventStore;
+import dev.relato.postgres.PostgresSchema;
+import dev.relato.serialization.EventSerializer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Orders in PostgreSQL: the events in the store's schema, and the order list as tables
+ * ({@link OrderListTables}) in the same schema, kept by an asynchronous projection that updates the tables
+ * and saves its checkpoint in one transaction, so each event is applied exactly once. Owns a HikariCP pool
+ * whose connections use the schema as their search path. Thread-safe; closes the store, then the pool.
+ */
+final class PostgresBackend implements OrdersBackend {
+    private static final int POOL_SIZE = 20;
+
+    private final HikariDataSource pool;
+    private final PostgresEventStore store;
+    private final String description;
+    private final ProjectionFollower orderList;
+
+    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer) {
+        PostgresSchema.of(schema);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(2);
+        config.setPoolName("relato-orders");
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(10_000);
+        try {
+            this.pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot connect to PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+        try {
+            this.store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
+            store.migrate();
+            inTransaction(OrderListTables::createTables);
+            this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
+            PostgresCheckpointStore checkpoints = store.checkpointStore();
+            String name = OrderListTables.PROJECTION.name();
+            this.orderList = new ProjectionFollower(store, name, OrderListTables.PROJECTION.filter(serializer),
+                    checkpoints.load(name), event -> inTransaction(tx -> {
+                        OrderListTables.PROJECTION.handle(tx, event, serializer);
+                        checkpoints.save(tx, name, event.position());
+                    }));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public PostgresEventStore store() {
+        return store;
+    }
+
+    @Override
+    public OrderListView orderList() {
+        return new OrderListView() {
+            @Override
+            public List<OrderSummary> find(OrderQuery query) {
+                try (Connection sql = pool.getConnection()) {
+                    return OrderListTables.find(sql, query);
+                } catch (SQLException e) {
+                    throw new StoreUnavailableException("cannot read the order list: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
+                return orderList.awaitPosition(position, timeout);
+            }
+        };
+    }
+
+    @Override
+    public List<ProjectionStatus> projections() {
+        return List.of(orderList.status());
+    }
+
+    @Override
+    public void close() {
+        try {
+            orderList.close();
+            store.close();
+        } finally {
+            pool.close();
+        }
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            try {
+                work.run(tx);
+                tx.commit();
+            } catch (Exception e) {
+                tx.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("PostgreSQL transaction failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The URL without its query string, which may hold a password. */
+    private static String redacted(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection tx) throws Exception;
+    }
+}
