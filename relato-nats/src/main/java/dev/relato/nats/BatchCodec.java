@@ -1,0 +1,147 @@
+package dev.relato.nats;
+
+import dev.relato.EventData;
+import dev.relato.Metadata;
+import dev.relato.StreamId;
+import dev.relato.spi.Json;
+import io.nats.client.impl.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The stored form of an append: one JetStream message whose headers carry the stream version range and
+ * the sequence of the stream's previous message, and whose body holds the events in a compact binary
+ * framing that keeps every text byte for byte:
+ *
+ * <pre>
+ * body  = format:u8(1) count:i32 event*
+ * event = idMostSignificant:i64 idLeastSignificant:i64 type:text schemaVersion:i32 metadata:text payload:text
+ * text  = length:i32 UTF-8 bytes          (metadata as a JSON object of strings, empty for none)
+ * </pre>
+ *
+ * Stateless and thread-safe.
+ */
+final class BatchCodec {
+    static final String FIRST_VERSION = "Relato-First-Version";
+    static final String LAST_VERSION = "Relato-Last-Version";
+    static final String PREVIOUS_SEQUENCE = "Relato-Previous-Sequence";
+    /** Bytes one event adds to a message besides its payload and metadata, for the longest type name. */
+    static final int EVENT_OVERHEAD = 16 + 4 + EventData.MAX_TYPE_LENGTH * 3 + 4 + 4 + 4;
+    private static final int FORMAT = 1;
+
+    private BatchCodec() {
+    }
+
+    static byte[] encodeEvents(List<EventData> events) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * events.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            out.writeInt(events.size());
+            for (EventData e : events) {
+                out.writeLong(e.eventId().getMostSignificantBits());
+                out.writeLong(e.eventId().getLeastSignificantBits());
+                writeText(out, e.type());
+                out.writeInt(e.schemaVersion());
+                writeText(out, e.metadata().isEmpty() ? "" : Json.writeMetadata(e.metadata()));
+                writeText(out, e.payload());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("events could not be encoded", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    static Headers headers(long firstVersion, long lastVersion, long previousSequence) {
+        Headers h = new Headers();
+        h.put(FIRST_VERSION, Long.toString(firstVersion));
+        h.put(LAST_VERSION, Long.toString(lastVersion));
+        h.put(PREVIOUS_SEQUENCE, Long.toString(previousSequence));
+        return h;
+    }
+
+    /**
+     * Decodes a stored message.
+     *
+     * @throws IllegalStateException if the message is not an append written by this store
+     */
+    static StoredBatch decode(StreamId stream, long sequence, Instant recordedAt, Headers headers, byte[] body) {
+        long first = header(headers, FIRST_VERSION, sequence);
+        long last = header(headers, LAST_VERSION, sequence);
+        long previous = header(headers, PREVIOUS_SEQUENCE, sequence);
+        List<StoredBatch.Entry> events = decodeEvents(body, sequence);
+        if (last - first + 1 != events.size()) {
+            throw new IllegalStateException("message " + sequence + " claims versions " + first + "-" + last
+                    + " but holds " + events.size() + " events");
+        }
+        return new StoredBatch(stream, sequence, previous, first, recordedAt, events);
+    }
+
+    private static long header(Headers headers, String name, long sequence) {
+        String value = headers == null ? null : headers.getFirst(name);
+        if (value == null) {
+            throw new IllegalStateException("message " + sequence + " has no " + name
+                    + " header; it was not written by a Relato event store");
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("message " + sequence + " has a malformed " + name + " header: " + value, e);
+        }
+    }
+
+    private static List<StoredBatch.Entry> decodeEvents(byte[] body, long sequence) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(body);
+            int format = in.get();
+            if (format != FORMAT) {
+                throw new IllegalStateException("message " + sequence + " has body format " + format
+                        + ", this version of Relato reads format " + FORMAT);
+            }
+            int count = in.getInt();
+            if (count < 1 || count > StoredBatch.MAX_EVENTS) {
+                throw new IllegalStateException("message " + sequence + " claims " + count + " events");
+            }
+            List<StoredBatch.Entry> events = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                UUID id = new UUID(in.getLong(), in.getLong());
+                String type = readText(in);
+                int schemaVersion = in.getInt();
+                String metadata = readText(in);
+                String payload = readText(in);
+                events.add(new StoredBatch.Entry(id, type, schemaVersion, payload,
+                        metadata.isEmpty() ? Metadata.empty() : Json.readMetadata(metadata)));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalStateException("message " + sequence + " has " + in.remaining() + " bytes after its events");
+            }
+            return events;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new IllegalStateException("message " + sequence + " does not hold well-formed events: " + e, e);
+        }
+    }
+
+    private static String readText(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("text length " + length + " out of bounds");
+        }
+        String text = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return text;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.relato.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueOptions;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the key-value backed stores are configured with, validated as it is set, and how they open their
+ * bucket. Backs the builders of {@link NatsSnapshotStore} and {@link NatsCheckpointStore}. Not thread-safe.
+ */
+final class BucketSettings {
+    private final String purpose;
+    private Connection connection;
+    private String url;
+    private String bucket;
+    private int replicas = 1;
+    private StorageType storage = StorageType.File;
+    private Duration requestTimeout = Duration.ofSeconds(5);
+
+    BucketSettings(String purpose, String defaultBucket) {
+        this.purpose = purpose;
+        this.bucket = defaultBucket;
+    }
+
+    void connection(Connection natsConnection) {
+        this.connection = Objects.requireNonNull(natsConnection, "connection");
+    }
+
+    void url(String natsUrl) {
+        this.url = Objects.requireNonNull(natsUrl, "url");
+    }
+
+    void bucket(String name) {
+        this.bucket = Names.validateName("bucket name", name);
+    }
+
+    void replicas(int count) {
+        this.replicas = NatsSupport.checkReplicas(count);
+    }
+
+    void storage(StorageType type) {
+        this.storage = Objects.requireNonNull(type, "storage");
+    }
+
+    void requestTimeout(Duration duration) {
+        this.requestTimeout = NatsSupport.checkTimeout(duration);
+    }
+
+    /** An open bucket and who owns its connection. */
+    record Opened(NatsSupport.Handle handle, KeyValue kv, String bucket) {
+    }
+
+    /**
+     * Connects if given a URL, creates or checks the bucket, and opens it.
+     *
+     * @throws dev.relato.StoreUnavailableException if the server cannot be reached
+     * @throws NatsConfigurationException           if an existing bucket does not fit
+     */
+    Opened open() {
+        NatsSupport.Handle handle = NatsSupport.handle(connection, url, requestTimeout, "relato-" + bucket);
+        try {
+            KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(requestTimeout).build();
+            JetStreamSetup.ensureBucket(handle.connection().keyValueManagement(options),
+                    new JetStreamSetup.BucketSpec(bucket, purpose, replicas, storage));
+            return new Opened(handle, handle.connection().keyValue(bucket, options), bucket);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            handle.close();
+            throw NatsSupport.unavailable("setting up key-value bucket '" + bucket + "' for " + purpose, e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.relato.nats;
+
+import dev.relato.RelatoException;
+import dev.relato.StoreUnavailableException;
+import dev.relato.projection.CheckpointStore;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A {@link CheckpointStore} in a JetStream key-value bucket (default {@code relato-checkpoints}): one key per
+ * consumer (the base64url form of its name), holding the position as decimal text. The bucket is created on
+ * first use (one value per key, no expiry) and checked if it exists.
+ *
+ * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
+ * (JetStream's direct get) and return an older position: the consumer then handles a few events again.
+ *
+ * <p>Thread-safe. Server failures surface as {@link StoreUnavailableException}; a save that fails that way
+ * may or may not have been stored, which costs at most re-handling events. {@link #close()} closes the
+ * connection if the store opened it.
+ */
+public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable {
+    private final NatsSupport.Handle handle;
+    private final KeyValue kv;
+    private final String bucket;
+
+    private NatsCheckpointStore(BucketSettings.Opened opened) {
+        this.handle = opened.handle();
+        this.kv = opened.kv();
+        this.bucket = opened.bucket();
+    }
+
+    /** A builder with the defaults: bucket {@code relato-checkpoints}, file storage, one replica. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public long load(String consumer) {
+        String key = key(consumer);
+        try {
+            KeyValueEntry entry = kv.get(key);
+            if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+                return 0;
+            }
+            return Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new RelatoException("the checkpoint of consumer '" + consumer + "' in bucket '" + bucket
+                    + "' is not a number; delete it to start the consumer again", e);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw NatsSupport.unavailable("loading the checkpoint of consumer '" + consumer + "'", e);
+        }
+    }
+
+    @Override
+    public void save(String consumer, long position) {
+        String key = key(consumer);
+        if (position < 0) {
+            throw new IllegalArgumentException("checkpoint position must be 0 or more, got " + position);
+        }
+        try {
+            kv.put(key, Long.toString(position).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw NatsSupport.unavailable("saving the checkpoint of consumer '" + consumer + "'", e);
+        }
+    }
+
+    @Override
+    public void delete(String consumer) {
+        String key = key(consumer);
+        try {
+            kv.delete(key);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw NatsSupport.unavailable("deleting the checkpoint of consumer '" + consumer + "'", e);
+        }
+    }
+
+    /** The key-value bucket holding the checkpoints. */
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Closes the connection if this store opened it. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    private static String key(String consumer) {
+        return Names.encode(CheckpointStore.validateName(consumer));
+    }
+
+    /** Configures a {@link NatsCheckpointStore}. Not thread-safe. */
+    public static final class Builder {
+        private final BucketSettings settings = new BucketSettings("projection checkpoints", "relato-checkpoints");
+
+        private Builder() {
+        }
+
+        /** Use this connection; the store does not close it. */
+        public Builder connection(Connection natsConnection) {
+            settings.connection(natsConnection);
+            return this;
+        }
+
+        /** Connect to these servers (comma-separated); the store owns and closes the connection. */
+        public Builder url(String natsUrl) {
+            settings.url(natsUrl);
+            return this;
+        }
+
+        /** The bucket name: ASCII letters, digits, {@code -}, {@code _}; default {@code relato-checkpoints}. */
+        public Builder bucket(String name) {
+            settings.bucket(name);
+            return this;
+        }
+
+        /** Replicas of the bucket in a cluster, 1 to 5; default 1. */
+        public Builder replicas(int count) {
+            settings.replicas(count);
+            return this;
+        }
+
+        /** File (default) or memory storage. */
+        public Builder storage(StorageType type) {
+            settings.storage(type);
+            return this;
+        }
+
+        /** How long to wait for each answer of the server; default 5 seconds. */
+        public Builder requestTimeout(Duration duration) {
+            settings.requestTimeout(duration);
+            return this;
+        }
+
+        /**
+         * Connects if given a URL, then creates or checks the bucket.
+         *
+         * @throws StoreUnavailableException  if the server cannot be reached
+         * @throws NatsConfigurationException if an existing bucket does not fit
+         */
+        public NatsCheckpointStore build() {
+            return new NatsCheckpointStore(settings.open());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.relato.nats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relato.RelatoException;
+import dev.relato.StoreUnavailableException;
+import dev.relato.StreamId;
+import dev.relato.snapshot.Snapshot;
+import dev.relato.snapshot.SnapshotStore;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link SnapshotStore} in a JetStream key-value bucket (default {@code relato-snapshots}): one key per
+ * stream, {@code <category>.<base64url of the id>}, holding the latest snapshot as JSON. Saving is a
+ * compare-and-set on the key's revision, so concurrent savers keep the snapshot with the highest version.
+ * The bucket is created on first use (one value per key, no expiry) and checked if it exists.
+ *
+ * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
+ * (JetStream's direct get); the store then sees an older snapshot, which costs a longer replay, and a save
+ * racing on such a read simply retries its compare-and-set.
+ *
+ * <p>Thread-safe. Server failures surface as {@link StoreUnavailableException}; since snapshots are a cache,
+ * callers may log and ignore a failed save. {@link #close()} closes the connection if the store opened it.
+ */
+public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_SAVE_ATTEMPTS = 100;
+
+    private final NatsSupport.Handle handle;
+    private final KeyValue kv;
+    private final String bucket;
+
+    private NatsSnapshotStore(BucketSettings.Opened opened) {
+        this.handle = opened.handle();
+        this.kv = opened.kv();
+        this.bucket = opened.bucket();
+    }
+
+    /** A builder with the defaults: bucket {@code relato-snapshots}, file storage, one replica. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Optional<Snapshot> load(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        try {
+            return current(Names.streamKey(stream)).map(e -> decode(stream, e));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw NatsSupport.unavailable("loading the snapshot of stream '" + stream + "'", e);
+        }
+    }
+
+    @Override
+    public void save(Snapshot snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        String key = Names.streamKey(snapshot.stream());
+        byte[] value = encode(snapshot);
+        try {
+            for (int attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+                Optional<KeyValueEntry> existing = current(key);
+                try {
+                    if (existing.isEmpty()) {
+                        kv.create(key, value);
+                        return;
+                    }
+                    if (decode(snapshot.stream(), existing.get()).version() > snapshot.version()) {
+                        return;
+                    }
+                    kv.update(key, value, existing.get().getRevision());
+                    return;
+                } catch (JetStreamApiException e) {
+                    if (e.getApiErrorCode() != NatsSupport.WRONG_LAST_SEQUENCE) {
+                        throw e;
+                    }
+                    // another saver got in between: read again and compare versions
+                }
+            }
+            throw new StoreUnavailableException("saving the snapshot of stream '" + snapshot.stream() + "' lost "
+                    + MAX_SAVE_ATTEMPTS + " races in a row to other savers", null);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw NatsSupport.unavailable("saving the snapshot of stream '" + snapshot.stream() + "'", e);
+        }
+    }
+
+    @Override
+    public void delete(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        try {
+            kv.delete(Names.streamKey(stream));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw NatsSupport.unavailable("deleting the snapshot of stream '" + stream + "'", e);
+        }
+    }
+
+    /** The key-value bucket holding the snapshots. */
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Closes the connection if this store opened it. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    private Optional<KeyValueEntry> current(String key) throws IOException, JetStreamApiException {
+        KeyValueEntry entry = kv.get(key);
+        return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty() : Optional.of(entry);
+    }
+
+    private static byte[] encode(Snapshot snapshot) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("version", snapshot.version());
+        node.put("schemaVersion", snapshot.schemaVersion());
+        node.put("takenAt", snapshot.takenAt().toString());
+        node.put("payload", snapshot.payload());
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("snapshot could not be encoded", e);
+        }
+    }
+
+    private Snapshot decode(StreamId stream, KeyValueEntry entry) {
+        try {
+            JsonNode node = JSON.readTree(entry.getValue());
+            return new Snapshot(stream, node.get("version").asLong(), node.get("schemaVersion").asInt(),
+                    node.get("payload").asText(), Instant.parse(node.get("takenAt").asText()));
+        } catch (IOException | RuntimeException e) {
+            throw new RelatoException("the snapshot of stream '" + stream + "' in bucket '" + bucket
+                    + "' is not readable; delete it to have it taken again: " + e.getMessage(), e);
+        }
+    }
+
+    /** Configures a {@link NatsSnapshotStore}. Not thread-safe. */
+    public static final class Builder {
+        private final BucketSettings settings = new BucketSettings("snapshots", "relato-snapshots");
+
+        private Builder() {
+        }
+
+        /** Use this connection; the store does not close it. */
+        public Builder connection(Connection natsConnection) {
+            settings.connection(natsConnection);
+            return this;
+        }
+
+        /** Connect to these servers (comma-separated); the store owns and closes the connection. */
+        public Builder url(String natsUrl) {
+            settings.url(natsUrl);
+            return this;
+        }
+
+        /** The bucket name: ASCII letters, digits, {@code -}, {@code _}; default {@code relato-snapshots}. */
+        public Builder bucket(String name) {
+            settings.bucket(name);
+            return this;
+        }
+
+        /** Replicas of the bucket in a cluster, 1 to 5; default 1. */
+        public Builder replicas(int count) {
+            settings.replicas(count);
+            return this;
+        }
+
+        /** File (default) or memory storage. */
+        public Builder storage(StorageType type) {
+            settings.storage(type);
+            return this;
+        }
+
+        /** How long to wait for each answer of the server; default 5 seconds. */
+        public Builder requestTimeout(Duration duration) {
+            settings.requestTimeout(duration);
+            return this;
+        }
+
+        /**
+         * Connects if given a URL, then creates or checks the bucket.
+         *
+         * @throws StoreUnavailableException  if the server cannot be reached
+         * @throws NatsConfigurationException if an existing bucket does not fit
+         */
+        public NatsSnapshotStore build() {
+            return new NatsSnapshotStore(settings.open());
+        }
+    }
+}
