@@ -2,6 +2,7 @@ package dev.relato.examples.orders;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.relato.memory.InMemoryEventStore;
+import dev.relato.nats.NatsEventStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteEventStore;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL or NATS JetStream.
  *
  * <pre>
- * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--port N]
+ * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME] [--port N]
  * </pre>
  *
  * <p>{@link #start(Settings)} opens the store, starts the projections and the HTTP server on 127.0.0.1, and
@@ -38,6 +39,7 @@ public final class OrdersApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrdersApp.class);
     private static final Duration READ_MODEL_WAIT = Duration.ofSeconds(5);
     private static final int HTTP_THREADS = 32;
+    private static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
 
     private final OrdersBackend backend;
     private final HttpServer server;
@@ -155,8 +157,12 @@ public final class OrdersApp implements AutoCloseable {
             case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(() -> new IllegalArgumentException(
                     "--store postgres needs --url jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD")),
                     settings.schema(), serializer);
-            case NATS -> throw new IllegalArgumentException("store " + settings.store().label()
-                    + " is not available in this build");
+            case NATS -> {
+                String url = settings.url().orElse(DEFAULT_NATS_URL);
+                NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).build();
+                yield new InMemoryReadModelBackend("nats at " + url + ", stream " + settings.stream()
+                        + " (order list in memory, rebuilt at start)", store, serializer);
+            }
         };
     }
 
@@ -191,26 +197,48 @@ public final class OrdersApp implements AutoCloseable {
      * @param store which event store
      * @param url   the SQLite file path, PostgreSQL JDBC URL or NATS URL; the store's default if empty
      * @param schema the PostgreSQL schema of the events and the order list
+     * @param stream the NATS JetStream stream of the events
      * @param port  the TCP port on 127.0.0.1; 0 for any free port
      */
-    public record Settings(Store store, Optional<String> url, String schema, int port) {
+    public record Settings(Store store, Optional<String> url, String schema, String stream, int port) {
         static final String USAGE = """
-                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--port N]
+                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME] [--port N]
                   --store  event store (default sqlite)
                   --url    sqlite: database file (default ./relato-orders.db)
                            postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
                            nats: server URL (default nats://127.0.0.1:4222)
                   --schema postgres: schema of the events and the order list (default relato)
+                  --stream nats: JetStream stream of the events (default relato-orders)
                   --port   HTTP port on 127.0.0.1 (default 8080; 0 picks a free port)""";
 
         /** Default PostgreSQL schema. */
         public static final String DEFAULT_SCHEMA = "relato";
+        /** Default NATS JetStream stream. */
+        public static final String DEFAULT_STREAM = "relato-orders";
+
+        /** The defaults for a store: its default location, port 0. */
+        public static Settings of(Store store) {
+            return new Settings(store, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_STREAM, 0);
+        }
+
+        public Settings withUrl(String newUrl) {
+            return new Settings(store, Optional.of(newUrl), schema, stream, port);
+        }
+
+        public Settings withSchema(String newSchema) {
+            return new Settings(store, url, newSchema, stream, port);
+        }
+
+        public Settings withStream(String newStream) {
+            return new Settings(store, url, schema, newStream, port);
+        }
 
         /** @throws IllegalArgumentException if the port is not 0 to 65535 */
         public Settings {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(stream, "stream");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
             }
@@ -226,13 +254,14 @@ public final class OrdersApp implements AutoCloseable {
             Store store = Store.SQLITE;
             Optional<String> url = Optional.empty();
             String schema = DEFAULT_SCHEMA;
+            String stream = DEFAULT_STREAM;
             int port = 8080;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
                     return null;
                 }
-                if (!List.of("--store", "--url", "--schema", "--port").contains(flag)) {
+                if (!List.of("--store", "--url", "--schema", "--stream", "--port").contains(flag)) {
                     throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
                 if (i + 1 >= args.length) {
@@ -243,10 +272,11 @@ public final class OrdersApp implements AutoCloseable {
                     case "--store" -> store = parseStore(value);
                     case "--url" -> url = Optional.of(value).filter(v -> !v.isBlank());
                     case "--schema" -> schema = value;
+                    case "--stream" -> stream = value;
                     default -> port = parsePort(value);
                 }
             }
-            return new Settings(store, url, schema, port);
+            return new Settings(store, url, schema, stream, port);
         }
 
         private static Store parseStore(String value) {

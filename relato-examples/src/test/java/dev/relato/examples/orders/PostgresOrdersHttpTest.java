@@ -1,13 +1,11 @@
 package dev.relato.examples.orders;
 
-import java.util.Optional;
-
 class PostgresOrdersHttpTest extends OrdersHttpContract {
     private final String schema = TestPostgres.newSchema();
 
     @Override
     OrdersApp.Settings settings() {
-        return new OrdersApp.Settings(OrdersApp.Store.POSTGRES, Optional.of(TestPostgres.url()), schema, 0);
+        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(TestPostgres.url()).withSchema(schema);
     }
 
     @Override

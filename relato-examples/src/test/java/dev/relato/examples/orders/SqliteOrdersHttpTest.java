@@ -3,7 +3,6 @@ package dev.relato.examples.orders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 class SqliteOrdersHttpTest extends OrdersHttpContract {
@@ -12,8 +11,8 @@ class SqliteOrdersHttpTest extends OrdersHttpContract {
     @Override
     OrdersApp.Settings settings() throws Exception {
         directory = Files.createTempDirectory("relato-orders-");
-        return new OrdersApp.Settings(OrdersApp.Store.SQLITE, Optional.of(directory.resolve("orders.db").toString()),
-                OrdersApp.Settings.DEFAULT_SCHEMA, 0);
+        return OrdersApp.Settings.of(OrdersApp.Store.SQLITE)
+                .withUrl(directory.resolve("orders.db").toString());
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,9 +12,8 @@ class SqliteRestartTest {
 
     @Test
     void orderListAndCheckpointSurviveARestart(@TempDir Path directory) {
-        OrdersApp.Settings settings = new OrdersApp.Settings(OrdersApp.Store.SQLITE,
-                Optional.of(directory.resolve("orders.db").toString()),
-                OrdersApp.Settings.DEFAULT_SCHEMA, 0);
+        OrdersApp.Settings settings = OrdersApp.Settings.of(OrdersApp.Store.SQLITE)
+                .withUrl(directory.resolve("orders.db").toString());
         String id;
         try (OrdersApp app = OrdersApp.start(settings)) {
             OrdersClient client = new OrdersClient(app.url());
