@@ -31,7 +31,8 @@ class NatsOrdersHttpTest extends OrdersHttpContract {
 
     @Override
     void dropData() throws Exception {
-        try (Connection nats = connect()) {
+        Connection nats = connect();
+        try {
             for (String name : List.of(stream, "KV_" + stream + "-event-ids")) {
                 try {
                     nats.jetStreamManagement().deleteStream(name);
@@ -41,6 +42,8 @@ class NatsOrdersHttpTest extends OrdersHttpContract {
                     }
                 }
             }
+        } finally {
+            nats.close();
         }
     }
 

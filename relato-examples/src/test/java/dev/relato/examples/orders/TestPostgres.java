@@ -31,6 +31,7 @@ final class TestPostgres {
         }
         DriverManager.setLoginTimeout(3);
         try (Connection probe = DriverManager.getConnection(LOCAL_URL)) {
+            LOG.debug("using PostgreSQL {} at {}", probe.getMetaData().getDatabaseProductVersion(), LOCAL_URL);
             url = LOCAL_URL;
         } catch (SQLException unreachable) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
