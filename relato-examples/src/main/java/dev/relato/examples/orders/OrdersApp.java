@@ -121,19 +121,20 @@ public final class OrdersApp implements AutoCloseable {
      * and a usage message on bad arguments, 1 if it cannot start.
      */
     public static void main(String[] args) {
-        Settings settings;
+        Optional<Settings> parsed;
         try {
-            settings = Settings.parse(args);
+            parsed = Settings.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println(Settings.USAGE);
             System.exit(2);
             return;
         }
-        if (settings == null) {
+        if (parsed.isEmpty()) {
             System.out.println(Settings.USAGE);
             return;
         }
+        Settings settings = parsed.get();
         OrdersApp app;
         try {
             app = start(settings);
@@ -247,10 +248,10 @@ public final class OrdersApp implements AutoCloseable {
         /**
          * Parses command-line arguments.
          *
-         * @return the settings, or null if help was asked for
+         * @return the settings, or empty if help was asked for
          * @throws IllegalArgumentException naming the bad argument
          */
-        static Settings parse(String... args) {
+        static Optional<Settings> parse(String... args) {
             Store store = Store.SQLITE;
             Optional<String> url = Optional.empty();
             String schema = DEFAULT_SCHEMA;
@@ -259,7 +260,7 @@ public final class OrdersApp implements AutoCloseable {
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
-                    return null;
+                    return Optional.empty();
                 }
                 if (!List.of("--store", "--url", "--schema", "--stream", "--port").contains(flag)) {
                     throw new IllegalArgumentException("unknown argument '" + flag + "'");
@@ -276,7 +277,7 @@ public final class OrdersApp implements AutoCloseable {
                     default -> port = parsePort(value);
                 }
             }
-            return new Settings(store, url, schema, stream, port);
+            return Optional.of(new Settings(store, url, schema, stream, port));
         }
 
         private static Store parseStore(String value) {
