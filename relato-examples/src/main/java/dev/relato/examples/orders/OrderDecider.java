@@ -135,7 +135,7 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
             throw new OrderRejectedException(Reason.ORDER_EMPTY, "order " + command.orderId()
                     + " has no lines; add one before confirming");
         }
-        return List.of(new OrderConfirmed(command.orderId()));
+        return List.of(new OrderConfirmed(command.orderId(), state.total()));
     }
 
     private static List<OrderEvent> ship(ShipOrder command, OrderState state) {

@@ -46,10 +46,11 @@ public sealed interface OrderEvent {
         }
     }
 
-    /** The customer confirmed the order: its lines are final. */
-    record OrderConfirmed(String orderId) implements OrderEvent {
+    /** The customer confirmed the order: its lines, and so its total, are final. */
+    record OrderConfirmed(String orderId, BigDecimal total) implements OrderEvent {
         public OrderConfirmed {
             Objects.requireNonNull(orderId, "orderId");
+            Objects.requireNonNull(total, "total");
         }
     }
 

@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * DELETE /orders/{id}/lines/{lineId}                              200 {order}
  * POST   /orders/{id}/confirm | /ship                             200 {order}
  * POST   /orders/{id}/cancel          {reason}                   200 {order}
+ * GET    /customers/{customer}        orders and value per customer 200 {...}
  * GET    /projections                 projection positions, lag and state
  * </pre>
  *
@@ -105,6 +106,10 @@ final class OrdersHttpApi implements HttpHandler {
         if (path.equals(List.of("projections"))) {
             requireMethod(method, "GET");
             return ok(200, projections());
+        }
+        if (path.size() == 2 && path.get(0).equals("customers")) {
+            requireMethod(method, "GET");
+            return ok(200, customer(decode(path.get(1))));
         }
         if (path.isEmpty() || !path.get(0).equals("orders")) {
             throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath());
@@ -198,6 +203,14 @@ final class OrdersHttpApi implements HttpHandler {
             }
         }
         return out;
+    }
+
+    private JsonNode customer(String customer) {
+        CustomerTotals totals = service.customer(customer).orElseThrow(() -> new HttpProblem(404, "customer_not_found",
+                "customer '" + customer + "' has placed no order"));
+        return json.createObjectNode().put("customer", totals.customer()).put("orders", totals.orders())
+                .put("confirmed", totals.confirmed()).put("shipped", totals.shipped())
+                .put("cancelled", totals.cancelled()).put("confirmedValue", totals.confirmedValue());
     }
 
     private JsonNode projections() {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The Orders application: runs commands through {@link OrderDecider} on the backend's event store and
  * answers queries from the aggregate's stream and from the order list read model.
  *
- * <p>Read your writes: a command returns only once the order list reflects its events, or after
+ * <p>Read your writes: a command returns only once the read models reflect its events, or after
  * {@code readModelWait} has passed (then the list catches up shortly after; the command itself is
  * stored either way). Concurrent commands on one order are retried from a fresh load up to
  * {@value #MAX_RETRIES} times, then fail with {@link dev.relato.WrongExpectedVersionException}; a rejected
@@ -106,7 +106,11 @@ final class OrdersService {
     }
 
     List<OrderSummary> list(OrderQuery query) {
-        return backend.orderList().find(query);
+        return backend.findOrders(query);
+    }
+
+    Optional<CustomerTotals> customer(String customer) {
+        return backend.customerTotals(customer);
     }
 
     List<ProjectionStatus> projections() {
@@ -127,8 +131,8 @@ final class OrdersService {
         }
         long position = last.get(0).position();
         try {
-            if (!backend.orderList().awaitPosition(position, readModelWait)) {
-                LOG.warn("the order list has not reached position {} of '{}' within {}; answering anyway", position,
+            if (!backend.awaitReadModels(position, readModelWait)) {
+                LOG.warn("the read models have not reached position {} of '{}' within {}; answering anyway", position,
                         result.stream(), readModelWait);
             }
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Orders in PostgreSQL: the events in the store's schema, and the order list as tables
@@ -44,7 +45,10 @@ final class PostgresBackend implements OrdersBackend {
         try {
             this.store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
             store.migrate();
-            inTransaction(OrderListTables::createTables);
+            inTransaction(tx -> {
+                OrderListTables.createTables(tx);
+                CustomerTotalsTables.createTables(tx);
+            });
             this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
             PostgresCheckpointStore checkpoints = store.checkpointStore();
             String name = OrderListTables.PROJECTION.name();
@@ -70,22 +74,18 @@ final class PostgresBackend implements OrdersBackend {
     }
 
     @Override
-    public OrderListView orderList() {
-        return new OrderListView() {
-            @Override
-            public List<OrderSummary> find(OrderQuery query) {
-                try (Connection sql = pool.getConnection()) {
-                    return OrderListTables.find(sql, query);
-                } catch (SQLException e) {
-                    throw new StoreUnavailableException("cannot read the order list: " + e.getMessage(), e);
-                }
-            }
+    public List<OrderSummary> findOrders(OrderQuery query) {
+        return read("order list", sql -> OrderListTables.find(sql, query));
+    }
 
-            @Override
-            public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
-                return orderList.awaitPosition(position, timeout);
-            }
-        };
+    @Override
+    public Optional<CustomerTotals> customerTotals(String customer) {
+        return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public boolean awaitReadModels(long position, Duration timeout) throws InterruptedException {
+        return orderList.awaitPosition(position, timeout);
     }
 
     @Override
@@ -101,6 +101,19 @@ final class PostgresBackend implements OrdersBackend {
         } finally {
             pool.close();
         }
+    }
+
+    private <T> T read(String what, Query<T> query) {
+        try (Connection sql = pool.getConnection()) {
+            return query.run(sql);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot read the " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Query<T> {
+        T run(Connection sql) throws SQLException;
     }
 
     private void inTransaction(Work work) {

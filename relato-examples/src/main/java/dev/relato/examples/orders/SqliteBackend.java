@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -25,7 +26,10 @@ final class SqliteBackend implements OrdersBackend {
         this.store = store;
         this.url = "jdbc:sqlite:" + store.path();
         try {
-            store.inTransaction(tx -> OrderListTables.createTables(tx.connection()));
+            store.inTransaction(tx -> {
+                OrderListTables.createTables(tx.connection());
+                CustomerTotalsTables.createTables(tx.connection());
+            });
             SqliteCheckpointStore checkpoints = store.checkpoints();
             String name = OrderListTables.PROJECTION.name();
             this.orderList = new ProjectionFollower(store, name, OrderListTables.PROJECTION.filter(serializer),
@@ -50,31 +54,41 @@ final class SqliteBackend implements OrdersBackend {
     }
 
     @Override
-    public OrderListView orderList() {
-        return new OrderListView() {
-            @Override
-            public List<OrderSummary> find(OrderQuery query) {
-                SQLiteConfig config = new SQLiteConfig();
-                config.setReadOnly(true);
-                config.setBusyTimeout(10_000);
-                try (Connection sql = config.createConnection(url)) {
-                    return OrderListTables.find(sql, query);
-                } catch (SQLException e) {
-                    throw new StoreUnavailableException("cannot read the order list from " + store.path() + ": "
-                            + e.getMessage(), e);
-                }
-            }
+    public List<OrderSummary> findOrders(OrderQuery query) {
+        return read("order list", sql -> OrderListTables.find(sql, query));
+    }
 
-            @Override
-            public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
-                return orderList.awaitPosition(position, timeout);
-            }
-        };
+    @Override
+    public Optional<CustomerTotals> customerTotals(String customer) {
+        return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public boolean awaitReadModels(long position, Duration timeout) throws InterruptedException {
+        return orderList.awaitPosition(position, timeout);
     }
 
     @Override
     public List<ProjectionStatus> projections() {
         return List.of(orderList.status());
+    }
+
+    /** Runs a query on a read-only connection of its own. */
+    private <T> T read(String what, Query<T> query) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        try (Connection sql = config.createConnection(url)) {
+            return query.run(sql);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot read the " + what + " from " + store.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Query<T> {
+        T run(Connection sql) throws SQLException;
     }
 
     @Override

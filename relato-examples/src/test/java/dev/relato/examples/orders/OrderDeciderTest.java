@@ -29,7 +29,7 @@ class OrderDeciderTest {
     private static final OrderPlaced PLACED = new OrderPlaced(ID, "alice");
     private static final OrderLineAdded BOOK = new OrderLineAdded(ID, "l-1", "BOOK", 2, new BigDecimal("12.50"));
     private static final OrderLineAdded PEN = new OrderLineAdded(ID, "l-2", "PEN", 3, new BigDecimal("1.10"));
-    private static final OrderConfirmed CONFIRMED = new OrderConfirmed(ID);
+    private static final OrderConfirmed CONFIRMED = new OrderConfirmed(ID, new BigDecimal("25.00"));
 
     @Test
     void placesAnOrderForATrimmedCustomer() {

@@ -119,6 +119,29 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void customerTotalsCountOrdersAndConfirmedValue() {
+        String customer = customer();
+        String first = client.place(customer);
+        client.addLine(first, "A", 2, "10.25");
+        client.post("/orders/" + first + "/confirm");
+        client.post("/orders/" + first + "/ship");
+        String second = client.place(customer);
+        client.addLine(second, "B", 1, "5");
+        client.post("/orders/" + second + "/confirm");
+        client.post("/orders/" + second + "/cancel", "{\"reason\":\"duplicate\"}");
+        client.place(customer);
+
+        Reply totals = client.get("/customers/" + customer);
+        assertThat(totals.status()).isEqualTo(200);
+        assertThat(totals.json().get("orders").asLong()).isEqualTo(3);
+        assertThat(totals.json().get("confirmed").asLong()).isEqualTo(2);
+        assertThat(totals.json().get("shipped").asLong()).isEqualTo(1);
+        assertThat(totals.json().get("cancelled").asLong()).isEqualTo(1);
+        assertThat(totals.json().get("confirmedValue").asText()).isEqualTo("25.50");
+        assertError(client.get("/customers/" + customer()), 404, "customer_not_found");
+    }
+
+    @Test
     void cancellationIsListedWithItsReason() {
         String customer = customer();
         String id = client.place(customer);
