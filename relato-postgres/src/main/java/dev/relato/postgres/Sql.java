@@ -54,6 +54,17 @@ final class Sql {
     final String saveCheckpoint;
     final String deleteCheckpoint;
 
+    // projections: checkpoint fencing, dead letters, leases
+    final String lockCheckpoint;
+    final String holdLease;
+    final String acquireLease;
+    final String releaseLease;
+    final String leaseOwner;
+    final String addDeadLetter;
+    final String listDeadLetters;
+    final String findDeadLetter;
+    final String removeDeadLetter;
+
     Sql(PostgresSchema schema) {
         String history = schema.table("schema_history");
         createSchema = "CREATE SCHEMA IF NOT EXISTS " + schema.quotedName();
@@ -96,6 +107,29 @@ final class Sql {
         saveCheckpoint = "INSERT INTO " + checkpoints + " (consumer, position, updated_at) VALUES (?, ?, now())"
                 + " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at";
         deleteCheckpoint = "DELETE FROM " + checkpoints + " WHERE consumer = ?";
+
+        lockCheckpoint = "SELECT position FROM " + checkpoints + " WHERE consumer = ? FOR UPDATE";
+        String leases = schema.table("projection_leases");
+        // Held in the transaction that saves a checkpoint: a node taking the lease over waits for it to end.
+        holdLease = "SELECT 1 FROM " + leases + " WHERE name = ? AND owner = ? AND expires_at > clock_timestamp()"
+                + " FOR SHARE";
+        acquireLease = "INSERT INTO " + leases + " AS l (name, owner, expires_at)"
+                + " VALUES (?, ?, clock_timestamp() + ? * interval '1 millisecond')"
+                + " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at"
+                + " WHERE l.owner = excluded.owner OR l.expires_at <= clock_timestamp() RETURNING owner";
+        releaseLease = "DELETE FROM " + leases + " WHERE name = ? AND owner = ?";
+        leaseOwner = "SELECT owner FROM " + leases + " WHERE name = ? AND expires_at > clock_timestamp()";
+        String deadLetters = schema.table("dead_letters");
+        String deadLetterColumns = "projection, position, event_id, category, stream_id, stream_version, type, error,"
+                + " stack_trace, attempts, failed_at";
+        addDeadLetter = "INSERT INTO " + deadLetters + " (" + deadLetterColumns + ")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (projection, position) DO UPDATE SET"
+                + " event_id = excluded.event_id, category = excluded.category, stream_id = excluded.stream_id,"
+                + " stream_version = excluded.stream_version, type = excluded.type, error = excluded.error,"
+                + " stack_trace = excluded.stack_trace, attempts = excluded.attempts, failed_at = excluded.failed_at";
+        listDeadLetters = "SELECT " + deadLetterColumns + " FROM " + deadLetters + " WHERE projection = ? ORDER BY position";
+        findDeadLetter = "SELECT " + deadLetterColumns + " FROM " + deadLetters + " WHERE projection = ? AND position = ?";
+        removeDeadLetter = "DELETE FROM " + deadLetters + " WHERE projection = ? AND position = ?";
     }
 
     /**

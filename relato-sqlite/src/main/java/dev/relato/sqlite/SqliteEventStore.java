@@ -380,18 +380,21 @@ public final class SqliteEventStore implements EventStore {
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
+        return db.read("read of stream '" + stream + "'", session -> read(session, stream, read));
+    }
+
+    /** A stream read on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
+    List<RecordedEvent> read(SqliteSession session, StreamId stream, StreamRead read) throws SQLException {
         boolean forwards = read.direction() == Direction.FORWARDS;
         long asOf = read.asOf().map(SqliteEventStore::epochNanos).orElse(Long.MAX_VALUE);
-        return db.read("read of stream '" + stream + "'", session -> {
-            PreparedStatement select = session.prepare(sql.readStream(forwards));
-            select.setString(1, stream.category());
-            select.setString(2, stream.id());
-            select.setLong(3, read.lowestVersion());
-            select.setLong(4, read.highestVersion());
-            select.setLong(5, asOf);
-            select.setInt(6, read.limit());
-            return events(select, stream);
-        });
+        PreparedStatement select = session.prepare(sql.readStream(forwards));
+        select.setString(1, stream.category());
+        select.setString(2, stream.id());
+        select.setLong(3, read.lowestVersion());
+        select.setLong(4, read.highestVersion());
+        select.setLong(5, asOf);
+        select.setInt(6, read.limit());
+        return events(select, stream);
     }
 
     @Override

@@ -19,12 +19,13 @@ import java.util.regex.Pattern;
  *       append from a repetition of part of it.</li>
  *   <li>{@code snapshots}: the latest snapshot per stream.</li>
  *   <li>{@code checkpoints}: one position per consumer.</li>
+ *   <li>{@code dead_letters}: events a projection skipped, one per projection and position (schema version 2).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -35,6 +36,7 @@ final class SqliteSql {
     final String events;
     final String snapshots;
     final String checkpoints;
+    final String deadLetters;
     final String migrationsTable;
 
     SqliteSql(String prefix) {
@@ -42,6 +44,7 @@ final class SqliteSql {
         this.events = prefix + "events";
         this.snapshots = prefix + "snapshots";
         this.checkpoints = prefix + "checkpoints";
+        this.deadLetters = prefix + "dead_letters";
         this.migrationsTable = prefix + "schema_migrations";
     }
 
@@ -124,7 +127,20 @@ final class SqliteSql {
                 "CREATE TABLE " + checkpoints + " ("
                         + "consumer TEXT NOT NULL PRIMARY KEY, "
                         + "position INTEGER NOT NULL, "
-                        + "updated_at INTEGER NOT NULL) WITHOUT ROWID"));
+                        + "updated_at INTEGER NOT NULL) WITHOUT ROWID"),
+                List.of("CREATE TABLE " + deadLetters + " ("
+                        + "projection TEXT NOT NULL, "
+                        + "position INTEGER NOT NULL, "
+                        + "event_id TEXT NOT NULL, "
+                        + "category TEXT NOT NULL, "
+                        + "stream_id TEXT NOT NULL, "
+                        + "version INTEGER NOT NULL, "
+                        + "type TEXT NOT NULL, "
+                        + "error TEXT NOT NULL, "
+                        + "stack_trace TEXT NOT NULL, "
+                        + "attempts INTEGER NOT NULL, "
+                        + "failed_at INTEGER NOT NULL, "
+                        + "PRIMARY KEY (projection, position)) WITHOUT ROWID"));
     }
 
     // ---- appends
@@ -226,5 +242,30 @@ final class SqliteSql {
 
     String deleteCheckpoint() {
         return "DELETE FROM " + checkpoints + " WHERE consumer = ?";
+    }
+
+    // ---- dead letters of projections
+
+    private static final String DEAD_LETTER_COLUMNS =
+            "projection, position, event_id, category, stream_id, version, type, error, stack_trace, attempts, failed_at";
+
+    String addDeadLetter() {
+        return "INSERT INTO " + deadLetters + " (" + DEAD_LETTER_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (projection, position) DO UPDATE SET event_id = excluded.event_id,"
+                + " category = excluded.category, stream_id = excluded.stream_id, version = excluded.version,"
+                + " type = excluded.type, error = excluded.error, stack_trace = excluded.stack_trace,"
+                + " attempts = excluded.attempts, failed_at = excluded.failed_at";
+    }
+
+    String listDeadLetters() {
+        return "SELECT " + DEAD_LETTER_COLUMNS + " FROM " + deadLetters + " WHERE projection = ? ORDER BY position";
+    }
+
+    String findDeadLetter() {
+        return "SELECT " + DEAD_LETTER_COLUMNS + " FROM " + deadLetters + " WHERE projection = ? AND position = ?";
+    }
+
+    String removeDeadLetter() {
+        return "DELETE FROM " + deadLetters + " WHERE projection = ? AND position = ?";
     }
 }

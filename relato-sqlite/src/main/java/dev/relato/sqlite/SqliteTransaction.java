@@ -3,14 +3,17 @@ package dev.relato.sqlite;
 import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
+import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
+import dev.relato.StreamRead;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -81,6 +84,21 @@ public final class SqliteTransaction {
             return store.streamVersion(session, stream);
         } catch (SQLException e) {
             throw store.database().failure("version of stream '" + stream + "'", e);
+        }
+    }
+
+    /**
+     * Reads part of one stream as this transaction sees it, including its own appends; as
+     * {@link SqliteEventStore#read(StreamId, StreamRead)} otherwise.
+     */
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        checkActive();
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(read, "read");
+        try {
+            return store.read(session, stream, read);
+        } catch (SQLException e) {
+            throw store.database().failure("read of stream '" + stream + "'", e);
         }
     }
 

@@ -1,0 +1,90 @@
+package dev.relato.projection;
+
+import java.util.Objects;
+
+/**
+ * The transaction boundary of a {@link ProjectionRunner}: where a projection's read model and its checkpoint
+ * live, and whether they change together.
+ *
+ * <ul>
+ *   <li>When both are in one database, an implementation runs each batch in one transaction: the handlers'
+ *       writes (through the context, for example the transaction's {@link java.sql.Connection}) and the new
+ *       checkpoint commit together or not at all, so every event affects the read model exactly once, even if
+ *       the process dies mid-batch. The SQL backends provide these (PostgreSQL, SQLite).</li>
+ *   <li>Otherwise ({@link #atLeastOnce}) the handlers change the read model first and the checkpoint is saved
+ *       after: a crash in between hands the same events to the handlers again, so handlers must be idempotent
+ *       (the record's position or event id tells a repeat).</li>
+ * </ul>
+ *
+ * <p>Implementations are thread-safe; the runner calls them from its own thread. Failures of the backend
+ * surface as {@link dev.relato.StoreUnavailableException}, after which nothing of the batch is committed (or,
+ * at least once, the checkpoint is not saved).
+ *
+ * @param <C> the context handed to the projection's handlers
+ */
+public interface ProjectionTransactions<C> {
+
+    /** The checkpoint saved under {@code name}; 0 if none. */
+    long checkpoint(String name);
+
+    /**
+     * Runs {@code work} and moves the checkpoint {@code name} from {@code expected} to {@code next}: atomically,
+     * or (at least once) the checkpoint after the work.
+     *
+     * @throws ProjectionOwnershipException if the stored checkpoint is no longer {@code expected}, or the lease
+     *                                      guarding it is held by another node; nothing is committed
+     * @throws Exception                    whatever the work throws, after rolling back what it did (if the
+     *                                      implementation is transactional); the checkpoint is unchanged
+     */
+    void commit(String name, long expected, long next, Work<C> work) throws Exception;
+
+    /** Runs {@code work} in a transaction of its own, without touching any checkpoint (used to replay an event). */
+    void run(Work<C> work) throws Exception;
+
+    /**
+     * Work done with the context inside a transaction.
+     *
+     * @param <C> the context type
+     */
+    @FunctionalInterface
+    interface Work<C> {
+        void run(C context) throws Exception;
+    }
+
+    /**
+     * Handlers update {@code context} (an in-memory model, a document store, another service …) and the
+     * checkpoint is saved in {@code checkpoints} after each batch: at-least-once delivery. The expected
+     * checkpoint is compared with the stored one before the work runs, not atomically with the save.
+     */
+    static <C> ProjectionTransactions<C> atLeastOnce(C context, CheckpointStore checkpoints) {
+        Objects.requireNonNull(context, "context must not be null");
+        Objects.requireNonNull(checkpoints, "checkpoint store must not be null");
+        return new ProjectionTransactions<>() {
+            @Override
+            public long checkpoint(String name) {
+                return checkpoints.load(name);
+            }
+
+            @Override
+            public void commit(String name, long expected, long next, Work<C> work) throws Exception {
+                long stored = checkpoints.load(name);
+                if (stored != expected) {
+                    throw new ProjectionOwnershipException("the checkpoint of '" + name + "' is at " + stored
+                            + ", not at " + expected + " as this runner expected; it was moved by someone else");
+                }
+                work.run(context);
+                checkpoints.save(name, next);
+            }
+
+            @Override
+            public void run(Work<C> work) throws Exception {
+                work.run(context);
+            }
+
+            @Override
+            public String toString() {
+                return "at-least-once transactions over " + checkpoints;
+            }
+        };
+    }
+}

@@ -1,0 +1,101 @@
+package dev.relato.postgres;
+
+import dev.relato.StreamId;
+import dev.relato.projection.CheckpointStore;
+import dev.relato.projection.DeadLetter;
+import dev.relato.projection.DeadLetterStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * {@link DeadLetterStore} in the {@code dead_letters} table of a {@link PostgresSchema}. Thread-safe; every
+ * call borrows a connection of the data source (never closed here). Failures surface as
+ * {@link dev.relato.StoreUnavailableException}.
+ */
+public final class PostgresDeadLetterStore implements DeadLetterStore {
+    private final DataSource dataSource;
+    private final Sql sql;
+
+    /** Dead letters on {@code dataSource}, in {@code schema} (migrated). */
+    public PostgresDeadLetterStore(DataSource dataSource, PostgresSchema schema) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.sql = new Sql(Objects.requireNonNull(schema, "schema"));
+    }
+
+    @Override
+    public void add(DeadLetter letter) {
+        Objects.requireNonNull(letter, "dead letter must not be null");
+        Sessions.call(dataSource, () -> "storing the dead letter of '" + letter.projection() + "' at " + letter.position(),
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql.addDeadLetter)) {
+                        ps.setString(1, letter.projection());
+                        ps.setLong(2, letter.position());
+                        ps.setObject(3, letter.eventId());
+                        ps.setString(4, letter.streamId().category());
+                        ps.setString(5, letter.streamId().id());
+                        ps.setLong(6, letter.streamVersion());
+                        ps.setString(7, letter.type());
+                        ps.setString(8, letter.error());
+                        ps.setString(9, letter.stackTrace());
+                        ps.setInt(10, letter.attempts());
+                        ps.setTimestamp(11, Timestamp.from(letter.failedAt()));
+                        return ps.executeUpdate();
+                    }
+                });
+    }
+
+    @Override
+    public List<DeadLetter> list(String projection) {
+        CheckpointStore.validateName(projection);
+        return Sessions.call(dataSource, () -> "listing the dead letters of '" + projection + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.listDeadLetters)) {
+                ps.setString(1, projection);
+                return letters(ps);
+            }
+        });
+    }
+
+    @Override
+    public Optional<DeadLetter> find(String projection, long position) {
+        CheckpointStore.validateName(projection);
+        return Sessions.call(dataSource, () -> "reading the dead letter of '" + projection + "' at " + position, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.findDeadLetter)) {
+                ps.setString(1, projection);
+                ps.setLong(2, position);
+                return letters(ps).stream().findFirst();
+            }
+        });
+    }
+
+    @Override
+    public boolean remove(String projection, long position) {
+        CheckpointStore.validateName(projection);
+        return Sessions.call(dataSource, () -> "removing the dead letter of '" + projection + "' at " + position, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.removeDeadLetter)) {
+                ps.setString(1, projection);
+                ps.setLong(2, position);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private static List<DeadLetter> letters(PreparedStatement ps) throws SQLException {
+        List<DeadLetter> letters = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                letters.add(new DeadLetter(rs.getString(1), rs.getLong(2), rs.getObject(3, UUID.class),
+                        new StreamId(rs.getString(4), rs.getString(5)), rs.getLong(6), rs.getString(7), rs.getString(8),
+                        rs.getString(9), rs.getInt(10), rs.getTimestamp(11).toInstant()));
+            }
+        }
+        return letters;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.relato.postgres;
+
+import dev.relato.AppendResult;
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionListener;
+import dev.relato.projection.InlineProjections;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionException;
+import dev.relato.serialization.EventSerializer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PostgresEventStore} that runs inline projections: every append through it also runs the registered
+ * {@link Projection}s in the append's transaction, on its {@link Connection}. The events and the read-model
+ * changes commit together; if a handler throws, the transaction is rolled back and the append fails with
+ * {@link ProjectionException}: neither the events nor any read-model change is stored.
+ *
+ * <pre>{@code
+ * EventStore store = PostgresProjectingEventStore.of(postgresStore, pool, serializer, List.of(orderTotals));
+ * store.append(stream, ExpectedVersion.noStream(), events);   // order_totals updated in the same transaction
+ * }</pre>
+ *
+ * <p>Appends whose event types no projection handles go straight to the store. An idempotent retry
+ * ({@link AppendResult#retried()}) runs no projection: the original append did. Reads and subscriptions are
+ * the store's. Appends that bypass this object do not run the projections. Unlike the store's own
+ * {@link PostgresEventStore#append(StreamId, ExpectedVersion, List)}, an append that races a concurrent writer
+ * of the same stream or ids is not retried here: it fails as {@link PostgresEventStore#append(Connection,
+ * StreamId, ExpectedVersion, List)} does.
+ *
+ * <p>Thread-safe. {@link #close()} closes the underlying store (not the data source). Failures: as
+ * {@link PostgresEventStore}, plus {@link ProjectionException} from a failing handler.
+ */
+public final class PostgresProjectingEventStore implements EventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresProjectingEventStore.class);
+
+    private final PostgresEventStore store;
+    private final DataSource dataSource;
+    private final InlineProjections<Connection> projections;
+
+    private PostgresProjectingEventStore(PostgresEventStore store, DataSource dataSource,
+                                         InlineProjections<Connection> projections) {
+        this.store = Objects.requireNonNull(store, "store must not be null");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+        this.projections = projections;
+    }
+
+    /**
+     * Runs {@code projections} inline with every append through the returned store.
+     *
+     * @param dataSource the store's data source: the appends' transactions are opened on it
+     * @throws IllegalArgumentException if two projections share a name or one handles a class the serializer does
+     *                                  not know
+     */
+    public static PostgresProjectingEventStore of(PostgresEventStore store, DataSource dataSource,
+                                                  EventSerializer serializer, List<Projection<Connection>> projections) {
+        return new PostgresProjectingEventStore(store, dataSource, InlineProjections.of(serializer, projections));
+    }
+
+    /** The underlying store. */
+    public PostgresEventStore store() {
+        return store;
+    }
+
+    /** The inline projections, in the order they run. */
+    public List<Projection<Connection>> projections() {
+        return projections.projections();
+    }
+
+    @Override
+    public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(events, "events");
+        if (!concerns(stream, events)) {
+            return store.append(stream, expected, events);
+        }
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw SqlErrors.translate(e, "opening a transaction to append to '" + stream + "'");
+        }
+        try {
+            AppendResult result = append(c, stream, expected, events);
+            c.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback(c, e);
+            throw SqlErrors.translate(e, "committing the append to '" + stream + "' with its inline projections");
+        } catch (RuntimeException | Error e) {
+            rollback(c, e);
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("giving back a connection failed", e);
+            }
+        }
+    }
+
+    /**
+     * Appends within the caller's transaction and runs the projections in it; neither commits nor rolls back.
+     *
+     * @throws ProjectionException if a handler failed; the caller must roll back
+     */
+    public AppendResult append(Connection tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        AppendResult result = store.append(tx, stream, expected, events);
+        if (!result.retried() && concerns(stream, events)) {
+            List<RecordedEvent> records = store.read(tx, stream, StreamRead.forwards().from(result.firstVersion())
+                    .to(result.lastVersion()));
+            projections.apply(tx, records);
+        }
+        return result;
+    }
+
+    private boolean concerns(StreamId stream, List<EventData> events) {
+        return events.stream().anyMatch(e -> e != null && projections.concerns(stream.category(), e.type()));
+    }
+
+    private static void rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        return store.read(stream, read);
+    }
+
+    @Override
+    public Stream<RecordedEvent> readAll(GlobalRead read) {
+        return store.readAll(read);
+    }
+
+    @Override
+    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        return store.subscribe(afterPosition, filter, listener);
+    }
+
+    @Override
+    public long streamVersion(StreamId stream) {
+        return store.streamVersion(stream);
+    }
+
+    @Override
+    public long headPosition() {
+        return store.headPosition();
+    }
+
+    /** Closes the underlying store; the data source stays open. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresProjectingEventStore[" + store + ", " + projections.projections().stream()
+                .map(Projection::name).toList() + "]";
+    }
+}

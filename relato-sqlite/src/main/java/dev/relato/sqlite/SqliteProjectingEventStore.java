@@ -1,0 +1,141 @@
+package dev.relato.sqlite;
+
+import dev.relato.AppendResult;
+import dev.relato.EventData;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionListener;
+import dev.relato.EventFilter;
+import dev.relato.projection.InlineProjections;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionException;
+import dev.relato.serialization.EventSerializer;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * A {@link SqliteEventStore} that runs inline projections: every append through it also runs the registered
+ * {@link Projection}s, in the same SQLite write transaction, on the transaction's {@link Connection}. The
+ * events and the read-model changes commit together; if a handler throws, the append is rolled back and fails
+ * with {@link ProjectionException}, and neither the events nor any read-model change is stored.
+ *
+ * <pre>{@code
+ * SqliteEventStore sqlite = SqliteEventStore.open(Path.of("orders.db"));
+ * EventStore store = SqliteProjectingEventStore.of(sqlite, serializer, List.of(orderTotals));
+ * store.append(stream, ExpectedVersion.noStream(), events);   // order_totals updated in the same transaction
+ * }</pre>
+ *
+ * <p>Appends whose event types no projection handles go straight to the store (with its group commit). An
+ * idempotent retry ({@link AppendResult#retried()}) runs no projection: the original append did. Reads and
+ * subscriptions are the store's. Appends that bypass this object (straight to the {@link SqliteEventStore}, or
+ * from another process) do not run the projections.
+ *
+ * <p>Thread-safe. {@link #close()} closes the underlying store. Failures: as {@link SqliteEventStore}, plus
+ * {@link ProjectionException} from a failing handler.
+ */
+public final class SqliteProjectingEventStore implements EventStore {
+    private final SqliteEventStore store;
+    private final InlineProjections<Connection> projections;
+
+    private SqliteProjectingEventStore(SqliteEventStore store, InlineProjections<Connection> projections) {
+        this.store = Objects.requireNonNull(store, "store must not be null");
+        this.projections = projections;
+    }
+
+    /**
+     * Runs {@code projections} inline with every append through the returned store.
+     *
+     * @throws IllegalArgumentException if two projections share a name or one handles a class the serializer does
+     *                                  not know
+     */
+    public static SqliteProjectingEventStore of(SqliteEventStore store, EventSerializer serializer,
+                                                List<Projection<Connection>> projections) {
+        return new SqliteProjectingEventStore(store, InlineProjections.of(serializer, projections));
+    }
+
+    /** The underlying store. */
+    public SqliteEventStore store() {
+        return store;
+    }
+
+    /** The inline projections, in the order they run. */
+    public List<Projection<Connection>> projections() {
+        return projections.projections();
+    }
+
+    @Override
+    public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(events, "events");
+        if (!concerns(stream, events)) {
+            return store.append(stream, expected, events);
+        }
+        return store.callInTransaction(tx -> append(tx, stream, expected, events));
+    }
+
+    /**
+     * Appends inside the caller's transaction and runs the projections in it: everything commits when the
+     * transaction's work returns.
+     *
+     * @throws ProjectionException if a handler failed; the caller's work should let it propagate so that the
+     *                             transaction rolls back
+     */
+    public AppendResult append(SqliteTransaction tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        Objects.requireNonNull(tx, "transaction must not be null");
+        AppendResult result = tx.append(stream, expected, events);
+        if (!result.retried() && concerns(stream, events)) {
+            List<RecordedEvent> records = tx.read(stream, StreamRead.forwards().from(result.firstVersion())
+                    .to(result.lastVersion()));
+            projections.apply(tx.connection(), records);
+        }
+        return result;
+    }
+
+    private boolean concerns(StreamId stream, List<EventData> events) {
+        return events.stream().anyMatch(e -> e != null && projections.concerns(stream.category(), e.type()));
+    }
+
+    @Override
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        return store.read(stream, read);
+    }
+
+    @Override
+    public Stream<RecordedEvent> readAll(GlobalRead read) {
+        return store.readAll(read);
+    }
+
+    @Override
+    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        return store.subscribe(afterPosition, filter, listener);
+    }
+
+    @Override
+    public long streamVersion(StreamId stream) {
+        return store.streamVersion(stream);
+    }
+
+    @Override
+    public long headPosition() {
+        return store.headPosition();
+    }
+
+    /** Closes the underlying store. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteProjectingEventStore[" + store + ", " + projections.projections().stream().map(Projection::name)
+                .toList() + "]";
+    }
+}
