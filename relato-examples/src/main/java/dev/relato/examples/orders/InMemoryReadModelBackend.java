@@ -1,7 +1,11 @@
 package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
+import dev.relato.RecordedEvent;
+import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
 import java.time.Duration;
 import java.util.List;
@@ -9,33 +13,36 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Any event store, with the read models (order list, customer totals) kept in memory and rebuilt from the
- * whole log at every start, each by an asynchronous projection following the log from position 0. No
- * checkpoint is stored: a read model that starts empty must see every event again. Used for the in-memory
- * and NATS stores. Thread-safe; closes the store it was given.
+ * Any event store, with the read models (order list, customer totals) kept in memory, each by an
+ * asynchronous {@link ProjectionRunner}. Their checkpoints are kept in memory too, so at every start the
+ * read models are rebuilt from the whole log (a read model that starts empty must see every event again).
+ * Used for the in-memory and NATS stores. Thread-safe; closes the store it was given.
  */
 final class InMemoryReadModelBackend implements OrdersBackend {
     private final String description;
     private final EventStore store;
     private final InMemoryOrderList orderList = new InMemoryOrderList();
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
-    private final List<ProjectionFollower> followers;
+    private final EventSerializer serializer;
+    private final List<ProjectionRunner<?>> runners;
 
     InMemoryReadModelBackend(String description, EventStore store, EventSerializer serializer) {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
-        ProjectionFollower list = follow(InMemoryOrderList.PROJECTION, orderList, serializer);
+        this.serializer = Objects.requireNonNull(serializer, "serializer");
+        ProjectionRunner<?> list = run(InMemoryOrderList.PROJECTION, orderList, serializer);
         try {
-            this.followers = List.of(list, follow(InMemoryCustomerTotals.PROJECTION, customerTotals, serializer));
+            this.runners = List.of(list, run(InMemoryCustomerTotals.PROJECTION, customerTotals, serializer));
         } catch (RuntimeException e) {
             list.close();
             throw e;
         }
     }
 
-    private <C> ProjectionFollower follow(Projection<C> projection, C readModel, EventSerializer serializer) {
-        return new ProjectionFollower(store, projection.name(), projection.filter(serializer), 0,
-                event -> projection.handle(readModel, event, serializer));
+    private <C> ProjectionRunner<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
+        return ProjectionRunner.builder(projection, store, serializer)
+                .context(readModel, new InMemoryCheckpointStore())
+                .start();
     }
 
     @Override
@@ -59,25 +66,19 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     }
 
     @Override
-    public boolean awaitReadModels(long position, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProjectionFollower follower : followers) {
-            if (!follower.awaitPosition(position, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                return false;
-            }
-        }
-        return true;
+    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
+        return OrdersBackend.await(runners, appended, serializer, timeout);
     }
 
     @Override
     public List<ProjectionStatus> projections() {
-        return followers.stream().map(ProjectionFollower::status).toList();
+        return runners.stream().map(ProjectionRunner::status).toList();
     }
 
     @Override
     public void close() {
         try {
-            followers.forEach(ProjectionFollower::close);
+            runners.forEach(ProjectionRunner::close);
         } finally {
             store.close();
         }

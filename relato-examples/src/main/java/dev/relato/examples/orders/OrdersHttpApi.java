@@ -17,6 +17,7 @@ import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
+import dev.relato.projection.ProjectionStatus;
 import dev.relato.examples.orders.OrderEvent.OrderLineAdded;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.LinkedHashMap;
@@ -216,9 +218,11 @@ final class OrdersHttpApi implements HttpHandler {
     private JsonNode projections() {
         ArrayNode out = json.createArrayNode();
         for (ProjectionStatus status : service.projections()) {
-            ObjectNode node = out.addObject().put("name", status.name()).put("position", status.position())
-                    .put("head", status.head()).put("lag", status.lag()).put("state", status.state());
-            status.failure().ifPresent(f -> node.put("failure", f));
+            ObjectNode node = out.addObject().put("name", status.name())
+                    .put("state", status.state().name().toLowerCase(Locale.ROOT)).put("position", status.position())
+                    .put("head", status.headPosition()).put("lag", status.positionsBehind())
+                    .put("lagMillis", status.timeBehind().toMillis());
+            status.lastError().ifPresent(error -> node.put("lastError", error));
         }
         return out;
     }

@@ -13,6 +13,7 @@ import dev.relato.examples.orders.OrderCommand.ConfirmOrder;
 import dev.relato.examples.orders.OrderCommand.PlaceOrder;
 import dev.relato.examples.orders.OrderCommand.RemoveLine;
 import dev.relato.examples.orders.OrderCommand.ShipOrder;
+import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import java.math.BigDecimal;
@@ -125,15 +126,12 @@ final class OrdersService {
         if (result.events().isEmpty()) {
             return result;
         }
-        List<RecordedEvent> last = store.read(result.stream(), StreamRead.forwards().from(result.version()).limit(1));
-        if (last.isEmpty()) {
-            return result;
-        }
-        long position = last.get(0).position();
+        List<RecordedEvent> appended = store.read(result.stream(),
+                StreamRead.forwards().from(result.version() - result.events().size() + 1).to(result.version()));
         try {
-            if (!backend.awaitReadModels(position, readModelWait)) {
-                LOG.warn("the read models have not reached position {} of '{}' within {}; answering anyway", position,
-                        result.stream(), readModelWait);
+            if (!backend.awaitReadModels(appended, readModelWait)) {
+                LOG.warn("the read models have not caught up with version {} of '{}' within {}; answering anyway",
+                        result.version(), result.stream(), readModelWait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,10 +2,14 @@ package dev.relato.examples.orders;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
-import dev.relato.postgres.PostgresCheckpointStore;
 import dev.relato.postgres.PostgresEventStore;
+import dev.relato.postgres.PostgresProjectingEventStore;
+import dev.relato.postgres.PostgresProjectionTransactions;
 import dev.relato.postgres.PostgresSchema;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,21 +18,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Orders in PostgreSQL: the events in the store's schema, and the order list as tables
- * ({@link OrderListTables}) in the same schema, kept by an asynchronous projection that updates the tables
- * and saves its checkpoint in one transaction, so each event is applied exactly once. Owns a HikariCP pool
- * whose connections use the schema as their search path. Thread-safe; closes the store, then the pool.
+ * Orders in PostgreSQL, all in one schema: the events and both read models.
+ *
+ * <ul>
+ *   <li>Customer totals ({@link CustomerTotalsTables}) are an <b>inline</b> projection: commands append
+ *       through a {@link PostgresProjectingEventStore}, so the totals change in the append's transaction.</li>
+ *   <li>The order list ({@link OrderListTables}) is an <b>asynchronous</b> projection: a
+ *       {@link ProjectionRunner} updates the tables and saves its checkpoint in one transaction
+ *       ({@link PostgresProjectionTransactions}), so each event is applied exactly once.</li>
+ * </ul>
+ *
+ * <p>Owns a HikariCP pool whose connections use the schema as their search path, so the read models' SQL
+ * names no schema. Thread-safe; closes the runner, the store, then the pool.
  */
 final class PostgresBackend implements OrdersBackend {
     private static final int POOL_SIZE = 20;
 
     private final HikariDataSource pool;
-    private final PostgresEventStore store;
+    private final PostgresProjectingEventStore store;
     private final String description;
-    private final ProjectionFollower orderList;
+    private final EventSerializer serializer;
+    private final ProjectionRunner<Connection> orderList;
 
     PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer) {
-        PostgresSchema.of(schema);
+        PostgresSchema tables = PostgresSchema.of(schema);
+        this.serializer = serializer;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
@@ -40,36 +54,34 @@ final class PostgresBackend implements OrdersBackend {
         try {
             this.pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot connect to PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot connect to PostgreSQL at " + redacted(jdbcUrl) + ": "
+                    + e.getMessage(), e);
         }
         try {
-            this.store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
-            store.migrate();
+            PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
+            postgres.migrate();
             inTransaction(tx -> {
                 OrderListTables.createTables(tx);
                 CustomerTotalsTables.createTables(tx);
             });
+            this.store = PostgresProjectingEventStore.of(postgres, pool, serializer,
+                    List.of(CustomerTotalsTables.PROJECTION));
             this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
-            PostgresCheckpointStore checkpoints = store.checkpointStore();
-            String name = OrderListTables.PROJECTION.name();
-            this.orderList = new ProjectionFollower(store, name, OrderListTables.PROJECTION.filter(serializer),
-                    checkpoints.load(name), event -> inTransaction(tx -> {
-                        OrderListTables.PROJECTION.handle(tx, event, serializer);
-                        checkpoints.save(tx, name, event.position());
-                    }));
+            this.orderList = ProjectionRunner.builder(OrderListTables.PROJECTION, postgres, serializer)
+                    .transactions(new PostgresProjectionTransactions(pool, tables))
+                    .start();
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
-
     @Override
     public String description() {
         return description;
     }
 
     @Override
-    public PostgresEventStore store() {
+    public PostgresProjectingEventStore store() {
         return store;
     }
 
@@ -84,8 +96,8 @@ final class PostgresBackend implements OrdersBackend {
     }
 
     @Override
-    public boolean awaitReadModels(long position, Duration timeout) throws InterruptedException {
-        return orderList.awaitPosition(position, timeout);
+    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
+        return OrdersBackend.await(List.of(orderList), appended, serializer, timeout);
     }
 
     @Override

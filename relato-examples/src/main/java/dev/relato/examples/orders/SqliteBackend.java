@@ -1,9 +1,13 @@
 package dev.relato.examples.orders;
 
+import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
-import dev.relato.sqlite.SqliteCheckpointStore;
 import dev.relato.sqlite.SqliteEventStore;
+import dev.relato.sqlite.SqliteProjectingEventStore;
+import dev.relato.sqlite.SqliteProjectionTransactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,44 +16,51 @@ import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Orders in one SQLite file: the events, and the order list as tables ({@link OrderListTables}) kept by an
- * asynchronous projection that updates the tables and saves its checkpoint in one write transaction, so
- * each event is applied exactly once, across restarts too. Queries read the tables on a read-only
- * connection of their own. Thread-safe; closes the store.
+ * Orders in one SQLite file: the events and both read models.
+ *
+ * <ul>
+ *   <li>Customer totals ({@link CustomerTotalsTables}) are an <b>inline</b> projection: commands append
+ *       through a {@link SqliteProjectingEventStore}, so the totals change in the append's transaction.</li>
+ *   <li>The order list ({@link OrderListTables}) is an <b>asynchronous</b> projection: a
+ *       {@link ProjectionRunner} updates the tables and saves its checkpoint in one write transaction
+ *       ({@link SqliteProjectionTransactions}), so each event is applied exactly once, across restarts too.</li>
+ * </ul>
+ *
+ * <p>Queries read the tables on a read-only connection of their own. Thread-safe; closes the store.
  */
 final class SqliteBackend implements OrdersBackend {
-    private final SqliteEventStore store;
+    private final SqliteEventStore sqlite;
+    private final SqliteProjectingEventStore store;
     private final String url;
-    private final ProjectionFollower orderList;
+    private final EventSerializer serializer;
+    private final ProjectionRunner<Connection> orderList;
 
-    SqliteBackend(SqliteEventStore store, EventSerializer serializer) {
-        this.store = store;
-        this.url = "jdbc:sqlite:" + store.path();
+    SqliteBackend(SqliteEventStore sqlite, EventSerializer serializer) {
+        this.sqlite = sqlite;
+        this.serializer = serializer;
+        this.url = "jdbc:sqlite:" + sqlite.path();
         try {
-            store.inTransaction(tx -> {
+            sqlite.inTransaction(tx -> {
                 OrderListTables.createTables(tx.connection());
                 CustomerTotalsTables.createTables(tx.connection());
             });
-            SqliteCheckpointStore checkpoints = store.checkpoints();
-            String name = OrderListTables.PROJECTION.name();
-            this.orderList = new ProjectionFollower(store, name, OrderListTables.PROJECTION.filter(serializer),
-                    checkpoints.load(name), event -> store.inTransaction(tx -> {
-                        OrderListTables.PROJECTION.handle(tx.connection(), event, serializer);
-                        checkpoints.save(tx, name, event.position());
-                    }));
+            this.store = SqliteProjectingEventStore.of(sqlite, serializer, List.of(CustomerTotalsTables.PROJECTION));
+            this.orderList = ProjectionRunner.builder(OrderListTables.PROJECTION, sqlite, serializer)
+                    .transactions(new SqliteProjectionTransactions(sqlite))
+                    .start();
         } catch (RuntimeException e) {
-            store.close();
+            sqlite.close();
             throw e;
         }
     }
 
     @Override
     public String description() {
-        return "sqlite at " + store.path();
+        return "sqlite at " + sqlite.path();
     }
 
     @Override
-    public SqliteEventStore store() {
+    public SqliteProjectingEventStore store() {
         return store;
     }
 
@@ -64,8 +75,8 @@ final class SqliteBackend implements OrdersBackend {
     }
 
     @Override
-    public boolean awaitReadModels(long position, Duration timeout) throws InterruptedException {
-        return orderList.awaitPosition(position, timeout);
+    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
+        return OrdersBackend.await(List.of(orderList), appended, serializer, timeout);
     }
 
     @Override
@@ -81,7 +92,7 @@ final class SqliteBackend implements OrdersBackend {
         try (Connection sql = config.createConnection(url)) {
             return query.run(sql);
         } catch (SQLException e) {
-            throw new StoreUnavailableException("cannot read the " + what + " from " + store.path() + ": "
+            throw new StoreUnavailableException("cannot read the " + what + " from " + sqlite.path() + ": "
                     + e.getMessage(), e);
         }
     }

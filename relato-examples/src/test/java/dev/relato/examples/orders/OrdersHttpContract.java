@@ -306,7 +306,8 @@ abstract class OrdersHttpContract {
             assertThat(projection.get("name").asText()).isNotBlank();
             assertThat(projection.get("position").asLong()).isPositive();
             assertThat(projection.get("lag").asLong()).isGreaterThanOrEqualTo(0);
-            assertThat(projection.get("state").asText()).isIn("live", "catching-up");
+            assertThat(projection.has("lagMillis")).isTrue();
+            assertThat(projection.get("state").asText()).isIn("caught_up", "catching_up");
         }
     }
 
