@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -50,10 +51,11 @@ public final class InMemoryProjectionLeases implements ProjectionLeases {
                 (n, current) -> current.owner.equals(nodeId) ? null : current);
     }
 
-    /** Whether this node holds the lease now. */
-    public boolean holds(String name) {
-        Lease lease = table.leases.get(name);
-        return lease != null && lease.owner.equals(nodeId) && lease.expiresAt.isAfter(table.clock.instant());
+    @Override
+    public Optional<String> owner(String name) {
+        Lease lease = table.leases.get(CheckpointStore.validateName(name));
+        return lease != null && lease.expiresAt.isAfter(table.clock.instant()) ? Optional.of(lease.owner)
+                : Optional.empty();
     }
 
     private record Lease(String owner, Instant expiresAt) {

@@ -1,6 +1,7 @@
 package dev.relato.projection;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Time-limited ownership of named work among several nodes: a {@link ProjectionRunner} given leases handles
@@ -28,4 +29,7 @@ public interface ProjectionLeases {
 
     /** Gives the lease up if this node holds it, so another node may take it at once. */
     void release(String name);
+
+    /** The node holding the lease now, if any (an expired lease has no holder). */
+    Optional<String> owner(String name);
 }

@@ -207,7 +207,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
      * are handled again (or, for a position ahead, events up to it are skipped). The read model is not touched:
      * clear it first if the events are to be handled again from scratch. Waits until done.
      *
-     * @throws ProjectionOwnershipException if this node does not hold the projection's lease
+     * @throws ProjectionOwnershipException if the runner works under leases and this node does not hold the
+     *                                      projection's lease (or the runner has ended)
      * @throws StoreUnavailableException    if the checkpoint cannot be saved
      */
     public void resetTo(long newPosition) {
@@ -215,6 +216,14 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             throw new IllegalArgumentException("position must be 0 or more, got " + newPosition);
         }
         execute(() -> {
+            boolean ended;
+            synchronized (monitor) {
+                ended = terminated;
+            }
+            if (leases != null && (ended || !leaseHeld)) {
+                throw new ProjectionOwnershipException("node '" + leases.nodeId() + "' does not run '" + name
+                        + "' now; reset it on the node holding its lease, or save the checkpoint while no runner runs");
+            }
             long current = transactions.checkpoint(name);
             transactions.commit(name, current, newPosition, context -> {
             });
@@ -241,11 +250,15 @@ public final class ProjectionRunner<C> implements AutoCloseable {
      * @return true if the handler succeeded; false if it failed again (the dead letter is then updated with the
      *         new error)
      * @throws IllegalArgumentException if the dead letter is not one of this runner's
-     * @throws IllegalStateException    if the event is no longer in the store
+     * @throws IllegalStateException    if the runner has no dead-letter store, or the event is no longer in the
+     *                                  store
      */
     public boolean replay(DeadLetter deadLetter) {
         Objects.requireNonNull(deadLetter, "dead letter must not be null");
-        if (deadLetterStore == null || !deadLetter.projection().equals(name)) {
+        if (deadLetterStore == null) {
+            throw new IllegalStateException("runner '" + name + "' has no dead-letter store to replay from");
+        }
+        if (!deadLetter.projection().equals(name)) {
             throw new IllegalArgumentException("dead letter of '" + deadLetter.projection() + "' at "
                     + deadLetter.position() + " does not belong to runner '" + name + "'");
         }

@@ -422,6 +422,65 @@ class ProjectionRunnerTest {
     }
 
     @Test
+    void aLeaseIsHeldByOneNodeUntilItExpiresOrIsReleasedAndOnlyItsHolderResets() throws Exception {
+        MutableClock clock = new MutableClock(AT);
+        InMemoryProjectionLeases.Table table = InMemoryProjectionLeases.table(clock);
+        InMemoryProjectionLeases a = table.node("a");
+        InMemoryProjectionLeases b = table.node("b");
+        assertThat(a.acquire("p", Duration.ofSeconds(10))).isTrue();
+        assertThat(b.acquire("p", Duration.ofSeconds(10))).isFalse();
+        assertThat(b.owner("p")).contains("a");
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(a.owner("p")).isEmpty();
+        assertThat(b.acquire("p", Duration.ofSeconds(10))).isTrue();
+        assertThat(a.acquire("p", Duration.ofSeconds(10))).isFalse();
+        a.release("p");
+        assertThat(a.owner("p")).contains("b");
+        b.release("p");
+        assertThat(a.acquire("p", Duration.ofSeconds(10))).isTrue();
+
+        placeOrders(1, 3);
+        try (ProjectionRunner<OrderBook> standby = ProjectionRunner.builder(orderBook("p"), store, serializer)
+                .context(new OrderBook(), checkpoints).leases(b, Duration.ofSeconds(10)).start()) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (standby.status().state() != ProjectionState.STANDBY && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(standby.status().state()).isEqualTo(ProjectionState.STANDBY);
+            assertThat(standby.status().position()).isZero();
+            assertThatThrownBy(() -> standby.resetTo(0)).isInstanceOf(ProjectionOwnershipException.class);
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
     void settingsAreCheckedWhenStarting() {
         ProjectionRunner.Builder<OrderBook> builder = ProjectionRunner.builder(orderBook("checked"), store, serializer);
         assertThatThrownBy(builder::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("transactions");

@@ -106,12 +106,7 @@ public final class PostgresProjectingEventStore implements EventStore {
             rollback(c, e);
             throw e;
         } finally {
-            try {
-                c.setAutoCommit(true);
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("giving back a connection failed", e);
-            }
+            giveBack(c);
         }
     }
 
@@ -171,6 +166,20 @@ public final class PostgresProjectingEventStore implements EventStore {
     @Override
     public void close() {
         store.close();
+    }
+
+    /** Restores auto-commit (the pool's default) and closes the connection, which returns it to its pool. */
+    private static void giveBack(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("restoring auto-commit on a connection failed", e);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a connection failed", e);
+        }
     }
 
     @Override

@@ -77,7 +77,7 @@ public final class PostgresProjectionLeases implements ProjectionLeases {
         });
     }
 
-    /** The node holding the lease now, if any. */
+    @Override
     public Optional<String> owner(String name) {
         CheckpointStore.validateName(name);
         return Sessions.call(dataSource, () -> "reading the lease of '" + name + "'", c -> {

@@ -148,12 +148,7 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
             }
             throw e;
         } finally {
-            try {
-                c.setAutoCommit(true);
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("giving back a connection failed", e);
-            }
+            giveBack(c);
         }
     }
 
@@ -167,6 +162,20 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
             return statement.run();
         } catch (SQLException e) {
             throw SqlErrors.translate(e, what);
+        }
+    }
+
+    /** Restores auto-commit (the pool's default) and closes the connection, which returns it to its pool. */
+    private static void giveBack(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("restoring auto-commit on a connection failed", e);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a connection failed", e);
         }
     }
 

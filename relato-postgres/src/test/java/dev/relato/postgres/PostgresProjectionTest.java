@@ -176,6 +176,27 @@ class PostgresProjectionTest {
     }
 
     @Test
+    void anInlineProjectionJoinsTheCallersTransaction() throws Exception {
+        PostgresProjectingEventStore projecting = PostgresProjectingEventStore.of(store, pool, SERIALIZER,
+                List.of(orderList("joined-orders", "joined_orders")));
+        StreamId stream = StreamId.of(category("joined_orders"), "x");
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            projecting.append(tx, stream, ExpectedVersion.noStream(),
+                    List.of(SERIALIZER.serialize(new ShopEvent.OrderPlaced("x", "bob"))));
+            try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM \""
+                    + schemaName + "\".joined_orders")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+            tx.rollback();
+            tx.setAutoCommit(true);
+        }
+        assertThat(rows("joined_orders")).isEmpty();
+        assertThat(store.streamVersion(stream)).isZero();
+    }
+
+    @Test
     void anAsynchronousRunnerKilledMidBatchEndsWithExactlyTheReadModelOfOneUninterruptedPass() throws Exception {
         String category = category("killed_orders");
         placeOrders(store, category, 1, 120);

@@ -2,6 +2,7 @@ package dev.relato.sqlite;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
+import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
@@ -10,7 +11,6 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
-import dev.relato.EventFilter;
 import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
