@@ -30,11 +30,15 @@ final class InMemoryReadModelBackend implements OrdersBackend {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
         this.serializer = Objects.requireNonNull(serializer, "serializer");
-        ProjectionRunner<?> list = run(InMemoryOrderList.PROJECTION, orderList, serializer);
+        ProjectionRunner<?> list = null;
         try {
+            list = run(InMemoryOrderList.PROJECTION, orderList, serializer);
             this.runners = List.of(list, run(InMemoryCustomerTotals.PROJECTION, customerTotals, serializer));
         } catch (RuntimeException e) {
-            list.close();
+            if (list != null) {
+                list.close();
+            }
+            store.close();
             throw e;
         }
     }

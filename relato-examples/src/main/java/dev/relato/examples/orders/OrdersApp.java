@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +41,12 @@ public final class OrdersApp implements AutoCloseable {
     private static final Duration READ_MODEL_WAIT = Duration.ofSeconds(5);
     private static final int HTTP_THREADS = 32;
     private static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
+    private static final String JDBC_SQLITE = "jdbc:sqlite:";
 
     private final OrdersBackend backend;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final AtomicInteger closed = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private OrdersApp(OrdersBackend backend, HttpServer server, ExecutorService executor) {
         this.backend = backend;
@@ -56,6 +58,7 @@ public final class OrdersApp implements AutoCloseable {
      * Starts the service.
      *
      * @throws UncheckedIOException                 if the port cannot be bound
+     * @throws IllegalArgumentException             if PostgreSQL is chosen without a URL
      * @throws dev.relato.StoreUnavailableException if the store cannot be opened
      */
     public static OrdersApp start(Settings settings) {
@@ -99,7 +102,7 @@ public final class OrdersApp implements AutoCloseable {
     /** Stops accepting requests (waiting up to a second for those in progress), then closes the store. */
     @Override
     public void close() {
-        if (closed.getAndIncrement() > 0) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
         server.stop(1);
@@ -152,17 +155,18 @@ public final class OrdersApp implements AutoCloseable {
         return switch (settings.store()) {
             case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)", InMemoryEventStore.create(), serializer);
             case SQLITE -> {
-                Path file = Path.of(settings.url().orElse("relato-orders.db")).toAbsolutePath().normalize();
+                String location = settings.url().orElse("relato-orders.db");
+                Path file = Path.of(location.startsWith(JDBC_SQLITE) ? location.substring(JDBC_SQLITE.length()) : location)
+                        .toAbsolutePath().normalize();
                 yield new SqliteBackend(SqliteEventStore.open(file), serializer);
             }
-            case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(() -> new IllegalArgumentException(
-                    "--store postgres needs --url jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD")),
-                    settings.schema(), serializer);
+            case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(
+                    () -> new IllegalArgumentException(Settings.POSTGRES_URL_NEEDED)), settings.schema(), serializer);
             case NATS -> {
                 String url = settings.url().orElse(DEFAULT_NATS_URL);
                 NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).build();
                 yield new InMemoryReadModelBackend("nats at " + url + ", stream " + settings.stream()
-                        + " (order list in memory, rebuilt at start)", store, serializer);
+                                + " (read models in memory, rebuilt at start)", store, serializer);
             }
         };
     }
@@ -211,6 +215,9 @@ public final class OrdersApp implements AutoCloseable {
                   --schema postgres: schema of the events and the order list (default relato)
                   --stream nats: JetStream stream of the events (default relato-orders)
                   --port   HTTP port on 127.0.0.1 (default 8080; 0 picks a free port)""";
+
+        static final String POSTGRES_URL_NEEDED = "--store postgres needs --url "
+                + "jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD";
 
         /** Default PostgreSQL schema. */
         public static final String DEFAULT_SCHEMA = "relato";
@@ -276,6 +283,9 @@ public final class OrdersApp implements AutoCloseable {
                     case "--stream" -> stream = value;
                     default -> port = parsePort(value);
                 }
+            }
+            if (store == Store.POSTGRES && url.isEmpty()) {
+                throw new IllegalArgumentException(POSTGRES_URL_NEEDED);
             }
             return Optional.of(new Settings(store, url, schema, stream, port));
         }

@@ -18,7 +18,6 @@ import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
 import dev.relato.projection.ProjectionStatus;
-import dev.relato.examples.orders.OrderEvent.OrderLineAdded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.LinkedHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +140,9 @@ final class OrdersHttpApi implements HttpHandler {
             case "3:lines" -> {
                 requireMethod(method, "POST");
                 ObjectNode body = body(exchange);
-                CommandResult<OrderState, OrderEvent> added = service.addLine(orderId, text(body, "sku"),
+                String lineId = UUID.randomUUID().toString();
+                CommandResult<OrderState, OrderEvent> added = service.addLine(orderId, lineId, text(body, "sku"),
                         integer(body, "quantity"), decimal(body, "unitPrice"));
-                String lineId = ((OrderLineAdded) added.events().get(0)).lineId();
                 ObjectNode out = json.createObjectNode().put("orderId", orderId).put("lineId", lineId)
                         .put("version", added.version());
                 return created(out, "/orders/" + orderId + "/lines/" + lineId);

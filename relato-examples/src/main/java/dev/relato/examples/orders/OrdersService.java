@@ -69,9 +69,9 @@ final class OrdersService {
         return awaitReadModel(orders.create(id, new PlaceOrder(id, customer), Metadata.empty()));
     }
 
-    /** Adds a line with a new id; the id is the {@code lineId} of the returned event. */
-    CommandResult<OrderState, OrderEvent> addLine(String orderId, String sku, int quantity, BigDecimal unitPrice) {
-        String lineId = UUID.randomUUID().toString();
+    /** Adds a line under an id the caller chose (fresh, so that a retried decision adds the same line). */
+    CommandResult<OrderState, OrderEvent> addLine(String orderId, String lineId, String sku, int quantity,
+                                                  BigDecimal unitPrice) {
         return handle(new AddLine(orderId, lineId, sku, quantity, unitPrice));
     }
 

@@ -41,5 +41,7 @@ class OrdersAppSettingsTest {
                 .withMessageContaining("needs a value");
         assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--verbose"))
                 .withMessageContaining("--verbose");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--store", "postgres"))
+                .withMessageContaining("--url");
     }
 }
