@@ -39,6 +39,7 @@ final class InMemoryOrderList {
     List<OrderSummary> find(OrderQuery query) {
         return rows.values().stream().filter(query::matches)
                 .sorted(Comparator.comparing(OrderSummary::placedAt).reversed().thenComparing(OrderSummary::orderId))
+                .limit(query.limit())
                 .toList();
     }
 

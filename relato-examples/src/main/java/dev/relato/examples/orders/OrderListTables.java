@@ -73,7 +73,7 @@ final class OrderListTables {
     private static final String DELETE_LINE = "DELETE FROM orders_list_line WHERE order_id = ? AND line_id = ?";
     private static final String SELECT_ROWS = "SELECT order_id, customer, status, line_count, total, placed_at,"
             + " updated_at, version FROM orders_list";
-    private static final String ORDER_ROWS = " ORDER BY placed_at DESC, order_id";
+    private static final String ORDER_ROWS = " ORDER BY placed_at DESC, order_id LIMIT ?";
 
     private OrderListTables() {
     }
@@ -87,7 +87,7 @@ final class OrderListTables {
         }
     }
 
-    /** The rows matching the query, newest placed first. */
+    /** The rows matching the query, newest placed first, at most its limit. */
     static List<OrderSummary> find(Connection sql, OrderQuery query) throws SQLException {
         List<String> conditions = new ArrayList<>();
         List<String> values = new ArrayList<>();
@@ -104,6 +104,7 @@ final class OrderListTables {
             for (int i = 0; i < values.size(); i++) {
                 select.setString(i + 1, values.get(i));
             }
+            select.setInt(values.size() + 1, query.limit());
             List<OrderSummary> rows = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {

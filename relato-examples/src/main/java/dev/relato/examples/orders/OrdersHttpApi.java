@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * POST   /orders                      {customer}                 201 {id, version}
- * GET    /orders?customer=&amp;status=    the order list (read model)  200 [...]
+ * GET    /orders?customer=&amp;status=&amp;limit=  the order list (read model, newest first, 100 by default, at most 1000)
  * GET    /orders/{id}[?version=N]     state, now or as of version 200 {...}
  * GET    /orders/{id}/events          the order's history          200 [...]
  * POST   /orders/{id}/lines           {sku, quantity, unitPrice}  201 {orderId, lineId, version}
@@ -173,8 +173,10 @@ final class OrdersHttpApi implements HttpHandler {
                 .orElseThrow(() -> HttpProblem.badRequest("unknown status '" + s
                         + "'; use open, confirmed, shipped or cancelled")));
         Optional<String> customer = Optional.ofNullable(query.get("customer")).filter(c -> !c.isEmpty());
+        int limit = Optional.ofNullable(query.get("limit")).map(l -> (int) Math.min(positiveLong(l, "limit"),
+                OrderQuery.MAX_LIMIT)).orElse(OrderQuery.DEFAULT_LIMIT);
         ArrayNode rows = json.createArrayNode();
-        for (OrderSummary row : service.list(new OrderQuery(customer, status))) {
+        for (OrderSummary row : service.list(new OrderQuery(customer, status, limit))) {
             rows.addObject().put("id", row.orderId()).put("customer", row.customer()).put("status", row.status().label())
                     .put("lines", row.lineCount()).put("total", row.total()).put("placedAt", row.placedAt().toString())
                     .put("updatedAt", row.updatedAt().toString()).put("version", row.version());

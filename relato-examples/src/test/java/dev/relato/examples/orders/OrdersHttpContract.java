@@ -245,6 +245,8 @@ abstract class OrdersHttpContract {
         assertThat(ids(client.get("/orders?customer=" + bob + "&status=shipped"))).isEmpty();
         assertThat(ids(client.get("/orders?status=open"))).contains(aliceOpen, bobOpen).doesNotContain(aliceConfirmed);
         assertThat(ids(client.get("/orders"))).contains(aliceOpen, aliceConfirmed, bobOpen);
+        assertThat(ids(client.get("/orders?customer=" + alice + "&limit=1"))).hasSize(1);
+        assertError(client.get("/orders?limit=0"), 400, "bad_request");
     }
 
     @Test
