@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
@@ -51,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * GET    /projections                 projection positions, lag and state
  * </pre>
  *
+ * <p>Every response carries an {@code X-Request-Id} (the client's, if it sent a valid one); the events a
+ * request appends store it as their correlation id, shown in the history's {@code metadata}.
+ *
  * <p>Errors are {@code {error, message}}: 400 malformed request (bad JSON, missing field, wrong type),
  * 404 unknown order or path, 405 wrong method, 409 a rule the order's state breaks or a concurrent update
  * that kept conflicting, 413 body over {@value #MAX_BODY_BYTES} bytes, 422 an invalid value, 503 store
@@ -58,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 final class OrdersHttpApi implements HttpHandler {
     static final int MAX_BODY_BYTES = 16 * 1024;
+    /** Header carrying the request id, stored as the events' correlation id and echoed in the response. */
+    static final String REQUEST_ID = "X-Request-Id";
     private static final Logger LOG = LoggerFactory.getLogger(OrdersHttpApi.class);
 
     private final OrdersService service;
@@ -75,9 +81,12 @@ final class OrdersHttpApi implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            String requestId = requestId(exchange);
+            exchange.getResponseHeaders().set(REQUEST_ID, requestId);
+            Metadata metadata = Metadata.empty().withCorrelationId(requestId);
             Response response;
             try {
-                response = route(exchange);
+                response = route(exchange, metadata);
             } catch (HttpProblem e) {
                 response = error(e.status(), e.error(), e.getMessage()).withHeaders(e.headers());
             } catch (OrderRejectedException e) {
@@ -101,7 +110,7 @@ final class OrdersHttpApi implements HttpHandler {
         }
     }
 
-    private Response route(HttpExchange exchange) throws IOException {
+    private Response route(HttpExchange exchange, Metadata metadata) throws IOException {
         String method = exchange.getRequestMethod();
         List<String> path = segments(exchange.getRequestURI().getRawPath());
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
@@ -119,7 +128,7 @@ final class OrdersHttpApi implements HttpHandler {
         if (path.size() == 1) {
             if (method.equals("POST")) {
                 ObjectNode body = body(exchange);
-                CommandResult<OrderState, OrderEvent> placed = service.place(text(body, "customer"));
+                CommandResult<OrderState, OrderEvent> placed = service.place(text(body, "customer"), metadata);
                 ObjectNode out = json.createObjectNode().put("id", placed.stream().id()).put("version", placed.version());
                 return created(out, "/orders/" + placed.stream().id());
             }
@@ -142,26 +151,26 @@ final class OrdersHttpApi implements HttpHandler {
                 ObjectNode body = body(exchange);
                 String lineId = UUID.randomUUID().toString();
                 CommandResult<OrderState, OrderEvent> added = service.addLine(orderId, lineId, text(body, "sku"),
-                        integer(body, "quantity"), decimal(body, "unitPrice"));
+                        integer(body, "quantity"), decimal(body, "unitPrice"), metadata);
                 ObjectNode out = json.createObjectNode().put("orderId", orderId).put("lineId", lineId)
                         .put("version", added.version());
                 return created(out, "/orders/" + orderId + "/lines/" + lineId);
             }
             case "4:lines" -> {
                 requireMethod(method, "DELETE");
-                return state(service.removeLine(orderId, decode(path.get(3))));
+                return state(service.removeLine(orderId, decode(path.get(3)), metadata));
             }
             case "3:confirm" -> {
                 requireMethod(method, "POST");
-                return state(service.confirm(orderId));
+                return state(service.confirm(orderId, metadata));
             }
             case "3:ship" -> {
                 requireMethod(method, "POST");
-                return state(service.ship(orderId));
+                return state(service.ship(orderId, metadata));
             }
             case "3:cancel" -> {
                 requireMethod(method, "POST");
-                return state(service.cancel(orderId, text(body(exchange), "reason")));
+                return state(service.cancel(orderId, text(body(exchange), "reason"), metadata));
             }
             default -> throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath());
         }
@@ -317,6 +326,19 @@ final class OrdersHttpApi implements HttpHandler {
             // reported below
         }
         throw HttpProblem.badRequest("'" + name + "' must be a whole number of 1 or more, got '" + value + "'");
+    }
+
+    /**
+     * The request's id: the client's {@value #REQUEST_ID} header if it is 1 to 100 printable ASCII
+     * characters, otherwise a new UUID.
+     */
+    private static String requestId(HttpExchange exchange) {
+        String given = exchange.getRequestHeaders().getFirst(REQUEST_ID);
+        if (given != null && !given.isEmpty() && given.length() <= 100
+                && given.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return given;
+        }
+        return UUID.randomUUID().toString();
     }
 
     private static String orderId(String segment) {

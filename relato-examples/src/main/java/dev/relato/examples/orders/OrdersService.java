@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * The Orders application: runs commands through {@link OrderDecider} on the backend's event store and
  * answers queries from the aggregate's stream and from the order list read model.
  *
+ * <p>Every command takes the metadata its events are stored with (the HTTP layer puts the request's
+ * correlation id there).
+ *
  * <p>Read your writes: a command returns only once the read models reflect its events, or after
  * {@code readModelWait} has passed (then the list catches up shortly after; the command itself is
  * stored either way). Concurrent commands on one order are retried from a fresh load up to
@@ -64,31 +67,31 @@ final class OrdersService {
     }
 
     /** Places a new order; its id is chosen here. */
-    CommandResult<OrderState, OrderEvent> place(String customer) {
+    CommandResult<OrderState, OrderEvent> place(String customer, Metadata metadata) {
         String id = UUID.randomUUID().toString();
-        return awaitReadModel(orders.create(id, new PlaceOrder(id, customer), Metadata.empty()));
+        return awaitReadModel(orders.create(id, new PlaceOrder(id, customer), metadata));
     }
 
     /** Adds a line under an id the caller chose (fresh, so that a retried decision adds the same line). */
     CommandResult<OrderState, OrderEvent> addLine(String orderId, String lineId, String sku, int quantity,
-                                                  BigDecimal unitPrice) {
-        return handle(new AddLine(orderId, lineId, sku, quantity, unitPrice));
+                                                  BigDecimal unitPrice, Metadata metadata) {
+        return handle(new AddLine(orderId, lineId, sku, quantity, unitPrice), metadata);
     }
 
-    CommandResult<OrderState, OrderEvent> removeLine(String orderId, String lineId) {
-        return handle(new RemoveLine(orderId, lineId));
+    CommandResult<OrderState, OrderEvent> removeLine(String orderId, String lineId, Metadata metadata) {
+        return handle(new RemoveLine(orderId, lineId), metadata);
     }
 
-    CommandResult<OrderState, OrderEvent> confirm(String orderId) {
-        return handle(new ConfirmOrder(orderId));
+    CommandResult<OrderState, OrderEvent> confirm(String orderId, Metadata metadata) {
+        return handle(new ConfirmOrder(orderId), metadata);
     }
 
-    CommandResult<OrderState, OrderEvent> ship(String orderId) {
-        return handle(new ShipOrder(orderId));
+    CommandResult<OrderState, OrderEvent> ship(String orderId, Metadata metadata) {
+        return handle(new ShipOrder(orderId), metadata);
     }
 
-    CommandResult<OrderState, OrderEvent> cancel(String orderId, String reason) {
-        return handle(new CancelOrder(orderId, reason));
+    CommandResult<OrderState, OrderEvent> cancel(String orderId, String reason, Metadata metadata) {
+        return handle(new CancelOrder(orderId, reason), metadata);
     }
 
     /** The order's current state, or empty if it does not exist. */
@@ -118,8 +121,8 @@ final class OrdersService {
         return backend.projections();
     }
 
-    private CommandResult<OrderState, OrderEvent> handle(OrderCommand command) {
-        return awaitReadModel(orders.handle(command.orderId(), command, Metadata.empty()));
+    private CommandResult<OrderState, OrderEvent> handle(OrderCommand command, Metadata metadata) {
+        return awaitReadModel(orders.handle(command.orderId(), command, metadata));
     }
 
     private CommandResult<OrderState, OrderEvent> awaitReadModel(CommandResult<OrderState, OrderEvent> result) {

@@ -36,6 +36,11 @@ final class OrdersClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Reply post(String path, String body, String requestId) {
+        return send(HttpRequest.newBuilder(uri(path)).header(OrdersHttpApi.REQUEST_ID, requestId)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Reply post(String path) {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
@@ -76,7 +81,7 @@ final class OrdersClient {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Type")
-                    .orElse(""));
+                    .orElse(""), response.headers().firstValue(OrdersHttpApi.REQUEST_ID).orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -86,7 +91,7 @@ final class OrdersClient {
     }
 
     /** One HTTP response. */
-    record Reply(int status, String body, String contentType) {
+    record Reply(int status, String body, String contentType, String requestId) {
         JsonNode json() {
             try {
                 return JSON.readTree(body);

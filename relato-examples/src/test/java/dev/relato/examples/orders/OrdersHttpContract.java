@@ -109,6 +109,7 @@ abstract class OrdersHttpContract {
         assertThat(types).containsExactly("OrderPlaced", "OrderLineAdded", "OrderLineAdded", "OrderLineAdded",
                 "OrderLineRemoved", "OrderConfirmed", "OrderShipped");
         assertThat(history.get(1).get("payload").get("unitPrice").asText()).isEqualTo("12.50");
+        assertThat(history.get(1).get("metadata").get("$correlationId").asText()).isEqualTo(line.requestId());
 
         JsonNode asOfFour = client.get("/orders/" + id + "?version=4").json();
         assertThat(asOfFour.get("version").asLong()).isEqualTo(4);
@@ -139,6 +140,16 @@ abstract class OrdersHttpContract {
         assertThat(totals.json().get("cancelled").asLong()).isEqualTo(1);
         assertThat(totals.json().get("confirmedValue").asText()).isEqualTo("25.50");
         assertError(client.get("/customers/" + customer()), 404, "customer_not_found");
+    }
+
+    @Test
+    void theClientsRequestIdIsEchoedAndStoredAsCorrelationId() {
+        Reply placed = client.post("/orders", "{\"customer\":\"" + customer() + "\"}", "checkout-42");
+        assertThat(placed.requestId()).isEqualTo("checkout-42");
+        JsonNode event = client.get("/orders/" + placed.json().get("id").asText() + "/events").json().get(0);
+        assertThat(event.get("metadata").get("$correlationId").asText()).isEqualTo("checkout-42");
+        assertThat(client.post("/orders", "{}", "bad id with spaces").requestId()).isNotEqualTo("bad id with spaces")
+                .isNotBlank();
     }
 
     @Test
