@@ -25,6 +25,8 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * POST   /orders                      {customer}                 201 {id, version}
  * GET    /orders?customer=&amp;status=&amp;limit=  the order list (read model, newest first, 100 by default, at most 1000)
- * GET    /orders/{id}[?version=N]     state, now or as of version 200 {...}
+ * GET    /orders/{id}[?version=N|?at=INSTANT]  state, now, after event N, or as it stood then
  * GET    /orders/{id}/events          the order's history          200 [...]
  * POST   /orders/{id}/lines           {sku, quantity, unitPrice}  201 {orderId, lineId, version}
  * DELETE /orders/{id}/lines/{lineId}                              200 {order}
@@ -140,7 +142,7 @@ final class OrdersHttpApi implements HttpHandler {
         switch (path.size() + ":" + action) {
             case "2:" -> {
                 requireMethod(method, "GET");
-                return ok(200, order(orderId, Optional.ofNullable(query.get("version"))));
+                return ok(200, order(orderId, query));
             }
             case "3:events" -> {
                 requireMethod(method, "GET");
@@ -193,9 +195,19 @@ final class OrdersHttpApi implements HttpHandler {
         return rows;
     }
 
-    private JsonNode order(String orderId, Optional<String> version) {
-        Optional<Aggregate<OrderState>> order = version.isEmpty() ? service.order(orderId)
-                : service.order(orderId, positiveLong(version.get(), "version"));
+    private JsonNode order(String orderId, Map<String, String> query) {
+        String version = query.get("version");
+        String at = query.get("at");
+        Optional<Aggregate<OrderState>> order;
+        if (version != null && at != null) {
+            throw HttpProblem.badRequest("give either 'version' or 'at', not both");
+        } else if (version != null) {
+            order = service.order(orderId, positiveLong(version, "version"));
+        } else if (at != null) {
+            order = service.orderAt(orderId, instant(at, "at"));
+        } else {
+            order = service.order(orderId);
+        }
         return order.map(a -> stateJson(a.stream(), a.version(), a.state()))
                 .orElseThrow(() -> unknownOrder(orderId));
     }
@@ -339,6 +351,15 @@ final class OrdersHttpApi implements HttpHandler {
             return given;
         }
         return UUID.randomUUID().toString();
+    }
+
+    private static Instant instant(String value, String name) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 instant such as 2024-05-01T10:15:30Z, got '"
+                    + value + "'");
+        }
     }
 
     private static String orderId(String segment) {

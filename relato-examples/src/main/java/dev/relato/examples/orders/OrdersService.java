@@ -18,6 +18,7 @@ import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -102,6 +103,11 @@ final class OrdersService {
     /** The order as it was after at most {@code version} events, or empty if it does not exist. */
     Optional<Aggregate<OrderState>> order(String orderId, long version) {
         return orders.load(orderId, version);
+    }
+
+    /** The order as it stood at {@code instant}, or empty if it had no events then. */
+    Optional<Aggregate<OrderState>> orderAt(String orderId, Instant instant) {
+        return orders.loadAsOf(orderId, instant);
     }
 
     /** The order's events, oldest first; empty if it does not exist. */

@@ -117,6 +117,11 @@ abstract class OrdersHttpContract {
         assertThat(asOfFour.get("lines")).hasSize(3);
         assertThat(asOfFour.get("total").decimalValue()).isEqualByComparingTo("36.30");
         assertThat(client.get("/orders/" + id + "?version=1").json().get("lines")).isEmpty();
+
+        String confirmedAt = history.get(5).get("recordedAt").asText();
+        JsonNode atConfirmation = client.get("/orders/" + id + "?at=" + confirmedAt).json();
+        assertThat(atConfirmation.get("status").asText()).isEqualTo("confirmed");
+        assertThat(atConfirmation.get("version").asLong()).isEqualTo(6);
     }
 
     @Test
@@ -216,6 +221,8 @@ abstract class OrdersHttpContract {
         assertError(client.post("/orders/" + id + "/cancel", "{}"), 400, "bad_request");
         assertError(client.get("/orders/" + id + "?version=0"), 400, "bad_request");
         assertError(client.get("/orders/" + id + "?version=two"), 400, "bad_request");
+        assertError(client.get("/orders/" + id + "?at=yesterday"), 400, "bad_request");
+        assertError(client.get("/orders/" + id + "?version=1&at=2024-01-01T00:00:00Z"), 400, "bad_request");
         assertError(client.get("/orders?status=lost"), 400, "bad_request");
         assertError(client.post("/orders", "{\"customer\":\"" + "x".repeat(OrdersHttpApi.MAX_BODY_BYTES) + "\"}"), 413,
                 "body_too_large");
@@ -227,6 +234,7 @@ abstract class OrdersHttpContract {
         String missing = UUID.randomUUID().toString();
         assertError(client.get("/orders/" + missing), 404, "order_not_found");
         assertError(client.get("/orders/" + missing + "?version=1"), 404, "order_not_found");
+        assertError(client.get("/orders/" + missing + "?at=2024-01-01T00:00:00Z"), 404, "order_not_found");
         assertError(client.get("/orders/" + missing + "/events"), 404, "order_not_found");
         assertError(client.post("/orders/" + missing + "/confirm"), 404, "order_not_found");
         assertError(client.post("/orders/" + missing + "/lines", "{\"sku\":\"A\",\"quantity\":1,\"unitPrice\":1}"), 404,
