@@ -1,0 +1,160 @@
+package dev.relato.examples.orders;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.RecordedEvent;
+import dev.relato.StoreUnavailableException;
+import dev.relato.postgres.PostgresEventStore;
+import dev.relato.postgres.PostgresProjectingEventStore;
+import dev.relato.postgres.PostgresProjectionTransactions;
+import dev.relato.postgres.PostgresSchema;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionStatus;
+import dev.relato.serialization.EventSerializer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Orders in PostgreSQL, all in one schema: the events and both read models.
+ *
+ * <ul>
+ *   <li>Customer totals ({@link CustomerTotalsTables}) are an <b>inline</b> projection: commands append
+ *       through a {@link PostgresProjectingEventStore}, so the totals change in the append's transaction.</li>
+ *   <li>The order list ({@link OrderListTables}) is an <b>asynchronous</b> projection: a
+ *       {@link ProjectionRunner} updates the tables and saves its checkpoint in one transaction
+ *       ({@link PostgresProjectionTransactions}), so each event is applied exactly once.</li>
+ * </ul>
+ *
+ * <p>Owns a HikariCP pool whose connections use the schema as their search path, so the read models' SQL
+ * names no schema. Thread-safe; closes the runner, the store, then the pool.
+ */
+final class PostgresBackend implements OrdersBackend {
+    private static final int POOL_SIZE = 20;
+
+    private final HikariDataSource pool;
+    private final PostgresProjectingEventStore store;
+    private final String description;
+    private final EventSerializer serializer;
+    private final ProjectionRunner<Connection> orderList;
+
+    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer) {
+        PostgresSchema tables = PostgresSchema.of(schema);
+        this.serializer = serializer;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setSchema(schema);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(2);
+        config.setPoolName("relato-orders");
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(10_000);
+        try {
+            this.pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("cannot connect to PostgreSQL at " + redacted(jdbcUrl) + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
+            postgres.migrate();
+            inTransaction(tx -> {
+                OrderListTables.createTables(tx);
+                CustomerTotalsTables.createTables(tx);
+            });
+            this.store = PostgresProjectingEventStore.of(postgres, pool, serializer,
+                    List.of(CustomerTotalsTables.PROJECTION));
+            this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
+            this.orderList = ProjectionRunner.builder(OrderListTables.PROJECTION, postgres, serializer)
+                    .transactions(new PostgresProjectionTransactions(pool, tables))
+                    .start();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public PostgresProjectingEventStore store() {
+        return store;
+    }
+
+    @Override
+    public List<OrderSummary> findOrders(OrderQuery query) {
+        return read("order list", sql -> OrderListTables.find(sql, query));
+    }
+
+    @Override
+    public Optional<CustomerTotals> customerTotals(String customer) {
+        return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
+        return OrdersBackend.await(List.of(orderList), appended, serializer, timeout);
+    }
+
+    @Override
+    public List<ProjectionStatus> projections() {
+        return List.of(orderList.status());
+    }
+
+    @Override
+    public void close() {
+        try {
+            orderList.close();
+            store.close();
+        } finally {
+            pool.close();
+        }
+    }
+
+    private <T> T read(String what, Query<T> query) {
+        try (Connection sql = pool.getConnection()) {
+            return query.run(sql);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot read the " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Query<T> {
+        T run(Connection sql) throws SQLException;
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            try {
+                work.run(tx);
+                tx.commit();
+            } catch (Exception e) {
+                tx.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("PostgreSQL transaction failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The URL without its query string, which may hold a password. */
+    private static String redacted(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection tx) throws Exception;
+    }
+}

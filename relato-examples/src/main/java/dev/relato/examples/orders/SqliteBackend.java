@@ -1,0 +1,113 @@
+package dev.relato.examples.orders;
+
+import dev.relato.RecordedEvent;
+import dev.relato.StoreUnavailableException;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionStatus;
+import dev.relato.serialization.EventSerializer;
+import dev.relato.sqlite.SqliteEventStore;
+import dev.relato.sqlite.SqliteProjectingEventStore;
+import dev.relato.sqlite.SqliteProjectionTransactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Orders in one SQLite file: the events and both read models.
+ *
+ * <ul>
+ *   <li>Customer totals ({@link CustomerTotalsTables}) are an <b>inline</b> projection: commands append
+ *       through a {@link SqliteProjectingEventStore}, so the totals change in the append's transaction.</li>
+ *   <li>The order list ({@link OrderListTables}) is an <b>asynchronous</b> projection: a
+ *       {@link ProjectionRunner} updates the tables and saves its checkpoint in one write transaction
+ *       ({@link SqliteProjectionTransactions}), so each event is applied exactly once, across restarts too.</li>
+ * </ul>
+ *
+ * <p>Queries read the tables on a read-only connection of their own. Thread-safe; closes the store.
+ */
+final class SqliteBackend implements OrdersBackend {
+    private final SqliteEventStore sqlite;
+    private final SqliteProjectingEventStore store;
+    private final String url;
+    private final EventSerializer serializer;
+    private final ProjectionRunner<Connection> orderList;
+
+    SqliteBackend(SqliteEventStore sqlite, EventSerializer serializer) {
+        this.sqlite = sqlite;
+        this.serializer = serializer;
+        this.url = "jdbc:sqlite:" + sqlite.path();
+        try {
+            sqlite.inTransaction(tx -> {
+                OrderListTables.createTables(tx.connection());
+                CustomerTotalsTables.createTables(tx.connection());
+            });
+            this.store = SqliteProjectingEventStore.of(sqlite, serializer, List.of(CustomerTotalsTables.PROJECTION));
+            this.orderList = ProjectionRunner.builder(OrderListTables.PROJECTION, sqlite, serializer)
+                    .transactions(new SqliteProjectionTransactions(sqlite))
+                    .start();
+        } catch (RuntimeException e) {
+            sqlite.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String description() {
+        return "sqlite at " + sqlite.path();
+    }
+
+    @Override
+    public SqliteProjectingEventStore store() {
+        return store;
+    }
+
+    @Override
+    public List<OrderSummary> findOrders(OrderQuery query) {
+        return read("order list", sql -> OrderListTables.find(sql, query));
+    }
+
+    @Override
+    public Optional<CustomerTotals> customerTotals(String customer) {
+        return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
+        return OrdersBackend.await(List.of(orderList), appended, serializer, timeout);
+    }
+
+    @Override
+    public List<ProjectionStatus> projections() {
+        return List.of(orderList.status());
+    }
+
+    /** Runs a query on a read-only connection of its own. */
+    private <T> T read(String what, Query<T> query) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        try (Connection sql = config.createConnection(url)) {
+            return query.run(sql);
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("cannot read the " + what + " from " + sqlite.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Query<T> {
+        T run(Connection sql) throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        try {
+            orderList.close();
+        } finally {
+            store.close();
+        }
+    }
+}

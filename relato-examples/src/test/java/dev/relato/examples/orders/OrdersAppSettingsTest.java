@@ -1,0 +1,47 @@
+package dev.relato.examples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OrdersAppSettingsTest {
+
+    @Test
+    void defaultsToSqliteOnPort8080() {
+        OrdersApp.Settings settings = OrdersApp.Settings.parse().orElseThrow();
+        assertThat(settings.store()).isEqualTo(OrdersApp.Store.SQLITE);
+        assertThat(settings.url()).isEmpty();
+        assertThat(settings.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void readsEveryFlag() {
+        OrdersApp.Settings settings = OrdersApp.Settings.parse("--store", "postgres", "--url",
+                "jdbc:postgresql://db/orders", "--schema", "shop", "--stream", "orders-1", "--port", "0").orElseThrow();
+        assertThat(settings).isEqualTo(new OrdersApp.Settings(OrdersApp.Store.POSTGRES,
+                Optional.of("jdbc:postgresql://db/orders"), "shop", "orders-1", 0));
+    }
+
+    @Test
+    void helpReturnsNoSettings() {
+        assertThat(OrdersApp.Settings.parse("--help")).isEmpty();
+    }
+
+    @Test
+    void rejectsBadFlags() {
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--store", "mysql"))
+                .withMessageContaining("mysql");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--port", "70000"))
+                .withMessageContaining("70000");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--port", "x"))
+                .withMessageContaining("--port");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--url"))
+                .withMessageContaining("needs a value");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--verbose"))
+                .withMessageContaining("--verbose");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--store", "postgres"))
+                .withMessageContaining("--url");
+    }
+}
