@@ -50,7 +50,7 @@ final class Results {
     }
 
     /** Relato's value and the plain-JDBC twin's, NaN where there is none. */
-    record Cell(double relato, double jdbc, String note) {
+    record Cell(double relato, double jdbc) {
         boolean hasRatio() {
             return !Double.isNaN(relato) && !Double.isNaN(jdbc) && jdbc != 0;
         }
@@ -72,14 +72,10 @@ final class Results {
     }
 
     void put(Figure figure, String backend, double relato, double jdbc) {
-        put(figure, backend, relato, jdbc, "");
+        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).put(backend, new Cell(relato, jdbc));
     }
 
-    void put(Figure figure, String backend, double relato, double jdbc, String note) {
-        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).put(backend, new Cell(relato, jdbc, note));
-    }
-
-    /** Every figure with its cells by backend, in the order they were put. */
+    /** Every figure with its cells by backend, in the order they were declared or first put. */
     Map<Figure, Map<String, Cell>> figures() {
         return java.util.Collections.unmodifiableMap(figures);
     }
@@ -119,7 +115,7 @@ final class Results {
             List<String> row = new ArrayList<>(List.of(figure.label(), figure.unit().label));
             for (String backend : backends) {
                 Cell cell = cells.get(backend);
-                row.add(cell == null ? "-" : format(cell.relato(), figure.unit()) + cell.note());
+                row.add(cell == null ? "-" : format(cell.relato(), figure.unit()));
                 if (!backend.equals("memory")) {
                     row.add(cell == null ? "-" : format(cell.jdbc(), figure.unit()));
                     row.add(cell == null || !cell.hasRatio() || figure.unit() == Unit.COUNT ? "-" : String.format(Locale.ROOT, "%.2f", cell.ratio())
