@@ -2,11 +2,9 @@ package dev.relato.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import dev.relato.postgres.TestDatabase;
+import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.Test;
  * wrong one. Timings are printed by the bench, never asserted here.
  */
 class BenchSmokeTest {
-    private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-
     @Test
     void everyWorkloadRunsInMemoryAndOnSqlite() throws Exception {
         Results results = BenchMain.run(tiny("memory,sqlite"));
@@ -35,10 +31,7 @@ class BenchSmokeTest {
 
     @Test
     void everyWorkloadRunsOnPostgres() throws Exception {
-        Assumptions.assumeTrue(postgresReachable() || "true".equalsIgnoreCase(System.getenv("CI")),
-                "no PostgreSQL server at " + PG_URL);
-
-        Results results = BenchMain.run(tiny("postgres"));
+        Results results = BenchMain.run(tiny("postgres", "--pg-url", TestDatabase.url()));
 
         results.figures().forEach((figure, cells) -> {
             assertMeasured(figure, cells.get("postgres").relato());
@@ -65,15 +58,10 @@ class BenchSmokeTest {
         assertThat(quick.scaled(10, 5)).isEqualTo(5);
     }
 
-    private static BenchOptions tiny(String backends) {
-        return BenchOptions.parse("--backends", backends, "--scale", "0.001", "--warmups", "0", "--rounds", "1");
-    }
-
-    private static boolean postgresReachable() {
-        try (Connection ignored = DriverManager.getConnection(PG_URL, "postgres", "")) {
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
+    private static BenchOptions tiny(String backends, String... more) {
+        List<String> args = new ArrayList<>(List.of("--backends", backends, "--scale", "0.001", "--warmups", "0",
+                "--rounds", "1"));
+        args.addAll(List.of(more));
+        return BenchOptions.parse(args.toArray(String[]::new));
     }
 }

@@ -1,15 +1,17 @@
 package dev.relato.examples.orders;
 
+import dev.relato.postgres.TestDatabase;
+
 class PostgresOrdersHttpTest extends OrdersHttpContract {
-    private final String schema = TestPostgres.newSchema();
+    private final String schema = TestDatabase.newSchema("orders");
 
     @Override
     OrdersApp.Settings settings() {
-        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(TestPostgres.url()).withSchema(schema);
+        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(TestDatabase.url()).withSchema(schema);
     }
 
     @Override
-    void dropData() throws Exception {
-        TestPostgres.dropSchema(schema);
+    void dropData() {
+        TestDatabase.dropSchema(schema);
     }
 }
