@@ -1171,6 +1171,19 @@ public abstract class EventStoreContract {
             assertThat(subscription.failure()).isEmpty();
             store.close();
         }
+
+        @Test
+        @DisplayName("subscribing to a closed store fails with IllegalStateException and starts nothing")
+        void subscribeAfterClose() {
+            store.append(stream("Order"), ExpectedVersion.any(), events("E", 1));
+            store.close();
+            RecordingListener listener = new RecordingListener();
+
+            assertThatThrownBy(() -> store.subscribe(0, EventFilter.all(), listener))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(listener.count()).isZero();
+            assertThat(listener.stoppedCalls()).isZero();
+        }
     }
 
     private static List<Throwable> causes(Throwable t) {
