@@ -451,7 +451,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
                 LOG.warn("projection '{}': event at {} ({} of {}) failed (attempt {} of {}), trying again in {}: {}",
                         name, record.position(), record.type(), record.streamId(), attempts, policy.maxAttempts(), wait,
                         last.toString());
-                if (await(wait)) {
+                if (pause(wait)) {
                     return false;
                 }
             }
@@ -676,6 +676,25 @@ public final class ProjectionRunner<C> implements AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(monitor, left);
             }
             wakeRequested = false;
+            return closing;
+        }
+    }
+
+    /**
+     * Waits the whole of {@code timeout} unless the runner is closing, however often it is woken meanwhile (new
+     * events must not cut a failure policy's backoff short); returns whether it is closing. A wake-up stays
+     * requested for the next {@link #await}.
+     */
+    private boolean pause(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (!closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(monitor, left);
+            }
             return closing;
         }
     }

@@ -223,6 +223,41 @@ class ProjectionRunnerTest {
     }
 
     @Test
+    void newEventsDoNotCutTheBackoffBeforeARetryShort() throws Exception {
+        placeOrders(1, 1);
+        OrderBook book = new OrderBook();
+        InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch firstFailure = new CountDownLatch(1);
+        Projection<OrderBook> projection = orderBook("patient", (model, e, rec) -> {
+            if (e.orderId().equals("o-2")) {
+                attempts.incrementAndGet();
+                firstFailure.countDown();
+                throw new IllegalStateException("o-2 cannot be handled yet");
+            }
+            model.apply(e.orderId(), "placed", rec.position());
+        });
+        try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(projection, store, serializer)
+                .context(book, checkpoints)
+                .failurePolicy(FailurePolicy.retry(2, Duration.ofHours(1)).thenSkip())
+                .deadLetters(deadLetters)
+                .start()) {
+            assertThat(runner.awaitCaughtUp(WAIT)).isTrue(); // now following live appends
+
+            placeOrders(2, 2);
+            assertThat(firstFailure.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            placeOrders(4, 5); // appended during the hour-long backoff before the second attempt
+            long last = store.headPosition();
+
+            assertThat(runner.awaitPosition(last, Duration.ofSeconds(3))).isFalse();
+            assertThat(runner.status().state()).isEqualTo(ProjectionState.RETRYING);
+        }
+        assertThat(attempts).hasValue(1);
+        assertThat(deadLetters.list("patient")).isEmpty();
+        assertThat(book.status).containsOnlyKeys("o-1");
+    }
+
+    @Test
     void anEventThatKeepsFailingIsSkippedAsADeadLetterAndCanBeReplayed() throws Exception {
         placeOrders(1, 10);
         OrderBook book = new OrderBook();
