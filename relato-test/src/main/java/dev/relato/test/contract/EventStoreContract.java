@@ -747,6 +747,16 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        @DisplayName("as of the first or last instant Java knows: nothing, or everything")
+        void asOfExtremeTimes() {
+            List<RecordedEvent> current = store.read(s);
+            assertThat(store.read(s, StreamRead.forwards().asOf(Instant.MAX))).isEqualTo(current);
+            assertThat(store.read(s, StreamRead.backwards().limit(2).asOf(Instant.MAX)))
+                    .isEqualTo(List.of(current.get(current.size() - 1), current.get(current.size() - 2)));
+            assertThat(store.read(s, StreamRead.forwards().asOf(Instant.MIN))).isEmpty();
+        }
+
+        @Test
         @DisplayName("a stream that does not exist reads as empty, at version 0")
         void missingStream() {
             StreamId missing = stream("Order");
