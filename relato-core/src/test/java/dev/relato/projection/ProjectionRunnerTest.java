@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -255,6 +256,34 @@ class ProjectionRunnerTest {
         assertThat(attempts).hasValue(1);
         assertThat(deadLetters.list("patient")).isEmpty();
         assertThat(book.status).containsOnlyKeys("o-1");
+    }
+
+    @Test
+    void aHandlerResettingItsOwnRunnerIsRefusedInsteadOfWaitingForItself() throws Exception {
+        placeOrders(1, 2);
+        OrderBook book = new OrderBook();
+        AtomicReference<ProjectionRunner<OrderBook>> self = new AtomicReference<>();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        CountDownLatch known = new CountDownLatch(1);
+        Projection<OrderBook> projection = orderBook("self-reset", (model, e, rec) -> {
+            known.await();
+            if (e.orderId().equals("o-1") && refused.get() == null) {
+                try {
+                    self.get().resetTo(0);
+                } catch (IllegalStateException expected) {
+                    refused.set(expected);
+                }
+            }
+            model.apply(e.orderId(), "placed", rec.position());
+        });
+        try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(projection, store, serializer)
+                .context(book, checkpoints).start()) {
+            self.set(runner);
+            known.countDown();
+            assertThat(runner.awaitCaughtUp(WAIT)).isTrue();
+        }
+        assertThat(refused.get()).isInstanceOf(IllegalStateException.class);
+        assertThat(book.status).containsOnlyKeys("o-1", "o-2");
     }
 
     @Test
