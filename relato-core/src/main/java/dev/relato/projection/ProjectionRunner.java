@@ -210,6 +210,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
      * @throws ProjectionOwnershipException if the runner works under leases and this node does not hold the
      *                                      projection's lease (or the runner has ended)
      * @throws StoreUnavailableException    if the checkpoint cannot be saved
+     * @throws IllegalStateException        if called from one of the runner's handlers
      */
     public void resetTo(long newPosition) {
         if (newPosition < 0) {
@@ -250,8 +251,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
      * @return true if the handler succeeded; false if it failed again (the dead letter is then updated with the
      *         new error)
      * @throws IllegalArgumentException if the dead letter is not one of this runner's
-     * @throws IllegalStateException    if the runner has no dead-letter store, or the event is no longer in the
-     *                                  store
+     * @throws IllegalStateException    if the runner has no dead-letter store, the event is no longer in the
+     *                                  store, or this is called from one of the runner's handlers
      */
     public boolean replay(DeadLetter deadLetter) {
         Objects.requireNonNull(deadLetter, "dead letter must not be null");
@@ -451,7 +452,7 @@ public final class ProjectionRunner<C> implements AutoCloseable {
                 LOG.warn("projection '{}': event at {} ({} of {}) failed (attempt {} of {}), trying again in {}: {}",
                         name, record.position(), record.type(), record.streamId(), attempts, policy.maxAttempts(), wait,
                         last.toString());
-                if (await(wait)) {
+                if (pause(wait)) {
                     return false;
                 }
             }
@@ -625,6 +626,10 @@ public final class ProjectionRunner<C> implements AutoCloseable {
     }
 
     private <T> T execute(Callable<T> work) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("projection '" + name + "': a reset or replay waits for the runner's "
+                    + "thread, so it cannot be requested from that thread (a handler); request it from another thread");
+        }
         FutureTask<T> task = new FutureTask<>(work);
         boolean queued;
         synchronized (monitor) {
@@ -676,6 +681,25 @@ public final class ProjectionRunner<C> implements AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(monitor, left);
             }
             wakeRequested = false;
+            return closing;
+        }
+    }
+
+    /**
+     * Waits the whole of {@code timeout} unless the runner is closing, however often it is woken meanwhile (new
+     * events must not cut a failure policy's backoff short); returns whether it is closing. A wake-up stays
+     * requested for the next {@link #await}.
+     */
+    private boolean pause(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (!closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(monitor, left);
+            }
             return closing;
         }
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -220,6 +221,69 @@ class ProjectionRunnerTest {
         assertThat(checkpoints.load("stopping")).isLessThan(failingAt)
                 .isEqualTo(store.read(StreamId.of("Order", "o-5")).get(0).position());
         assertThat(book.status).containsOnlyKeys("o-1", "o-2", "o-3", "o-4", "o-5");
+    }
+
+    @Test
+    void newEventsDoNotCutTheBackoffBeforeARetryShort() throws Exception {
+        placeOrders(1, 1);
+        OrderBook book = new OrderBook();
+        InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch firstFailure = new CountDownLatch(1);
+        Projection<OrderBook> projection = orderBook("patient", (model, e, rec) -> {
+            if (e.orderId().equals("o-2")) {
+                attempts.incrementAndGet();
+                firstFailure.countDown();
+                throw new IllegalStateException("o-2 cannot be handled yet");
+            }
+            model.apply(e.orderId(), "placed", rec.position());
+        });
+        try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(projection, store, serializer)
+                .context(book, checkpoints)
+                .failurePolicy(FailurePolicy.retry(2, Duration.ofHours(1)).thenSkip())
+                .deadLetters(deadLetters)
+                .start()) {
+            assertThat(runner.awaitCaughtUp(WAIT)).isTrue(); // now following live appends
+
+            placeOrders(2, 2);
+            assertThat(firstFailure.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            placeOrders(4, 5); // appended during the hour-long backoff before the second attempt
+            long last = store.headPosition();
+
+            assertThat(runner.awaitPosition(last, Duration.ofSeconds(3))).isFalse();
+            assertThat(runner.status().state()).isEqualTo(ProjectionState.RETRYING);
+        }
+        assertThat(attempts).hasValue(1);
+        assertThat(deadLetters.list("patient")).isEmpty();
+        assertThat(book.status).containsOnlyKeys("o-1");
+    }
+
+    @Test
+    void aHandlerResettingItsOwnRunnerIsRefusedInsteadOfWaitingForItself() throws Exception {
+        placeOrders(1, 2);
+        OrderBook book = new OrderBook();
+        AtomicReference<ProjectionRunner<OrderBook>> self = new AtomicReference<>();
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        CountDownLatch known = new CountDownLatch(1);
+        Projection<OrderBook> projection = orderBook("self-reset", (model, e, rec) -> {
+            known.await();
+            if (e.orderId().equals("o-1") && refused.get() == null) {
+                try {
+                    self.get().resetTo(0);
+                } catch (IllegalStateException expected) {
+                    refused.set(expected);
+                }
+            }
+            model.apply(e.orderId(), "placed", rec.position());
+        });
+        try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(projection, store, serializer)
+                .context(book, checkpoints).start()) {
+            self.set(runner);
+            known.countDown();
+            assertThat(runner.awaitCaughtUp(WAIT)).isTrue();
+        }
+        assertThat(refused.get()).isInstanceOf(IllegalStateException.class);
+        assertThat(book.status).containsOnlyKeys("o-1", "o-2");
     }
 
     @Test

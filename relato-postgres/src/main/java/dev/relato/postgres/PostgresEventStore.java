@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -87,6 +88,8 @@ public final class PostgresEventStore implements EventStore {
     private static final int ATTEMPTS = 3;
     private static final String EVENT_ID_CONSTRAINT = "events_event_id_key";
     private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version_key";
+    private static final Instant EARLIEST_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST_AS_OF = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final DataSource dataSource;
     private final PostgresSchema schema;
@@ -358,6 +361,14 @@ public final class PostgresEventStore implements EventStore {
         }
     }
 
+    /**
+     * The instant, held within years 1 to 9999: every recorded time lies there, and instants beyond PostgreSQL's (or
+     * {@link OffsetDateTime}'s) range would fail the read instead of meaning "after (or before) everything".
+     */
+    private static Instant asOfBound(Instant asOf) {
+        return asOf.isBefore(EARLIEST_AS_OF) ? EARLIEST_AS_OF : asOf.isAfter(LATEST_AS_OF) ? LATEST_AS_OF : asOf;
+    }
+
     private List<RecordedEvent> doRead(Connection c, StreamId stream, StreamRead read) throws SQLException {
         boolean asOf = read.asOf().isPresent();
         try (PreparedStatement ps = c.prepareStatement(sql.readStream(read.direction(), asOf))) {
@@ -369,7 +380,7 @@ public final class PostgresEventStore implements EventStore {
             if (asOf) {
                 ps.setString(i++, stream.category());
                 ps.setString(i++, stream.id());
-                ps.setObject(i++, OffsetDateTime.ofInstant(read.asOf().get(), ZoneOffset.UTC));
+                ps.setObject(i++, OffsetDateTime.ofInstant(asOfBound(read.asOf().get()), ZoneOffset.UTC));
             }
             ps.setInt(i, read.limit());
             return events(ps);

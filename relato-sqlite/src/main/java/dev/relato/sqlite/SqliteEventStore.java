@@ -106,6 +106,7 @@ public final class SqliteEventStore implements EventStore {
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final SqliteSnapshotStore snapshots;
     private final SqliteCheckpointStore checkpoints;
+    private volatile boolean closed;
 
     private SqliteEventStore(Builder builder) {
         this.sql = new SqliteSql(builder.tablePrefix);
@@ -437,11 +438,22 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        checkOpen();
         PollingSubscription polling = PollingSubscription.start(log, afterPosition, filter, listener, signal,
                 subscriptionSettings);
         Subscription tracked = new TrackedSubscription(polling);
         subscriptions.add(tracked);
+        if (closed) { // closed while starting: close() may have missed it
+            tracked.close();
+            checkOpen();
+        }
         return tracked;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the SQLite event store at '" + db.path() + "' is closed");
+        }
     }
 
     /** Forgets a subscription when its owner closes it, so the store does not keep closed ones. */
@@ -511,6 +523,7 @@ public final class SqliteEventStore implements EventStore {
     /** Closes the subscriptions, then the connections; waits for reads and a write in progress. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         for (Subscription subscription : List.copyOf(subscriptions)) {
             subscription.close();
         }

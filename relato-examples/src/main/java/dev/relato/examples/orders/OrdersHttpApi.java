@@ -122,7 +122,7 @@ final class OrdersHttpApi implements HttpHandler {
         }
         if (path.size() == 2 && path.get(0).equals("customers")) {
             requireMethod(method, "GET");
-            return ok(200, customer(decode(path.get(1))));
+            return ok(200, customer(decodeSegment(path.get(1))));
         }
         if (path.isEmpty() || !path.get(0).equals("orders")) {
             throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath());
@@ -160,7 +160,7 @@ final class OrdersHttpApi implements HttpHandler {
             }
             case "4:lines" -> {
                 requireMethod(method, "DELETE");
-                return state(service.removeLine(orderId, decode(path.get(3)), metadata));
+                return state(service.removeLine(orderId, decodeSegment(path.get(3)), metadata));
             }
             case "3:confirm" -> {
                 requireMethod(method, "POST");
@@ -363,7 +363,7 @@ final class OrdersHttpApi implements HttpHandler {
     }
 
     private static String orderId(String segment) {
-        String id = decode(segment);
+        String id = decodeSegment(segment);
         try {
             return new StreamId(OrdersService.CATEGORY, id).id();
         } catch (IllegalArgumentException e) {
@@ -407,9 +407,19 @@ final class OrdersHttpApi implements HttpHandler {
         return params;
     }
 
+    /** A path segment, percent-decoded; unlike in a query, a '+' in a path is a plus sign, not a space. */
+    private static String decodeSegment(String raw) {
+        return decode(raw.replace("+", "%2B"), raw);
+    }
+
+    /** A query string's key or value: percent-decoded, '+' meaning a space. */
     private static String decode(String raw) {
+        return decode(raw, raw);
+    }
+
+    private static String decode(String encoded, String raw) {
         try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest("malformed percent-encoding in '" + raw + "'");
         }

@@ -148,6 +148,18 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void aPlusInAPathSegmentIsAPlusNotASpace() {
+        String customer = "c+" + UUID.randomUUID();
+        client.place(customer);
+
+        Reply totals = client.get("/customers/" + customer);
+        assertThat(totals.status()).isEqualTo(200);
+        assertThat(totals.json().get("customer").asText()).isEqualTo(customer);
+        assertThat(client.get("/customers/" + customer.replace("+", "%2B")).json().get("customer").asText())
+                .isEqualTo(customer);
+    }
+
+    @Test
     void theClientsRequestIdIsEchoedAndStoredAsCorrelationId() {
         Reply placed = client.post("/orders", "{\"customer\":\"" + customer() + "\"}", "checkout-42");
         assertThat(placed.requestId()).isEqualTo("checkout-42");

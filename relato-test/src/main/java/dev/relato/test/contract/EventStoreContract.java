@@ -747,6 +747,16 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        @DisplayName("as of the first or last instant Java knows: nothing, or everything")
+        void asOfExtremeTimes() {
+            List<RecordedEvent> current = store.read(s);
+            assertThat(store.read(s, StreamRead.forwards().asOf(Instant.MAX))).isEqualTo(current);
+            assertThat(store.read(s, StreamRead.backwards().limit(2).asOf(Instant.MAX)))
+                    .isEqualTo(List.of(current.get(current.size() - 1), current.get(current.size() - 2)));
+            assertThat(store.read(s, StreamRead.forwards().asOf(Instant.MIN))).isEmpty();
+        }
+
+        @Test
         @DisplayName("a stream that does not exist reads as empty, at version 0")
         void missingStream() {
             StreamId missing = stream("Order");
@@ -1170,6 +1180,19 @@ public abstract class EventStoreContract {
             Await.until("onStopped was called", () -> listener.stoppedCalls() > 0, listener::toString);
             assertThat(subscription.failure()).isEmpty();
             store.close();
+        }
+
+        @Test
+        @DisplayName("subscribing to a closed store fails with IllegalStateException and starts nothing")
+        void subscribeAfterClose() {
+            store.append(stream("Order"), ExpectedVersion.any(), events("E", 1));
+            store.close();
+            RecordingListener listener = new RecordingListener();
+
+            assertThatThrownBy(() -> store.subscribe(0, EventFilter.all(), listener))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(listener.count()).isZero();
+            assertThat(listener.stoppedCalls()).isZero();
         }
     }
 
