@@ -39,8 +39,9 @@ public final class PollingSubscription implements Subscription {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be 1 or more, got " + batchSize);
             }
-            if (pollInterval.isNegative() || pollInterval.isZero() || maxBackoff.isNegative()) {
-                throw new IllegalArgumentException("poll interval must be positive and backoff not negative");
+            if (pollInterval.isNegative() || pollInterval.isZero() || maxBackoff.toMillis() < 1) {
+                throw new IllegalArgumentException("poll interval and maximum backoff must be at least 1 ms, got "
+                        + pollInterval + " and " + maxBackoff);
             }
         }
     }
