@@ -80,6 +80,17 @@ public final class ProjectionDaemon implements AutoCloseable {
         }
 
         private record Partitioned(ProjectionRunner.Builder<?> runner, int count) {
+            /** The partition of each runner to start: the builder's own, or each of {@code count}. */
+            List<Partition> shares() {
+                if (count == 0) {
+                    return List.of(runner.partition());
+                }
+                List<Partition> shares = new ArrayList<>(count);
+                for (int p = 0; p < count; p++) {
+                    shares.add(new Partition(p, count));
+                }
+                return shares;
+            }
         }
 
         /** A runner of one projection, as configured. */
@@ -110,21 +121,17 @@ public final class ProjectionDaemon implements AutoCloseable {
          *                                  work under the same checkpoint name
          */
         public ProjectionDaemon start() {
+            List<String> names = new ArrayList<>();
+            all.forEach(entry -> entry.shares().forEach(share -> names.add(entry.runner().name(share))));
+            if (names.stream().distinct().count() != names.size()) {
+                throw new IllegalArgumentException("two runners of the daemon would work under the same name: " + names);
+            }
             List<ProjectionRunner<?>> started = new ArrayList<>();
             try {
                 for (Partitioned entry : all) {
-                    if (entry.count() == 0) {
-                        started.add(entry.runner().start());
-                    } else {
-                        for (int p = 0; p < entry.count(); p++) {
-                            started.add(entry.runner().partition(new Partition(p, entry.count())).start());
-                        }
+                    for (Partition share : entry.shares()) {
+                        started.add(entry.runner().partition(share).start());
                     }
-                }
-                long names = started.stream().map(ProjectionRunner::name).distinct().count();
-                if (names != started.size()) {
-                    throw new IllegalArgumentException("two runners of the daemon work under the same name: "
-                            + started.stream().map(ProjectionRunner::name).toList());
                 }
             } catch (RuntimeException e) {
                 started.forEach(ProjectionRunner::close);

@@ -788,6 +788,16 @@ public final class ProjectionRunner<C> implements AutoCloseable {
             return this;
         }
 
+        /** The name a runner of this share would work under: its checkpoint and lease name. */
+        String name(Partition share) {
+            return share.checkpointName(projection.name());
+        }
+
+        /** The partition set so far. */
+        Partition partition() {
+            return partition;
+        }
+
         /** Handle only this partition of the streams; default all. */
         public Builder<C> partition(Partition share) {
             this.partition = Objects.requireNonNull(share, "partition must not be null");

@@ -479,10 +479,13 @@ class ProjectionRunnerTest {
             assertThat(daemon.statuses()).allMatch(ProjectionStatus::isCaughtUp);
             assertThat(shared.status).isEqualTo(whole.status).hasSize(12);
         }
+        OrderBook twice = new OrderBook();
         assertThatThrownBy(() -> ProjectionDaemon.builder()
-                .add(ProjectionRunner.builder(orderBook("twice"), store, serializer).context(whole, checkpoints))
-                .add(ProjectionRunner.builder(orderBook("twice"), store, serializer).context(whole, checkpoints))
+                .add(ProjectionRunner.builder(orderBook("twice"), store, serializer).context(twice, checkpoints))
+                .addPartitioned(ProjectionRunner.builder(orderBook("twice"), store, serializer)
+                        .context(twice, checkpoints), 1)
                 .start()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same name");
+        assertThat(twice.calls).as("no runner starts before the names are checked").hasValue(0);
     }
 
     @Test
