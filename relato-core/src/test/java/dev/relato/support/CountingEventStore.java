@@ -2,33 +2,28 @@ package dev.relato.support;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
-import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
-import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
-import dev.relato.Subscription;
-import dev.relato.SubscriptionListener;
+import dev.relato.spi.ForwardingEventStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Wraps a store, counting the events stream reads return and the appends made, and optionally running an
  * action before each append (to simulate a concurrent writer).
  */
-public final class CountingEventStore implements EventStore {
-    private final EventStore delegate;
+public final class CountingEventStore extends ForwardingEventStore {
     private final AtomicLong eventsRead = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
     private volatile Consumer<StreamId> beforeAppend = stream -> { };
     private volatile StreamRead lastRead;
 
     public CountingEventStore(EventStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     public long eventsRead() {
@@ -56,39 +51,14 @@ public final class CountingEventStore implements EventStore {
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         beforeAppend.accept(stream);
         appends.incrementAndGet();
-        return delegate.append(stream, expected, events);
+        return super.append(stream, expected, events);
     }
 
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
         lastRead = read;
-        List<RecordedEvent> events = delegate.read(stream, read);
+        List<RecordedEvent> events = super.read(stream, read);
         eventsRead.addAndGet(events.size());
         return events;
-    }
-
-    @Override
-    public Stream<RecordedEvent> readAll(GlobalRead read) {
-        return delegate.readAll(read);
-    }
-
-    @Override
-    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
-        return delegate.subscribe(afterPosition, filter, listener);
-    }
-
-    @Override
-    public long streamVersion(StreamId stream) {
-        return delegate.streamVersion(stream);
-    }
-
-    @Override
-    public long headPosition() {
-        return delegate.headPosition();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

@@ -2,24 +2,20 @@ package dev.relato.postgres;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
-import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
-import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
-import dev.relato.Subscription;
-import dev.relato.SubscriptionListener;
 import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.spi.ForwardingEventStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} closes the underlying store (not the data source). Failures: as
  * {@link PostgresEventStore}, plus {@link ProjectionException} from a failing handler.
  */
-public final class PostgresProjectingEventStore implements EventStore {
+public final class PostgresProjectingEventStore extends ForwardingEventStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresProjectingEventStore.class);
 
     private final PostgresEventStore store;
@@ -54,7 +50,8 @@ public final class PostgresProjectingEventStore implements EventStore {
 
     private PostgresProjectingEventStore(PostgresEventStore store, DataSource dataSource,
                                          InlineProjections<Connection> projections) {
-        this.store = Objects.requireNonNull(store, "store must not be null");
+        super(store);
+        this.store = store;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
         this.projections = projections;
     }
@@ -135,37 +132,6 @@ public final class PostgresProjectingEventStore implements EventStore {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    @Override
-    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
-        return store.read(stream, read);
-    }
-
-    @Override
-    public Stream<RecordedEvent> readAll(GlobalRead read) {
-        return store.readAll(read);
-    }
-
-    @Override
-    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
-        return store.subscribe(afterPosition, filter, listener);
-    }
-
-    @Override
-    public long streamVersion(StreamId stream) {
-        return store.streamVersion(stream);
-    }
-
-    @Override
-    public long headPosition() {
-        return store.headPosition();
-    }
-
-    /** Closes the underlying store; the data source stays open. */
-    @Override
-    public void close() {
-        store.close();
     }
 
     /** Restores auto-commit (the pool's default) and closes the connection, which returns it to its pool. */

@@ -2,23 +2,19 @@ package dev.relato.sqlite;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
-import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
-import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
-import dev.relato.Subscription;
-import dev.relato.SubscriptionListener;
 import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.spi.ForwardingEventStore;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * A {@link SqliteEventStore} that runs inline projections: every append through it also runs the registered
@@ -40,12 +36,13 @@ import java.util.stream.Stream;
  * <p>Thread-safe. {@link #close()} closes the underlying store. Failures: as {@link SqliteEventStore}, plus
  * {@link ProjectionException} from a failing handler.
  */
-public final class SqliteProjectingEventStore implements EventStore {
+public final class SqliteProjectingEventStore extends ForwardingEventStore {
     private final SqliteEventStore store;
     private final InlineProjections<Connection> projections;
 
     private SqliteProjectingEventStore(SqliteEventStore store, InlineProjections<Connection> projections) {
-        this.store = Objects.requireNonNull(store, "store must not be null");
+        super(store);
+        this.store = store;
         this.projections = projections;
     }
 
@@ -100,37 +97,6 @@ public final class SqliteProjectingEventStore implements EventStore {
 
     private boolean concerns(StreamId stream, List<EventData> events) {
         return events.stream().anyMatch(e -> e != null && projections.concerns(stream.category(), e.type()));
-    }
-
-    @Override
-    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
-        return store.read(stream, read);
-    }
-
-    @Override
-    public Stream<RecordedEvent> readAll(GlobalRead read) {
-        return store.readAll(read);
-    }
-
-    @Override
-    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
-        return store.subscribe(afterPosition, filter, listener);
-    }
-
-    @Override
-    public long streamVersion(StreamId stream) {
-        return store.streamVersion(stream);
-    }
-
-    @Override
-    public long headPosition() {
-        return store.headPosition();
-    }
-
-    /** Closes the underlying store. */
-    @Override
-    public void close() {
-        store.close();
     }
 
     @Override
