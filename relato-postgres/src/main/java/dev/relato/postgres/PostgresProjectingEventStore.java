@@ -17,8 +17,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PostgresEventStore} that runs inline projections: every append through it also runs the registered
@@ -42,8 +40,6 @@ import org.slf4j.LoggerFactory;
  * {@link PostgresEventStore}, plus {@link ProjectionException} from a failing handler.
  */
 public final class PostgresProjectingEventStore extends ForwardingEventStore {
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresProjectingEventStore.class);
-
     private final PostgresEventStore store;
     private final DataSource dataSource;
     private final InlineProjections<Connection> projections;
@@ -97,13 +93,13 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
             c.commit();
             return result;
         } catch (SQLException e) {
-            rollback(c, e);
+            Sessions.rollback(c, e);
             throw SqlErrors.translate(e, "committing the append to '" + stream + "' with its inline projections");
         } catch (RuntimeException | Error e) {
-            rollback(c, e);
+            Sessions.rollback(c, e);
             throw e;
         } finally {
-            giveBack(c);
+            Sessions.giveBack(c);
         }
     }
 
@@ -124,28 +120,6 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
 
     private boolean concerns(StreamId stream, List<EventData> events) {
         return events.stream().anyMatch(e -> e != null && projections.concerns(stream.category(), e.type()));
-    }
-
-    private static void rollback(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    /** Restores auto-commit (the pool's default) and closes the connection, which returns it to its pool. */
-    private static void giveBack(Connection c) {
-        try {
-            c.setAutoCommit(true);
-        } catch (SQLException e) {
-            LOG.debug("restoring auto-commit on a connection failed", e);
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debug("closing a connection failed", e);
-        }
     }
 
     @Override

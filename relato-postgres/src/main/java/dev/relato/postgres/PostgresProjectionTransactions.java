@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ProjectionTransactions} for a read model in the PostgreSQL database of the checkpoints: each batch of
@@ -39,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * rollback.
  */
 public final class PostgresProjectionTransactions implements ProjectionTransactions<Connection> {
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresProjectionTransactions.class);
-
     private final DataSource dataSource;
     private final PostgresSchema schema;
     private final Sql sql;
@@ -141,14 +137,10 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
                 return null;
             });
         } catch (Throwable e) {
-            try {
-                c.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
+            Sessions.rollback(c, e);
             throw e;
         } finally {
-            giveBack(c);
+            Sessions.giveBack(c);
         }
     }
 
@@ -162,20 +154,6 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
             return statement.run();
         } catch (SQLException e) {
             throw SqlErrors.translate(e, what);
-        }
-    }
-
-    /** Restores auto-commit (the pool's default) and closes the connection, which returns it to its pool. */
-    private static void giveBack(Connection c) {
-        try {
-            c.setAutoCommit(true);
-        } catch (SQLException e) {
-            LOG.debug("restoring auto-commit on a connection failed", e);
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debug("closing a connection failed", e);
         }
     }
 

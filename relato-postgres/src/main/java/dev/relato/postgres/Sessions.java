@@ -4,9 +4,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs JDBC work on a borrowed connection in auto-commit mode, translating failures. Stateless. */
 final class Sessions {
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+
     private Sessions() {
     }
 
@@ -43,6 +47,29 @@ final class Sessions {
             return work.run(c);
         } finally {
             c.setAutoCommit(false);
+        }
+    }
+
+    /** Rolls back a transaction that failed with {@code cause}; a failure of the rollback is added to it. */
+    static void rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Restores auto-commit (the pool's default) and closes the connection, which returns it to its pool. */
+    static void giveBack(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("restoring auto-commit on a connection failed", e);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a connection failed", e);
         }
     }
 }
