@@ -1,7 +1,9 @@
 package dev.relato.projection;
 
+import dev.relato.EventData;
 import dev.relato.EventFilter;
 import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
 import dev.relato.serialization.EventSerializer;
 import java.util.List;
 import java.util.Objects;
@@ -52,12 +54,13 @@ public final class InlineProjections<C> {
     }
 
     /**
-     * Whether any projection may want events of this type in this category; lets a backend skip reading back an
-     * append that concerns no projection.
+     * Whether any projection may want an event of this append to {@code stream}; lets a backend skip reading back
+     * an append that concerns no projection. Null events (refused later by the store) concern none.
      */
-    public boolean concerns(String category, String type) {
-        return filters.stream().anyMatch(f -> (f.categories().isEmpty() || f.categories().contains(category))
-                && f.types().contains(type));
+    public boolean concerns(StreamId stream, List<EventData> events) {
+        String category = stream.category();
+        return events.stream().anyMatch(e -> e != null && filters.stream().anyMatch(f ->
+                (f.categories().isEmpty() || f.categories().contains(category)) && f.types().contains(e.type())));
     }
 
     /**

@@ -78,7 +78,7 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(events, "events");
-        if (!concerns(stream, events)) {
+        if (!projections.concerns(stream, events)) {
             return store.append(stream, expected, events);
         }
         Connection c;
@@ -110,16 +110,12 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
      */
     public AppendResult append(Connection tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendResult result = store.append(tx, stream, expected, events);
-        if (!result.retried() && concerns(stream, events)) {
+        if (!result.retried() && projections.concerns(stream, events)) {
             List<RecordedEvent> records = store.read(tx, stream, StreamRead.forwards().from(result.firstVersion())
                     .to(result.lastVersion()));
             projections.apply(tx, records);
         }
         return result;
-    }
-
-    private boolean concerns(StreamId stream, List<EventData> events) {
-        return events.stream().anyMatch(e -> e != null && projections.concerns(stream.category(), e.type()));
     }
 
     @Override

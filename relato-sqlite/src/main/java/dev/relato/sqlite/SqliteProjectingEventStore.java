@@ -71,7 +71,7 @@ public final class SqliteProjectingEventStore extends ForwardingEventStore {
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(events, "events");
-        if (!concerns(stream, events)) {
+        if (!projections.concerns(stream, events)) {
             return store.append(stream, expected, events);
         }
         return store.callInTransaction(tx -> append(tx, stream, expected, events));
@@ -87,16 +87,12 @@ public final class SqliteProjectingEventStore extends ForwardingEventStore {
     public AppendResult append(SqliteTransaction tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
         Objects.requireNonNull(tx, "transaction must not be null");
         AppendResult result = tx.append(stream, expected, events);
-        if (!result.retried() && concerns(stream, events)) {
+        if (!result.retried() && projections.concerns(stream, events)) {
             List<RecordedEvent> records = tx.read(stream, StreamRead.forwards().from(result.firstVersion())
                     .to(result.lastVersion()));
             projections.apply(tx.connection(), records);
         }
         return result;
-    }
-
-    private boolean concerns(StreamId stream, List<EventData> events) {
-        return events.stream().anyMatch(e -> e != null && projections.concerns(stream.category(), e.type()));
     }
 
     @Override
