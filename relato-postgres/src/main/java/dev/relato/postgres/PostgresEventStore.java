@@ -97,8 +97,6 @@ public final class PostgresEventStore implements EventStore {
     private final int maxEventBytes;
     private final PollingSubscription.Settings subscriptionSettings;
     private final AppendSignal signal = new AppendSignal();
-    /** NOTIFYs other processes of appends committed on their own, off the appending thread. */
-    private final CommitNotifier notifier;
     private final Object lifecycle = new Object();
     /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
     private final List<PollingSubscription> subscriptions = new ArrayList<>();
@@ -111,7 +109,6 @@ public final class PostgresEventStore implements EventStore {
         this.sql = new Sql(schema);
         this.maxEventBytes = AppendValidation.checkMaxEventBytes(builder.maxEventBytes);
         this.subscriptionSettings = Objects.requireNonNull(builder.subscriptionSettings, "subscription settings");
-        this.notifier = new CommitNotifier(dataSource, sql);
     }
 
     /** A builder with the defaults: schema {@code relato}, no table prefix, 1 MiB events. */
@@ -145,11 +142,15 @@ public final class PostgresEventStore implements EventStore {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
-                        events));
+                AppendResult result = Sessions.autoCommitted(c, connection -> {
+                    AppendResult appended = doAppend(connection, stream, expected, events);
+                    if (!appended.retried()) {
+                        notifyCommitted(connection, stream);
+                    }
+                    return appended;
+                });
                 if (!result.retried()) {
                     signal.fire();
-                    notifier.committed();
                 }
                 return result;
             } catch (SQLException e) {
@@ -187,6 +188,22 @@ public final class PostgresEventStore implements EventStore {
             return result;
         } catch (SQLException e) {
             throw appendFailure(e, stream, expected, events, "; the caller's transaction is aborted");
+        }
+    }
+
+    /**
+     * Wakes listening subscriptions in every process after an append committed, in a transaction of its own
+     * that writes nothing. The append function does not notify: a NOTIFY in the appending transaction would
+     * hold PostgreSQL's cluster-wide notification lock through that transaction's commit and WAL flush,
+     * making concurrent appends commit one at a time. A failure here is logged, not thrown: the append is
+     * committed, and subscriptions poll as well.
+     */
+    private void notifyCommitted(Connection autoCommitted, StreamId stream) {
+        try {
+            queueNotification(autoCommitted);
+        } catch (SQLException e) {
+            LOG.warn("the append to '{}' is committed, but notifying subscriptions failed; they will find it when"
+                    + " they next poll: {}", stream, e.toString());
         }
     }
 
@@ -463,7 +480,6 @@ public final class PostgresEventStore implements EventStore {
             listening = appendListener;
         }
         open.forEach(PollingSubscription::close);
-        notifier.close();
         if (listening != null) {
             listening.close();
         }
