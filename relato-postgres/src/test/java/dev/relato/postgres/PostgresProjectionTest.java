@@ -132,16 +132,19 @@ class PostgresProjectionTest {
         return rows;
     }
 
-    private static void placeOrders(EventStore target, String category, int from, int to) {
+    /** Places orders {@code from} to {@code to}, confirming every fourth; returns the last position written. */
+    private static long placeOrders(EventStore target, String category, int from, int to) {
+        long last = 0;
         for (int i = from; i <= to; i++) {
             StreamId stream = StreamId.of(category, "o-" + i);
-            target.append(stream, ExpectedVersion.noStream(), List.of(SERIALIZER.serialize(
-                    new ShopEvent.OrderPlaced("o-" + i, "c-" + i))));
+            last = target.append(stream, ExpectedVersion.noStream(), List.of(SERIALIZER.serialize(
+                    new ShopEvent.OrderPlaced("o-" + i, "c-" + i)))).lastPosition();
             if (i % 4 == 0) {
-                target.append(stream, ExpectedVersion.exactly(1), List.of(SERIALIZER.serialize(
-                        new ShopEvent.OrderConfirmed("o-" + i))));
+                last = target.append(stream, ExpectedVersion.exactly(1), List.of(SERIALIZER.serialize(
+                        new ShopEvent.OrderConfirmed("o-" + i)))).lastPosition();
             }
         }
+        return last;
     }
 
     @Test
@@ -217,7 +220,10 @@ class PostgresProjectionTest {
         assertThat(transactions.checkpoint("killed")).isPositive();
         try (ProjectionRunner<Connection> second = builder.start()) {
             assertThat(second.awaitCaughtUp(WAIT)).isTrue();
-            placeOrders(store, category, 121, 130);
+            // The head a reader sees may lag behind a transaction in flight (the runner's own batch), so wait
+            // for the position the appends reported, not for whatever the head is at this instant.
+            long last = placeOrders(store, category, 121, 130);
+            assertThat(second.awaitPosition(last, WAIT)).isTrue();
             assertThat(second.awaitCaughtUp(WAIT)).isTrue();
             assertThat(second.status().positionsBehind()).isZero();
         }
