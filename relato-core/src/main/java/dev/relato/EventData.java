@@ -1,26 +1,68 @@
 package dev.relato;
 
+import dev.relato.internal.JsonLimits;
+import dev.relato.internal.Text;
+import dev.relato.internal.Trusted;
 import dev.relato.spi.Json;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * One event as it is handed to {@link EventStore#append}: not yet stored, so it has no stream version,
- * position or time. Usually produced by {@link dev.relato.serialization.EventSerializer} from an event
- * object. Immutable and thread-safe.
+ * position or recorded time. Usually produced by {@link dev.relato.serialization.EventSerializer} from an
+ * event object. Immutable and thread-safe.
  *
- * @param eventId       unique id of the event; appending the same id again at the same place is an
- *                      idempotent retry
- * @param type          stable type name ({@code OrderPlaced}), 1 to {@value #MAX_TYPE_LENGTH} printable characters
- * @param schemaVersion version of the payload's shape, 1 or more
- * @param payload       the event's data as one well-formed JSON value (usually an object)
- * @param metadata      correlation, causation and free entries
- * @throws InvalidEventException if a field is invalid; the message says which and why
+ * <ul>
+ *   <li>{@link #eventId()}: unique id of the event; appending the same id again at the same place is an
+ *       idempotent retry;</li>
+ *   <li>{@link #type()}: stable type name ({@code OrderPlaced}), 1 to {@value #MAX_TYPE_LENGTH} printable
+ *       characters;</li>
+ *   <li>{@link #schemaVersion()}: version of the payload's shape, 1 or more;</li>
+ *   <li>{@link #payload()}: the event's data as one well-formed JSON value (usually an object), within the
+ *       limits every reader enforces (nesting depth 1000, numbers of at most 1000 characters, no unpaired
+ *       UTF-16 surrogate, no {@code \u0000});</li>
+ *   <li>{@link #metadata()}: correlation, causation and free entries;</li>
+ *   <li>{@link #occurredAt()}: when the event happened, if the caller knows better than the store (a
+ *       {@code CreatedAt} or {@code OccurredAt} of the domain); kept at microsecond precision. The store also
+ *       records when it stored the event ({@link RecordedEvent#recordedAt()}).</li>
+ * </ul>
+ *
+ * @throws InvalidEventException from the constructor and factories if a field is invalid; the message says
+ *                               which and why
  */
-public record EventData(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata) {
+public final class EventData {
+    /** The longest event type name, in characters. */
     public static final int MAX_TYPE_LENGTH = 200;
+    /** The earliest occurrence time accepted: the start of year 1 (UTC). */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    /** The latest occurrence time accepted: the end of year 9999 (UTC). */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    public EventData {
+    static {
+        Trusted.register(EventData::trusted);
+    }
+
+    private final UUID eventId;
+    private final String type;
+    private final int schemaVersion;
+    private final String payload;
+    private final Metadata metadata;
+    private final Instant occurredAt;
+
+    /**
+     * An event with no occurrence time of its own, its payload checked as JSON.
+     *
+     * @throws InvalidEventException if a field is invalid
+     */
+    public EventData(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata) {
+        this(eventId, type, schemaVersion, payload, metadata, null, false);
+    }
+
+    private EventData(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata,
+                      Instant occurredAt, boolean payloadWrittenByJsonLibrary) {
         if (eventId == null) {
             throw new InvalidEventException("event id must not be null");
         }
@@ -32,8 +74,23 @@ public record EventData(UUID eventId, String type, int schemaVersion, String pay
         if (payload == null) {
             throw new InvalidEventException("event '" + type + "' (" + eventId + ") has a null payload; use \"{}\" for no data");
         }
-        Json.requireWellFormed(payload, () -> "payload of event '" + type + "' (" + eventId + ")");
-        Objects.requireNonNull(metadata, "metadata must not be null; use Metadata.empty()");
+        if (payloadWrittenByJsonLibrary) {
+            JsonLimits.check(payload, () -> "payload of event '" + type + "' (" + eventId + ")");
+        } else {
+            Json.requireWellFormed(payload, () -> "payload of event '" + type + "' (" + eventId + ")");
+        }
+        this.eventId = eventId;
+        this.type = type;
+        this.schemaVersion = schemaVersion;
+        this.payload = payload;
+        this.metadata = Objects.requireNonNull(metadata, "metadata must not be null; use Metadata.empty()");
+        this.occurredAt = occurredAt == null ? null : checkOccurredAt(occurredAt, type, eventId);
+    }
+
+    /** Made through {@link Trusted} by the serializer for JSON its codec wrote: not parsed again. */
+    private static EventData trusted(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata,
+                                     Instant occurredAt) {
+        return new EventData(eventId, type, schemaVersion, payload, metadata, occurredAt, true);
     }
 
     /** An event with a fresh random id, schema version 1 and no metadata. */
@@ -41,27 +98,84 @@ public record EventData(UUID eventId, String type, int schemaVersion, String pay
         return new EventData(UUID.randomUUID(), type, 1, payload, Metadata.empty());
     }
 
+    public UUID eventId() {
+        return eventId;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    public String payload() {
+        return payload;
+    }
+
+    public Metadata metadata() {
+        return metadata;
+    }
+
+    /** When the event happened, as the caller gave it (microsecond precision); empty if not given. */
+    public Optional<Instant> occurredAt() {
+        return Optional.ofNullable(occurredAt);
+    }
+
+    /** This event with other metadata. */
     public EventData withMetadata(Metadata newMetadata) {
-        return new EventData(eventId, type, schemaVersion, payload, newMetadata);
+        return new EventData(eventId, type, schemaVersion, payload, newMetadata, occurredAt, true);
     }
 
     /**
-     * Checks an event type name: 1 to {@value #MAX_TYPE_LENGTH} characters, not blank, no control characters.
+     * This event with the time it occurred, truncated to microseconds.
+     *
+     * @throws InvalidEventException if the time is outside years 1 to 9999
+     */
+    public EventData withOccurredAt(Instant instant) {
+        Objects.requireNonNull(instant, "occurrence time must not be null");
+        return new EventData(eventId, type, schemaVersion, payload, metadata, instant, true);
+    }
+
+    private static Instant checkOccurredAt(Instant instant, String type, UUID eventId) {
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new InvalidEventException("event '" + type + "' (" + eventId + ") occurred at " + instant
+                    + ", outside years 1 to 9999 that every store can keep");
+        }
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /**
+     * Checks an event type name: 1 to {@value #MAX_TYPE_LENGTH} characters, not blank, no control characters,
+     * no unpaired surrogate.
      *
      * @throws InvalidEventException if it is not a valid type name
      */
     public static void validateType(String type) {
-        if (type == null || type.isBlank()) {
-            throw new InvalidEventException("event type must not be blank");
+        try {
+            Text.requireName(type, "event type", MAX_TYPE_LENGTH);
+        } catch (InvalidInputException e) {
+            throw new InvalidEventException(e.getMessage());
         }
-        if (type.length() > MAX_TYPE_LENGTH) {
-            throw new InvalidEventException("event type '" + type.substring(0, 40) + "…' is " + type.length()
-                    + " characters long; the limit is " + MAX_TYPE_LENGTH);
-        }
-        for (int i = 0; i < type.length(); i++) {
-            if (Character.isISOControl(type.charAt(i))) {
-                throw new InvalidEventException("event type contains a control character at index " + i);
-            }
-        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EventData e && eventId.equals(e.eventId) && type.equals(e.type)
+                && schemaVersion == e.schemaVersion && payload.equals(e.payload) && metadata.equals(e.metadata)
+                && Objects.equals(occurredAt, e.occurredAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eventId, type, schemaVersion, payload, metadata, occurredAt);
+    }
+
+    @Override
+    public String toString() {
+        return "EventData[eventId=" + eventId + ", type=" + type + ", schemaVersion=" + schemaVersion
+                + ", payload=" + Text.preview(payload) + ", metadata=" + metadata
+                + (occurredAt == null ? "" : ", occurredAt=" + occurredAt) + "]";
     }
 }

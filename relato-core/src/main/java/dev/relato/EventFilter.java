@@ -5,7 +5,10 @@ import java.util.Set;
 
 /**
  * Which events of the global log a read or subscription wants: by stream category, by event type, or
- * both (an event must then match both). An empty set means "any". Immutable and thread-safe.
+ * both (an event must then match both). An empty set means "any". Categories and types are checked as the
+ * names they match ({@link StreamId#validateCategory}, {@link EventData#validateType}), so a filter that no
+ * stored event could match is refused with {@link InvalidInputException} instead of reading nothing.
+ * Immutable and thread-safe.
  */
 public record EventFilter(Set<String> categories, Set<String> types) {
     private static final EventFilter ALL = new EventFilter(Set.of(), Set.of());
@@ -14,6 +17,7 @@ public record EventFilter(Set<String> categories, Set<String> types) {
         categories = Set.copyOf(categories);
         types = Set.copyOf(types);
         categories.forEach(StreamId::validateCategory);
+        types.forEach(EventData::validateType);
     }
 
     /** Every event. */

@@ -1,5 +1,6 @@
 package dev.relato;
 
+import dev.relato.internal.Text;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.UUID;
  * Data about an event rather than of it: a correlation id (the conversation or request it belongs to), a
  * causation id (the command or event that caused it) and free string entries. Stored as a JSON object of
  * strings. Immutable and thread-safe; the {@code with…} methods return new instances.
+ *
+ * <p>A key is a name of 1 to {@value #MAX_KEY_LENGTH} printable characters; a value is any text without a
+ * NUL character. Neither may hold an unpaired UTF-16 surrogate, which no store could keep.
  */
 public record Metadata(Map<String, String> entries) {
     /** Entry key of the correlation id. */
@@ -18,21 +22,20 @@ public record Metadata(Map<String, String> entries) {
     /** Entry key of the causation id. */
     public static final String CAUSATION_ID = "$causationId";
 
+    /** The longest metadata key, in characters. */
+    public static final int MAX_KEY_LENGTH = 256;
+
     private static final Metadata EMPTY = new Metadata(Map.of());
 
     /**
-     * @throws IllegalArgumentException if a key or value is null, or a key is blank
+     * @throws InvalidInputException if a key or value is null or breaks the rules above
      */
     public Metadata {
         Objects.requireNonNull(entries, "metadata entries must not be null");
         Map<String, String> copy = new LinkedHashMap<>(entries.size() * 2);
         entries.forEach((k, v) -> {
-            if (k == null || k.isBlank()) {
-                throw new IllegalArgumentException("metadata keys must not be null or blank");
-            }
-            if (v == null) {
-                throw new IllegalArgumentException("metadata entry '" + k + "' has a null value");
-            }
+            Text.requireName(k, "metadata key", MAX_KEY_LENGTH);
+            Text.requireText(v, "metadata entry '" + Text.preview(k) + "'");
             copy.put(k, v);
         });
         entries = Collections.unmodifiableMap(copy);

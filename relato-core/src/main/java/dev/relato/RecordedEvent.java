@@ -16,10 +16,14 @@ import java.util.UUID;
  * @param schemaVersion schema version as stored (before upcasting)
  * @param payload       the event's data as JSON text
  * @param metadata      correlation, causation and free entries
- * @param recordedAt    when the store recorded it
+ * @param recordedAt    when the store recorded it, at microsecond precision on every store; as-of reads
+ *                      ({@link StreamRead#asOf}) compare this time
+ * @param occurredAt    when the event happened: the time given at append ({@link EventData#occurredAt()}), or
+ *                      the recorded time if none was given
  */
 public record RecordedEvent(UUID eventId, StreamId streamId, long streamVersion, long position, String type,
-                            int schemaVersion, String payload, Metadata metadata, Instant recordedAt) {
+                            int schemaVersion, String payload, Metadata metadata, Instant recordedAt,
+                            Instant occurredAt) {
     public RecordedEvent {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(streamId, "streamId");
@@ -27,5 +31,18 @@ public record RecordedEvent(UUID eventId, StreamId streamId, long streamVersion,
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(recordedAt, "recordedAt");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+    }
+
+    /**
+     * The record of {@code event} as stored at a place and time.
+     *
+     * @param recordedAt the store's time, at microsecond precision; also the occurrence time if the event has none
+     */
+    public static RecordedEvent of(EventData event, StreamId stream, long streamVersion, long position,
+                                   Instant recordedAt) {
+        return new RecordedEvent(event.eventId(), stream, streamVersion, position, event.type(),
+                event.schemaVersion(), event.payload(), event.metadata(), recordedAt,
+                event.occurredAt().orElse(recordedAt));
     }
 }

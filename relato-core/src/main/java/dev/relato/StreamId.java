@@ -1,5 +1,6 @@
 package dev.relato;
 
+import dev.relato.internal.Text;
 import java.util.Objects;
 
 /**
@@ -8,11 +9,11 @@ import java.util.Objects;
  *
  * <p>The category is 1 to {@value #MAX_CATEGORY_LENGTH} characters: an ASCII letter followed by ASCII
  * letters, digits or underscores. The id is 1 to {@value #MAX_ID_LENGTH} characters, not blank, with no
- * control characters; any other character (including {@code -}, {@code .}, spaces and non-ASCII text) is
- * allowed and backends store it faithfully. The stable string form is {@code category-id}, parsed back by
- * {@link #parse(String)}.
+ * control characters and no unpaired UTF-16 surrogate; any other character (including {@code -}, {@code .},
+ * spaces and non-ASCII text) is allowed and backends store it faithfully. The stable string form is
+ * {@code category-id}, parsed back by {@link #parse(String)}.
  *
- * @throws IllegalArgumentException from the constructor when a part is invalid, with the reason
+ * @throws InvalidInputException from the constructor when a part is invalid, with the reason
  */
 public record StreamId(String category, String id) implements Comparable<StreamId> {
     public static final int MAX_CATEGORY_LENGTH = 64;
@@ -20,20 +21,7 @@ public record StreamId(String category, String id) implements Comparable<StreamI
 
     public StreamId {
         validateCategory(category);
-        Objects.requireNonNull(id, "stream id must not be null");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("stream id must not be blank (category '" + category + "')");
-        }
-        if (id.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException("stream id is " + id.length() + " characters long; the limit is "
-                    + MAX_ID_LENGTH + " (category '" + category + "')");
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                throw new IllegalArgumentException("stream id contains a control character (code "
-                        + (int) id.charAt(i) + ") at index " + i + "; ids must be printable text");
-            }
-        }
+        Text.requireName(id, "stream id (category '" + category + "')", MAX_ID_LENGTH);
     }
 
     /** Shorthand for {@code new StreamId(category, id)}. */
@@ -44,13 +32,14 @@ public record StreamId(String category, String id) implements Comparable<StreamI
     /**
      * Parses the string form {@code category-id}: the category runs up to the first {@code -}.
      *
-     * @throws IllegalArgumentException if there is no {@code -} or a part is invalid
+     * @throws InvalidInputException if there is no {@code -} or a part is invalid
      */
     public static StreamId parse(String value) {
         Objects.requireNonNull(value, "stream name must not be null");
         int dash = value.indexOf('-');
         if (dash < 0) {
-            throw new IllegalArgumentException("stream name '" + value + "' has no '-': expected 'category-id'");
+            throw new InvalidInputException("stream name '" + Text.preview(value)
+                    + "' has no '-': expected 'category-id'");
         }
         return new StreamId(value.substring(0, dash), value.substring(dash + 1));
     }
@@ -58,12 +47,14 @@ public record StreamId(String category, String id) implements Comparable<StreamI
     /**
      * Checks a category name alone (used for filters).
      *
-     * @throws IllegalArgumentException if it is not a valid category
+     * @throws InvalidInputException if it is not a valid category
      */
     public static String validateCategory(String category) {
-        Objects.requireNonNull(category, "stream category must not be null");
+        if (category == null) {
+            throw new InvalidInputException("stream category must not be null");
+        }
         if (category.isEmpty() || category.length() > MAX_CATEGORY_LENGTH) {
-            throw new IllegalArgumentException("stream category '" + category + "' must be 1 to "
+            throw new InvalidInputException("stream category '" + Text.preview(category) + "' must be 1 to "
                     + MAX_CATEGORY_LENGTH + " characters long");
         }
         for (int i = 0; i < category.length(); i++) {
@@ -71,8 +62,9 @@ public record StreamId(String category, String id) implements Comparable<StreamI
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
                     || (i > 0 && ((c >= '0' && c <= '9') || c == '_'));
             if (!ok) {
-                throw new IllegalArgumentException("stream category '" + category + "' has '" + c + "' at index "
-                        + i + "; a category is an ASCII letter followed by letters, digits or '_'");
+                throw new InvalidInputException("stream category '" + Text.preview(category) + "' has '"
+                        + Text.preview(String.valueOf(c)) + "' at index " + i
+                        + "; a category is an ASCII letter followed by letters, digits or '_'");
             }
         }
         return category;

@@ -21,15 +21,21 @@ public interface Subscription extends AutoCloseable {
      */
     boolean awaitCaughtUp(Duration timeout) throws InterruptedException;
 
+    /** Where it stands: catching up, live, retrying, closed or failed. */
+    SubscriptionState state();
+
     /** Whether it still delivers events: not closed and not failed. */
-    boolean isRunning();
+    default boolean isRunning() {
+        return state().isRunning();
+    }
 
     /** Why it stopped, if it failed. */
     Optional<Throwable> failure();
 
     /**
-     * Stops delivery. Waits for a listener call in progress to return; no call starts afterwards.
-     * Idempotent.
+     * Stops delivery. Waits for a listener call in progress to return, at most the store's
+     * {@link SubscriptionOptions#closeTimeout()}; past it, the subscription's thread is interrupted and
+     * {@code close} returns anyway. No listener call starts afterwards. Idempotent.
      */
     @Override
     void close();

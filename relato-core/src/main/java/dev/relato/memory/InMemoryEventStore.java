@@ -13,6 +13,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
@@ -20,6 +21,7 @@ import dev.relato.spi.LogReader;
 import dev.relato.spi.PollingSubscription;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,8 +39,9 @@ import java.util.stream.Stream;
  * framework's own overhead. Keeps every guarantee of the {@link EventStore} contract; nothing survives
  * {@link #close()} or the JVM.
  *
- * <p>Global positions are 1, 2, 3 … with no gaps. Times come from the configured {@link Clock} and never
- * go backwards within one store (a clock that steps back is held at the last time recorded), so a read
+ * <p>Global positions are 1, 2, 3 … with no gaps. Times come from the configured {@link Clock}, truncated to
+ * microseconds as on every store, and never go backwards within one store (a clock that steps back is held
+ * at the last time recorded), so a read
  * {@link StreamRead#asOf(Instant) as of} a time returns a prefix of the stream.
  *
  * <p><b>Thread safety</b>: safe for any number of threads. Appends are serialised by one lock; reads,
@@ -48,7 +51,7 @@ import java.util.stream.Stream;
 public final class InMemoryEventStore implements EventStore {
     private final int maxEventBytes;
     private final Clock clock;
-    private final PollingSubscription.Settings subscriptionSettings;
+    private final SubscriptionOptions subscriptionOptions;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final AppendOnlyArray<RecordedEvent> log = new AppendOnlyArray<>(1024);
     private final ConcurrentHashMap<StreamId, AppendOnlyArray<RecordedEvent>> streams = new ConcurrentHashMap<>();
@@ -64,7 +67,7 @@ public final class InMemoryEventStore implements EventStore {
     private InMemoryEventStore(Builder builder) {
         this.maxEventBytes = builder.maxEventBytes;
         this.clock = builder.clock;
-        this.subscriptionSettings = builder.subscriptionSettings;
+        this.subscriptionOptions = builder.subscriptionOptions;
     }
 
     /** A store with the default event size limit, the system clock (UTC) and default subscription settings. */
@@ -99,7 +102,7 @@ public final class InMemoryEventStore implements EventStore {
             if (!expected.matches(current)) {
                 throw new WrongExpectedVersionException(stream, expected, current);
             }
-            Instant now = clock.instant();
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             if (now.isBefore(lastRecordedAt)) {
                 now = lastRecordedAt;
             }
@@ -108,8 +111,7 @@ public final class InMemoryEventStore implements EventStore {
             RecordedEvent[] batch = new RecordedEvent[events.size()];
             for (int i = 0; i < batch.length; i++) {
                 EventData e = events.get(i);
-                batch[i] = new RecordedEvent(e.eventId(), stream, current + i + 1, position + i + 1, e.type(),
-                        e.schemaVersion(), e.payload(), e.metadata(), now);
+                batch[i] = RecordedEvent.of(e, stream, current + i + 1, position + i + 1, now);
             }
             if (streamLog == null) {
                 streamLog = new AppendOnlyArray<>(Math.max(8, batch.length));
@@ -121,8 +123,7 @@ public final class InMemoryEventStore implements EventStore {
             for (RecordedEvent r : batch) {
                 byId.put(r.eventId(), batch);
             }
-            result = new AppendResult(stream, current + 1, current + batch.length, position + 1,
-                    position + batch.length, false);
+            result = AppendResult.of(List.of(batch), false);
         } finally {
             appendLock.unlock();
         }
@@ -164,9 +165,7 @@ public final class InMemoryEventStore implements EventStore {
             throw new DuplicateEventException(stream, first.eventId(), "at " + where(first)
                     + ", which is not where expected version " + expected + " would put it");
         }
-        RecordedEvent last = stored[stored.length - 1];
-        return new AppendResult(stream, first.streamVersion(), last.streamVersion(), first.position(),
-                last.position(), true);
+        return AppendResult.of(List.of(stored), true);
     }
 
     private static RecordedEvent find(RecordedEvent[] append, UUID id) {
@@ -260,7 +259,7 @@ public final class InMemoryEventStore implements EventStore {
         ensureOpen();
         subscriptions.removeIf(s -> !s.isRunning());
         PollingSubscription subscription = PollingSubscription.start(reader, afterPosition, filter, listener, signal,
-                subscriptionSettings);
+                subscriptionOptions);
         subscriptions.add(subscription);
         if (closed) {
             subscription.close();
@@ -308,7 +307,7 @@ public final class InMemoryEventStore implements EventStore {
     public static final class Builder {
         private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
         private Clock clock = Clock.systemUTC();
-        private PollingSubscription.Settings subscriptionSettings = PollingSubscription.Settings.DEFAULT;
+        private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
 
         private Builder() {
         }
@@ -329,9 +328,9 @@ public final class InMemoryEventStore implements EventStore {
             return this;
         }
 
-        /** How subscriptions read the log; default {@link PollingSubscription.Settings#DEFAULT}. */
-        public Builder subscriptionSettings(PollingSubscription.Settings settings) {
-            this.subscriptionSettings = Objects.requireNonNull(settings, "settings");
+        /** How subscriptions read the log; default {@link SubscriptionOptions#DEFAULT}. */
+        public Builder subscriptionOptions(SubscriptionOptions options) {
+            this.subscriptionOptions = Objects.requireNonNull(options, "subscription options");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.relato.projection;
 
+import dev.relato.internal.Text;
+
 /**
  * Durable positions of asynchronous consumers: for each consumer name, the global position of the last
  * event it has fully handled. A consumer restarts after its checkpoint, so a lost save costs re-handling
@@ -13,24 +15,16 @@ public interface CheckpointStore {
     /**
      * Stores the consumer's checkpoint.
      *
-     * @throws IllegalArgumentException if the name is blank or the position negative
+     * @throws dev.relato.InvalidInputException if the name is not a valid consumer name
+     * @throws IllegalArgumentException          if the position is negative
      */
     void save(String consumer, long position);
 
     /** Forgets the consumer's checkpoint, so it starts again from the beginning. */
     void delete(String consumer);
 
-    /** Checks a consumer name: 1 to 200 characters, not blank, no control characters. */
+    /** Checks a consumer name: 1 to 200 characters, not blank, no control character or unpaired surrogate. */
     static String validateName(String consumer) {
-        if (consumer == null || consumer.isBlank() || consumer.length() > 200) {
-            throw new IllegalArgumentException("consumer name must be 1 to 200 characters and not blank, got '"
-                    + consumer + "'");
-        }
-        for (int i = 0; i < consumer.length(); i++) {
-            if (Character.isISOControl(consumer.charAt(i))) {
-                throw new IllegalArgumentException("consumer name contains a control character at index " + i);
-            }
-        }
-        return consumer;
+        return Text.requireName(consumer, "consumer name", 200);
     }
 }

@@ -7,6 +7,9 @@ import dev.relato.EventDecodingException;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.internal.Trusted;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Turns event objects into {@link EventData} to append, and stored {@link RecordedEvent}s back into
@@ -36,12 +40,17 @@ import java.util.UUID;
 public final class EventSerializer {
     private final EventTypes types;
     private final EventCodec codec;
+    private final boolean codecWritesWellFormedJson;
     private final Map<Key, Upcaster> upcasters;
+    private final List<OccurrenceTime<?>> occurrenceTimes;
 
-    private EventSerializer(EventTypes types, EventCodec codec, Map<Key, Upcaster> upcasters) {
+    private EventSerializer(EventTypes types, EventCodec codec, Map<Key, Upcaster> upcasters,
+                            List<OccurrenceTime<?>> occurrenceTimes) {
         this.types = types;
         this.codec = codec;
+        this.codecWritesWellFormedJson = codec instanceof JacksonEventCodec;
         this.upcasters = Map.copyOf(upcasters);
+        this.occurrenceTimes = List.copyOf(occurrenceTimes);
     }
 
     /** A serializer with the default {@link JacksonEventCodec} and no upcasters. */
@@ -92,7 +101,29 @@ public final class EventSerializer {
             throw new InvalidEventException("event " + type.name() + " (" + event.getClass().getName()
                     + ") could not be serialized: " + e.getMessage(), e);
         }
-        return new EventData(eventId, type.name(), type.version(), payload, metadata);
+        Instant occurredAt = occurredAt(event);
+        if (codecWritesWellFormedJson) {
+            return Trusted.eventData(eventId, type.name(), type.version(), payload, metadata, occurredAt);
+        }
+        EventData data = new EventData(eventId, type.name(), type.version(), payload, metadata);
+        return occurredAt == null ? data : data.withOccurredAt(occurredAt);
+    }
+
+    private Instant occurredAt(Object event) {
+        for (OccurrenceTime<?> time : occurrenceTimes) {
+            if (time.eventClass().isInstance(event)) {
+                return time.of(event);
+            }
+        }
+        return null;
+    }
+
+    /** Where the events of one class say when they occurred. */
+    private record OccurrenceTime<T>(Class<T> eventClass, Function<? super T, Instant> time) {
+        Instant of(Object event) {
+            return Objects.requireNonNull(time.apply(eventClass.cast(event)),
+                    () -> "the occurrence time of " + event.getClass().getName() + " is null");
+        }
     }
 
     /** Each event as by {@link #serialize(Object, Metadata)}, all with the same metadata. */
@@ -202,6 +233,7 @@ public final class EventSerializer {
         private final EventTypes types;
         private EventCodec codec;
         private final Map<Key, Upcaster> upcasters = new HashMap<>();
+        private final List<OccurrenceTime<?>> occurrenceTimes = new ArrayList<>();
 
         private Builder(EventTypes types) {
             this.types = Objects.requireNonNull(types, "event types must not be null");
@@ -210,6 +242,17 @@ public final class EventSerializer {
         /** The codec; {@link JacksonEventCodec} with its default mapper if not set. */
         public Builder codec(EventCodec eventCodec) {
             this.codec = Objects.requireNonNull(eventCodec, "codec must not be null");
+            return this;
+        }
+
+        /**
+         * Takes the time events of a class (or interface) occurred from the events themselves, for example from
+         * a {@code createdAt} component: it is stored beside the store's own recorded time and read back as
+         * {@link dev.relato.RecordedEvent#occurredAt()}. The first matching class registered wins.
+         */
+        public <T> Builder occurredAt(Class<T> eventClass, Function<? super T, Instant> time) {
+            occurrenceTimes.add(new OccurrenceTime<>(Objects.requireNonNull(eventClass, "event class"),
+                    Objects.requireNonNull(time, "time")));
             return this;
         }
 
@@ -258,7 +301,8 @@ public final class EventSerializer {
                     key = new Key(step.toType(), step.toVersion());
                 }
             }
-            return new EventSerializer(types, codec == null ? new JacksonEventCodec() : codec, upcasters);
+            return new EventSerializer(types, codec == null ? new JacksonEventCodec() : codec, upcasters,
+                    occurrenceTimes);
         }
     }
 }

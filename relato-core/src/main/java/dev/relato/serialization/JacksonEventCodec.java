@@ -1,5 +1,6 @@
 package dev.relato.serialization;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.relato.internal.JsonLimits;
 import java.util.Objects;
 
 /**
@@ -19,7 +21,9 @@ import java.util.Objects;
  * not have is ignored, so that an older reader (a running node during a rolling deployment, or a
  * projection replaying events written by newer code) can still read events to which fields were added.
  * Removing or renaming fields needs an {@link Upcaster}. Decimal numbers are read as {@link java.math.BigDecimal}
- * in trees, keeping their exact value and scale through upcasting.
+ * in trees, keeping their exact value and scale through upcasting. It reads with the same limits every store
+ * enforces when it accepts an event (nesting depth 1000, numbers of at most 1000 characters, strings bounded
+ * only by the event size), so whatever a store accepted decodes.
  *
  * <p>{@link #JacksonEventCodec(ObjectMapper)} uses the caller's mapper as it is configured; start from
  * {@link #defaultMapper()} to keep the behaviour above.
@@ -48,7 +52,7 @@ public final class JacksonEventCodec implements EventCodec {
      * configure further before handing it to {@link #JacksonEventCodec(ObjectMapper)}.
      */
     public static ObjectMapper defaultMapper() {
-        return JsonMapper.builder()
+        return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(JsonLimits.READ_CONSTRAINTS).build())
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)

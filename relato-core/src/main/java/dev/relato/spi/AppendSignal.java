@@ -1,39 +1,40 @@
 package dev.relato.spi;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Wakes subscriptions when something may have been appended. A backend calls {@link #fire()} after its
- * own commits and whenever it learns of others' (LISTEN/NOTIFY, a message from the server); waiting
- * subscriptions then read. A missed signal costs at most one poll interval, never an event: readers always
- * re-read the log. Thread-safe.
+ * own commits and whenever it learns of others' (a message from the server, a change of the head seen by a
+ * poll); waiting subscriptions then read. A missed signal costs at most one poll interval, never an event:
+ * readers always re-read the log. Firing with nobody waiting costs two atomic operations and no lock, so
+ * appends may fire on every commit. Thread-safe.
  */
 public final class AppendSignal {
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicInteger waiters = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private long generation;
 
     /** Wakes every waiter. */
     public void fire() {
-        lock.lock();
-        try {
-            generation++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        generation.incrementAndGet();
+        if (waiters.get() > 0) {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
     /** The current generation, to pass to {@link #await(long, long)}. */
     public long generation() {
-        lock.lock();
-        try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
+        return generation.get();
     }
 
     /**
@@ -43,9 +44,12 @@ public final class AppendSignal {
      */
     public boolean await(long seen, long timeoutMillis) throws InterruptedException {
         long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        waiters.incrementAndGet();
         lock.lock();
         try {
-            while (generation == seen) {
+            // The waiter count rises before the generation is read, and fire() moves the generation before it
+            // reads the count: either the waiter sees the new generation or the firer sees the waiter.
+            while (generation.get() == seen) {
                 if (nanos <= 0) {
                     return false;
                 }
@@ -54,6 +58,7 @@ public final class AppendSignal {
             return true;
         } finally {
             lock.unlock();
+            waiters.decrementAndGet();
         }
     }
 }

@@ -8,30 +8,35 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
+import dev.relato.internal.JsonLimits;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * JSON helpers for backends: a cheap well-formedness check, and metadata to and from JSON text.
- * Stateless and thread-safe.
+ * JSON helpers for backends: a well-formedness check that also holds the text to the limits every reader
+ * enforces, and metadata to and from JSON text, read with those same limits. Stateless and thread-safe.
  */
 public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(JsonLimits.READ_CONSTRAINTS)
+            .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private Json() {
     }
 
     /**
-     * Checks that {@code json} is exactly one well-formed JSON value, streaming (no tree is built).
+     * Checks that {@code json} is exactly one well-formed JSON value within the limits every reader enforces
+     * (nesting depth, number length, no unpaired surrogate, no {@code \u0000}), streaming (no tree is built).
      *
      * @param what names the text in the exception message
      * @throws InvalidEventException if it is not
      */
     public static void requireWellFormed(String json, Supplier<String> what) {
+        JsonLimits.check(json, what);
         try (JsonParser parser = FACTORY.createParser(json)) {
             if (parser.nextToken() == null) {
                 throw new InvalidEventException(what.get() + " is empty; it must be one JSON value, such as {}");
@@ -63,7 +68,7 @@ public final class Json {
     /**
      * Reads metadata written by {@link #writeMetadata(Metadata)}.
      *
-     * @throws IllegalArgumentException if the text is not a JSON object of strings
+     * @throws IllegalArgumentException if the text is not a JSON object of strings, or breaks a read limit
      */
     public static Metadata readMetadata(String json) {
         if (json == null || json.isEmpty() || "{}".equals(json)) {

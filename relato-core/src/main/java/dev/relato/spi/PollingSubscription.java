@@ -2,8 +2,11 @@ package dev.relato.spi;
 
 import dev.relato.EventFilter;
 import dev.relato.RecordedEvent;
+import dev.relato.StoreUnavailableException;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.SubscriptionOptions;
+import dev.relato.SubscriptionState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -15,51 +18,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscription every backend can use: a thread that reads pages of the log through a
- * {@link LogReader}, delivers them, and when it reaches the head waits for an {@link AppendSignal} or the
- * poll interval, whichever comes first. Read failures (a dropped connection, a restarting server) are
- * logged and retried with backoff, so the subscription survives them; a listener failure stops it.
- * Thread-safe.
+ * The subscription every backend can use: a thread that reads pages of the log through a {@link LogReader},
+ * delivers them, and when it reaches the head waits for an {@link AppendSignal} or the poll interval,
+ * whichever comes first.
+ *
+ * <p>Failures follow the failure model: a read that fails with {@link StoreUnavailableException} (the store's
+ * allow-list of transient conditions) is retried under the options' {@link dev.relato.RetryPolicy}, with a
+ * warning logged once when the outage starts and one line when it ends; past the policy's ceiling the
+ * subscription stops as {@link SubscriptionState#FAILED}. Any other read failure is permanent and stops it at
+ * once, as does a listener that throws. Thread-safe.
  */
 public final class PollingSubscription implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(PollingSubscription.class);
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    /**
-     * How a subscription reads.
-     *
-     * @param batchSize    events per page, 1 or more
-     * @param pollInterval longest wait at the head without a signal
-     * @param maxBackoff   longest wait between retries of a failed read
-     */
-    public record Settings(int batchSize, Duration pollInterval, Duration maxBackoff) {
-        public static final Settings DEFAULT = new Settings(500, Duration.ofMillis(250), Duration.ofSeconds(5));
-
-        public Settings {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batch size must be 1 or more, got " + batchSize);
-            }
-            if (pollInterval.isNegative() || pollInterval.isZero() || maxBackoff.toMillis() < 1) {
-                throw new IllegalArgumentException("poll interval and maximum backoff must be at least 1 ms, got "
-                        + pollInterval + " and " + maxBackoff);
-            }
-        }
-    }
-
     private final LogReader reader;
     private final EventFilter filter;
     private final SubscriptionListener listener;
     private final AppendSignal signal;
-    private final Settings settings;
+    private final SubscriptionOptions options;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile long position;
-    private volatile boolean stopping;
-    private volatile boolean running = true;
+    private volatile SubscriptionState state = SubscriptionState.CATCHING_UP;
     private volatile Throwable failure;
 
     private PollingSubscription(LogReader reader, long afterPosition, EventFilter filter, SubscriptionListener listener,
-                                AppendSignal signal, Settings settings) {
+                                AppendSignal signal, SubscriptionOptions options) {
         if (afterPosition < 0) {
             throw new IllegalArgumentException("position must be 0 or more, got " + afterPosition);
         }
@@ -67,7 +53,7 @@ public final class PollingSubscription implements Subscription {
         this.filter = Objects.requireNonNull(filter, "filter");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.signal = Objects.requireNonNull(signal, "signal");
-        this.settings = Objects.requireNonNull(settings, "settings");
+        this.options = Objects.requireNonNull(options, "options");
         this.position = afterPosition;
         this.thread = new Thread(this::run, "relato-subscription-" + COUNTER.incrementAndGet());
         this.thread.setDaemon(true);
@@ -75,59 +61,91 @@ public final class PollingSubscription implements Subscription {
 
     /** Starts a subscription on its own thread. */
     public static PollingSubscription start(LogReader reader, long afterPosition, EventFilter filter,
-                                            SubscriptionListener listener, AppendSignal signal, Settings settings) {
-        PollingSubscription s = new PollingSubscription(reader, afterPosition, filter, listener, signal, settings);
+                                            SubscriptionListener listener, AppendSignal signal,
+                                            SubscriptionOptions options) {
+        PollingSubscription s = new PollingSubscription(reader, afterPosition, filter, listener, signal, options);
         s.thread.start();
         return s;
     }
 
+    private boolean stopping() {
+        return closing.getCount() == 0;
+    }
+
     private void run() {
-        long backoff = 50;
+        RetryState retries = new RetryState(options.retry());
         try {
-            while (!stopping) {
+            while (!stopping()) {
                 long generation = signal.generation();
                 List<RecordedEvent> page;
                 try {
-                    page = reader.readPage(position, filter, settings.batchSize());
-                    backoff = 50;
-                } catch (RuntimeException e) {
-                    if (stopping) {
+                    page = reader.readPage(position, filter, options.batchSize());
+                } catch (StoreUnavailableException e) {
+                    if (stopping()) {
                         break;
                     }
-                    LOG.warn("subscription read after position {} failed; retrying in {} ms: {}", position, backoff,
-                            e.toString());
-                    signal.await(generation, backoff);
-                    backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
+                    Optional<Duration> backoff = retries.failed();
+                    if (backoff.isEmpty()) {
+                        fail(e, "gave up after " + retries.failures() + " failed reads (retry policy "
+                                + options.retry() + ")");
+                        return;
+                    }
+                    if (retries.failures() == 1) {
+                        LOG.warn("subscription {} cannot read after position {}; retrying with backoff: {}",
+                                thread.getName(), position, e.toString());
+                    } else {
+                        LOG.debug("subscription {} read failed again ({} in a row): {}", thread.getName(),
+                                retries.failures(), e.toString());
+                    }
+                    state = SubscriptionState.RETRYING;
+                    closing.await(backoff.get().toNanos(), TimeUnit.NANOSECONDS);
                     continue;
+                } catch (RuntimeException e) {
+                    fail(e, "a read after position " + position + " failed permanently");
+                    return;
+                }
+                if (retries.isFailing()) {
+                    LOG.info("subscription {} reads again after {} failed attempts", thread.getName(),
+                            retries.failures());
+                    retries.succeeded();
+                    state = isCaughtUp() ? SubscriptionState.LIVE : SubscriptionState.CATCHING_UP;
                 }
                 for (RecordedEvent event : page) {
-                    if (stopping) {
+                    if (stopping()) {
                         return;
                     }
                     listener.onEvent(event);
                     position = event.position();
                 }
-                if (page.size() < settings.batchSize()) {
+                if (page.size() < options.batchSize()) {
                     if (caughtUp.getCount() > 0) {
                         listener.onCaughtUp(position);
+                        state = SubscriptionState.LIVE;
                         caughtUp.countDown(); // after the listener, so awaitCaughtUp implies it was told
                     }
-                    signal.await(generation, settings.pollInterval().toMillis());
+                    signal.await(generation, options.pollInterval().toMillis());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            failure = t;
-            LOG.error("subscription stopped at position {}: the listener failed", position, t);
+            fail(t, "the listener failed");
         } finally {
-            running = false;
+            if (failure == null) {
+                state = SubscriptionState.CLOSED;
+            }
             try {
                 listener.onStopped(Optional.ofNullable(failure));
             } catch (RuntimeException e) {
-                LOG.warn("subscription listener's onStopped failed", e);
+                LOG.warn("subscription {} listener's onStopped failed", thread.getName(), e);
             }
         }
+    }
+
+    private void fail(Throwable cause, String why) {
+        failure = cause;
+        state = SubscriptionState.FAILED;
+        LOG.error("subscription {} stopped at position {}: {}", thread.getName(), position, why, cause);
     }
 
     @Override
@@ -143,7 +161,7 @@ public final class PollingSubscription implements Subscription {
     @Override
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (running) {
+        while (state.isRunning()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -156,8 +174,8 @@ public final class PollingSubscription implements Subscription {
     }
 
     @Override
-    public boolean isRunning() {
-        return running;
+    public SubscriptionState state() {
+        return state;
     }
 
     @Override
@@ -167,14 +185,26 @@ public final class PollingSubscription implements Subscription {
 
     @Override
     public void close() {
-        stopping = true;
+        closing.countDown();
         signal.fire();
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        try {
+            thread.join(options.closeTimeout().toMillis() + 1);
+            if (thread.isAlive()) {
+                LOG.warn("subscription {}: its listener did not return within {}; interrupting it",
+                        thread.getName(), options.closeTimeout());
+                thread.interrupt();
+                thread.join(Math.min(options.closeTimeout().toMillis(), 1000) + 1);
             }
+            if (thread.isAlive()) {
+                LOG.warn("subscription {}: its listener ignores interrupts; leaving its thread to end on its own",
+                        thread.getName());
+                state = SubscriptionState.CLOSED;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

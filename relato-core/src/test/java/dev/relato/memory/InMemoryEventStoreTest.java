@@ -143,7 +143,7 @@ class InMemoryEventStoreTest {
     @Test
     void rejectsBadBuilderSettings() {
         assertThatThrownBy(() -> InMemoryEventStore.builder().clock(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> InMemoryEventStore.builder().subscriptionSettings(null))
+        assertThatThrownBy(() -> InMemoryEventStore.builder().subscriptionOptions(null))
                 .isInstanceOf(NullPointerException.class);
     }
 }

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relato.EventData;
 import dev.relato.EventDecodingException;
 import dev.relato.EventFilter;
+import dev.relato.InvalidInputException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
-import dev.relato.order.OrderEvent;
 import dev.relato.order.OrderEvent.OrderConfirmed;
 import dev.relato.order.OrderEvent.OrderLineAdded;
 import dev.relato.order.OrderEvent.OrderPlaced;
+import dev.relato.order.OrderEvent;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import dev.relato.serialization.Upcaster;
@@ -61,7 +62,8 @@ class ProjectionTest {
 
     private RecordedEvent record(StreamId stream, String type, String payload) {
         position++;
-        return new RecordedEvent(UUID.randomUUID(), stream, position, position, type, 1, payload, Metadata.empty(), AT);
+        return new RecordedEvent(UUID.randomUUID(), stream, position, position, type, 1, payload, Metadata.empty(), AT,
+                AT);
     }
 
     @Test
@@ -143,14 +145,14 @@ class ProjectionTest {
 
     @Test
     void definitionsAreValidated() {
-        assertThatThrownBy(() -> Projection.named(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Projection.named(" ")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> Projection.<Object>named("p").build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no handlers");
         assertThatThrownBy(() -> Projection.<Object>named("p").on(OrderPlaced.class, (c, e, r) -> { })
                 .on(OrderPlaced.class, (c, e, r) -> { })).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already has a handler");
         assertThatThrownBy(() -> Projection.<Object>named("p").categories("not a category"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(InvalidInputException.class);
         assertThat(orderList.name()).isEqualTo("order-list");
         assertThat(orderList.eventClasses()).containsExactly(OrderPlaced.class, OrderConfirmed.class);
     }

@@ -12,9 +12,9 @@ import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
-import dev.relato.order.OrderEvent;
 import dev.relato.order.OrderEvent.OrderLineAdded;
 import dev.relato.order.OrderEvent.OrderPlaced;
+import dev.relato.order.OrderEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -58,8 +58,8 @@ class EventSerializerTest {
             .upcasters(V2_TO_V3, V1_TO_V2, CLIENT_TO_CUSTOMER).build();
 
     private static RecordedEvent stored(String type, int version, String payload) {
-        return new RecordedEvent(UUID.randomUUID(), STREAM, 7, 42, type, version, payload, Metadata.empty(),
-                Instant.parse("2024-01-01T00:00:00Z"));
+        Instant at = Instant.parse("2024-01-01T00:00:00Z");
+        return new RecordedEvent(UUID.randomUUID(), STREAM, 7, 42, type, version, payload, Metadata.empty(), at, at);
     }
 
     private static RecordedEvent stored(EventData data) {

@@ -23,10 +23,15 @@ import java.util.UUID;
  * framing that keeps every text byte for byte:
  *
  * <pre>
- * body  = format:u8(1) count:i32 event*
- * event = idMostSignificant:i64 idLeastSignificant:i64 type:text schemaVersion:i32 metadata:text payload:text
+ * body  = format:u8(2) count:i32 event*
+ * event = idMostSignificant:i64 idLeastSignificant:i64 type:text schemaVersion:i32 occurredAt:i64
+ *         metadata:text payload:text
  * text  = length:i32 UTF-8 bytes          (metadata as a JSON object of strings, empty for none)
  * </pre>
+ *
+ * {@code occurredAt} is the time the appender said the event occurred, in microseconds since the epoch, or
+ * {@link Long#MIN_VALUE} if it said nothing. Format 1, written by earlier versions, has no {@code occurredAt}
+ * and is still read.
  *
  * Stateless and thread-safe.
  */
@@ -35,8 +40,10 @@ final class BatchCodec {
     static final String LAST_VERSION = "Relato-Last-Version";
     static final String PREVIOUS_SEQUENCE = "Relato-Previous-Sequence";
     /** Bytes one event adds to a message besides its payload and metadata, for the longest type name. */
-    static final int EVENT_OVERHEAD = 16 + 4 + EventData.MAX_TYPE_LENGTH * 3 + 4 + 4 + 4;
-    private static final int FORMAT = 1;
+    static final int EVENT_OVERHEAD = 16 + 4 + EventData.MAX_TYPE_LENGTH * 3 + 4 + 8 + 4 + 4;
+    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_OCCURRED_AT = 1;
+    private static final long NOT_GIVEN = Long.MIN_VALUE;
 
     private BatchCodec() {
     }
@@ -51,6 +58,7 @@ final class BatchCodec {
                 out.writeLong(e.eventId().getLeastSignificantBits());
                 writeText(out, e.type());
                 out.writeInt(e.schemaVersion());
+                out.writeLong(e.occurredAt().map(BatchCodec::epochMicros).orElse(NOT_GIVEN));
                 writeText(out, e.metadata().isEmpty() ? "" : Json.writeMetadata(e.metadata()));
                 writeText(out, e.payload());
             }
@@ -108,9 +116,9 @@ final class BatchCodec {
         try {
             ByteBuffer in = ByteBuffer.wrap(body);
             int format = in.get();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_OCCURRED_AT) {
                 throw new IllegalStateException("message " + sequence + " has body format " + format
-                        + ", this version of Relato reads format " + FORMAT);
+                        + ", this version of Relato reads formats " + FORMAT_WITHOUT_OCCURRED_AT + " and " + FORMAT);
             }
             int count = in.getInt();
             if (count < 1 || count > StoredBatch.MAX_EVENTS) {
@@ -121,10 +129,12 @@ final class BatchCodec {
                 UUID id = new UUID(in.getLong(), in.getLong());
                 String type = readText(in);
                 int schemaVersion = in.getInt();
+                long occurredAt = format == FORMAT ? in.getLong() : NOT_GIVEN;
                 String metadata = readText(in);
                 String payload = readText(in);
                 events.add(new StoredBatch.Entry(id, type, schemaVersion, payload,
-                        metadata.isEmpty() ? Metadata.empty() : Json.readMetadata(metadata)));
+                        metadata.isEmpty() ? Metadata.empty() : Json.readMetadata(metadata),
+                        occurredAt == NOT_GIVEN ? null : instantOfMicros(occurredAt)));
             }
             if (in.hasRemaining()) {
                 throw new IllegalStateException("message " + sequence + " has " + in.remaining() + " bytes after its events");
@@ -133,6 +143,14 @@ final class BatchCodec {
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IllegalStateException("message " + sequence + " does not hold well-formed events: " + e, e);
         }
+    }
+
+    private static long epochMicros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    private static Instant instantOfMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
     private static String readText(ByteBuffer in) {

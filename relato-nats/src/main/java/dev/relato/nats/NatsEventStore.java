@@ -14,6 +14,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
@@ -122,7 +123,7 @@ public final class NatsEventStore implements EventStore {
     private final EventIdIndex index;
     private final AppendSignal signal = new AppendSignal();
     private Dispatcher signalDispatcher; // guarded by this; created by the first subscription
-    private final PollingSubscription.Settings subscriptionSettings;
+    private final SubscriptionOptions subscriptionOptions;
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -131,7 +132,7 @@ public final class NatsEventStore implements EventStore {
         this.streamName = b.streamName;
         this.prefix = b.subjectPrefix != null ? b.subjectPrefix : b.streamName;
         Duration timeout = b.requestTimeout;
-        this.subscriptionSettings = b.subscriptionSettings;
+        this.subscriptionOptions = b.subscriptionOptions;
         Connection connection = handle.connection();
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(timeout).build();
         this.js = connection.jetStream(options);
@@ -246,8 +247,9 @@ public final class NatsEventStore implements EventStore {
                 long sequence = ack.getSeqno();
                 indexIds(stream, ids, sequence);
                 signal.fire();
-                return new AppendResult(stream, current + 1, current + events.size(), StoredBatch.position(sequence, 0),
-                        StoredBatch.position(sequence, events.size() - 1), false);
+                StoredBatch stored = log.batchAt(sequence).orElseThrow(() -> new StoreUnavailableException(
+                        "JetStream acknowledged message " + sequence + " of this append but it cannot be read", null));
+                return AppendResult.of(stored.recorded(), false);
             }
         } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
             throw NatsSupport.unavailable("append to stream '" + stream + "'", e,
@@ -312,8 +314,7 @@ public final class NatsEventStore implements EventStore {
         if (original.stream().equals(stream) && original.eventIds().equals(ids)
                 && expected.matches(original.firstVersion() - 1)) {
             indexIds(stream, ids, original.sequence());
-            return new AppendResult(stream, original.firstVersion(), original.lastVersion(), original.firstPosition(),
-                    original.lastPosition(), true);
+            return AppendResult.of(original.recorded(), true);
         }
         List<UUID> stored = original.eventIds();
         UUID clash = ids.stream().filter(stored::contains).findFirst().orElse(ids.get(0));
@@ -379,7 +380,7 @@ public final class NatsEventStore implements EventStore {
         checkOpen();
         listenForAppends();
         PollingSubscription subscription = PollingSubscription.start(this::readPage, afterPosition, filter, listener,
-                signal, subscriptionSettings);
+                signal, subscriptionOptions);
         subscriptions.removeIf(s -> !s.isRunning());
         subscriptions.add(subscription);
         if (closed.get()) { // closed while starting: close() may have missed it
@@ -461,7 +462,7 @@ public final class NatsEventStore implements EventStore {
         private Duration duplicateWindow = Duration.ofMinutes(2);
         private Integer maxEventBytes;
         private Duration requestTimeout = Duration.ofSeconds(5);
-        private PollingSubscription.Settings subscriptionSettings = PollingSubscription.Settings.DEFAULT;
+        private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
 
         private Builder() {
         }
@@ -530,9 +531,9 @@ public final class NatsEventStore implements EventStore {
             return this;
         }
 
-        /** Page size, poll interval and retry backoff of subscriptions. */
-        public Builder subscriptionSettings(PollingSubscription.Settings settings) {
-            this.subscriptionSettings = Objects.requireNonNull(settings, "settings");
+        /** How subscriptions read the log, retry and close; default {@link SubscriptionOptions#DEFAULT}. */
+        public Builder subscriptionOptions(SubscriptionOptions options) {
+            this.subscriptionOptions = Objects.requireNonNull(options, "subscription options");
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +16,7 @@ import java.util.UUID;
  * @param sequence     the JetStream stream sequence of the message
  * @param previousSequence the sequence of the stream's previous append message, 0 for its first
  * @param firstVersion stream version of its first event
- * @param recordedAt   when JetStream stored it
+ * @param recordedAt   when JetStream stored it, truncated to microseconds
  * @param events       its events, in append order
  */
 record StoredBatch(StreamId stream, long sequence, long previousSequence, long firstVersion, Instant recordedAt,
@@ -24,11 +25,16 @@ record StoredBatch(StreamId stream, long sequence, long previousSequence, long f
     static final int MAX_EVENTS = 0xFFFF;
     private static final int INDEX_BITS = 16;
 
-    /** One event of the batch, as stored. */
-    record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata) {
+    /**
+     * One event of the batch, as stored.
+     *
+     * @param occurredAt when the appender said it occurred, or null
+     */
+    record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, Instant occurredAt) {
     }
 
     StoredBatch {
+        recordedAt = recordedAt.truncatedTo(ChronoUnit.MICROS);
         events = List.copyOf(events);
         if (events.isEmpty()) {
             throw new IllegalArgumentException("a stored batch holds at least one event");
@@ -70,6 +76,16 @@ record StoredBatch(StreamId stream, long sequence, long previousSequence, long f
     RecordedEvent recorded(int index) {
         Entry e = events.get(index);
         return new RecordedEvent(e.eventId(), stream, firstVersion + index, position(sequence, index), e.type(),
-                e.schemaVersion(), e.payload(), e.metadata(), recordedAt);
+                e.schemaVersion(), e.payload(), e.metadata(), recordedAt,
+                e.occurredAt() == null ? recordedAt : e.occurredAt());
+    }
+
+    /** Every event of the batch as recorded. */
+    List<RecordedEvent> recorded() {
+        List<RecordedEvent> all = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            all.add(recorded(i));
+        }
+        return all;
     }
 }

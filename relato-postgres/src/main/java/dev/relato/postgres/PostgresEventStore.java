@@ -12,6 +12,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
@@ -95,7 +96,7 @@ public final class PostgresEventStore implements EventStore {
     private final PostgresSchema schema;
     private final Sql sql;
     private final int maxEventBytes;
-    private final PollingSubscription.Settings subscriptionSettings;
+    private final SubscriptionOptions subscriptionOptions;
     private final AppendSignal signal = new AppendSignal();
     private final Object lifecycle = new Object();
     /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
@@ -108,7 +109,7 @@ public final class PostgresEventStore implements EventStore {
         this.schema = new PostgresSchema(builder.schema, builder.tablePrefix);
         this.sql = new Sql(schema);
         this.maxEventBytes = AppendValidation.checkMaxEventBytes(builder.maxEventBytes);
-        this.subscriptionSettings = Objects.requireNonNull(builder.subscriptionSettings, "subscription settings");
+        this.subscriptionOptions = Objects.requireNonNull(builder.subscriptionOptions, "subscription options");
     }
 
     /** A builder with the defaults: schema {@code relato}, no table prefix, 1 MiB events. */
@@ -260,8 +261,7 @@ public final class PostgresEventStore implements EventStore {
                     switch (rs.getString(1)) {
                         case "appended" -> {
                             long last = rs.getLong(2);
-                            long lastPosition = rs.getLong(3);
-                            return new AppendResult(stream, last - n + 1, last, lastPosition - n + 1, lastPosition,
+                            return AppendResult.of(doRead(c, stream, StreamRead.forwards().from(last - n + 1).to(last)),
                                     false);
                         }
                         case "conflict" -> throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
@@ -276,7 +276,9 @@ public final class PostgresEventStore implements EventStore {
         if (stored.isEmpty()) {
             throw new IllegalStateException("the append function returned no outcome for stream '" + stream + "'");
         }
-        return retriedOrDuplicate(stream, expected, events, stored);
+        Stored first = retriedOrDuplicate(stream, expected, events, stored);
+        return AppendResult.of(doRead(c, stream, StreamRead.forwards().from(first.version()).to(first.version() + n - 1)),
+                true);
     }
 
     /** Where an event id is stored: its stream, version, position, and its place in the append that wrote it. */
@@ -292,8 +294,8 @@ public final class PostgresEventStore implements EventStore {
      * same order, to the same stream) with an expectation its original place satisfies; anything else is a
      * duplicate.
      */
-    private static AppendResult retriedOrDuplicate(StreamId stream, ExpectedVersion expected, List<EventData> events,
-                                                   Map<UUID, Stored> stored) {
+    private static Stored retriedOrDuplicate(StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                             Map<UUID, Stored> stored) {
         int n = events.size();
         for (int i = 0; i < n; i++) {
             UUID id = events.get(i).eventId();
@@ -318,8 +320,7 @@ public final class PostgresEventStore implements EventStore {
             throw new DuplicateEventException(stream, events.get(0).eventId(), first + ", appended after version "
                     + before + ", which this append's expectation (" + expected + ") does not match");
         }
-        Stored last = stored.get(events.get(n - 1).eventId());
-        return new AppendResult(stream, first.version(), last.version(), first.position(), last.position(), true);
+        return first;
     }
 
     private static long expectedCode(ExpectedVersion expected) {
@@ -428,12 +429,12 @@ public final class PostgresEventStore implements EventStore {
         synchronized (lifecycle) {
             ensureOpen();
             if (appendListener == null) {
-                appendListener = new AppendListener(dataSource, sql, signal, subscriptionSettings.maxBackoff());
+                appendListener = new AppendListener(dataSource, sql, signal, subscriptionOptions.retry().maxBackoff());
                 appendListener.start();
             }
             subscriptions.removeIf(s -> !s.isRunning()); // ended by their owners or their listeners
             PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, listener,
-                    signal, subscriptionSettings);
+                    signal, subscriptionOptions);
             subscriptions.add(subscription);
             return subscription;
         }
@@ -495,9 +496,10 @@ public final class PostgresEventStore implements EventStore {
         List<RecordedEvent> events = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                Instant recordedAt = rs.getObject(10, OffsetDateTime.class).toInstant();
                 events.add(new RecordedEvent(rs.getObject(5, UUID.class), new StreamId(rs.getString(2), rs.getString(3)),
                         rs.getLong(4), rs.getLong(1), rs.getString(6), rs.getInt(7), rs.getString(8),
-                        Json.readMetadata(rs.getString(9)), rs.getObject(10, OffsetDateTime.class).toInstant()));
+                        Json.readMetadata(rs.getString(9)), recordedAt, recordedAt));
             }
         }
         return events;
@@ -512,7 +514,7 @@ public final class PostgresEventStore implements EventStore {
         private String schema = PostgresSchema.DEFAULT_NAME;
         private String tablePrefix = "";
         private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
-        private PollingSubscription.Settings subscriptionSettings = PollingSubscription.Settings.DEFAULT;
+        private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
 
         private Builder() {
         }
@@ -541,9 +543,9 @@ public final class PostgresEventStore implements EventStore {
             return this;
         }
 
-        /** Page size, poll interval and retry backoff of subscriptions. */
-        public Builder subscriptionSettings(PollingSubscription.Settings settings) {
-            this.subscriptionSettings = Objects.requireNonNull(settings, "settings");
+        /** How subscriptions read the log, retry and close; default {@link SubscriptionOptions#DEFAULT}. */
+        public Builder subscriptionOptions(SubscriptionOptions options) {
+            this.subscriptionOptions = Objects.requireNonNull(options, "subscription options");
             return this;
         }
 

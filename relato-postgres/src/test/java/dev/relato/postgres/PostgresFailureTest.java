@@ -11,7 +11,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.Subscription;
-import dev.relato.spi.PollingSubscription;
+import dev.relato.SubscriptionOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,8 +149,10 @@ class PostgresFailureTest {
         try (HikariDataSource subscriberPool = TestDatabase.pool(app, 3);
              HikariDataSource writerPool = TestDatabase.pool(schema + "_writer", 2);
              PostgresEventStore subscriberStore = PostgresEventStore.builder().dataSource(subscriberPool).schema(schema)
-                     .subscriptionSettings(new PollingSubscription.Settings(7, Duration.ofMillis(200),
-                             Duration.ofMillis(200)))
+                     .subscriptionOptions(SubscriptionOptions.DEFAULT.withBatchSize(7)
+                             .withPollInterval(Duration.ofMillis(200))
+                             .withRetry(SubscriptionOptions.DEFAULT.retry().withBackoff(Duration.ofMillis(100),
+                                     Duration.ofMillis(200))))
                      .build();
              PostgresEventStore writer = PostgresEventStore.builder().dataSource(writerPool).schema(schema).build()) {
             List<UUID> written = new ArrayList<>();

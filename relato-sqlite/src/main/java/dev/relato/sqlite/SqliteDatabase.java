@@ -9,10 +9,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -409,7 +410,7 @@ final class SqliteDatabase implements AutoCloseable {
 
     /** A recorded-at time in epoch nanoseconds, never below the previous one this store wrote. */
     long nextRecordedAt() {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         lastRecordedAt = Math.max(lastRecordedAt, nanos);
         return lastRecordedAt;

@@ -16,6 +16,8 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.SubscriptionOptions;
+import dev.relato.SubscriptionState;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +70,7 @@ import java.util.stream.Stream;
  * Reads use a small pool of read connections that run concurrently with the writer (WAL mode). Each read sees
  * only committed events. {@link #readAll(GlobalRead)} fetches the log a page at a time, each page on a pooled
  * connection, so memory stays flat. Subscriptions poll the log; appends through this instance wake them at
- * once, appends by other processes are seen within the {@linkplain Builder#pollInterval(Duration) poll
+ * once, appends by other processes are seen within the {@linkplain SubscriptionOptions#pollInterval() poll
  * interval}.
  *
  * <h2>Durability</h2>
@@ -100,7 +103,7 @@ public final class SqliteEventStore implements EventStore {
     private final SqliteDatabase db;
     private final SqliteSql sql;
     private final int maxEventBytes;
-    private final PollingSubscription.Settings subscriptionSettings;
+    private final SubscriptionOptions subscriptionOptions;
     private final AppendSignal signal = new AppendSignal();
     private final LogReader log = this::readPage;
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -111,8 +114,7 @@ public final class SqliteEventStore implements EventStore {
     private SqliteEventStore(Builder builder) {
         this.sql = new SqliteSql(builder.tablePrefix);
         this.maxEventBytes = builder.maxEventBytes;
-        this.subscriptionSettings = new PollingSubscription.Settings(PollingSubscription.Settings.DEFAULT.batchSize(),
-                builder.pollInterval, PollingSubscription.Settings.DEFAULT.maxBackoff());
+        this.subscriptionOptions = builder.subscriptionOptions;
         this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
                 builder.readConnections);
         this.snapshots = new SqliteSnapshotStore(db);
@@ -256,10 +258,13 @@ public final class SqliteEventStore implements EventStore {
             throw new WrongExpectedVersionException(stream, expected, current);
         }
         long recordedAt = db.nextRecordedAt();
+        Instant recordedInstant = instant(recordedAt);
         PreparedStatement insert = session.prepare(sql.insertEvent());
         int n = events.size();
+        RecordedEvent[] recorded = new RecordedEvent[n];
         for (int i = 0; i < n; i++) {
             EventData e = events.get(i);
+            recorded[i] = RecordedEvent.of(e, stream, current + 1 + i, head + 1 + i, recordedInstant);
             insert.setLong(1, head + 1 + i);
             insert.setString(2, stream.category());
             insert.setString(3, stream.id());
@@ -270,7 +275,12 @@ public final class SqliteEventStore implements EventStore {
             insert.setString(8, e.payload());
             insert.setString(9, metadata[i]);
             insert.setLong(10, recordedAt);
-            insert.setLong(11, head + 1);
+            if (e.occurredAt().isPresent()) {
+                insert.setLong(11, epochMicros(e.occurredAt().get()));
+            } else {
+                insert.setNull(11, Types.INTEGER);
+            }
+            insert.setLong(12, head + 1);
             if (n > 1) {
                 insert.addBatch();
             }
@@ -290,7 +300,7 @@ public final class SqliteEventStore implements EventStore {
             }
             throw e;
         }
-        return new AppendResult(stream, current + 1, current + n, head + 1, head + n, false);
+        return AppendResult.of(List.of(recorded), false);
     }
 
     /** Where an event id is stored, or empty. */
@@ -358,8 +368,8 @@ public final class SqliteEventStore implements EventStore {
             throw new DuplicateEventException(stream, first, "at version " + (versionBefore + 1)
                     + ", while this append expects the stream at " + expected);
         }
-        return new AppendResult(stream, versionBefore + 1, versionBefore + events.size(), firstPosition, lastPosition,
-                true);
+        return AppendResult.of(read(session, stream, StreamRead.forwards().from(versionBefore + 1)
+                .to(versionBefore + events.size())), true);
     }
 
     /** After a unique violation on insert: the first event id stored before this append began. */
@@ -428,9 +438,12 @@ public final class SqliteEventStore implements EventStore {
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 StreamId stream = knownStream != null ? knownStream : new StreamId(rs.getString(2), rs.getString(3));
+                Instant recordedAt = instant(rs.getLong(10));
+                long occurredMicros = rs.getLong(11);
+                Instant occurredAt = rs.wasNull() ? recordedAt : instantOfMicros(occurredMicros);
                 events.add(new RecordedEvent(UUID.fromString(rs.getString(5)), stream, rs.getLong(4), rs.getLong(1),
                         rs.getString(6), rs.getInt(7), rs.getString(8), Json.readMetadata(rs.getString(9)),
-                        instant(rs.getLong(10))));
+                        recordedAt, occurredAt));
             }
         }
         return events;
@@ -440,7 +453,7 @@ public final class SqliteEventStore implements EventStore {
     public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
         checkOpen();
         PollingSubscription polling = PollingSubscription.start(log, afterPosition, filter, listener, signal,
-                subscriptionSettings);
+                subscriptionOptions);
         Subscription tracked = new TrackedSubscription(polling);
         subscriptions.add(tracked);
         if (closed) { // closed while starting: close() may have missed it
@@ -480,8 +493,8 @@ public final class SqliteEventStore implements EventStore {
         }
 
         @Override
-        public boolean isRunning() {
-            return delegate.isRunning();
+        public SubscriptionState state() {
+            return delegate.state();
         }
 
         @Override
@@ -547,6 +560,15 @@ public final class SqliteEventStore implements EventStore {
         }
     }
 
+    /** Microseconds since the epoch: occurrence times span years 1 to 9999, beyond nanoseconds in a long. */
+    static long epochMicros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    static Instant instantOfMicros(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
+    }
+
     static Instant instant(long epochNanos) {
         return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
     }
@@ -562,7 +584,7 @@ public final class SqliteEventStore implements EventStore {
         private Synchronous synchronous = Synchronous.NORMAL;
         private Duration busyTimeout = Duration.ofSeconds(30);
         private int readConnections = 4;
-        private Duration pollInterval = PollingSubscription.Settings.DEFAULT.pollInterval();
+        private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
 
         private Builder() {
         }
@@ -628,16 +650,12 @@ public final class SqliteEventStore implements EventStore {
         }
 
         /**
-         * The longest a subscription at the head of the log waits before looking for events appended by other
-         * processes; this store's own appends wake it at once. Default 250 ms.
-         *
-         * @throws IllegalArgumentException if not positive
+         * How subscriptions read the log, retry and close; default {@link SubscriptionOptions#DEFAULT}. Its poll
+         * interval is the longest a subscription at the head of the log waits before looking for events appended
+         * by other processes; this store's own appends wake it at once.
          */
-        public Builder pollInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("poll interval must be positive, got " + interval);
-            }
-            this.pollInterval = interval;
+        public Builder subscriptionOptions(SubscriptionOptions options) {
+            this.subscriptionOptions = Objects.requireNonNull(options, "subscription options");
             return this;
         }
 

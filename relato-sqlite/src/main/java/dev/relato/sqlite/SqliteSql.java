@@ -20,16 +20,18 @@ import java.util.regex.Pattern;
  *   <li>{@code snapshots}: the latest snapshot per stream.</li>
  *   <li>{@code checkpoints}: one position per consumer.</li>
  *   <li>{@code dead_letters}: events a projection skipped, one per projection and position (schema version 2).</li>
+ *   <li>{@code events.occurred_at}: when an event occurred, if the appender said (schema version 3).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
-            "position, category, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at";
+            "position, category, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at, "
+                    + "occurred_at";
     private static final String INSERT_COLUMNS = EVENT_COLUMNS + ", append_first";
 
     final String prefix;
@@ -140,7 +142,9 @@ final class SqliteSql {
                         + "stack_trace TEXT NOT NULL, "
                         + "attempts INTEGER NOT NULL, "
                         + "failed_at INTEGER NOT NULL, "
-                        + "PRIMARY KEY (projection, position)) WITHOUT ROWID"));
+                        + "PRIMARY KEY (projection, position)) WITHOUT ROWID"),
+                // The time an event occurred, when the appender gave one (epoch microseconds; null: as recorded).
+                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"));
     }
 
     // ---- appends
@@ -156,7 +160,7 @@ final class SqliteSql {
     }
 
     String insertEvent() {
-        return "INSERT INTO " + events + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return "INSERT INTO " + events + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
     /** Where one event id is stored, and the position of the first event of its append. Parameter: event id. */

@@ -42,7 +42,7 @@ class SqliteDurabilityTest {
             assertThat(reopened.checkpoints().load("mailer")).isEqualTo(3);
 
             AppendResult next = reopened.append(ORDER, ExpectedVersion.exactly(2), List.of(EventData.of("OrderShipped", "{}")));
-            assertThat(next).isEqualTo(new AppendResult(ORDER, 3, 3, 4, 4, false));
+            assertThat(next).isEqualTo(new AppendResult(ORDER, 3, 3, 4, 4, false, next.events()));
             assertThat(reopened.append(ORDER, ExpectedVersion.noStream(), firstAppend).retried())
                     .as("an append retried after the restart is still recognised").isTrue();
         }

@@ -1,6 +1,7 @@
 package dev.relato.sqlite;
 
 import dev.relato.EventStore;
+import dev.relato.SubscriptionOptions;
 import dev.relato.test.contract.EventStoreContract;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,6 @@ class SqliteEventStoreContractTest extends EventStoreContract {
     @Override
     protected EventStore createStore() {
         return SqliteEventStore.builder().path(dir.resolve("events.db")).maxEventBytes(maxEventBytes())
-                .pollInterval(Duration.ofMillis(50)).build();
+                .subscriptionOptions(SubscriptionOptions.DEFAULT.withPollInterval(Duration.ofMillis(50))).build();
     }
 }

@@ -17,6 +17,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class SqliteEventStoreTest {
     @BeforeEach
     void open() {
         store = SqliteEventStore.builder().path(dir.resolve("events.db")).maxEventBytes(4096)
-                .pollInterval(Duration.ofMillis(50)).build();
+                .subscriptionOptions(SubscriptionOptions.DEFAULT.withPollInterval(Duration.ofMillis(50))).build();
     }
 
     @AfterEach
@@ -69,7 +70,7 @@ class SqliteEventStoreTest {
 
         AppendResult result = store.append(ORDER, ExpectedVersion.noStream(), List.of(withMetadata));
 
-        assertThat(result).isEqualTo(new AppendResult(ORDER, 1, 1, 1, 1, false));
+        assertThat(result).isEqualTo(new AppendResult(ORDER, 1, 1, 1, 1, false, result.events()));
         RecordedEvent read = store.read(ORDER).get(0);
         assertThat(read.eventId()).isEqualTo(withMetadata.eventId());
         assertThat(read.streamId()).isEqualTo(ORDER);
@@ -90,7 +91,7 @@ class SqliteEventStoreTest {
         store.append(OTHER, ExpectedVersion.any(), events(2));
         AppendResult result = store.append(ORDER, ExpectedVersion.noStream(), events(3));
 
-        assertThat(result).isEqualTo(new AppendResult(ORDER, 1, 3, 3, 5, false));
+        assertThat(result).isEqualTo(new AppendResult(ORDER, 1, 3, 3, 5, false, result.events()));
         assertThat(store.read(ORDER)).extracting(RecordedEvent::streamVersion).containsExactly(1L, 2L, 3L);
         assertThat(store.read(ORDER)).extracting(RecordedEvent::position).containsExactly(3L, 4L, 5L);
     }
@@ -125,7 +126,7 @@ class SqliteEventStoreTest {
         AppendResult anyRetry = store.append(ORDER, ExpectedVersion.any(), batch);
 
         AppendResult retried = new AppendResult(ORDER, original.firstVersion(), original.lastVersion(),
-                original.firstPosition(), original.lastPosition(), true);
+                original.firstPosition(), original.lastPosition(), true, original.events());
         assertThat(exactRetry).isEqualTo(retried);
         assertThat(anyRetry).isEqualTo(retried);
         assertThat(store.read(ORDER)).hasSize(4);

@@ -3,6 +3,7 @@ package dev.relato.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.InvalidInputException;
 import dev.relato.StreamId;
 import dev.relato.snapshot.Snapshot;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class SqliteSnapshotAndCheckpointTest {
         assertThat(checkpoints.load("mailer")).isZero();
         assertThat(checkpoints.load("billing")).isEqualTo(3);
 
-        assertThatThrownBy(() -> checkpoints.save(" ", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> checkpoints.save(" ", 1)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> checkpoints.save("mailer", -1)).isInstanceOf(IllegalArgumentException.class);
     }
 

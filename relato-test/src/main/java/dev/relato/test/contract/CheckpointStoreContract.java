@@ -3,6 +3,7 @@ package dev.relato.test.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.InvalidInputException;
 import dev.relato.projection.CheckpointStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,12 +111,12 @@ public abstract class CheckpointStoreContract {
     @Test
     @DisplayName("invalid names and negative positions are rejected, and nothing is stored")
     void validation() {
-        List<String> invalid = new ArrayList<>(List.of("", "   ", "x".repeat(201), "a\nb", "tab\there"));
+        List<String> invalid = new ArrayList<>(List.of("", "   ", "x".repeat(201), "a\nb", "tab\there", "lone\uD800"));
         invalid.add(null);
         for (String name : invalid) {
-            assertThatThrownBy(() -> store.save(name, 1)).as("save of '%s'", name).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.load(name)).as("load of '%s'", name).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.delete(name)).as("delete of '%s'", name).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.save(name, 1)).as("save of '%s'", name).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.load(name)).as("load of '%s'", name).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.delete(name)).as("delete of '%s'", name).isInstanceOf(InvalidInputException.class);
         }
         String c = consumer();
         store.save(c, 4);

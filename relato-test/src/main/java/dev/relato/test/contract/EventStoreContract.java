@@ -15,6 +15,7 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
+import dev.relato.InvalidInputException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
@@ -380,7 +381,7 @@ public abstract class EventStoreContract {
 
             assertThat(retry.retried()).isTrue();
             assertThat(retry).isEqualTo(new AppendResult(s, original.firstVersion(), original.lastVersion(),
-                    original.firstPosition(), original.lastPosition(), true));
+                    original.firstPosition(), original.lastPosition(), true, original.events()));
             assertThat(state(s)).isEqualTo(after);
         }
 
@@ -404,7 +405,7 @@ public abstract class EventStoreContract {
             assertThat(retriedCreate.firstPosition()).isEqualTo(original.firstPosition());
             assertThat(retriedCreate.lastPosition()).isEqualTo(original.lastPosition());
             assertThat(retriedUpdate).isEqualTo(new AppendResult(s, 3, 3, second.firstPosition(),
-                    second.lastPosition(), true));
+                    second.lastPosition(), true, second.events()));
             assertThat(state(s)).isEqualTo(before);
         }
 
@@ -1291,12 +1292,12 @@ public abstract class EventStoreContract {
                     new String[] {"Order", "a\u0000b"}, new String[] {"Order", "x".repeat(StreamId.MAX_ID_LENGTH + 1)});
             for (String[] name : invalid) {
                 assertThatThrownBy(() -> StreamId.of(name[0], name[1])).as("category '%s', id '%s'", name[0], name[1])
-                        .isInstanceOf(IllegalArgumentException.class);
+                        .isInstanceOf(InvalidInputException.class);
             }
-            assertThatThrownBy(() -> StreamId.of(null, "1")).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> StreamId.of("Order", null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> StreamId.parse("Order")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> EventFilter.categories("Or-der")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> StreamId.of(null, "1")).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> StreamId.of("Order", null)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> StreamId.parse("Order")).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> EventFilter.categories("Or-der")).isInstanceOf(InvalidInputException.class);
             assertThat(StreamId.parse("Order-a-b")).isEqualTo(StreamId.of("Order", "a-b"));
         }
 
@@ -1317,6 +1318,15 @@ public abstract class EventStoreContract {
                     .isInstanceOf(InvalidEventException.class);
             assertThatThrownBy(() -> new EventData(null, "E", 1, "{}", Metadata.empty()))
                     .isInstanceOf(InvalidEventException.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("hostile text and the limits of the read side")
+    class HostileInput extends HostileInputContract {
+        @Override
+        protected EventStore store() {
+            return store;
         }
     }
 
@@ -1399,6 +1409,55 @@ public abstract class EventStoreContract {
                 assertThat(store.streamVersion(entry.getKey())).isEqualTo(1);
             }
             assertThat(readAll()).extracting(RecordedEvent::streamId).containsExactlyElementsOf(written.keySet());
+        }
+
+        @Test
+        @DisplayName("an append returns the events exactly as readers will see them")
+        void appendReturnsTheRecordedEvents() {
+            StreamId s = stream("Order");
+            store.append(s, ExpectedVersion.noStream(), events("First", 2));
+            List<EventData> batch = events("Second", 3);
+            AppendResult result = store.append(s, ExpectedVersion.exactly(2), batch);
+
+            assertThat(result.events()).extracting(RecordedEvent::eventId).isEqualTo(ids(batch));
+            assertThat(result.events()).isEqualTo(store.read(s, StreamRead.forwards().from(3)));
+            assertThat(result.events().get(0).position()).isEqualTo(result.firstPosition());
+            assertThat(result.events().get(2).position()).isEqualTo(result.lastPosition());
+            assertThat(store.append(s, ExpectedVersion.exactly(2), batch).events())
+                    .as("a retry returns the events as first recorded").isEqualTo(result.events());
+        }
+
+        @Test
+        @DisplayName("the time an event occurred is kept beside the recorded time, to the microsecond")
+        void occurredAtRoundTrips() {
+            StreamId s = stream("Order");
+            Instant occurred = Instant.parse("2020-02-29T12:34:56.123456789Z");
+            EventData given = event("Given").withOccurredAt(occurred);
+            EventData notGiven = event("NotGiven");
+            EventData ancient = event("Ancient").withOccurredAt(Instant.parse("0001-01-01T00:00:00Z"));
+            AppendResult result = store.append(s, ExpectedVersion.noStream(), List.of(given, notGiven, ancient));
+
+            List<RecordedEvent> read = store.read(s);
+            assertThat(read).isEqualTo(result.events());
+            assertThat(read.get(0).occurredAt()).isEqualTo(Instant.parse("2020-02-29T12:34:56.123456Z"));
+            assertThat(read.get(1).occurredAt()).isEqualTo(read.get(1).recordedAt());
+            assertThat(read.get(2).occurredAt()).isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+            assertThat(readAll()).isEqualTo(read);
+            assertThat(store.read(s, StreamRead.forwards().asOf(read.get(0).recordedAt())))
+                    .as("as-of reads use the recorded time, not the occurrence time").hasSize(3);
+            assertThatThrownBy(() -> event("Late").withOccurredAt(Instant.parse("+10000-01-01T00:00:00Z")))
+                    .isInstanceOf(InvalidEventException.class);
+        }
+
+        @Test
+        @DisplayName("recorded times are kept to the microsecond, and as-of reads compare at that precision")
+        void recordedTimesHaveMicrosecondPrecision() {
+            StreamId s = stream("Order");
+            store.append(s, ExpectedVersion.noStream(), events("E", 1));
+            RecordedEvent e = store.read(s).get(0);
+            assertThat(e.recordedAt().getNano() % 1000).isZero();
+            assertThat(store.read(s, StreamRead.forwards().asOf(e.recordedAt().plusNanos(999)))).hasSize(1);
+            assertThat(store.read(s, StreamRead.forwards().asOf(e.recordedAt().minusNanos(1)))).isEmpty();
         }
 
         @Test
