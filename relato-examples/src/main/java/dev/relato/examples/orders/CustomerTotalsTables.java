@@ -28,7 +28,8 @@ final class CustomerTotalsTables {
     static final Projection<Connection> PROJECTION = Projection.<Connection>named("customer-totals")
             .categories(OrdersService.CATEGORY)
             .on(OrderPlaced.class, CustomerTotalsTables::placed)
-            .on(OrderConfirmed.class, (sql, e, record) -> update(sql, e.orderId(), t -> t.afterConfirmed(e.total())))
+            .on(OrderConfirmed.class, (sql, e, record) -> update(sql, e.orderId(),
+                    t -> t.afterConfirmed(e.canonicalTotal())))
             .on(OrderShipped.class, (sql, e, record) -> update(sql, e.orderId(), CustomerTotals::afterShipped))
             .on(OrderCancelled.class, (sql, e, record) -> update(sql, e.orderId(), CustomerTotals::afterCancelled))
             .build();

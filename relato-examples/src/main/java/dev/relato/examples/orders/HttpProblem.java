@@ -3,8 +3,8 @@ package dev.relato.examples.orders;
 import java.util.Map;
 
 /**
- * A request the HTTP API answers with an error status and a JSON body {@code {error, message}}. Thrown by
- * request parsing and caught by the API's dispatcher.
+ * A request the HTTP API answers with an error status and a JSON body {@code {error, message, requestId}}.
+ * Thrown by request parsing and the routes, and turned into the answer by {@link OrdersHttpApi}.
  */
 final class HttpProblem extends RuntimeException {
     private final int status;
@@ -15,11 +15,11 @@ final class HttpProblem extends RuntimeException {
         this(status, error, message, Map.of());
     }
 
-    private HttpProblem(int status, String error, String message, Map<String, String> headers) {
+    HttpProblem(int status, String error, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.error = error;
-        this.headers = headers;
+        this.headers = Map.copyOf(headers);
     }
 
     static HttpProblem methodNotAllowed(String method, String allowed) {
@@ -33,6 +33,21 @@ final class HttpProblem extends RuntimeException {
 
     static HttpProblem notFound(String message) {
         return new HttpProblem(404, "not_found", message);
+    }
+
+    /** The error code of a status the server itself answers with (a malformed request line, a timeout…). */
+    static String codeOf(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 413 -> "body_too_large";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "http_" + status;
+        };
     }
 
     int status() {

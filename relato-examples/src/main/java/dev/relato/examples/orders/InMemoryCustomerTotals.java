@@ -24,7 +24,8 @@ final class InMemoryCustomerTotals {
                     "customer-totals")
             .categories(OrdersService.CATEGORY)
             .on(OrderPlaced.class, (totals, e, record) -> totals.placed(e, record))
-            .on(OrderConfirmed.class, (totals, e, record) -> totals.update(record, t -> t.afterConfirmed(e.total())))
+            .on(OrderConfirmed.class, (totals, e, record) -> totals.update(record,
+                    t -> t.afterConfirmed(e.canonicalTotal())))
             .on(OrderShipped.class, (totals, e, record) -> totals.update(record, CustomerTotals::afterShipped))
             .on(OrderCancelled.class, (totals, e, record) -> totals.update(record, CustomerTotals::afterCancelled))
             .build();

@@ -9,7 +9,6 @@ import dev.relato.examples.orders.OrderEvent.OrderPlaced;
 import dev.relato.examples.orders.OrderEvent.OrderShipped;
 import dev.relato.projection.Projection;
 import java.math.BigDecimal;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ final class InMemoryOrderList {
 
     List<OrderSummary> find(OrderQuery query) {
         return rows.values().stream().filter(query::matches)
-                .sorted(Comparator.comparing(OrderSummary::placedAt).reversed().thenComparing(OrderSummary::orderId))
+                .sorted(OrderCursor.LIST_ORDER)
                 .limit(query.limit())
                 .toList();
     }

@@ -1,52 +1,51 @@
 package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
-import dev.relato.RecordedEvent;
 import dev.relato.projection.InMemoryCheckpointStore;
+import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
-import dev.relato.projection.ProjectionStatus;
+import dev.relato.projection.ProjectionTransactions;
 import dev.relato.serialization.EventSerializer;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Any event store, with the read models (order list, customer totals) kept in memory, each by an
- * asynchronous {@link ProjectionRunner}. Their checkpoints are kept in memory too, so at every start the
- * read models are rebuilt from the whole log (a read model that starts empty must see every event again).
- * Used for the in-memory and NATS stores. Thread-safe; closes the store it was given.
+ * asynchronous {@link ProjectionRunner}. Their checkpoints and dead letters are kept in memory too, so at every
+ * start the read models are rebuilt from the whole log (a read model that starts empty must see every event
+ * again), and an event skipped before a restart is met again after it. Used for the in-memory and NATS stores.
+ * Thread-safe; closes the store it was given.
  */
 final class InMemoryReadModelBackend implements OrdersBackend {
     private final String description;
     private final EventStore store;
     private final InMemoryOrderList orderList = new InMemoryOrderList();
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
-    private final EventSerializer serializer;
-    private final List<ProjectionRunner<?>> runners;
+    private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    private final List<ManagedProjection<?>> projections;
 
     InMemoryReadModelBackend(String description, EventStore store, EventSerializer serializer) {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
-        this.serializer = Objects.requireNonNull(serializer, "serializer");
-        ProjectionRunner<?> list = null;
+        Objects.requireNonNull(serializer, "serializer");
+        List<ManagedProjection<?>> started = new ArrayList<>();
         try {
-            list = run(InMemoryOrderList.PROJECTION, orderList, serializer);
-            this.runners = List.of(list, run(InMemoryCustomerTotals.PROJECTION, customerTotals, serializer));
+            started.add(run(InMemoryOrderList.PROJECTION, orderList, serializer));
+            started.add(run(InMemoryCustomerTotals.PROJECTION, customerTotals, serializer));
+            this.projections = List.copyOf(started);
         } catch (RuntimeException e) {
-            if (list != null) {
-                list.close();
-            }
+            started.forEach(ManagedProjection::close);
             store.close();
             throw e;
         }
     }
 
-    private <C> ProjectionRunner<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
-        return ProjectionRunner.builder(projection, store, serializer)
-                .context(readModel, new InMemoryCheckpointStore())
-                .start();
+    private <C> ManagedProjection<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
+        return new ManagedProjection<>(projection, store, serializer,
+                ProjectionTransactions.atLeastOnce(readModel, new InMemoryCheckpointStore()), deadLetters);
     }
 
     @Override
@@ -70,19 +69,14 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     }
 
     @Override
-    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
-        return OrdersBackend.await(runners, appended, serializer, timeout);
-    }
-
-    @Override
-    public List<ProjectionStatus> projections() {
-        return runners.stream().map(ProjectionRunner::status).toList();
+    public List<ManagedProjection<?>> projections() {
+        return projections;
     }
 
     @Override
     public void close() {
         try {
-            runners.forEach(ProjectionRunner::close);
+            projections.forEach(ManagedProjection::close);
         } finally {
             store.close();
         }

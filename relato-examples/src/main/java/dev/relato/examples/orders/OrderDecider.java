@@ -24,10 +24,11 @@ import java.util.List;
  *   <li>an order is placed once, for a customer of 1 to {@value #MAX_TEXT} characters;</li>
  *   <li>lines are added and removed only while it is open (not after confirmation, shipping or
  *       cancellation); a line has a new id, a SKU of 1 to {@value #MAX_SKU} characters, a quantity of 1 to
- *       {@value #MAX_QUANTITY} and a unit price of 0 or more with at most {@value #MAX_PRICE_SCALE} decimals;
+ *       {@value #MAX_QUANTITY} and a unit price of 0 or more, below 10^12, with at most 4 decimals (kept in
+ *       {@link Money}'s canonical form);
  *       an order has at most {@value #MAX_LINES} lines; only a line on the order can be removed;</li>
  *   <li>only an open order with lines can be confirmed;</li>
- *   <li>only a confirmed order can be shipped;</li>
+ *   <li>only a confirmed order can be shipped, and only once;</li>
  *   <li>an order can be cancelled, with a reason, until it ships, and only once.</li>
  * </ul>
  *
@@ -38,9 +39,7 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
     static final int MAX_SKU = 64;
     static final int MAX_REASON = 500;
     static final int MAX_QUANTITY = 1_000_000;
-    static final int MAX_PRICE_SCALE = 4;
     static final int MAX_LINES = 500;
-    private static final BigDecimal MAX_PRICE = new BigDecimal("1000000000000");
 
     @Override
     public OrderState initialState() {
@@ -74,7 +73,8 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
         if (event instanceof OrderPlaced placed) {
             return state.placedBy(placed.customer());
         } else if (event instanceof OrderLineAdded added) {
-            return state.withLine(new OrderLine(added.lineId(), added.sku(), added.quantity(), added.unitPrice()));
+            return state.withLine(new OrderLine(added.lineId(), added.sku(), added.quantity(),
+                    Money.stored(added.unitPrice())));
         } else if (event instanceof OrderLineRemoved removed) {
             return state.withoutLine(removed.lineId());
         } else if (event instanceof OrderConfirmed) {
@@ -103,11 +103,9 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
             throw new OrderRejectedException(Reason.INVALID_QUANTITY, "quantity must be 1 to " + MAX_QUANTITY
                     + ", got " + command.quantity());
         }
-        BigDecimal price = command.unitPrice();
-        if (price.signum() < 0 || price.compareTo(MAX_PRICE) >= 0 || price.stripTrailingZeros().scale() > MAX_PRICE_SCALE) {
-            throw new OrderRejectedException(Reason.INVALID_PRICE, "unit price must be 0 or more, below " + MAX_PRICE
-                    .toPlainString() + ", with at most " + MAX_PRICE_SCALE + " decimals; got " + price.toPlainString());
-        }
+        BigDecimal price = Money.unitPrice(command.unitPrice()).orElseThrow(() -> new OrderRejectedException(
+                Reason.INVALID_PRICE, "unit price must be 0 or more, below " + Money.PRICE_LIMIT.toPlainString()
+                + ", with at most " + Money.MAX_DECIMALS + " decimals; got " + Money.describe(command.unitPrice())));
         if (state.line(command.lineId()).isPresent()) {
             throw new OrderRejectedException(Reason.DUPLICATE_LINE, "order " + command.orderId() + " already has line "
                     + command.lineId());
@@ -139,6 +137,10 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
     }
 
     private static List<OrderEvent> ship(ShipOrder command, OrderState state) {
+        if (state.status() == OrderStatus.SHIPPED) {
+            throw new OrderRejectedException(Reason.ORDER_ALREADY_SHIPPED, "order " + command.orderId()
+                    + " has already shipped");
+        }
         if (state.status() != OrderStatus.CONFIRMED) {
             throw new OrderRejectedException(Reason.ORDER_NOT_CONFIRMED, "cannot ship order " + command.orderId()
                     + ": it is " + state.status().label() + ", and only confirmed orders ship");
@@ -167,14 +169,8 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
     }
 
     private static void requireText(String value, int maxLength, Reason reason, String field) {
-        if (value.isBlank() || value.strip().length() > maxLength) {
-            throw new OrderRejectedException(reason, field + " must be 1 to " + maxLength
-                    + " characters and not blank");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw new OrderRejectedException(reason, field + " must not contain control characters");
-            }
-        }
+        TextRules.problem(field, value, maxLength).ifPresent(problem -> {
+            throw new OrderRejectedException(reason, problem);
+        });
     }
 }

@@ -32,9 +32,13 @@ public sealed interface OrderEvent {
             Objects.requireNonNull(unitPrice, "unitPrice");
         }
 
-        /** Quantity times unit price. */
+        /**
+         * Quantity times unit price, in {@link Money}'s canonical form.
+         *
+         * @throws IllegalStateException if the stored unit price cannot be read as money
+         */
         public BigDecimal amount() {
-            return unitPrice.multiply(BigDecimal.valueOf(quantity));
+            return Money.stored(unitPrice).multiply(BigDecimal.valueOf(quantity));
         }
     }
 
@@ -51,6 +55,15 @@ public sealed interface OrderEvent {
         public OrderConfirmed {
             Objects.requireNonNull(orderId, "orderId");
             Objects.requireNonNull(total, "total");
+        }
+
+        /**
+         * The total in {@link Money}'s canonical form.
+         *
+         * @throws IllegalStateException if the stored total cannot be read as money
+         */
+        public BigDecimal canonicalTotal() {
+            return Money.stored(total);
         }
     }
 

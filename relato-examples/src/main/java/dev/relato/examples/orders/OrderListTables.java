@@ -87,10 +87,10 @@ final class OrderListTables {
         }
     }
 
-    /** The rows matching the query, newest placed first, at most its limit. */
+    /** The rows matching the query (and after its cursor), newest placed first, at most its limit. */
     static List<OrderSummary> find(Connection sql, OrderQuery query) throws SQLException {
         List<String> conditions = new ArrayList<>();
-        List<String> values = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
         query.customer().ifPresent(c -> {
             conditions.add("customer = ?");
             values.add(c);
@@ -99,10 +99,16 @@ final class OrderListTables {
             conditions.add("status = ?");
             values.add(s.name());
         });
+        query.after().ifPresent(cursor -> {
+            conditions.add("(placed_at < ? OR (placed_at = ? AND order_id > ?))");
+            values.add(micros(cursor.placedAt()));
+            values.add(micros(cursor.placedAt()));
+            values.add(cursor.orderId());
+        });
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         try (PreparedStatement select = sql.prepareStatement(SELECT_ROWS + where + ORDER_ROWS)) {
             for (int i = 0; i < values.size(); i++) {
-                select.setString(i + 1, values.get(i));
+                select.setObject(i + 1, values.get(i));
             }
             select.setInt(values.size() + 1, query.limit());
             List<OrderSummary> rows = new ArrayList<>();

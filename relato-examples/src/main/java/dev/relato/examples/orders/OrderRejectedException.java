@@ -31,7 +31,7 @@ public final class OrderRejectedException extends RuntimeException {
         ORDER_EMPTY(Kind.CONFLICT),
         /** Only confirmed orders ship. */
         ORDER_NOT_CONFIRMED(Kind.CONFLICT),
-        /** A shipped order cannot be cancelled. */
+        /** A shipped order cannot be cancelled or shipped again. */
         ORDER_ALREADY_SHIPPED(Kind.CONFLICT),
         /** A cancelled order cannot be cancelled again. */
         ORDER_ALREADY_CANCELLED(Kind.CONFLICT),
@@ -41,15 +41,15 @@ public final class OrderRejectedException extends RuntimeException {
         DUPLICATE_LINE(Kind.CONFLICT),
         /** The order has as many lines as it may have. */
         TOO_MANY_LINES(Kind.CONFLICT),
-        /** A customer is 1 to 100 characters, not blank. */
+        /** A customer is 1 to 100 characters, not blank, without control characters or lone surrogates. */
         INVALID_CUSTOMER(Kind.INVALID),
-        /** A SKU is 1 to 64 characters, not blank. */
+        /** A SKU is 1 to 64 characters, not blank, without control characters or lone surrogates. */
         INVALID_SKU(Kind.INVALID),
         /** Quantities are 1 to 1,000,000. */
         INVALID_QUANTITY(Kind.INVALID),
-        /** Unit prices are 0 or more, with at most 4 decimals and below 10^12. */
+        /** Unit prices are 0 or more, below 10^12, with at most 4 decimals (and 32 digits as given). */
         INVALID_PRICE(Kind.INVALID),
-        /** A cancellation reason is 1 to 500 characters, not blank. */
+        /** A cancellation reason is 1 to 500 characters, not blank, without control characters or lone surrogates. */
         INVALID_REASON(Kind.INVALID);
 
         private final Kind kind;

@@ -1,97 +1,91 @@
 package dev.relato.examples.orders;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.relato.EventStore;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.nats.NatsEventStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteEventStore;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Orders service: an HTTP JSON API over an event-sourced Order aggregate, on SQLite (default),
- * PostgreSQL or NATS JetStream.
+ * PostgreSQL, NATS JetStream or in memory.
  *
  * <pre>
- * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME] [--port N]
+ * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME]
+ *                             [--host ADDRESS] [--port N] [--timeout SECONDS]
  * </pre>
  *
- * <p>{@link #start(Settings)} opens the store, starts the projections and the HTTP server on 127.0.0.1, and
- * returns once the server listens; {@link #close()} stops the server, then the projections, then the
- * store. Thread-safe; {@code close} is idempotent.
+ * <p>{@link #start(Settings)} opens the store, starts the projections and the HTTP server
+ * ({@link OrdersHttpServer}), and returns once the server listens; {@link #close()} stops the server (letting
+ * requests in progress finish), then the projections, then the store. Thread-safe; {@code close} is idempotent.
  */
 public final class OrdersApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrdersApp.class);
     private static final Duration READ_MODEL_WAIT = Duration.ofSeconds(5);
-    private static final int HTTP_THREADS = 32;
     private static final String DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
     private static final String JDBC_SQLITE = "jdbc:sqlite:";
 
     private final OrdersBackend backend;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final OrdersHttpServer server;
+    private final OrdersHttpApi api;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OrdersApp(OrdersBackend backend, HttpServer server, ExecutorService executor) {
+    private OrdersApp(OrdersBackend backend, OrdersHttpServer server, OrdersHttpApi api) {
         this.backend = backend;
         this.server = server;
-        this.executor = executor;
+        this.api = api;
     }
 
     /**
      * Starts the service.
      *
-     * @throws UncheckedIOException                 if the port cannot be bound
+     * @throws UncheckedIOException                 if the address cannot be bound
      * @throws IllegalArgumentException             if PostgreSQL is chosen without a URL
      * @throws dev.relato.StoreUnavailableException if the store cannot be opened
      */
     public static OrdersApp start(Settings settings) {
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /** Starts the service with the commands' and queries' store wrapped by {@code storeView} (fault tests). */
+    static OrdersApp start(Settings settings, UnaryOperator<EventStore> storeView) {
         Objects.requireNonNull(settings, "settings");
         EventSerializer serializer = OrdersService.serializer();
         OrdersBackend backend = openBackend(settings, serializer);
-        ExecutorService executor = Executors.newFixedThreadPool(HTTP_THREADS, threads("orders-http-"));
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
-            server.createContext("/", new OrdersHttpApi(new OrdersService(backend, serializer, READ_MODEL_WAIT)));
-            server.setExecutor(executor);
-            server.start();
-            OrdersApp app = new OrdersApp(backend, server, executor);
-            LOG.debug("Orders service listening on {} (store: {})", app.url(), backend.description());
+            OrdersService service = new OrdersService(backend, storeView.apply(backend.store()), serializer,
+                    READ_MODEL_WAIT);
+            OrdersHttpApi api = new OrdersHttpApi(service, settings.timeout());
+            OrdersHttpServer server = OrdersHttpServer.start(settings.host(), settings.port(), settings.timeout(), api);
+            OrdersApp app = new OrdersApp(backend, server, api);
+            LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
             return app;
-        } catch (IOException | RuntimeException e) {
-            executor.shutdownNow();
+        } catch (RuntimeException e) {
             backend.close();
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot listen on port " + settings.port() + ": " + io.getMessage(), io);
-            }
-            throw (RuntimeException) e;
+            throw e;
         }
     }
 
     /** The port the server listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    /** The service's base URL, {@code http://127.0.0.1:PORT}. */
+    /** The service's base URL, such as {@code http://127.0.0.1:8080}. */
     public String url() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+        String host = server.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     /** Where the events are stored, for people: {@code sqlite at /abs/path}. */
@@ -99,23 +93,32 @@ public final class OrdersApp implements AutoCloseable {
         return backend.description();
     }
 
-    /** Stops accepting requests (waiting up to a second for those in progress), then closes the store. */
+    /** The store the service appends to, for tests that write events as an older version would have. */
+    EventStore store() {
+        return backend.store();
+    }
+
+    /** The asynchronous projections, for tests that wait for them. */
+    List<ManagedProjection<?>> projections() {
+        return backend.projections();
+    }
+
+    /** The HTTP routes, for tests that compare them with the OpenAPI description. */
+    OrdersHttpApi api() {
+        return api;
+    }
+
+    /** Stops the HTTP server (requests in progress may finish), then the projections, then the store. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(1);
-        executor.shutdown();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
+            server.close();
+        } finally {
+            backend.close();
         }
-        backend.close();
         LOG.info("Orders service stopped");
     }
 
@@ -171,15 +174,6 @@ public final class OrdersApp implements AutoCloseable {
         };
     }
 
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(false);
-            return thread;
-        };
-    }
-
     /** Which event store the service runs on. */
     public enum Store {
         /** An SQLite file (default {@code ./relato-orders.db}). */
@@ -199,22 +193,28 @@ public final class OrdersApp implements AutoCloseable {
     /**
      * How to start the service. Immutable and thread-safe.
      *
-     * @param store which event store
-     * @param url   the SQLite file path, PostgreSQL JDBC URL or NATS URL; the store's default if empty
-     * @param schema the PostgreSQL schema of the events and the order list
-     * @param stream the NATS JetStream stream of the events
-     * @param port  the TCP port on 127.0.0.1; 0 for any free port
+     * @param store   which event store
+     * @param url     the SQLite file path, PostgreSQL JDBC URL or NATS URL; the store's default if empty
+     * @param schema  the PostgreSQL schema of the events and the order list
+     * @param stream  the NATS JetStream stream of the events
+     * @param host    the address to listen on
+     * @param port    the TCP port; 0 for any free port
+     * @param timeout how long a connection may stay silent, and a request body may take to arrive
      */
-    public record Settings(Store store, Optional<String> url, String schema, String stream, int port) {
+    public record Settings(Store store, Optional<String> url, String schema, String stream, String host, int port,
+                           Duration timeout) {
         static final String USAGE = """
-                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME] [--port N]
-                  --store  event store (default sqlite)
-                  --url    sqlite: database file (default ./relato-orders.db)
-                           postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
-                           nats: server URL (default nats://127.0.0.1:4222)
-                  --schema postgres: schema of the events and the order list (default relato)
-                  --stream nats: JetStream stream of the events (default relato-orders)
-                  --port   HTTP port on 127.0.0.1 (default 8080; 0 picks a free port)""";
+                usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME]
+                                                   [--stream NAME] [--host ADDRESS] [--port N] [--timeout SECONDS]
+                  --store   event store (default sqlite)
+                  --url     sqlite: database file (default ./relato-orders.db)
+                            postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
+                            nats: server URL (default nats://127.0.0.1:4222)
+                  --schema  postgres: schema of the events and the order list (default relato)
+                  --stream  nats: JetStream stream of the events (default relato-orders)
+                  --host    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+                  --port    HTTP port (default 8080; 0 picks a free port)
+                  --timeout seconds a connection may stay silent and a request body may take (default 30)""";
 
         static final String POSTGRES_URL_NEEDED = "--store postgres needs --url "
                 + "jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD";
@@ -223,32 +223,48 @@ public final class OrdersApp implements AutoCloseable {
         public static final String DEFAULT_SCHEMA = "relato";
         /** Default NATS JetStream stream. */
         public static final String DEFAULT_STREAM = "relato-orders";
+        /** Default address: this machine only. */
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        /** Default silence and body timeout. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+        private static final long MAX_TIMEOUT_SECONDS = 3600;
 
-        /** The defaults for a store: its default location, port 0. */
+        /** The defaults for a store: its default location, 127.0.0.1, port 0, 30 s timeout. */
         public static Settings of(Store store) {
-            return new Settings(store, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_STREAM, 0);
+            return new Settings(store, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_STREAM, DEFAULT_HOST, 0,
+                    DEFAULT_TIMEOUT);
         }
 
         public Settings withUrl(String newUrl) {
-            return new Settings(store, Optional.of(newUrl), schema, stream, port);
+            return new Settings(store, Optional.of(newUrl), schema, stream, host, port, timeout);
         }
 
         public Settings withSchema(String newSchema) {
-            return new Settings(store, url, newSchema, stream, port);
+            return new Settings(store, url, newSchema, stream, host, port, timeout);
         }
 
         public Settings withStream(String newStream) {
-            return new Settings(store, url, schema, newStream, port);
+            return new Settings(store, url, schema, newStream, host, port, timeout);
         }
 
-        /** @throws IllegalArgumentException if the port is not 0 to 65535 */
+        public Settings withTimeout(Duration newTimeout) {
+            return new Settings(store, url, schema, stream, host, port, newTimeout);
+        }
+
+        /** @throws IllegalArgumentException if the port is not 0 to 65535, or the timeout not 1 s to 1 h */
         public Settings {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(schema, "schema");
             Objects.requireNonNull(stream, "stream");
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(timeout, "timeout");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+            }
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.toSeconds() > MAX_TIMEOUT_SECONDS) {
+                throw new IllegalArgumentException("timeout must be 1 to " + MAX_TIMEOUT_SECONDS + " seconds, got "
+                        + timeout);
             }
         }
 
@@ -263,13 +279,16 @@ public final class OrdersApp implements AutoCloseable {
             Optional<String> url = Optional.empty();
             String schema = DEFAULT_SCHEMA;
             String stream = DEFAULT_STREAM;
+            String host = DEFAULT_HOST;
             int port = 8080;
+            Duration timeout = DEFAULT_TIMEOUT;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
                     return Optional.empty();
                 }
-                if (!List.of("--store", "--url", "--schema", "--stream", "--port").contains(flag)) {
+                if (!List.of("--store", "--url", "--schema", "--stream", "--host", "--port", "--timeout")
+                        .contains(flag)) {
                     throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
                 if (i + 1 >= args.length) {
@@ -281,13 +300,16 @@ public final class OrdersApp implements AutoCloseable {
                     case "--url" -> url = Optional.of(value).filter(v -> !v.isBlank());
                     case "--schema" -> schema = value;
                     case "--stream" -> stream = value;
-                    default -> port = parsePort(value);
+                    case "--host" -> host = parseHost(value);
+                    case "--timeout" -> timeout = Duration.ofSeconds(parseNumber(value, "--timeout", 1,
+                            MAX_TIMEOUT_SECONDS));
+                    default -> port = (int) parseNumber(value, "--port", 0, 65535);
                 }
             }
             if (store == Store.POSTGRES && url.isEmpty()) {
                 throw new IllegalArgumentException(POSTGRES_URL_NEEDED);
             }
-            return Optional.of(new Settings(store, url, schema, stream, port));
+            return Optional.of(new Settings(store, url, schema, stream, host, port, timeout));
         }
 
         private static Store parseStore(String value) {
@@ -299,16 +321,24 @@ public final class OrdersApp implements AutoCloseable {
             throw new IllegalArgumentException("unknown store '" + value + "'; use sqlite, postgres, nats or memory");
         }
 
-        private static int parsePort(String value) {
+        private static String parseHost(String value) {
+            if (value.isBlank() || !value.chars().allMatch(c -> Character.isLetterOrDigit(c) || ".:-_%".indexOf(c) >= 0)) {
+                throw new IllegalArgumentException("--host must be a host name or IP address, got '" + value + "'");
+            }
+            return value;
+        }
+
+        private static long parseNumber(String value, String flag, long min, long max) {
             try {
-                int port = Integer.parseInt(value);
-                if (port >= 0 && port <= 65535) {
-                    return port;
+                long number = Long.parseLong(value);
+                if (number >= min && number <= max) {
+                    return number;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new IllegalArgumentException("--port must be a number from 0 to 65535, got '" + value + "'");
+            throw new IllegalArgumentException(flag + " must be a number from " + min + " to " + max + ", got '"
+                    + value + "'");
         }
     }
 }

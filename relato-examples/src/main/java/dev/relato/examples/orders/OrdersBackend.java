@@ -2,9 +2,6 @@ package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
-import dev.relato.projection.ProjectionRunner;
-import dev.relato.serialization.EventSerializer;
-import dev.relato.projection.ProjectionStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,33 +24,24 @@ interface OrdersBackend extends AutoCloseable {
     /** The customer's totals, if the customer has placed an order. */
     Optional<CustomerTotals> customerTotals(String customer);
 
-    /**
-     * Waits until every asynchronous read model that handles some of {@code appended} reflects them.
-     *
-     * @return true if they do, false if the timeout passed or a projection stopped first
-     */
-    boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException;
+    /** The asynchronous projections the backend runs. */
+    List<ManagedProjection<?>> projections();
 
     /**
-     * Waits until each runner has handled the last of {@code appended} that its projection handles; runners
-     * that handle none of them are not waited for (they may only notice such events at their next poll).
+     * Waits until every asynchronous projection that handles some of {@code appended} has handled them;
+     * projections that handle none of them are not waited for.
+     *
+     * @return true if they have, false if the timeout passed or a projection stopped first
      */
-    static boolean await(List<? extends ProjectionRunner<?>> runners, List<RecordedEvent> appended,
-                         EventSerializer serializer, Duration timeout) throws InterruptedException {
+    default boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProjectionRunner<?> runner : runners) {
-            long position = appended.stream().filter(e -> runner.projection().accepts(e, serializer))
-                    .mapToLong(RecordedEvent::position).max().orElse(0);
-            if (position > 0
-                    && !runner.awaitPosition(position, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        for (ManagedProjection<?> projection : projections()) {
+            if (!projection.await(appended, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
         }
         return true;
     }
-
-    /** The status of each projection the backend runs. */
-    List<ProjectionStatus> projections();
 
     /** Stops the projections, then closes the store. */
     @Override

@@ -1,293 +1,354 @@
 package dev.relato.examples.orders;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
-import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
+import dev.relato.projection.DeadLetter;
+import dev.relato.projection.ProjectionState;
 import dev.relato.projection.ProjectionStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.pathmap.MatchedResource;
+import org.eclipse.jetty.http.pathmap.PathMappings;
+import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JSON-over-HTTP face of {@link OrdersService}: one handler that routes by method and path.
+ * The JSON-over-HTTP face of {@link OrdersService}, as one Jetty handler. Paths are matched by Jetty's URI
+ * templates ({@link UriTemplatePathSpec}) on the path Jetty has already checked and percent-decoded (malformed
+ * or ambiguous encodings never get here: Jetty answers 400, through {@link JsonErrorHandler}); query strings are
+ * decoded by Jetty too. {@code HEAD} is answered wherever {@code GET} is.
  *
  * <pre>
- * POST   /orders                      {customer}                 201 {id, version}
- * GET    /orders?customer=&amp;status=&amp;limit=  the order list (read model, newest first, 100 by default, at most 1000)
- * GET    /orders/{id}[?version=N|?at=INSTANT]  state, now, after event N, or as it stood then
- * GET    /orders/{id}/events          the order's history          200 [...]
- * POST   /orders/{id}/lines           {sku, quantity, unitPrice}  201 {orderId, lineId, version}
- * DELETE /orders/{id}/lines/{lineId}                              200 {order}
- * POST   /orders/{id}/confirm | /ship                             200 {order}
- * POST   /orders/{id}/cancel          {reason}                   200 {order}
- * GET    /customers/{customer}        orders and value per customer 200 {...}
- * GET    /projections                 projection positions, lag and state
+ * POST   /orders                                 {customer}                  201 {id, version}
+ * GET    /orders?customer=&amp;status=&amp;limit=&amp;after=   the order list, newest first; Link rel="next"
+ * GET    /orders/{id}[?version=N|?at=INSTANT]     state, now, after event N, or as it stood then
+ * GET    /orders/{id}/events                      the order's history
+ * POST   /orders/{id}/lines                       {sku, quantity, unitPrice}  201 {orderId, lineId, version}
+ * GET    /orders/{id}/lines/{lineId}              one line
+ * DELETE /orders/{id}/lines/{lineId}              200 the order
+ * POST   /orders/{id}/confirm | /ship             200 the order
+ * POST   /orders/{id}/cancel                      {reason}                    200 the order
+ * GET    /customers/{customer}                    orders and value per customer
+ * GET    /projections[/{name}]                    state, position, head, lag in events
+ * GET    /projections/{name}/dead-letters         the events a projection skipped
+ * POST   /projections/{name}/skip | /resume       out of a stop
+ * POST   /projections/{name}/dead-letters/{position}/replay
+ * GET    /health                                  200 or 503 with the failing parts
+ * GET    /openapi.json                            this API as OpenAPI 3
  * </pre>
  *
- * <p>Every response carries an {@code X-Request-Id} (the client's, if it sent a valid one); the events a
- * request appends store it as their correlation id, shown in the history's {@code metadata}.
- *
- * <p>Errors are {@code {error, message}}: 400 malformed request (bad JSON, missing field, wrong type),
- * 404 unknown order or path, 405 wrong method, 409 a rule the order's state breaks or a concurrent update
- * that kept conflicting, 413 body over {@value #MAX_BODY_BYTES} bytes, 422 an invalid value, 503 store
- * unavailable, 500 anything else (logged). Thread-safe: exchanges are handled concurrently.
+ * <p>Every answer is JSON and carries an {@code X-Request-Id} (the client's, if it sent 1 to 100 printable ASCII
+ * characters, else a new UUID); errors are {@code {error, message, requestId}}, and every 5xx is logged with
+ * the request id. Commands accept an {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read
+ * by {@link BodyReader}. Thread-safe: requests are handled concurrently.
  */
-final class OrdersHttpApi implements HttpHandler {
+final class OrdersHttpApi extends Handler.Abstract {
     static final int MAX_BODY_BYTES = 16 * 1024;
     /** Header carrying the request id, stored as the events' correlation id and echoed in the response. */
     static final String REQUEST_ID = "X-Request-Id";
+    /** Header carrying the client's key for a command it may retry. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Header set on the answer of a command that was handled before under the same key. */
+    static final String REPLAYED = "Idempotent-Replayed";
+    /** The longest customers, SKUs, ids and names accepted in paths and queries. */
+    static final int MAX_PATH_TEXT = 200;
     private static final Logger LOG = LoggerFactory.getLogger(OrdersHttpApi.class);
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
 
     private final OrdersService service;
-    private final ObjectMapper json = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+    private final Duration bodyTimeout;
+    private final OrdersJson json = new OrdersJson();
+    private final PathMappings<Route> routes = new PathMappings<>();
+    private final byte[] openApi;
 
-    OrdersHttpApi(OrdersService service) {
-        this.service = service;
+    /**
+     * @param bodyTimeout how long a request body may take to arrive
+     */
+    OrdersHttpApi(OrdersService service, Duration bodyTimeout) {
+        super(InvocationType.BLOCKING);
+        this.service = Objects.requireNonNull(service, "service");
+        this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+        this.openApi = resource("openapi.json");
+        get("/orders", this::list);
+        postJson("/orders", call -> placed(service.place(call.text("customer"), call.origin())));
+        get("/orders/{id}", this::order);
+        get("/orders/{id}/events", this::history);
+        postJson("/orders/{id}/lines", this::addLine);
+        get("/orders/{id}/lines/{lineId}", this::line);
+        delete("/orders/{id}/lines/{lineId}", call -> changed(service.removeLine(call.orderId(),
+                call.pathText("lineId", "line id"), call.origin())));
+        post("/orders/{id}/confirm", call -> changed(service.confirm(call.orderId(), call.origin())));
+        post("/orders/{id}/ship", call -> changed(service.ship(call.orderId(), call.origin())));
+        postJson("/orders/{id}/cancel", call -> changed(service.cancel(call.orderId(), call.text("reason"),
+                call.origin())));
+        get("/customers/{customer}", this::customer);
+        get("/projections", call -> ok(projections()));
+        get("/projections/{name}", call -> ok(json.projection(projection(call).report())));
+        get("/projections/{name}/dead-letters", this::deadLetters);
+        post("/projections/{name}/skip", this::skip);
+        post("/projections/{name}/resume", this::resume);
+        post("/projections/{name}/dead-letters/{position}/replay", this::replay);
+        get("/health", call -> health());
+        get("/openapi.json", call -> new Reply(200, null, openApi, Map.of(), null));
+    }
+
+    /** Every path template and its methods, for documentation checks. */
+    Map<String, Set<String>> routes() {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        routes.getMappings().forEach(m -> out.put(m.getPathSpec().getDeclaration(), m.getResource().methods()));
+        return out;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String requestId = requestId(exchange);
-            exchange.getResponseHeaders().set(REQUEST_ID, requestId);
-            Metadata metadata = Metadata.empty().withCorrelationId(requestId);
-            Response response;
-            try {
-                response = route(exchange, metadata);
-            } catch (HttpProblem e) {
-                response = error(e.status(), e.error(), e.getMessage()).withHeaders(e.headers());
-            } catch (OrderRejectedException e) {
-                int status = switch (e.reason().kind()) {
-                    case NOT_FOUND -> 404;
-                    case CONFLICT -> 409;
-                    case INVALID -> 422;
-                };
-                response = error(status, e.reason().code(), e.getMessage());
-            } catch (WrongExpectedVersionException e) {
-                response = error(409, "concurrent_update", "the order kept changing while this request was applied;"
-                        + " nothing was changed, try again");
-            } catch (StoreUnavailableException e) {
-                LOG.warn("{} {}: store unavailable", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                response = error(503, "store_unavailable", "the event store is unavailable; try again later");
-            } catch (RuntimeException e) {
-                LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                response = error(500, "internal_error", "the request failed unexpectedly");
+    public boolean handle(Request request, Response response, Callback callback) {
+        String requestId = requestId(request);
+        Exchange exchange = new Exchange(request, response, callback, requestId);
+        try {
+            String path = Request.getPathInContext(request);
+            MatchedResource<Route> matched = routes.getMatched(path);
+            if (matched == null) {
+                throw HttpProblem.notFound("no resource at " + path);
             }
-            send(exchange, response);
+            Route route = matched.getResource();
+            Endpoint endpoint = route.endpoint(request.getMethod());
+            Map<String, String> params = ((UriTemplatePathSpec) matched.getPathSpec()).getPathParams(path);
+            if (endpoint.readsBody()) {
+                BodyReader.read(request, MAX_BODY_BYTES, bodyTimeout,
+                        body -> exchange.answer(endpoint, new Call(exchange, params, Optional.of(body))),
+                        exchange::problem);
+            } else {
+                exchange.answer(endpoint, new Call(exchange, params, Optional.empty()));
+            }
+        } catch (HttpProblem e) {
+            exchange.problem(e);
         }
+        return true;
     }
 
-    private Response route(HttpExchange exchange, Metadata metadata) throws IOException {
-        String method = exchange.getRequestMethod();
-        List<String> path = segments(exchange.getRequestURI().getRawPath());
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-        if (path.equals(List.of("projections"))) {
-            requireMethod(method, "GET");
-            return ok(200, projections());
-        }
-        if (path.size() == 2 && path.get(0).equals("customers")) {
-            requireMethod(method, "GET");
-            return ok(200, customer(decodeSegment(path.get(1))));
-        }
-        if (path.isEmpty() || !path.get(0).equals("orders")) {
-            throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath());
-        }
-        if (path.size() == 1) {
-            if (method.equals("POST")) {
-                ObjectNode body = body(exchange);
-                CommandResult<OrderState, OrderEvent> placed = service.place(text(body, "customer"), metadata);
-                ObjectNode out = json.createObjectNode().put("id", placed.stream().id()).put("version", placed.version());
-                return created(out, "/orders/" + placed.stream().id());
-            }
-            requireMethod(method, "GET, POST");
-            return ok(200, list(query));
-        }
-        String orderId = orderId(path.get(1));
-        String action = path.size() > 2 ? path.get(2) : "";
-        switch (path.size() + ":" + action) {
-            case "2:" -> {
-                requireMethod(method, "GET");
-                return ok(200, order(orderId, query));
-            }
-            case "3:events" -> {
-                requireMethod(method, "GET");
-                return ok(200, history(orderId));
-            }
-            case "3:lines" -> {
-                requireMethod(method, "POST");
-                ObjectNode body = body(exchange);
-                String lineId = UUID.randomUUID().toString();
-                CommandResult<OrderState, OrderEvent> added = service.addLine(orderId, lineId, text(body, "sku"),
-                        integer(body, "quantity"), decimal(body, "unitPrice"), metadata);
-                ObjectNode out = json.createObjectNode().put("orderId", orderId).put("lineId", lineId)
-                        .put("version", added.version());
-                return created(out, "/orders/" + orderId + "/lines/" + lineId);
-            }
-            case "4:lines" -> {
-                requireMethod(method, "DELETE");
-                return state(service.removeLine(orderId, decodeSegment(path.get(3)), metadata));
-            }
-            case "3:confirm" -> {
-                requireMethod(method, "POST");
-                return state(service.confirm(orderId, metadata));
-            }
-            case "3:ship" -> {
-                requireMethod(method, "POST");
-                return state(service.ship(orderId, metadata));
-            }
-            case "3:cancel" -> {
-                requireMethod(method, "POST");
-                return state(service.cancel(orderId, text(body(exchange), "reason"), metadata));
-            }
-            default -> throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath());
-        }
-    }
+    // ---- routes
 
-    private JsonNode list(Map<String, String> query) {
-        Optional<OrderStatus> status = Optional.ofNullable(query.get("status")).map(s -> OrderStatus.fromLabel(s)
+    private Reply list(Call call) {
+        Fields query = call.query();
+        Optional<OrderStatus> status = call.param(query, "status").map(s -> OrderStatus.fromLabel(s)
                 .filter(found -> found != OrderStatus.NEW)
                 .orElseThrow(() -> HttpProblem.badRequest("unknown status '" + s
                         + "'; use open, confirmed, shipped or cancelled")));
-        Optional<String> customer = Optional.ofNullable(query.get("customer")).filter(c -> !c.isEmpty());
-        int limit = Optional.ofNullable(query.get("limit")).map(l -> (int) Math.min(positiveLong(l, "limit"),
-                OrderQuery.MAX_LIMIT)).orElse(OrderQuery.DEFAULT_LIMIT);
-        ArrayNode rows = json.createArrayNode();
-        for (OrderSummary row : service.list(new OrderQuery(customer, status, limit))) {
-            rows.addObject().put("id", row.orderId()).put("customer", row.customer()).put("status", row.status().label())
-                    .put("lines", row.lineCount()).put("total", row.total()).put("placedAt", row.placedAt().toString())
-                    .put("updatedAt", row.updatedAt().toString()).put("version", row.version());
+        Optional<String> customer = call.param(query, "customer").filter(c -> !c.isEmpty())
+                .map(c -> checkedText(c, "customer"));
+        int limit = call.param(query, "limit").map(l -> (int) Math.min(positiveLong(l, "limit"), OrderQuery.MAX_LIMIT))
+                .orElse(OrderQuery.DEFAULT_LIMIT);
+        Optional<OrderCursor> after = call.param(query, "after").map(token -> OrderCursor.parse(token)
+                .orElseThrow(() -> HttpProblem.badRequest("'after' is not a cursor this service gave out")));
+        List<OrderSummary> rows = service.list(new OrderQuery(customer, status, limit, after));
+        Map<String, String> headers = Map.of();
+        if (rows.size() == limit) {
+            StringBuilder next = new StringBuilder("/orders?limit=").append(limit);
+            customer.ifPresent(c -> next.append("&customer=").append(encode(c)));
+            status.ifPresent(s -> next.append("&status=").append(s.label()));
+            next.append("&after=").append(OrderCursor.after(rows.get(rows.size() - 1)).token());
+            headers = Map.of("Link", "<" + next + ">; rel=\"next\"");
         }
-        return rows;
+        return new Reply(200, json.list(rows), null, headers, null);
     }
 
-    private JsonNode order(String orderId, Map<String, String> query) {
-        String version = query.get("version");
-        String at = query.get("at");
-        Optional<Aggregate<OrderState>> order;
-        if (version != null && at != null) {
+    private Reply order(Call call) {
+        String orderId = call.orderId();
+        Fields query = call.query();
+        Optional<String> version = call.param(query, "version");
+        Optional<String> at = call.param(query, "at");
+        if (version.isPresent() && at.isPresent()) {
             throw HttpProblem.badRequest("give either 'version' or 'at', not both");
-        } else if (version != null) {
-            order = service.order(orderId, positiveLong(version, "version"));
-        } else if (at != null) {
-            order = service.orderAt(orderId, instant(at, "at"));
-        } else {
-            order = service.order(orderId);
         }
-        return order.map(a -> stateJson(a.stream(), a.version(), a.state()))
+        if (version.isPresent()) {
+            long wanted = positiveLong(version.get(), "version");
+            Aggregate<OrderState> order = service.order(orderId, wanted).orElseThrow(() -> {
+                if (service.order(orderId).isEmpty()) {
+                    return unknownOrder(orderId);
+                }
+                return new HttpProblem(404, "version_not_found", "order " + orderId + " has no version " + wanted);
+            });
+            return ok(json.order(order.stream(), order.version(), order.state()));
+        }
+        Optional<Aggregate<OrderState>> order = at.isPresent()
+                ? service.orderAt(orderId, instant(at.get(), "at")) : service.order(orderId);
+        return order.map(a -> ok(json.order(a.stream(), a.version(), a.state())))
                 .orElseThrow(() -> unknownOrder(orderId));
     }
 
-    private JsonNode history(String orderId) {
+    private Reply history(Call call) {
+        String orderId = call.orderId();
         List<RecordedEvent> events = service.history(orderId);
         if (events.isEmpty()) {
             throw unknownOrder(orderId);
         }
-        ArrayNode out = json.createArrayNode();
-        for (RecordedEvent event : events) {
-            ObjectNode node = out.addObject().put("eventId", event.eventId().toString()).put("type", event.type())
-                    .put("version", event.streamVersion()).put("position", event.position())
-                    .put("recordedAt", event.recordedAt().toString());
-            node.set("payload", parse(event.payload()));
-            if (!event.metadata().isEmpty()) {
-                node.set("metadata", json.valueToTree(event.metadata().entries()));
-            }
-        }
-        return out;
+        ArrayNode out = json.array();
+        events.forEach(e -> out.add(json.event(e)));
+        return ok(out);
     }
 
-    private JsonNode customer(String customer) {
+    private Reply addLine(Call call) {
+        String orderId = call.orderId();
+        ObjectNode body = call.body();
+        OrdersService.Outcome outcome = service.addLine(orderId, text(body, "sku"), integer(body, "quantity"),
+                decimal(body, "unitPrice"), call.origin());
+        CommandResult<OrderState, OrderEvent> result = outcome.result();
+        String lineId = result.events().stream().filter(e -> e instanceof OrderEvent.OrderLineAdded)
+                .map(e -> ((OrderEvent.OrderLineAdded) e).lineId()).findFirst().orElse("");
+        ObjectNode out = json.object().put("orderId", orderId).put("lineId", lineId).put("version", result.version());
+        return committed(201, out, outcome, Map.of("Location", "/orders/" + encode(orderId) + "/lines/"
+                + encode(lineId)));
+    }
+
+    private Reply line(Call call) {
+        String orderId = call.orderId();
+        String lineId = call.pathText("lineId", "line id");
+        Aggregate<OrderState> order = service.order(orderId).orElseThrow(() -> unknownOrder(orderId));
+        return order.state().line(lineId).map(l -> ok(json.line(l))).orElseThrow(() -> new HttpProblem(404,
+                "line_not_found", "order " + orderId + " has no line " + lineId));
+    }
+
+    private Reply customer(Call call) {
+        String customer = call.pathText("customer", "customer");
         CustomerTotals totals = service.customer(customer).orElseThrow(() -> new HttpProblem(404, "customer_not_found",
                 "customer '" + customer + "' has placed no order"));
-        return json.createObjectNode().put("customer", totals.customer()).put("orders", totals.orders())
-                .put("confirmed", totals.confirmed()).put("shipped", totals.shipped())
-                .put("cancelled", totals.cancelled()).put("confirmedValue", totals.confirmedValue());
+        return ok(json.customer(totals));
     }
 
-    private JsonNode projections() {
-        ArrayNode out = json.createArrayNode();
-        for (ProjectionStatus status : service.projections()) {
-            ObjectNode node = out.addObject().put("name", status.name())
-                    .put("state", status.state().name().toLowerCase(Locale.ROOT)).put("position", status.position())
-                    .put("head", status.headPosition()).put("lag", status.positionsBehind())
-                    .put("lagMillis", status.timeBehind().toMillis());
-            status.lastError().ifPresent(error -> node.put("lastError", error));
-        }
+    private ArrayNode projections() {
+        ArrayNode out = json.array();
+        service.projections().forEach(p -> out.add(json.projection(p.report())));
         return out;
     }
 
-    private Response state(CommandResult<OrderState, OrderEvent> result) {
-        return ok(200, stateJson(result.stream(), result.version(), result.state()));
+    private ManagedProjection<?> projection(Call call) {
+        String name = call.pathText("name", "projection name");
+        return service.projections().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new HttpProblem(404, "projection_not_found", "there is no projection '" + name + "'"));
     }
 
-    private ObjectNode stateJson(StreamId stream, long version, OrderState state) {
-        ObjectNode out = json.createObjectNode().put("id", stream.id()).put("customer", state.customer())
-                .put("status", state.status().label()).put("version", version).put("total", state.total());
-        ArrayNode lines = out.putArray("lines");
-        for (OrderLine line : state.lines()) {
-            lines.addObject().put("lineId", line.lineId()).put("sku", line.sku()).put("quantity", line.quantity())
-                    .put("unitPrice", line.unitPrice()).put("amount", line.amount());
-        }
-        state.cancelReason().ifPresent(r -> out.put("cancelReason", r));
-        return out;
+    private Reply deadLetters(Call call) {
+        ArrayNode out = json.array();
+        projection(call).deadLetters().forEach(letter -> out.add(json.deadLetter(letter)));
+        return ok(out);
     }
 
-    private ObjectNode body(HttpExchange exchange) throws IOException {
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new HttpProblem(413, "body_too_large", "request bodies are limited to " + MAX_BODY_BYTES + " bytes");
-        }
-        if (bytes.length == 0) {
-            throw HttpProblem.badRequest("a JSON object body is required");
-        }
-        JsonNode node;
+    private Reply skip(Call call) {
+        ManagedProjection<?> projection = projection(call);
+        DeadLetter skipped = projection.skip();
+        ObjectNode out = json.projection(projection.report());
+        out.set("skipped", json.deadLetter(skipped));
+        return ok(out);
+    }
+
+    private Reply resume(Call call) {
+        ManagedProjection<?> projection = projection(call);
+        projection.resume();
+        return ok(json.projection(projection.report()));
+    }
+
+    private Reply replay(Call call) {
+        ManagedProjection<?> projection = projection(call);
+        long position = positiveLong(call.pathText("position", "position"), "position");
+        boolean handled = projection.replay(position).orElseThrow(() -> new HttpProblem(404, "dead_letter_not_found",
+                "projection '" + projection.name() + "' has no dead letter at position " + position));
+        return ok(json.object().put("position", position).put("replayed", handled));
+    }
+
+    private Reply health() {
+        ObjectNode out = json.object();
+        List<String> failing = new ArrayList<>();
+        ObjectNode store = out.putObject("store");
         try {
-            node = json.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw HttpProblem.badRequest("malformed JSON: " + e.getOriginalMessage());
+            store.put("status", "up").put("head", service.headPosition());
+        } catch (RuntimeException e) {
+            failing.add("store");
+            store.put("status", "down").put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        if (!(node instanceof ObjectNode object)) {
-            throw HttpProblem.badRequest("the body must be a JSON object");
+        ArrayNode projections = out.putArray("projections");
+        for (ManagedProjection<?> projection : service.projections()) {
+            ProjectionStatus status = projection.runner().status();
+            boolean failed = status.state() == ProjectionState.FAILED;
+            ObjectNode node = projections.addObject().put("name", status.name()).put("status", failed ? "down" : "up")
+                    .put("state", OrdersJson.label(status.state()));
+            status.lastError().ifPresent(error -> node.put("lastError", error));
+            if (failed) {
+                failing.add("projection " + status.name());
+            }
         }
-        return object;
+        out.put("status", failing.isEmpty() ? "up" : "down");
+        ArrayNode down = out.putArray("failing");
+        failing.forEach(down::add);
+        return new Reply(failing.isEmpty() ? 200 : 503, out, null, Map.of(), null);
     }
+
+    // ---- answers
+
+    private static Reply ok(JsonNode body) {
+        return new Reply(200, body, null, Map.of(), null);
+    }
+
+    private Reply placed(OrdersService.Outcome outcome) {
+        CommandResult<OrderState, OrderEvent> result = outcome.result();
+        String id = result.stream().id();
+        ObjectNode out = json.object().put("id", id).put("version", result.version());
+        return committed(201, out, outcome, Map.of("Location", "/orders/" + encode(id)));
+    }
+
+    private Reply changed(OrdersService.Outcome outcome) {
+        CommandResult<OrderState, OrderEvent> result = outcome.result();
+        return committed(200, json.order(result.stream(), result.version(), result.state()), outcome, Map.of());
+    }
+
+    /**
+     * The answer to a command whose events are stored: if the full body cannot be written, the answer is still a
+     * success, with just the order's id and version.
+     */
+    private Reply committed(int status, ObjectNode body, OrdersService.Outcome outcome, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        if (outcome.replayed()) {
+            all.put(REPLAYED, "true");
+        }
+        ObjectNode minimal = json.object().put("id", outcome.result().stream().id())
+                .put("version", outcome.result().version());
+        return new Reply(status, body, null, all, minimal);
+    }
+
+    private static HttpProblem unknownOrder(String orderId) {
+        return new HttpProblem(404, "order_not_found", "order " + orderId + " does not exist");
+    }
+
+    // ---- request values
 
     private static String text(ObjectNode body, String field) {
         JsonNode value = required(body, field);
@@ -305,19 +366,13 @@ final class OrdersHttpApi implements HttpHandler {
         return value.intValue();
     }
 
+    /** A JSON number, as sent; strings are refused (a price is a number, not text). */
     private static BigDecimal decimal(ObjectNode body, String field) {
         JsonNode value = required(body, field);
-        if (value.isNumber()) {
-            return value.decimalValue();
+        if (!value.isNumber()) {
+            throw HttpProblem.badRequest("'" + field + "' must be a JSON number, such as 12.50");
         }
-        if (value.isTextual()) {
-            try {
-                return new BigDecimal(value.textValue());
-            } catch (NumberFormatException e) {
-                throw HttpProblem.badRequest("'" + field + "' must be a decimal number");
-            }
-        }
-        throw HttpProblem.badRequest("'" + field + "' must be a decimal number");
+        return value.decimalValue();
     }
 
     private static JsonNode required(ObjectNode body, String field) {
@@ -337,20 +392,7 @@ final class OrdersHttpApi implements HttpHandler {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw HttpProblem.badRequest("'" + name + "' must be a whole number of 1 or more, got '" + value + "'");
-    }
-
-    /**
-     * The request's id: the client's {@value #REQUEST_ID} header if it is 1 to 100 printable ASCII
-     * characters, otherwise a new UUID.
-     */
-    private static String requestId(HttpExchange exchange) {
-        String given = exchange.getRequestHeaders().getFirst(REQUEST_ID);
-        if (given != null && !given.isEmpty() && given.length() <= 100
-                && given.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            return given;
-        }
-        return UUID.randomUUID().toString();
+        throw HttpProblem.badRequest("'" + name + "' must be a whole number of 1 or more, got '" + shorten(value) + "'");
     }
 
     private static Instant instant(String value, String name) {
@@ -358,108 +400,292 @@ final class OrdersHttpApi implements HttpHandler {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 instant such as 2024-05-01T10:15:30Z, got '"
-                    + value + "'");
+                    + shorten(value) + "'");
         }
     }
 
-    private static String orderId(String segment) {
-        String id = decodeSegment(segment);
-        try {
-            return new StreamId(OrdersService.CATEGORY, id).id();
-        } catch (IllegalArgumentException e) {
-            throw unknownOrder(id);
+    /** A text from a path or query, checked: not blank, short, no control characters or lone surrogates. */
+    private static String checkedText(String value, String what) {
+        TextRules.problem(what, value, MAX_PATH_TEXT).ifPresent(problem -> {
+            throw HttpProblem.badRequest(problem);
+        });
+        return value;
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= 60 ? value : value.substring(0, 60) + "…";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * The request's id: the client's {@value #REQUEST_ID} header if it is 1 to 100 printable ASCII characters,
+     * otherwise a new UUID.
+     */
+    static String requestId(Request request) {
+        String given = request.getHeaders().get(REQUEST_ID);
+        if (given != null && !given.isEmpty() && given.length() <= 100
+                && given.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return given;
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = OrdersHttpApi.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + name + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static HttpProblem unknownOrder(String orderId) {
-        return new HttpProblem(404, "order_not_found", "order " + orderId + " does not exist");
+    // ---- routing
+
+    private void get(String template, Action action) {
+        add(template, "GET", new Endpoint(false, action));
     }
 
-    private static void requireMethod(String method, String allowed) {
-        if (!Arrays.asList(allowed.split(", ")).contains(method)) {
-            throw HttpProblem.methodNotAllowed(method, allowed);
+    private void post(String template, Action action) {
+        add(template, "POST", new Endpoint(false, action));
+    }
+
+    /** A POST whose JSON body is read (without holding a thread) before the action runs. */
+    private void postJson(String template, Action action) {
+        add(template, "POST", new Endpoint(true, action));
+    }
+
+    private void delete(String template, Action action) {
+        add(template, "DELETE", new Endpoint(false, action));
+    }
+
+    private void add(String template, String method, Endpoint endpoint) {
+        UriTemplatePathSpec spec = new UriTemplatePathSpec(template);
+        Route route = routes.get(spec);
+        if (route == null) {
+            route = new Route(new LinkedHashMap<>());
+            routes.put(spec, route);
+        }
+        route.byMethod().put(method, endpoint);
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        Reply handle(Call call);
+    }
+
+    private record Endpoint(boolean readsBody, Action action) {
+    }
+
+    /** The endpoints of one path template, by method; HEAD is served by GET. */
+    private record Route(Map<String, Endpoint> byMethod) {
+        Endpoint endpoint(String method) {
+            Endpoint endpoint = byMethod.get(method.equals("HEAD") ? "GET" : method);
+            if (endpoint == null) {
+                throw HttpProblem.methodNotAllowed(method, String.join(", ", methods()));
+            }
+            return endpoint;
+        }
+
+        Set<String> methods() {
+            Set<String> methods = new LinkedHashSet<>(byMethod.keySet());
+            if (methods.contains("GET")) {
+                methods.add("HEAD");
+            }
+            return methods;
         }
     }
 
-    private static List<String> segments(String rawPath) {
-        List<String> segments = new ArrayList<>();
-        for (String segment : rawPath.split("/")) {
-            if (!segment.isEmpty()) {
-                segments.add(segment);
+    /**
+     * An answer: a JSON body (or raw bytes), extra headers, and for a command whose events are stored a minimal
+     * body to fall back on if the full one cannot be written.
+     */
+    private record Reply(int status, JsonNode body, byte[] raw, Map<String, String> headers, JsonNode fallback) {
+    }
+
+    /** What a route is given: path parameters, the query, the body if the route reads one, the origin. */
+    private final class Call {
+        private final Exchange exchange;
+        private final Map<String, String> params;
+        private final Optional<byte[]> rawBody;
+
+        Call(Exchange exchange, Map<String, String> params, Optional<byte[]> rawBody) {
+            this.exchange = exchange;
+            this.params = params;
+            this.rawBody = rawBody;
+        }
+
+        /** A path parameter, decoded and checked. */
+        String pathText(String name, String what) {
+            return checkedText(params.get(name), what);
+        }
+
+        String orderId() {
+            return pathText("id", "order id");
+        }
+
+        Fields query() {
+            try {
+                return Request.extractQueryParameters(exchange.request);
+            } catch (RuntimeException e) {
+                throw HttpProblem.badRequest("malformed query string: " + e.getMessage());
             }
         }
-        return segments;
+
+        /** A query parameter given at most once. */
+        Optional<String> param(Fields query, String name) {
+            List<String> values = query.getValues(name);
+            if (values == null || values.isEmpty()) {
+                return Optional.empty();
+            }
+            if (values.size() > 1) {
+                throw HttpProblem.badRequest("query parameter '" + name + "' is given twice");
+            }
+            return Optional.of(values.get(0));
+        }
+
+        /** The body as a JSON object. */
+        ObjectNode body() {
+            byte[] bytes = rawBody.orElse(new byte[0]);
+            if (bytes.length == 0) {
+                throw HttpProblem.badRequest("a JSON object body is required");
+            }
+            JsonNode node;
+            try {
+                node = json.read(bytes);
+            } catch (JsonProcessingException e) {
+                throw HttpProblem.badRequest("malformed JSON: " + shorten(e.getOriginalMessage()));
+            }
+            if (!(node instanceof ObjectNode object)) {
+                throw HttpProblem.badRequest("the body must be a JSON object");
+            }
+            return object;
+        }
+
+        /** A text field of the body. */
+        String text(String field) {
+            return OrdersHttpApi.text(body(), field);
+        }
+
+        OrdersService.Origin origin() {
+            String key = exchange.request.getHeaders().get(IDEMPOTENCY_KEY);
+            if (key == null) {
+                return new OrdersService.Origin(exchange.requestId, Optional.empty());
+            }
+            IdempotencyKeys.problem(key).ifPresent(problem -> {
+                throw new HttpProblem(400, "invalid_idempotency_key", problem);
+            });
+            return new OrdersService.Origin(exchange.requestId, Optional.of(key));
+        }
     }
 
-    private static Map<String, String> query(String rawQuery) {
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return Map.of();
+    /** One request and its response: where answers are written, once. */
+    private final class Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final String requestId;
+
+        Exchange(Request request, Response response, Callback callback, String requestId) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.requestId = requestId;
+            response.getHeaders().put(REQUEST_ID, requestId);
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (params.putIfAbsent(key, value) != null) {
-                throw HttpProblem.badRequest("query parameter '" + key + "' is given twice");
+
+        /** Runs the endpoint and writes its answer, or the problem it ran into. */
+        void answer(Endpoint endpoint, Call call) {
+            Reply reply;
+            try {
+                reply = endpoint.action().handle(call);
+            } catch (HttpProblem e) {
+                problem(e);
+                return;
+            } catch (OrderRejectedException e) {
+                int status = switch (e.reason().kind()) {
+                    case NOT_FOUND -> 404;
+                    case CONFLICT -> 409;
+                    case INVALID -> 422;
+                };
+                problem(new HttpProblem(status, e.reason().code(), e.getMessage()));
+                return;
+            } catch (IdempotencyKeyReusedException e) {
+                problem(new HttpProblem(422, "idempotency_key_reused", e.getMessage()));
+                return;
+            } catch (ManagedProjection.NotStoppedException e) {
+                problem(new HttpProblem(409, "projection_not_failed", e.getMessage()));
+                return;
+            } catch (WrongExpectedVersionException e) {
+                problem(new HttpProblem(409, "concurrent_update", "the order kept changing while this request was"
+                        + " applied; nothing was changed, try again"));
+                return;
+            } catch (StoreUnavailableException e) {
+                LOG.warn("request {}: {} {}: store unavailable", requestId, request.getMethod(), path(), e);
+                problem(new HttpProblem(503, "store_unavailable", "the event store is unavailable; try again later"));
+                return;
+            } catch (RuntimeException e) {
+                failed(e);
+                return;
+            }
+            write(reply);
+        }
+
+        void problem(HttpProblem problem) {
+            if (problem.status() >= 500) {
+                LOG.error("request {}: {} {} answered {} {}: {}", requestId, request.getMethod(), path(),
+                        problem.status(), problem.error(), problem.getMessage());
+            }
+            send(problem.status(), bytes(json.problem(problem.error(), problem.getMessage(), requestId)),
+                    problem.headers());
+        }
+
+        private void failed(RuntimeException e) {
+            LOG.error("request {}: {} {} failed", requestId, request.getMethod(), path(), e);
+            send(500, bytes(json.problem("internal_error", "the request failed unexpectedly; the log has the details"
+                    + " under request id " + requestId, requestId)), Map.of());
+        }
+
+        private void write(Reply reply) {
+            byte[] bytes = reply.raw();
+            if (bytes == null) {
+                try {
+                    bytes = json.write(reply.body());
+                } catch (JsonProcessingException | RuntimeException e) {
+                    if (reply.fallback() == null) {
+                        failed(new IllegalStateException("the answer could not be written as JSON", e));
+                        return;
+                    }
+                    LOG.warn("request {}: the command is stored, but its full answer could not be written; answering"
+                            + " with the order's id and version", requestId, e);
+                    bytes = bytes(reply.fallback());
+                }
+            }
+            send(reply.status(), bytes, reply.headers());
+        }
+
+        private byte[] bytes(JsonNode node) {
+            try {
+                return json.write(node);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a plain JSON answer could not be written", e);
             }
         }
-        return params;
-    }
 
-    /** A path segment, percent-decoded; unlike in a query, a '+' in a path is a plus sign, not a space. */
-    private static String decodeSegment(String raw) {
-        return decode(raw.replace("+", "%2B"), raw);
-    }
-
-    /** A query string's key or value: percent-decoded, '+' meaning a space. */
-    private static String decode(String raw) {
-        return decode(raw, raw);
-    }
-
-    private static String decode(String encoded, String raw) {
-        try {
-            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw HttpProblem.badRequest("malformed percent-encoding in '" + raw + "'");
+        private void send(int status, byte[] bytes, Map<String, String> headers) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+            headers.forEach(response.getHeaders()::put);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            response.write(true, ByteBuffer.wrap(bytes), callback);
         }
-    }
 
-    private JsonNode parse(String stored) {
-        try {
-            return json.readTree(stored);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored payload is not JSON", e);
-        }
-    }
-
-    private static Response ok(int status, JsonNode body) {
-        return new Response(status, body, Map.of());
-    }
-
-    private static Response created(JsonNode body, String location) {
-        return new Response(201, body, Map.of("Location", location));
-    }
-
-    private Response error(int status, String error, String message) {
-        return ok(status, json.createObjectNode().put("error", error).put("message", message));
-    }
-
-    private void send(HttpExchange exchange, Response response) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(response.body());
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        response.headers().forEach(exchange.getResponseHeaders()::set);
-        exchange.sendResponseHeaders(response.status(), bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private record Response(int status, JsonNode body, Map<String, String> headers) {
-        Response withHeaders(Map<String, String> more) {
-            Map<String, String> all = new LinkedHashMap<>(headers);
-            all.putAll(more);
-            return new Response(status, body, all);
+        private String path() {
+            return request.getHttpURI().getPath();
         }
     }
 }

@@ -1,9 +1,15 @@
 package dev.relato.examples.orders;
 
+import dev.relato.AppendResult;
+import dev.relato.DuplicateEventException;
+import dev.relato.EventData;
 import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
 import dev.relato.StreamRead;
+import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
 import dev.relato.aggregate.DeciderRepository;
@@ -13,12 +19,12 @@ import dev.relato.examples.orders.OrderCommand.ConfirmOrder;
 import dev.relato.examples.orders.OrderCommand.PlaceOrder;
 import dev.relato.examples.orders.OrderCommand.RemoveLine;
 import dev.relato.examples.orders.OrderCommand.ShipOrder;
-import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,17 +34,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Orders application: runs commands through {@link OrderDecider} on the backend's event store and
- * answers queries from the aggregate's stream and from the order list read model.
+ * answers queries from the aggregate's stream and from the read models.
  *
- * <p>Every command takes the metadata its events are stored with (the HTTP layer puts the request's
- * correlation id there).
+ * <p><b>Commands</b> load the order's stream, decide, and append expecting the version they loaded; when
+ * another writer got there first they load and decide again, up to {@value #MAX_RETRIES} times, then fail with
+ * {@link WrongExpectedVersionException}. A rejected command throws {@link OrderRejectedException}; store
+ * failures surface as {@link dev.relato.StoreUnavailableException}. Each command carries its {@link Origin}:
+ * the request id (stored as the events' correlation id) and, optionally, an idempotency key (see
+ * {@link IdempotencyKeys}): a command whose key is already in the stream is not decided again but answered with
+ * its first outcome ({@link Outcome#replayed()}); the same key with another command throws
+ * {@link IdempotencyKeyReusedException}.
  *
- * <p>Read your writes: a command returns only once the read models reflect its events, or after
- * {@code readModelWait} has passed (then the list catches up shortly after; the command itself is
- * stored either way). Concurrent commands on one order are retried from a fresh load up to
- * {@value #MAX_RETRIES} times, then fail with {@link dev.relato.WrongExpectedVersionException}; a rejected
- * command throws {@link OrderRejectedException}; store failures surface as
- * {@link dev.relato.StoreUnavailableException}.
+ * <p><b>Read your writes</b>: a command returns only once the read models reflect its events, or after
+ * {@code readModelWait} has passed (then the list catches up shortly after). Once the events are appended the
+ * command has happened, so nothing that fails after the append (waiting for the read models included) fails
+ * the command: it is logged and the command's result returned.
  *
  * <p>Thread-safe. Does not own the backend: whoever created both closes the backend.
  */
@@ -50,16 +60,20 @@ final class OrdersService {
 
     private final OrdersBackend backend;
     private final EventStore store;
+    private final EventSerializer serializer;
+    private final OrderDecider decider = new OrderDecider();
     private final DeciderRepository<OrderCommand, OrderEvent, OrderState> orders;
     private final Duration readModelWait;
 
-    OrdersService(OrdersBackend backend, EventSerializer serializer, Duration readModelWait) {
+    /**
+     * @param store the backend's store, or a view of it (tests wrap it to inject faults)
+     */
+    OrdersService(OrdersBackend backend, EventStore store, EventSerializer serializer, Duration readModelWait) {
         this.backend = Objects.requireNonNull(backend, "backend");
-        this.store = backend.store();
+        this.store = Objects.requireNonNull(store, "store");
+        this.serializer = Objects.requireNonNull(serializer, "serializer");
         this.readModelWait = Objects.requireNonNull(readModelWait, "readModelWait");
-        this.orders = DeciderRepository.builder(store, serializer, CATEGORY, OrderEvent.class, new OrderDecider())
-                .maxRetries(MAX_RETRIES)
-                .build();
+        this.orders = DeciderRepository.builder(store, serializer, CATEGORY, OrderEvent.class, decider).build();
     }
 
     /** The serializer of the order events. */
@@ -67,32 +81,34 @@ final class OrdersService {
         return EventSerializer.of(EventTypes.builder().registerSealed(OrderEvent.class).build());
     }
 
-    /** Places a new order; its id is chosen here. */
-    CommandResult<OrderState, OrderEvent> place(String customer, Metadata metadata) {
-        String id = UUID.randomUUID().toString();
-        return awaitReadModel(orders.create(id, new PlaceOrder(id, customer), metadata));
+    /** Places a new order; its id is new, or derived from the idempotency key. */
+    Outcome place(String customer, Origin origin) {
+        String id = origin.idempotencyKey().map(IdempotencyKeys::orderId).orElseGet(() -> UUID.randomUUID().toString());
+        return execute(new PlaceOrder(id, customer), origin);
     }
 
-    /** Adds a line under an id the caller chose (fresh, so that a retried decision adds the same line). */
-    CommandResult<OrderState, OrderEvent> addLine(String orderId, String lineId, String sku, int quantity,
-                                                  BigDecimal unitPrice, Metadata metadata) {
-        return handle(new AddLine(orderId, lineId, sku, quantity, unitPrice), metadata);
+    /** Adds a line; its id is new, or derived from the idempotency key. */
+    Outcome addLine(String orderId, String sku, int quantity, BigDecimal unitPrice, Origin origin) {
+        String lineId = origin.idempotencyKey().map(IdempotencyKeys::lineId)
+                .orElseGet(() -> UUID.randomUUID().toString());
+        BigDecimal price = Money.unitPrice(unitPrice).orElse(unitPrice);
+        return execute(new AddLine(orderId, lineId, sku, quantity, price), origin);
     }
 
-    CommandResult<OrderState, OrderEvent> removeLine(String orderId, String lineId, Metadata metadata) {
-        return handle(new RemoveLine(orderId, lineId), metadata);
+    Outcome removeLine(String orderId, String lineId, Origin origin) {
+        return execute(new RemoveLine(orderId, lineId), origin);
     }
 
-    CommandResult<OrderState, OrderEvent> confirm(String orderId, Metadata metadata) {
-        return handle(new ConfirmOrder(orderId), metadata);
+    Outcome confirm(String orderId, Origin origin) {
+        return execute(new ConfirmOrder(orderId), origin);
     }
 
-    CommandResult<OrderState, OrderEvent> ship(String orderId, Metadata metadata) {
-        return handle(new ShipOrder(orderId), metadata);
+    Outcome ship(String orderId, Origin origin) {
+        return execute(new ShipOrder(orderId), origin);
     }
 
-    CommandResult<OrderState, OrderEvent> cancel(String orderId, String reason, Metadata metadata) {
-        return handle(new CancelOrder(orderId, reason), metadata);
+    Outcome cancel(String orderId, String reason, Origin origin) {
+        return execute(new CancelOrder(orderId, reason), origin);
     }
 
     /** The order's current state, or empty if it does not exist. */
@@ -100,9 +116,11 @@ final class OrdersService {
         return orders.load(orderId);
     }
 
-    /** The order as it was after at most {@code version} events, or empty if it does not exist. */
+    /**
+     * The order as it was after event {@code version}; empty if it does not exist or has fewer events.
+     */
     Optional<Aggregate<OrderState>> order(String orderId, long version) {
-        return orders.load(orderId, version);
+        return orders.load(orderId, version).filter(order -> order.version() == version);
     }
 
     /** The order as it stood at {@code instant}, or empty if it had no events then. */
@@ -123,28 +141,151 @@ final class OrdersService {
         return backend.customerTotals(customer);
     }
 
-    List<ProjectionStatus> projections() {
+    /** The asynchronous projections, for operators. */
+    List<ManagedProjection<?>> projections() {
         return backend.projections();
     }
 
-    private CommandResult<OrderState, OrderEvent> handle(OrderCommand command, Metadata metadata) {
-        return awaitReadModel(orders.handle(command.orderId(), command, metadata));
+    /** The head of the log: a round trip to the store. */
+    long headPosition() {
+        return store.headPosition();
     }
 
-    private CommandResult<OrderState, OrderEvent> awaitReadModel(CommandResult<OrderState, OrderEvent> result) {
-        if (result.events().isEmpty()) {
-            return result;
+    private Outcome execute(OrderCommand command, Origin origin) {
+        StreamId stream = orders.stream(command.orderId());
+        Optional<String> key = origin.idempotencyKey();
+        String digest = key.map(k -> IdempotencyKeys.digest(command)).orElse("");
+        Metadata metadata = origin.metadata(digest);
+        for (int attempt = 0; ; attempt++) {
+            List<RecordedEvent> records = store.read(stream);
+            if (key.isPresent()) {
+                Optional<Outcome> earlier = earlierOutcome(stream, records, key.get(), digest);
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            Aggregate<OrderState> current = fold(stream, records, records.size());
+            List<OrderEvent> events = decider.decide(command, current.state());
+            List<EventData> data = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                UUID id = key.isPresent() ? IdempotencyKeys.eventId(key.get(), i) : UUID.randomUUID();
+                data.add(serializer.serialize(events.get(i), metadata, id));
+            }
+            AppendResult appended;
+            try {
+                appended = store.append(stream, ExpectedVersion.exactly(current.version()), data);
+            } catch (WrongExpectedVersionException e) {
+                if (attempt >= MAX_RETRIES) {
+                    throw e;
+                }
+                continue;
+            } catch (DuplicateEventException e) {
+                if (key.isPresent()) {
+                    throw new IdempotencyKeyReusedException("the idempotency key was already used for a command on"
+                            + " another order; use a new key for each operation");
+                }
+                throw e;
+            }
+            if (appended.retried()) {
+                if (attempt >= MAX_RETRIES) {
+                    throw new IllegalStateException("'" + stream + "' holds the events of idempotency key '"
+                            + key.orElse("") + "', but they cannot be read back");
+                }
+                continue;
+            }
+            OrderState state = current.state();
+            for (OrderEvent event : events) {
+                state = decider.evolve(state, event);
+            }
+            CommandResult<OrderState, OrderEvent> result = new CommandResult<>(stream, events, state,
+                    appended.lastVersion());
+            awaitReadModels(appended, origin);
+            return new Outcome(result, false);
         }
-        List<RecordedEvent> appended = store.read(result.stream(),
-                StreamRead.forwards().from(result.version() - result.events().size() + 1).to(result.version()));
+    }
+
+    /** The outcome of the command sent earlier with this key on this stream, if its events are there. */
+    private Optional<Outcome> earlierOutcome(StreamId stream, List<RecordedEvent> records, String key, String digest) {
+        UUID first = IdempotencyKeys.eventId(key, 0);
+        int start = 0;
+        while (start < records.size() && !records.get(start).eventId().equals(first)) {
+            start++;
+        }
+        if (start == records.size()) {
+            return Optional.empty();
+        }
+        if (!records.get(start).metadata().get(IdempotencyKeys.DIGEST_ENTRY).orElse("").equals(digest)) {
+            throw new IdempotencyKeyReusedException("the idempotency key was already used for another command on "
+                    + "this order; use a new key for each operation");
+        }
+        int end = start + 1;
+        while (end < records.size() && records.get(end).eventId().equals(IdempotencyKeys.eventId(key, end - start))) {
+            end++;
+        }
+        List<OrderEvent> events = records.subList(start, end).stream()
+                .map(r -> serializer.decode(r, OrderEvent.class).event()).toList();
+        Aggregate<OrderState> after = fold(stream, records, end);
+        return Optional.of(new Outcome(new CommandResult<>(stream, events, after.state(), after.version()), true));
+    }
+
+    /** The state after the first {@code count} records. */
+    private Aggregate<OrderState> fold(StreamId stream, List<RecordedEvent> records, int count) {
+        OrderState state = decider.initialState();
+        long version = 0;
+        for (RecordedEvent record : records.subList(0, count)) {
+            state = decider.evolve(state, serializer.decode(record, OrderEvent.class).event());
+            version = record.streamVersion();
+        }
+        return new Aggregate<>(stream, version, state);
+    }
+
+    /** Waits for the read models; the events are stored, so a failure here is logged, never thrown. */
+    private void awaitReadModels(AppendResult appended, Origin origin) {
         try {
-            if (!backend.awaitReadModels(appended, readModelWait)) {
-                LOG.warn("the read models have not caught up with version {} of '{}' within {}; answering anyway",
-                        result.version(), result.stream(), readModelWait);
+            List<RecordedEvent> records = store.read(appended.stream(),
+                    StreamRead.forwards().from(appended.firstVersion()).to(appended.lastVersion()));
+            if (!backend.awaitReadModels(records, readModelWait)) {
+                LOG.warn("request {}: the read models have not caught up with version {} of '{}' within {};"
+                        + " answering anyway", origin.requestId(), appended.lastVersion(), appended.stream(),
+                        readModelWait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("request {}: version {} of '{}' is stored, but waiting for the read models failed; answering"
+                    + " anyway", origin.requestId(), appended.lastVersion(), appended.stream(), e);
         }
-        return result;
+    }
+
+    /**
+     * Where a command comes from. Immutable and thread-safe.
+     *
+     * @param requestId      stored as the events' correlation id
+     * @param idempotencyKey the client's key for this operation, if it sent one
+     */
+    record Origin(String requestId, Optional<String> idempotencyKey) {
+        Origin {
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        }
+
+        Metadata metadata(String digest) {
+            Metadata metadata = Metadata.empty().withCorrelationId(requestId);
+            return idempotencyKey.map(k -> metadata.with(IdempotencyKeys.KEY_ENTRY, k)
+                    .with(IdempotencyKeys.DIGEST_ENTRY, digest)).orElse(metadata);
+        }
+    }
+
+    /**
+     * What a command did. Immutable and thread-safe.
+     *
+     * @param result   the events and the state after them
+     * @param replayed true if the command had been handled before under the same idempotency key, and this is
+     *                 its first outcome again (nothing was appended now)
+     */
+    record Outcome(CommandResult<OrderState, OrderEvent> result, boolean replayed) {
+        Outcome {
+            Objects.requireNonNull(result, "result");
+        }
     }
 }

@@ -2,18 +2,16 @@ package dev.relato.examples.orders;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
+import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
 import dev.relato.postgres.PostgresProjectionTransactions;
 import dev.relato.postgres.PostgresSchema;
 import dev.relato.projection.ProjectionRunner;
-import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +23,8 @@ import java.util.Optional;
  *       through a {@link PostgresProjectingEventStore}, so the totals change in the append's transaction.</li>
  *   <li>The order list ({@link OrderListTables}) is an <b>asynchronous</b> projection: a
  *       {@link ProjectionRunner} updates the tables and saves its checkpoint in one transaction
- *       ({@link PostgresProjectionTransactions}), so each event is applied exactly once.</li>
+ *       ({@link PostgresProjectionTransactions}), so each event is applied exactly once. The events it skips are
+ *       kept in the schema's dead-letter table ({@link PostgresDeadLetterStore}).</li>
  * </ul>
  *
  * <p>Owns a HikariCP pool whose connections use the schema as their search path, so the read models' SQL
@@ -37,12 +36,10 @@ final class PostgresBackend implements OrdersBackend {
     private final HikariDataSource pool;
     private final PostgresProjectingEventStore store;
     private final String description;
-    private final EventSerializer serializer;
-    private final ProjectionRunner<Connection> orderList;
+    private final ManagedProjection<Connection> orderList;
 
     PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer) {
         PostgresSchema tables = PostgresSchema.of(schema);
-        this.serializer = serializer;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
@@ -67,9 +64,8 @@ final class PostgresBackend implements OrdersBackend {
             this.store = PostgresProjectingEventStore.of(postgres, pool, serializer,
                     List.of(CustomerTotalsTables.PROJECTION));
             this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
-            this.orderList = ProjectionRunner.builder(OrderListTables.PROJECTION, postgres, serializer)
-                    .transactions(new PostgresProjectionTransactions(pool, tables))
-                    .start();
+            this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, postgres, serializer,
+                    new PostgresProjectionTransactions(pool, tables), new PostgresDeadLetterStore(pool, tables));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -96,13 +92,8 @@ final class PostgresBackend implements OrdersBackend {
     }
 
     @Override
-    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
-        return OrdersBackend.await(List.of(orderList), appended, serializer, timeout);
-    }
-
-    @Override
-    public List<ProjectionStatus> projections() {
-        return List.of(orderList.status());
+    public List<ManagedProjection<?>> projections() {
+        return List.of(orderList);
     }
 
     @Override

@@ -1,16 +1,14 @@
 package dev.relato.examples.orders;
 
-import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.projection.ProjectionRunner;
-import dev.relato.projection.ProjectionStatus;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.sqlite.SqliteDeadLetterStore;
 import dev.relato.sqlite.SqliteEventStore;
 import dev.relato.sqlite.SqliteProjectingEventStore;
 import dev.relato.sqlite.SqliteProjectionTransactions;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
@@ -23,7 +21,8 @@ import org.sqlite.SQLiteConfig;
  *       through a {@link SqliteProjectingEventStore}, so the totals change in the append's transaction.</li>
  *   <li>The order list ({@link OrderListTables}) is an <b>asynchronous</b> projection: a
  *       {@link ProjectionRunner} updates the tables and saves its checkpoint in one write transaction
- *       ({@link SqliteProjectionTransactions}), so each event is applied exactly once, across restarts too.</li>
+ *       ({@link SqliteProjectionTransactions}), so each event is applied exactly once, across restarts too. The
+ *       events it skips are kept in the file's dead-letter table ({@link SqliteDeadLetterStore}).</li>
  * </ul>
  *
  * <p>Queries read the tables on a read-only connection of their own. Thread-safe; closes the store.
@@ -32,12 +31,10 @@ final class SqliteBackend implements OrdersBackend {
     private final SqliteEventStore sqlite;
     private final SqliteProjectingEventStore store;
     private final String url;
-    private final EventSerializer serializer;
-    private final ProjectionRunner<Connection> orderList;
+    private final ManagedProjection<Connection> orderList;
 
     SqliteBackend(SqliteEventStore sqlite, EventSerializer serializer) {
         this.sqlite = sqlite;
-        this.serializer = serializer;
         this.url = "jdbc:sqlite:" + sqlite.path();
         try {
             sqlite.inTransaction(tx -> {
@@ -45,9 +42,8 @@ final class SqliteBackend implements OrdersBackend {
                 CustomerTotalsTables.createTables(tx.connection());
             });
             this.store = SqliteProjectingEventStore.of(sqlite, serializer, List.of(CustomerTotalsTables.PROJECTION));
-            this.orderList = ProjectionRunner.builder(OrderListTables.PROJECTION, sqlite, serializer)
-                    .transactions(new SqliteProjectionTransactions(sqlite))
-                    .start();
+            this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, sqlite, serializer,
+                    new SqliteProjectionTransactions(sqlite), new SqliteDeadLetterStore(sqlite));
         } catch (RuntimeException e) {
             sqlite.close();
             throw e;
@@ -75,13 +71,8 @@ final class SqliteBackend implements OrdersBackend {
     }
 
     @Override
-    public boolean awaitReadModels(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
-        return OrdersBackend.await(List.of(orderList), appended, serializer, timeout);
-    }
-
-    @Override
-    public List<ProjectionStatus> projections() {
-        return List.of(orderList.status());
+    public List<ManagedProjection<?>> projections() {
+        return List.of(orderList);
     }
 
     /** Runs a query on a read-only connection of its own. */

@@ -81,7 +81,48 @@ class OrderDeciderTest {
         rejected(ORDERS.given(PLACED, BOOK).when(new AddLine(ID, "l-1", "PEN", 1, BigDecimal.ONE)),
                 Reason.DUPLICATE_LINE);
         ORDERS.given(PLACED).when(new AddLine(ID, "l-1", "FREE", 1, new BigDecimal("0.000")))
-                .then(new OrderLineAdded(ID, "l-1", "FREE", 1, new BigDecimal("0.000")));
+                .then(new OrderLineAdded(ID, "l-1", "FREE", 1, new BigDecimal("0.00")));
+    }
+
+    @Test
+    void storesTheCanonicalPriceItChecked() {
+        ORDERS.given(PLACED).when(new AddLine(ID, "l-1", "BOOK", 2, new BigDecimal("12.500000")))
+                .then(new OrderLineAdded(ID, "l-1", "BOOK", 2, new BigDecimal("12.50")));
+        ORDERS.given(PLACED).when(new AddLine(ID, "l-1", "MUG", 1, new BigDecimal("8")))
+                .then(new OrderLineAdded(ID, "l-1", "MUG", 1, new BigDecimal("8.00")));
+        ORDERS.given(PLACED).when(new AddLine(ID, "l-1", "PIN", 1, new BigDecimal("1.1234")))
+                .then(new OrderLineAdded(ID, "l-1", "PIN", 1, new BigDecimal("1.1234")));
+    }
+
+    @Test
+    void refusesExtremePricesOnTheirDigitsAlone() {
+        for (String price : List.of("1e999999999", "0E-10000", "0e-999999999", "12.5" + "0".repeat(63),
+                "1E+40", "1000000000000.00", "-0.01")) {
+            OrderRejectedException e = ORDERS.given(PLACED).when(new AddLine(ID, "l-1", "X", 1, new BigDecimal(price)))
+                    .thenThrows(OrderRejectedException.class);
+            assertThat(e.reason()).as(price).isIn(Reason.INVALID_PRICE);
+            assertThat(e.getMessage()).as(price).hasSizeLessThan(200);
+        }
+    }
+
+    @Test
+    void refusesLoneSurrogatesNulAndControlCharacters() {
+        for (String bad : List.of("a\ud800b", "\udc00", "nul\u0000", "bell\u0007", "x".repeat(10_000))) {
+            rejected(ORDERS.when(new PlaceOrder(ID, bad)), Reason.INVALID_CUSTOMER);
+            rejected(ORDERS.given(PLACED).when(new AddLine(ID, "l-1", bad, 1, BigDecimal.ONE)), Reason.INVALID_SKU);
+            rejected(ORDERS.given(PLACED).when(new CancelOrder(ID, bad)), Reason.INVALID_REASON);
+        }
+        ORDERS.when(new PlaceOrder(ID, "caf\u00e9 \ud83d\ude00")).then(new OrderPlaced(ID, "caf\u00e9 \ud83d\ude00"));
+    }
+
+    @Test
+    void readsPricesStoredBeforeTheyWereBoundedInCanonicalForm() {
+        ORDERS.given(PLACED, new OrderLineAdded(ID, "l-1", "A", 3, new BigDecimal("0E-10000")),
+                        new OrderLineAdded(ID, "l-2", "B", 2, new BigDecimal("12.5" + "0".repeat(63))))
+                .when(new ConfirmOrder(ID))
+                .then(new OrderConfirmed(ID, new BigDecimal("25.00")))
+                .thenState(s -> assertThat(s.lines()).extracting(OrderLine::unitPrice)
+                        .containsExactly(new BigDecimal("0.00"), new BigDecimal("12.50")));
     }
 
     @Test
@@ -121,13 +162,13 @@ class OrderDeciderTest {
     }
 
     @Test
-    void shipsOnlyAConfirmedOrder() {
+    void shipsOnlyAConfirmedOrderAndOnlyOnce() {
         ORDERS.given(PLACED, BOOK, CONFIRMED).when(new ShipOrder(ID)).then(new OrderShipped(ID));
         rejected(ORDERS.given(PLACED, BOOK).when(new ShipOrder(ID)), Reason.ORDER_NOT_CONFIRMED);
         rejected(ORDERS.given(PLACED, BOOK, CONFIRMED, new OrderCancelled(ID, "no")).when(new ShipOrder(ID)),
                 Reason.ORDER_NOT_CONFIRMED);
         rejected(ORDERS.given(PLACED, BOOK, CONFIRMED, new OrderShipped(ID)).when(new ShipOrder(ID)),
-                Reason.ORDER_NOT_CONFIRMED);
+                Reason.ORDER_ALREADY_SHIPPED);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.relato.examples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +15,17 @@ class OrdersAppSettingsTest {
         assertThat(settings.store()).isEqualTo(OrdersApp.Store.SQLITE);
         assertThat(settings.url()).isEmpty();
         assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void readsEveryFlag() {
         OrdersApp.Settings settings = OrdersApp.Settings.parse("--store", "postgres", "--url",
-                "jdbc:postgresql://db/orders", "--schema", "shop", "--stream", "orders-1", "--port", "0").orElseThrow();
+                "jdbc:postgresql://db/orders", "--schema", "shop", "--stream", "orders-1", "--host", "0.0.0.0",
+                "--port", "0", "--timeout", "5").orElseThrow();
         assertThat(settings).isEqualTo(new OrdersApp.Settings(OrdersApp.Store.POSTGRES,
-                Optional.of("jdbc:postgresql://db/orders"), "shop", "orders-1", 0));
+                Optional.of("jdbc:postgresql://db/orders"), "shop", "orders-1", "0.0.0.0", 0, Duration.ofSeconds(5)));
     }
 
     @Test
@@ -43,5 +47,9 @@ class OrdersAppSettingsTest {
                 .withMessageContaining("--verbose");
         assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--store", "postgres"))
                 .withMessageContaining("--url");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--timeout", "0"))
+                .withMessageContaining("--timeout");
+        assertThatIllegalArgumentException().isThrownBy(() -> OrdersApp.Settings.parse("--host", "a b"))
+                .withMessageContaining("--host");
     }
 }

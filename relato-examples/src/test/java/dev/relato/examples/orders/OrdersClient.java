@@ -1,7 +1,7 @@
 package dev.relato.examples.orders;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** A small JSON client of the Orders HTTP API for tests. Thread-safe. */
 final class OrdersClient {
@@ -39,6 +41,17 @@ final class OrdersClient {
     Reply post(String path, String body, String requestId) {
         return send(HttpRequest.newBuilder(uri(path)).header(OrdersHttpApi.REQUEST_ID, requestId)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A POST with an {@code Idempotency-Key}; an empty body sends none. */
+    Reply postOnce(String path, String body, String key) {
+        return send(HttpRequest.newBuilder(uri(path)).header(OrdersHttpApi.IDEMPOTENCY_KEY, key)
+                .POST(body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A DELETE with an {@code Idempotency-Key}. */
+    Reply deleteOnce(String path, String key) {
+        return send(HttpRequest.newBuilder(uri(path)).header(OrdersHttpApi.IDEMPOTENCY_KEY, key).DELETE());
     }
 
     Reply post(String path) {
@@ -81,7 +94,8 @@ final class OrdersClient {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Type")
-                    .orElse(""), response.headers().firstValue(OrdersHttpApi.REQUEST_ID).orElse(""));
+                    .orElse(""), response.headers().firstValue(OrdersHttpApi.REQUEST_ID).orElse(""),
+                    response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -91,7 +105,18 @@ final class OrdersClient {
     }
 
     /** One HTTP response. */
-    record Reply(int status, String body, String contentType, String requestId) {
+    record Reply(int status, String body, String contentType, String requestId, Map<String, List<String>> headers) {
+        /** The first value of a response header, or an empty string. */
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse("");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);
