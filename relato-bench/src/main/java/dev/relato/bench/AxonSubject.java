@@ -38,8 +38,9 @@ import org.axonframework.serialization.json.JacksonSerializer;
  *       no expected-version check of its own: the unique (aggregate, sequence number) constraint refuses a
  *       sequence number taken, and the engine reports that as a {@link ConcurrencyException}.</li>
  *   <li>W4: {@code readEvents(null, false)}, the tracking read of the whole log, every payload deserialized.</li>
- *   <li>W5: {@code readEvents(aggregate, 0)} folded into the same {@link Account.State}, and with a snapshot
- *       {@code readEvents(aggregate)}, which starts from the latest snapshot.</li>
+ *   <li>W5: {@code readEvents(aggregate)} (the engine reads from sequence 0) folded into the same
+ *       {@link Account.State}; with a snapshot, as Axon's event store does: {@code readSnapshot(aggregate)}, then
+ *       {@code readEvents(aggregate, snapshot's sequence + 1)}.</li>
  * </ul>
  *
  * Reads run on auto-commit connections (no transaction). Axon has no read-model runner over plain JDBC and no
@@ -148,7 +149,7 @@ final class AxonSubject implements Subject {
 
     @Override
     public Account.State load(StreamId stream) {
-        return fold(engine.readEvents(stream.id(), 0));
+        return fold(account.initialState(), engine.readEvents(stream.id()));
     }
 
     @Override
@@ -158,16 +159,19 @@ final class AxonSubject implements Subject {
         engine.storeSnapshot(new GenericDomainEventMessage<>(AGGREGATE_TYPE, stream.id(), last, load(stream)));
     }
 
+    /** As Axon's event store reads an aggregate: its latest snapshot, then the events after it. */
     @Override
     public Account.State loadFromSnapshot(StreamId stream) {
-        return fold(engine.readEvents(stream.id()));
+        DomainEventMessage<?> snapshot = engine.readSnapshot(stream.id())
+                .orElseThrow(() -> new IllegalStateException("no snapshot of " + stream));
+        return fold((Account.State) snapshot.getPayload(),
+                engine.readEvents(stream.id(), snapshot.getSequenceNumber() + 1));
     }
 
-    private Account.State fold(DomainEventStream events) {
-        Account.State state = account.initialState();
+    private Account.State fold(Account.State initial, DomainEventStream events) {
+        Account.State state = initial;
         while (events.hasNext()) {
-            Object payload = events.next().getPayload();
-            state = payload instanceof Account.State snapshot ? snapshot : account.evolve(state, (AccountEvent) payload);
+            state = account.evolve(state, (AccountEvent) events.next().getPayload());
         }
         return state;
     }

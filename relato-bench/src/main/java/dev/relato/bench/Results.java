@@ -170,7 +170,7 @@ final class Results {
         if (target instanceof Target.Relative relative) {
             return ratio(relato / measured.get(relative.peer()), unit) + " x " + relative.peer();
         }
-        return format(relato, unit) + " " + unit.label;
+        return format(relato, unit) + (unit == Unit.RATIO ? "" : " " + unit.label);
     }
 
     /** The blocks of these stores, in this order, then the notes. */
