@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bench's entry point: runs every workload on each chosen backend, for Relato and its plain-JDBC twin,
- * and prints the table of medians and ratios on standard output (progress goes to standard error). Timings are
- * never asserted: the exit status is 0 unless a workload failed or read back a wrong result.
+ * The bench's entry point: runs every workload on each chosen backend, for Relato and the peers the backend has
+ * (the leanest plain JDBC, Axon Framework), and prints one table per backend of medians and ratios on standard
+ * output (progress goes to standard error); or, with {@code --growth}, the growth run. Timings are never asserted:
+ * the exit status is 0 unless a workload failed or read back a wrong result.
  */
 public final class BenchMain {
     private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
@@ -32,13 +33,18 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
+        if (options.growth()) {
+            System.out.print(GrowthRun.run(options));
+            return;
+        }
         Instant start = Instant.now();
         Results results = run(options);
         Duration took = Duration.between(start, Instant.now());
         System.out.println(header(options, took));
         System.out.print(results.table(options.backends()));
         List<String> misses = results.misses();
-        System.out.println(misses.isEmpty() ? "All targets met." : "Targets missed: " + String.join("; ", misses));
+        System.out.println(misses.isEmpty() ? "All targets met." : "Targets missed:");
+        misses.forEach(miss -> System.out.println("- " + miss));
     }
 
     /** Runs the bench and returns its figures. */
@@ -52,8 +58,10 @@ public final class BenchMain {
                 }
             }
         }
-        results.note("Ratios are Relato / plain JDBC on the same database in the same run: rates above 1 mean Relato"
-                + " is faster, load times below 1 mean Relato is faster.");
+        results.note("relato/jdbc and relato/axon are Relato's figure divided by the peer's, on the same database in"
+                + " the same run: for rates above 1 is ahead; for times and counts below 1 is ahead.");
+        results.note("jdbc is the leanest correct plain-JDBC code; axon is Axon Framework's JdbcEventStorageEngine"
+                + " (no W3, W6: '-').");
         results.note("W4 runs in a forked JVM with -Xmx" + ReadAllProcess.MAX_HEAP + " (the in-memory store's log lives"
                 + " in the heap, so memory runs W4 in the main JVM). W4 runs at most 3 measured rounds; W6,"
                 + " over the whole W4 log, one run without warm-up.");

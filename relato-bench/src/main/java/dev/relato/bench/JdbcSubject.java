@@ -17,19 +17,31 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The plain-JDBC twin of Relato on the same database: what an application would write by hand with the same
- * table shape. An append is one transaction that reads the stream's version, compares it with the expected
- * one and inserts the events with a batched prepared statement (the unique (category, stream, version)
- * constraint catches a concurrent writer that passed the same check). Reads are one
- * {@code SELECT … ORDER BY} with a fetch size, decoded with the same {@link JacksonEventCodec} into the same
- * event classes. Thread-safe as far as its {@link Connections} are; SQL failures throw {@link JdbcFailure}.
+ * Plain JDBC on the same database as Relato: what an application would write by hand, with the same
+ * {@link JacksonEventCodec} and event classes. Two peers, by the shape of their tables ({@link JdbcSql.Shape}):
+ *
+ * <ul>
+ *   <li><b>lean</b> ({@link Backend#JDBC}): the leanest correct code. A single-event append is one autocommitted
+ *       {@code INSERT} of version expected + 1, with no read before it: the unique (stream, version) constraint
+ *       refuses it if the stream moved on, and only then is the stream's version read, to report the conflict. A
+ *       batch is one transaction of batched inserts. Point reads are plain autocommitted {@code SELECT}s.</li>
+ *   <li><b>Relato's shape</b> ({@link Backend#JDBC_WIDE}): every append is one transaction that reads
+ *       {@code max(version)} of the stream, compares it with the expected one and inserts the events batched
+ *       (the unique constraint catches a concurrent writer that passed the same check); reads run in
+ *       transactions.</li>
+ * </ul>
+ *
+ * The global read is one {@code SELECT … ORDER BY position} with a fetch size, in a transaction (pgjdbc only
+ * streams with auto-commit off). Thread-safe as far as its {@link Connections} are; SQL failures throw
+ * {@link JdbcFailure}.
  */
 final class JdbcSubject implements Subject {
     private static final int FETCH_SIZE = 1000;
-    /** SQLite's result code of a constraint violation. */
+    /** SQLite's primary result code of a constraint violation. */
     private static final int SQLITE_CONSTRAINT = 19;
 
     private final JdbcSql sql;
+    private final boolean lean;
     private final Connections writes;
     private final Connections reads;
     private final AutoCloseable owner;
@@ -45,6 +57,7 @@ final class JdbcSubject implements Subject {
      */
     JdbcSubject(JdbcSql sql, Connections writes, Connections reads, AutoCloseable owner) {
         this.sql = Objects.requireNonNull(sql, "sql");
+        this.lean = sql.shape == JdbcSql.Shape.LEAN;
         this.writes = Objects.requireNonNull(writes, "writes");
         this.reads = Objects.requireNonNull(reads, "reads");
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -72,11 +85,40 @@ final class JdbcSubject implements Subject {
 
     @Override
     public String kind() {
-        return "jdbc";
+        return lean ? Backend.JDBC : Backend.JDBC_WIDE;
     }
 
     @Override
     public long append(StreamId stream, long expectedVersion, List<AccountEvent> events) throws VersionConflict {
+        return lean ? appendLean(stream, expectedVersion, events) : appendChecked(stream, expectedVersion, events);
+    }
+
+    private long appendLean(StreamId stream, long expectedVersion, List<AccountEvent> events) throws VersionConflict {
+        SqlWork<Void> insert = connection -> {
+            insert(connection, stream, expectedVersion, events);
+            return null;
+        };
+        try {
+            if (events.size() == 1) {
+                writes.autoCommitted(insert);
+            } else {
+                writes.run(insert);
+            }
+            return expectedVersion + events.size();
+        } catch (JdbcFailure e) {
+            if (!isUniqueViolation(e.getCause())) {
+                throw e;
+            }
+            long actual = reads.autoCommitted(connection -> version(connection, stream));
+            if (actual == expectedVersion) {
+                throw e; // the version was free: an event id was taken
+            }
+            throw new VersionConflict(actual);
+        }
+    }
+
+    private long appendChecked(StreamId stream, long expectedVersion, List<AccountEvent> events)
+            throws VersionConflict {
         long actual;
         try {
             actual = writes.run(connection -> {
@@ -100,8 +142,7 @@ final class JdbcSubject implements Subject {
 
     private long version(Connection connection, StreamId stream) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql.streamVersion())) {
-            select.setString(1, stream.category());
-            select.setString(2, stream.id());
+            sql.bindStream(select, 1, stream);
             try (ResultSet rs = select.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -112,27 +153,34 @@ final class JdbcSubject implements Subject {
     private void insert(Connection connection, StreamId stream, long expectedVersion, List<AccountEvent> events)
             throws SQLException {
         boolean sqlite = sql.dialect == JdbcSql.Dialect.SQLITE;
-        long now = sqlite ? epochNanos(Instant.now()) : 0;
+        long now = sqlite && !lean ? epochNanos(Instant.now()) : 0;
         try (PreparedStatement insert = connection.prepareStatement(sql.insertEvent())) {
             long version = expectedVersion;
             for (AccountEvent event : events) {
-                insert.setString(1, stream.category());
-                insert.setString(2, stream.id());
-                insert.setLong(3, ++version);
+                int i = sql.bindStream(insert, 1, stream);
+                insert.setLong(i++, ++version);
                 if (sqlite) {
-                    insert.setString(4, UUID.randomUUID().toString());
+                    insert.setString(i++, UUID.randomUUID().toString());
                 } else {
-                    insert.setObject(4, UUID.randomUUID());
+                    insert.setObject(i++, UUID.randomUUID());
                 }
-                insert.setString(5, typeNames.get(event.getClass()));
-                insert.setInt(6, 1);
-                insert.setString(7, codec.encode(event));
-                if (sqlite) {
-                    insert.setLong(8, now);
+                insert.setString(i++, typeNames.get(event.getClass()));
+                if (!lean) {
+                    insert.setInt(i++, 1);
                 }
-                insert.addBatch();
+                insert.setString(i++, codec.encode(event));
+                if (sqlite && !lean) {
+                    insert.setLong(i, now);
+                }
+                if (events.size() == 1) {
+                    insert.executeUpdate();
+                } else {
+                    insert.addBatch();
+                }
             }
-            insert.executeBatch();
+            if (events.size() > 1) {
+                insert.executeBatch();
+            }
         }
     }
 
@@ -160,16 +208,20 @@ final class JdbcSubject implements Subject {
 
     @Override
     public Account.State load(StreamId stream) {
-        return reads.run(connection -> fold(connection, stream, 0, account.initialState()));
+        return pointReads().run(connection -> fold(connection, stream, 0, account.initialState()));
+    }
+
+    /** Where single-stream reads run: lean code reads without a transaction. */
+    private Connections pointReads() {
+        return lean ? reads::autoCommitted : reads;
     }
 
     private Account.State fold(Connection connection, StreamId stream, long afterVersion, Account.State initial)
             throws SQLException {
         Account.State state = initial;
         try (PreparedStatement select = connection.prepareStatement(sql.readStream())) {
-            select.setString(1, stream.category());
-            select.setString(2, stream.id());
-            select.setLong(3, afterVersion);
+            int i = sql.bindStream(select, 1, stream);
+            select.setLong(i, afterVersion);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     AccountEvent event = (AccountEvent) codec.decode(rs.getString(2), classes.get(rs.getString(1)));
@@ -189,13 +241,14 @@ final class JdbcSubject implements Subject {
         });
         writes.run(connection -> {
             try (PreparedStatement save = connection.prepareStatement(sql.saveSnapshot())) {
-                save.setString(1, stream.category());
-                save.setString(2, stream.id());
-                save.setLong(3, version[0]);
-                save.setInt(4, 1);
-                save.setString(5, codec.encode(state));
-                if (sql.dialect == JdbcSql.Dialect.SQLITE) {
-                    save.setLong(6, epochNanos(Instant.now()));
+                int i = sql.bindStream(save, 1, stream);
+                save.setLong(i++, version[0]);
+                if (!lean) {
+                    save.setInt(i++, 1);
+                }
+                save.setString(i++, codec.encode(state));
+                if (!lean && sql.dialect == JdbcSql.Dialect.SQLITE) {
+                    save.setLong(i, epochNanos(Instant.now()));
                 }
                 save.executeUpdate();
             }
@@ -205,12 +258,11 @@ final class JdbcSubject implements Subject {
 
     @Override
     public Account.State loadFromSnapshot(StreamId stream) {
-        return reads.run(connection -> {
+        return pointReads().run(connection -> {
             long version = 0;
             Account.State state = account.initialState();
             try (PreparedStatement select = connection.prepareStatement(sql.loadSnapshot())) {
-                select.setString(1, stream.category());
-                select.setString(2, stream.id());
+                sql.bindStream(select, 1, stream);
                 try (ResultSet rs = select.executeQuery()) {
                     if (rs.next()) {
                         version = rs.getLong(1);
@@ -288,14 +340,14 @@ final class JdbcSubject implements Subject {
         try {
             owner.close();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot close the JDBC twin", e);
+            throw new IllegalStateException("cannot close the plain-JDBC peer", e);
         }
     }
 
     private static boolean isUniqueViolation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             for (SQLException s = t instanceof SQLException e ? e : null; s != null; s = s.getNextException()) {
-                if ("23505".equals(s.getSQLState()) || s.getErrorCode() == SQLITE_CONSTRAINT) {
+                if ("23505".equals(s.getSQLState()) || (s.getErrorCode() & 0xff) == SQLITE_CONSTRAINT) {
                     return true;
                 }
             }
@@ -309,7 +361,7 @@ final class JdbcSubject implements Subject {
 
     @Override
     public String toString() {
-        return "plain JDBC on " + sql.dialect + " (" + sql.events + ")";
+        return "plain JDBC (" + sql.shape + ") on " + sql.dialect + " (" + sql.events + ")";
     }
 
     /** Work on a connection. */
@@ -318,7 +370,8 @@ final class JdbcSubject implements Subject {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs work in transactions. Thread-safe. */
+    /** Runs work on connections. Thread-safe. */
+    @FunctionalInterface
     interface Connections {
         /**
          * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws.
@@ -326,9 +379,18 @@ final class JdbcSubject implements Subject {
          * @throws JdbcFailure wrapping a SQL failure, after the rollback
          */
         <T> T run(SqlWork<T> work);
+
+        /**
+         * Runs {@code work} with auto-commit on: each statement commits by itself. By default in a transaction.
+         *
+         * @throws JdbcFailure wrapping a SQL failure
+         */
+        default <T> T autoCommitted(SqlWork<T> work) {
+            return run(work);
+        }
     }
 
-    /** A SQL failure of the plain-JDBC twin. */
+    /** A SQL failure of the plain-JDBC peers. */
     static final class JdbcFailure extends RuntimeException {
         JdbcFailure(String message, SQLException cause) {
             super(message + ": " + cause.getMessage(), cause);

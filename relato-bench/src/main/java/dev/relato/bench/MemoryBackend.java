@@ -14,14 +14,22 @@ final class MemoryBackend extends Backend {
     }
 
     @Override
-    Subject openRelato() {
-        InMemoryEventStore store = InMemoryEventStore.create();
-        return new RelatoSubject(store, new InMemorySnapshotStore(), new ReadModel.InMemory(), store);
+    String title() {
+        return "memory: the in-memory store, no database (the framework's own cost)";
     }
 
     @Override
-    Optional<Subject> openJdbc() {
-        return Optional.empty();
+    List<String> kinds() {
+        return List.of(RELATO);
+    }
+
+    @Override
+    Subject open(String kind) {
+        if (!kind.equals(RELATO)) {
+            throw new IllegalArgumentException("memory has no subject '" + kind + "'");
+        }
+        InMemoryEventStore store = InMemoryEventStore.create();
+        return new RelatoSubject(store, new InMemorySnapshotStore(), new ReadModel.InMemory(), store);
     }
 
     @Override

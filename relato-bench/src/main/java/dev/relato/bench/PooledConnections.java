@@ -5,8 +5,8 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
- * Transactions on connections borrowed from a pool, one per unit of work: how a plain-JDBC application uses
- * PostgreSQL from several threads. Thread-safe.
+ * Work on connections borrowed from a pool, one per unit of work: how a plain-JDBC application uses PostgreSQL
+ * from several threads. Thread-safe.
  */
 final class PooledConnections implements JdbcSubject.Connections {
     private final DataSource dataSource;
@@ -17,7 +17,7 @@ final class PooledConnections implements JdbcSubject.Connections {
 
     @Override
     public <T> T run(JdbcSubject.SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        return autoCommitted(connection -> {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -29,6 +29,14 @@ final class PooledConnections implements JdbcSubject.Connections {
             } finally {
                 connection.setAutoCommit(true);
             }
+        });
+    }
+
+    /** Runs work on a pooled connection as the pool hands it out: in auto-commit mode. */
+    @Override
+    public <T> T autoCommitted(JdbcSubject.SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
         } catch (SQLException e) {
             throw new JdbcSubject.JdbcFailure("PostgreSQL work failed", e);
         }

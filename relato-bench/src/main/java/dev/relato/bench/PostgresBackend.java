@@ -2,9 +2,11 @@ package dev.relato.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.AppendResult;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectionTransactions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -12,9 +14,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A schema of its own on a PostgreSQL server, dropped on close: Relato's tables and the plain-JDBC twin's
- * (prefix {@code jdbc_}) side by side, used through one HikariCP pool. The password travels to a forked JVM in
- * the environment variable {@value #PASSWORD_VARIABLE}, never on its command line.
+ * Schemas of their own on a PostgreSQL server, dropped on close: one for Relato's tables and the plain-JDBC peers'
+ * (prefixes {@code jdbc_} and {@code wide_}), used through one HikariCP pool, and one for Axon's tables
+ * ({@code <schema>_axon}) with a pool of its own of the same size. The password travels to a forked JVM in the
+ * environment variable {@value #PASSWORD_VARIABLE}, never on its command line.
  */
 final class PostgresBackend extends Backend {
     static final String PASSWORD_VARIABLE = "RELATO_BENCH_PG_PASSWORD";
@@ -22,6 +25,7 @@ final class PostgresBackend extends Backend {
 
     private final String url;
     private final String user;
+    private final String password;
     private final String schema;
     private final boolean owned;
     private final HikariDataSource pool;
@@ -29,8 +33,13 @@ final class PostgresBackend extends Backend {
     private PostgresBackend(String url, String user, String password, String schema, boolean owned) {
         this.url = url;
         this.user = user;
+        this.password = password;
         this.schema = schema;
         this.owned = owned;
+        this.pool = pool("relato-bench");
+    }
+
+    private HikariDataSource pool(String name) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -38,9 +47,9 @@ final class PostgresBackend extends Backend {
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(0);
         config.setConnectionTimeout(10_000);
-        config.setPoolName("relato-bench");
-        config.addDataSourceProperty("ApplicationName", "relato-bench");
-        this.pool = new HikariDataSource(config);
+        config.setPoolName(name);
+        config.addDataSourceProperty("ApplicationName", name);
+        return new HikariDataSource(config);
     }
 
     /**
@@ -71,19 +80,79 @@ final class PostgresBackend extends Backend {
     }
 
     @Override
-    Subject openRelato() {
-        PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
-        store.migrate();
-        ReadModel<?> balances = new ReadModel.Sql(new JdbcSql(JdbcSql.Dialect.POSTGRES, schema, "app_"),
-                new PostgresProjectionTransactions(pool, store.schema()), new PooledConnections(pool));
-        return new RelatoSubject(store, store.snapshotStore(), balances, store);
+    String title() {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_setting('server_version'),"
+                     + " current_setting('synchronous_commit'), current_setting('shared_buffers')")) {
+            rs.next();
+            return "postgres: PostgreSQL " + rs.getString(1) + " (synchronous_commit " + rs.getString(2)
+                    + ", shared_buffers " + rs.getString(3) + "), HikariCP pools of " + POOL_SIZE;
+        } catch (SQLException e) {
+            throw new JdbcSubject.JdbcFailure("cannot read the server's version", e);
+        }
+    }
+
+    /** The schema of Relato's and the plain-JDBC peers' tables. */
+    String schema() {
+        return schema;
+    }
+
+    private String axonSchema() {
+        return schema + "_axon";
+    }
+
+    /** The pool Relato and the plain-JDBC peers share. */
+    HikariDataSource pool() {
+        return pool;
     }
 
     @Override
-    Optional<Subject> openJdbc() {
+    List<String> kinds() {
+        return List.of(RELATO, JDBC, JDBC_WIDE, AXON, RELATO_CALLER_TX);
+    }
+
+    @Override
+    Subject open(String kind) {
+        return switch (kind) {
+            case RELATO -> {
+                PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
+                store.migrate();
+                ReadModel<?> balances = new ReadModel.Sql(
+                        new JdbcSql(JdbcSql.Dialect.POSTGRES, JdbcSql.Shape.LEAN, schema, "app_"),
+                        new PostgresProjectionTransactions(pool, store.schema()), new PooledConnections(pool));
+                yield new RelatoSubject(store, store.snapshotStore(), balances, store);
+            }
+            case RELATO_CALLER_TX -> {
+                PostgresEventStore store = (PostgresEventStore) relato().store();
+                yield relato().appendingThrough(kind, (stream, expected, events) -> {
+                    try (Connection connection = pool.getConnection()) {
+                        connection.setAutoCommit(false);
+                        try {
+                            AppendResult result = store.append(connection, stream, expected, events);
+                            connection.commit();
+                            return result;
+                        } catch (RuntimeException e) {
+                            connection.rollback();
+                            throw e;
+                        } finally {
+                            connection.setAutoCommit(true);
+                        }
+                    } catch (SQLException e) {
+                        throw new JdbcSubject.JdbcFailure("the caller's transaction failed", e);
+                    }
+                });
+            }
+            case JDBC -> jdbc(JdbcSql.Shape.LEAN, "jdbc_");
+            case JDBC_WIDE -> jdbc(JdbcSql.Shape.RELATO, "wide_");
+            case AXON -> new AxonSubject(pool("axon-bench"), axonSchema(), owned);
+            default -> throw new IllegalArgumentException("postgres has no subject '" + kind + "'");
+        };
+    }
+
+    private Subject jdbc(JdbcSql.Shape shape, String prefix) {
         PooledConnections connections = new PooledConnections(pool);
-        return Optional.of(new JdbcSubject(new JdbcSql(JdbcSql.Dialect.POSTGRES, schema, "jdbc_"), connections,
-                connections, () -> { }).createTables());
+        return new JdbcSubject(new JdbcSql(JdbcSql.Dialect.POSTGRES, shape, schema, prefix), connections,
+                connections, () -> { }).createTables();
     }
 
     @Override
@@ -96,6 +165,7 @@ final class PostgresBackend extends Backend {
         try {
             if (owned) {
                 try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                    statement.execute("DROP SCHEMA IF EXISTS " + axonSchema() + " CASCADE");
                     statement.execute("DROP SCHEMA " + schema + " CASCADE");
                 } catch (SQLException e) {
                     throw new JdbcSubject.JdbcFailure("cannot drop schema " + schema, e);

@@ -9,7 +9,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,30 +38,22 @@ final class ReadAllProcess {
      * Runs W4 in a forked JVM.
      *
      * @param attach   the backend's {@link Backend#attachCommand()}
-     * @param kind     {@link Backend#RELATO} or {@link Backend#JDBC}
+     * @param kind     the subject's kind, one of {@link Backend#kinds()}
      * @param expected how many events the log holds
      * @param pgPassword the PostgreSQL password, passed in the environment
      * @return events per second, peak heap used in MB, most heap after a GC in MB
      */
     static double[] fork(List<String> attach, String kind, long expected, int warmups, int rounds,
                          String pgPassword) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + MAX_HEAP);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + MAX_HEAP));
         String jfr = System.getProperty("relato.bench.jfr");
         if (jfr != null) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + "-" + attach.get(0) + "-" + kind + ".jfr,settings=profile");
+            jvm.add("-XX:StartFlightRecording=filename=" + jfr + "-" + attach.get(0) + "-" + kind + ".jfr,settings=profile");
         }
-        command.add(ReadAllProcess.class.getName());
-        command.add(kind);
-        command.add(Long.toString(expected));
-        command.add(Integer.toString(warmups));
-        command.add(Integer.toString(rounds));
-        command.addAll(attach);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put(PostgresBackend.PASSWORD_VARIABLE, pgPassword);
+        List<String> args = new ArrayList<>(List.of(kind, Long.toString(expected), Integer.toString(warmups),
+                Integer.toString(rounds)));
+        args.addAll(attach);
+        ProcessBuilder builder = Fork.of(jvm, ReadAllProcess.class, args, pgPassword);
         Process process = builder.start();
         String result = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),

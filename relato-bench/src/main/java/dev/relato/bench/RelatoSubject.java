@@ -1,5 +1,6 @@
 package dev.relato.bench;
 
+import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * Relato on one backend, used as an application would: events serialized by an {@link EventSerializer},
- * appended through {@link EventStore#append}, read back through {@link EventStore#readAll} and decoded, and
+ * appended through {@link EventStore#append} (or, for {@link Backend#RELATO_CALLER_TX}, through the store's
+ * append into a transaction the caller owns), read back through {@link EventStore#readAll} and decoded, and
  * aggregates loaded through a {@link DeciderRepository} (with and without snapshots), and a read model kept by
  * a {@link ProjectionRunner}. Thread-safe.
  */
@@ -35,7 +37,9 @@ final class RelatoSubject implements Subject {
     /** Events per projection transaction, as the plain-JDBC twin commits them. */
     static final int PROJECTION_BATCH = 1000;
 
+    private final String kind;
     private final EventStore store;
+    private final Appender appender;
     private final SnapshotStore snapshots;
     private final AutoCloseable owner;
     private final ReadModel<?> readModel;
@@ -50,7 +54,14 @@ final class RelatoSubject implements Subject {
      * @param owner     closed with this subject (the store, and whatever else the backend opened for it)
      */
     RelatoSubject(EventStore store, SnapshotStore snapshots, ReadModel<?> readModel, AutoCloseable owner) {
+        this(Backend.RELATO, store, store::append, snapshots, readModel, owner);
+    }
+
+    private RelatoSubject(String kind, EventStore store, Appender appender, SnapshotStore snapshots,
+                          ReadModel<?> readModel, AutoCloseable owner) {
+        this.kind = kind;
         this.store = Objects.requireNonNull(store, "store");
+        this.appender = Objects.requireNonNull(appender, "appender");
         this.readModel = Objects.requireNonNull(readModel, "readModel");
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -63,19 +74,53 @@ final class RelatoSubject implements Subject {
                 .build();
     }
 
+    /** How events reach the store. */
+    @FunctionalInterface
+    interface Appender {
+        AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events);
+    }
+
+    /**
+     * The same store, read the same way, with appends made by {@code appender}; closing it leaves the store open.
+     *
+     * @param kind the new subject's kind
+     */
+    RelatoSubject appendingThrough(String kind, Appender appender) {
+        return new RelatoSubject(kind, store, appender, snapshots, readModel, () -> { });
+    }
+
+    /** The store under this subject. */
+    EventStore store() {
+        return store;
+    }
+
     @Override
     public String kind() {
-        return "relato";
+        return kind;
+    }
+
+    @Override
+    public boolean supports(Workload workload) {
+        return kind.equals(Backend.RELATO) || workload == Workload.SINGLE_APPENDS;
     }
 
     @Override
     public long append(StreamId stream, long expectedVersion, List<AccountEvent> events) throws VersionConflict {
+        return appended(stream, expectedVersion, events).lastVersion();
+    }
+
+    /**
+     * Appends as {@link #append} does.
+     *
+     * @return what the store reports: versions and positions written
+     */
+    AppendResult appended(StreamId stream, long expectedVersion, List<AccountEvent> events) throws VersionConflict {
         List<EventData> data = new ArrayList<>(events.size());
         for (AccountEvent event : events) {
             data.add(serializer.serialize(event, Metadata.empty()));
         }
         try {
-            return store.append(stream, ExpectedVersion.exactly(expectedVersion), data).lastVersion();
+            return appender.append(stream, ExpectedVersion.exactly(expectedVersion), data);
         } catch (WrongExpectedVersionException e) {
             throw new VersionConflict(e.actualVersion());
         }
@@ -145,6 +190,6 @@ final class RelatoSubject implements Subject {
 
     @Override
     public String toString() {
-        return "Relato on " + store;
+        return "Relato (" + kind + ") on " + store;
     }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One SQLite file in a temporary directory, deleted on close: Relato's tables (prefix {@code relato_}, its read
- * model {@code app_balances}) and the plain-JDBC twin's (prefix {@code jdbc_}) side by side, with the same
- * connection settings.
+ * One SQLite file in a temporary directory, deleted on close: Relato's tables (its read model
+ * {@code app_balances}) and the plain-JDBC peers' (prefixes {@code jdbc_} and {@code wide_}) side by side, with the
+ * same connection settings.
  */
 final class SqliteBackend extends Backend {
     private final Path directory; // null when attached
@@ -45,21 +45,38 @@ final class SqliteBackend extends Backend {
     }
 
     @Override
-    Subject openRelato() {
-        SqliteEventStore store = SqliteEventStore.builder().path(file).build();
-        JdbcSubject.Connections inStore = new JdbcSubject.Connections() {
-            @Override
-            public <T> T run(JdbcSubject.SqlWork<T> work) {
-                return store.callInTransaction(tx -> work.run(tx.connection()));
-            }
-        };
-        ReadModel<?> balances = new ReadModel.Sql(new JdbcSql(JdbcSql.Dialect.SQLITE, "", "app_"),
-                new SqliteProjectionTransactions(store), inStore);
-        return new RelatoSubject(store, store.snapshots(), balances, store);
+    String title() {
+        return "sqlite: one file in WAL mode, synchronous NORMAL, for every peer";
     }
 
     @Override
-    Optional<Subject> openJdbc() {
+    List<String> kinds() {
+        return List.of(RELATO, JDBC, JDBC_WIDE);
+    }
+
+    @Override
+    Subject open(String kind) {
+        return switch (kind) {
+            case RELATO -> {
+                SqliteEventStore store = SqliteEventStore.builder().path(file).build();
+                JdbcSubject.Connections inStore = new JdbcSubject.Connections() {
+                    @Override
+                    public <T> T run(JdbcSubject.SqlWork<T> work) {
+                        return store.callInTransaction(tx -> work.run(tx.connection()));
+                    }
+                };
+                ReadModel<?> balances = new ReadModel.Sql(
+                        new JdbcSql(JdbcSql.Dialect.SQLITE, JdbcSql.Shape.LEAN, "", "app_"),
+                        new SqliteProjectionTransactions(store), inStore);
+                yield new RelatoSubject(store, store.snapshots(), balances, store);
+            }
+            case JDBC -> jdbc(JdbcSql.Shape.LEAN, "jdbc_");
+            case JDBC_WIDE -> jdbc(JdbcSql.Shape.RELATO, "wide_");
+            default -> throw new IllegalArgumentException("sqlite has no subject '" + kind + "'");
+        };
+    }
+
+    private Subject jdbc(JdbcSql.Shape shape, String prefix) {
         SqliteConnection writer = SqliteConnection.writer(file);
         SqliteConnection reader = SqliteConnection.reader(file);
         AutoCloseable both = () -> {
@@ -67,8 +84,8 @@ final class SqliteBackend extends Backend {
                 // closes both
             }
         };
-        return Optional.of(new JdbcSubject(new JdbcSql(JdbcSql.Dialect.SQLITE, "", "jdbc_"), writer, reader, both)
-                .createTables());
+        return new JdbcSubject(new JdbcSql(JdbcSql.Dialect.SQLITE, shape, "", prefix), writer, reader, both)
+                .createTables();
     }
 
     @Override

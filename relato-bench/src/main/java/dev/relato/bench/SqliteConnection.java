@@ -10,7 +10,8 @@ import org.sqlite.SQLiteConfig;
 /**
  * One SQLite connection behind a lock, configured as Relato's SQLite store configures its own (WAL, synchronous
  * NORMAL, in-memory temporary storage): the usual way to write SQLite from several threads without "database
- * is locked". Each unit of work runs in its own transaction, {@code BEGIN IMMEDIATE} for a writer. Thread-safe.
+ * is locked". Each unit of work runs in its own transaction, {@code BEGIN IMMEDIATE} for a writer, or in auto-commit
+ * mode. Thread-safe.
  */
 final class SqliteConnection implements JdbcSubject.Connections, AutoCloseable {
     private final Connection connection;
@@ -58,6 +59,19 @@ final class SqliteConnection implements JdbcSubject.Connections, AutoCloseable {
                 statement.execute("ROLLBACK");
                 throw e;
             }
+        } catch (SQLException e) {
+            throw new JdbcSubject.JdbcFailure("SQLite work failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs work on the connection in SQLite's auto-commit mode: each statement is a transaction of its own. */
+    @Override
+    public <T> T autoCommitted(JdbcSubject.SqlWork<T> work) {
+        lock.lock();
+        try {
+            return work.run(connection);
         } catch (SQLException e) {
             throw new JdbcSubject.JdbcFailure("SQLite work failed", e);
         } finally {

@@ -4,15 +4,36 @@ import dev.relato.StreamId;
 import java.util.List;
 
 /**
- * One system under measurement: Relato on a backend, or the plain-JDBC twin on the same database. Every
- * workload runs against this interface, so both sides do the same work: turn account events into JSON with
- * the same codec, store them with an expected-version check, read them back and decode them into the same
+ * One system under measurement: Relato on a backend, or a peer on the same database (plain JDBC, Axon
+ * Framework). Every workload runs against this interface, so all sides do the same work: turn the same account
+ * events into JSON, store them with an expected-version check, read them back and decode them into the same
  * classes. Implementations are thread-safe (the concurrent workloads call them from several threads).
  */
 interface Subject extends AutoCloseable {
 
-    /** Short name for the results: {@code relato} or {@code jdbc}. */
+    /** The workloads of the bench, as far as a subject may be unable to run one. */
+    enum Workload {
+        /** W1, and the batches that fill the log and write the aggregates. */
+        BATCH_APPEND,
+        /** W2. */
+        SINGLE_APPENDS,
+        /** W3: conflicts answered with the stream's actual version. */
+        CONTENDED_APPENDS,
+        /** W4. */
+        GLOBAL_READ,
+        /** W5, with and without snapshots. */
+        AGGREGATE_LOAD,
+        /** W6. */
+        PROJECTION
+    }
+
+    /** Short name for the results, one of the kinds of {@link Backend}. */
     String kind();
+
+    /** Whether this subject can run a workload; the methods a workload needs throw if not. */
+    default boolean supports(Workload workload) {
+        return true;
+    }
 
     /**
      * Appends events atomically if the stream is at exactly {@code expectedVersion} (0: the stream must not

@@ -1,39 +1,40 @@
 package dev.relato.bench;
 
+import dev.relato.EventData;
+import dev.relato.ExpectedVersion;
+import dev.relato.Metadata;
 import dev.relato.StreamId;
 import dev.relato.bench.Results.Figure;
+import dev.relato.bench.Results.Target;
 import dev.relato.bench.Results.Unit;
+import dev.relato.bench.Subject.Workload;
+import dev.relato.memory.InMemoryEventStore;
+import dev.relato.serialization.EventSerializer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workloads W1 to W6, run on one backend at a time for Relato and its plain-JDBC twin, with their sizes
- * scaled by the options. Every workload checks what it measured (events stored, states folded, events read)
- * and fails on a wrong result. Not thread-safe; owns a pool of writer threads, released by {@link #close()}.
+ * The workloads, run on one backend at a time for Relato and every peer the backend has, with their sizes scaled
+ * by the options: W1 to W6 on every subject that can run them, W2 in the caller's transaction (PostgreSQL), W7
+ * (the in-memory store on its own) and the delivery latency of subscriptions (Relato). Every workload checks what
+ * it measured (events stored, states folded, events read) and fails on a wrong result. Not thread-safe; owns the
+ * writer threads, released by {@link #close()}.
  */
 final class Workloads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workloads.class);
-    private static final int WRITERS = 8;
+    private static final int WRITERS = Writers.MAX;
     private static final int FILL_BATCH = 1000;
     /** How many events the snapshot of the large aggregate is behind its head. */
     private static final int SNAPSHOT_LAG = 50;
 
     private final BenchOptions options;
     private final Results results;
-    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS, runnable -> {
-        Thread thread = new Thread(runnable, "bench-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Writers writers = new Writers();
 
     private final int w1Streams;
     private final int w1Events;
@@ -46,10 +47,15 @@ final class Workloads implements AutoCloseable {
     private final int w5SnapshotLoads;
     private final int logSize;
     private final int w4Rounds;
+    private final int w7AppendsPerWriter;
+    private final int latencyWarmup;
+    private final int latencyAppends;
 
     private final Figure w1;
     private final Figure w2One;
     private final Figure w2Many;
+    private final Figure w2Caller;
+    private final Figure w2CallerRatio;
     private final Figure w3;
     private final Figure w3Conflicts;
     private final Figure w4;
@@ -59,6 +65,11 @@ final class Workloads implements AutoCloseable {
     private final Figure w5LargeFigure;
     private final Figure w5Snapshot;
     private final Figure w6;
+    private final Figure w7;
+    private final Figure hereP50;
+    private final Figure hereP99;
+    private final Figure elsewhereP50;
+    private final Figure elsewhereP99;
 
     Workloads(BenchOptions options, Results results) {
         this.options = options;
@@ -74,119 +85,191 @@ final class Workloads implements AutoCloseable {
         w5SnapshotLoads = options.scaled(500, 10);
         logSize = options.scaled(1_000_000, 2_000);
         w4Rounds = Math.min(options.rounds(), 3);
+        w7AppendsPerWriter = options.scaled(125_000, 50);
+        latencyWarmup = options.scaled(100, 5);
+        latencyAppends = options.scaled(500, 10);
 
         w1 = new Figure(String.format(Locale.ROOT, "W1 batch append, %d streams x %d", w1Streams, w1Events),
-                Unit.EVENTS_PER_SECOND, 0.8);
-        w2One = new Figure("W2 single appends, 1 writer", Unit.EVENTS_PER_SECOND, 0.8);
-        w2Many = new Figure("W2 single appends, 8 writers", Unit.EVENTS_PER_SECOND, 0.8);
-        w3 = new Figure("W3 contended, 8 writers, 1 stream", Unit.EVENTS_PER_SECOND, 0);
-        w3Conflicts = new Figure(String.format(Locale.ROOT, "W3 conflicts per %d appends", WRITERS * w3AppendsPerWriter),
-                Unit.COUNT, 0);
-        w4 = new Figure(String.format(Locale.ROOT, "W4 global read, %,d events", logSize), Unit.EVENTS_PER_SECOND, 0.7);
-        w4Heap = new Figure("W4 peak heap used, -Xmx256m", Unit.MEGABYTES, 0);
-        w4HeapAfterGc = new Figure("W4 most heap after a GC", Unit.MEGABYTES, 0);
-        w5Small = new Figure("W5 load 100-event aggregate", Unit.MS_PER_LOAD, 1.3);
-        w5LargeFigure = new Figure(String.format(Locale.ROOT, "W5 load %,d-event aggregate", w5Large), Unit.MS_PER_LOAD, 0);
+                Unit.EVENTS_PER_SECOND);
+        w2One = new Figure("W2 single appends, 1 writer", Unit.EVENTS_PER_SECOND);
+        w2Many = new Figure("W2 single appends, 8 writers", Unit.EVENTS_PER_SECOND);
+        w2Caller = new Figure("W2 8 writers, in the caller's transaction", Unit.EVENTS_PER_SECOND);
+        w2CallerRatio = new Figure("W2 8 writers, caller's / own transaction", Unit.RATIO);
+        w3 = new Figure("W3 contended, 8 writers, 1 stream", Unit.EVENTS_PER_SECOND);
+        w3Conflicts = new Figure("W3 conflicts per 1,000 appends", Unit.COUNT);
+        w4 = new Figure(String.format(Locale.ROOT, "W4 global read, %,d events", logSize), Unit.EVENTS_PER_SECOND);
+        w4Heap = new Figure("W4 peak heap used, -Xmx" + ReadAllProcess.MAX_HEAP, Unit.MEGABYTES);
+        w4HeapAfterGc = new Figure("W4 most heap after a GC", Unit.MEGABYTES);
+        w5Small = new Figure("W5 load 100-event aggregate", Unit.MS_PER_LOAD);
+        w5LargeFigure = new Figure(String.format(Locale.ROOT, "W5 load %,d-event aggregate", w5Large), Unit.MS_PER_LOAD);
         w5Snapshot = new Figure(String.format(Locale.ROOT, "W5 same, snapshot %d behind", SNAPSHOT_LAG),
-                Unit.MS_PER_LOAD, 0);
+                Unit.MS_PER_LOAD);
         w6 = new Figure(String.format(Locale.ROOT, "W6 projection catch-up, %,d events", logSize),
-                Unit.EVENTS_PER_SECOND, 0);
-        results.declare(w1, w2One, w2Many, w3, w3Conflicts, w4, w4Heap, w4HeapAfterGc, w5Small, w5LargeFigure,
-                w5Snapshot, w6);
+                Unit.EVENTS_PER_SECOND);
+        w7 = new Figure(String.format(Locale.ROOT, "W7 single appends, 8 writers, %,d events, store only",
+                WRITERS * w7AppendsPerWriter), Unit.EVENTS_PER_SECOND);
+        hereP50 = new Figure("Delivery to a subscriber, same process, p50", Unit.MILLISECONDS);
+        hereP99 = new Figure("Delivery to a subscriber, same process, p99", Unit.MILLISECONDS);
+        elsewhereP50 = new Figure("Delivery to a subscriber, other process, p50", Unit.MILLISECONDS);
+        elsewhereP99 = new Figure("Delivery to a subscriber, other process, p99", Unit.MILLISECONDS);
+        results.declare(w1, w2One, w2Many, w2Caller, w2CallerRatio, w3, w3Conflicts, w4, w4Heap, w4HeapAfterGc, w5Small,
+                w5LargeFigure, w5Snapshot, w6, w7, hereP50, hereP99, elsewhereP50, elsewhereP99);
+    }
+
+    /** The targets of issue-level goals, by store: Relato against the leanest plain JDBC and Axon. */
+    private void declareTargets(String store) {
+        Target jdbc90 = new Target.Relative(Backend.JDBC, 0.9);
+        Target aheadOfAxon = new Target.Relative(Backend.AXON, 1);
+        switch (store) {
+            case "postgres" -> {
+                results.target(w1, store, new Target.Relative(Backend.JDBC, 0.85), aheadOfAxon);
+                results.target(w2One, store, jdbc90, aheadOfAxon);
+                results.target(w2Many, store, jdbc90, aheadOfAxon);
+                results.target(w2CallerRatio, store, new Target.Absolute(0.9));
+                results.target(w4, store, new Target.Relative(Backend.JDBC, 1.2));
+                results.target(w5Small, store, new Target.Relative(Backend.JDBC, 1.1));
+            }
+            case "sqlite" -> results.target(w5Small, store, new Target.Relative(Backend.JDBC, 1.2));
+            case "memory" -> results.target(w7, store, new Target.Absolute(1_000_000));
+            default -> throw new IllegalArgumentException("no targets for " + store);
+        }
+        if (!store.equals("memory")) {
+            results.target(w3, store, new Target.Relative(Backend.JDBC, 0.8));
+            results.target(w3Conflicts, store, new Target.Relative(Backend.JDBC, 2));
+            results.target(elsewhereP99, store, new Target.Absolute(100));
+        }
     }
 
     /** Runs every workload on the backend's subjects and records their figures. */
     void run(Backend backend) throws Exception {
-        List<Subject> subjects = new ArrayList<>();
-        subjects.add(backend.relato());
-        backend.jdbc().ifPresent(subjects::add);
-        long[] stored = new long[subjects.size()];
         String name = backend.name();
+        results.title(name, backend.title());
+        declareTargets(name);
+        List<Subject> all = backend.subjects(options.peers());
+        Map<String, Long> stored = new HashMap<>();
 
         LOG.info("{}: W1 batch append", name);
-        double[][] m = Rounds.medians(options.warmups(), options.rounds(), rounds(subjects, (s, r) -> {
-            double rate = batchAppend(subjects.get(s), r);
-            stored[s] += (long) w1Streams * w1Events;
+        List<Subject> subjects = supporting(all, Workload.BATCH_APPEND);
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+            double rate = batchAppend(subject, r);
+            stored.merge(subject.kind(), (long) w1Streams * w1Events, Long::sum);
             return new double[] {rate};
-        }));
-        record(w1, name, m, 0);
+        });
+        record(w1, name, subjects, m, 0);
 
         LOG.info("{}: W2 single appends", name);
-        m = Rounds.medians(options.warmups(), options.rounds(), rounds(subjects, (s, r) -> {
-            double one = singleAppends(subjects.get(s), "w2-1-" + r, 1, w2Appends);
-            double many = singleAppends(subjects.get(s), "w2-8-" + r, WRITERS, w2AppendsPerWriter);
-            stored[s] += w2Appends + (long) WRITERS * w2AppendsPerWriter;
+        subjects = supporting(all, Workload.SINGLE_APPENDS);
+        m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+            double one = singleAppends(subject, "w2-1-" + r, 1, w2Appends);
+            double many = singleAppends(subject, "w2-8-" + r, WRITERS, w2AppendsPerWriter);
+            stored.merge(subject.kind(), w2Appends + (long) WRITERS * w2AppendsPerWriter, Long::sum);
             return new double[] {one, many};
-        }));
-        record(w2One, name, m, 0);
-        record(w2Many, name, m, 1);
+        });
+        record(w2One, name, subjects, m, 0);
+        record(w2Many, name, subjects, m, 1);
 
         LOG.info("{}: W3 contended appends", name);
-        m = Rounds.medians(options.warmups(), options.rounds(), rounds(subjects, (s, r) -> {
-            double[] figures = contendedAppends(subjects.get(s), "w3-" + r);
-            stored[s] += (long) WRITERS * w3AppendsPerWriter;
+        subjects = supporting(all, Workload.CONTENDED_APPENDS);
+        m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+            double[] figures = contendedAppends(subject, "w3-" + r);
+            stored.merge(subject.kind(), (long) WRITERS * w3AppendsPerWriter, Long::sum);
             return figures;
-        }));
-        record(w3, name, m, 0);
-        record(w3Conflicts, name, m, 1);
+        });
+        record(w3, name, subjects, m, 0);
+        record(w3Conflicts, name, subjects, m, 1);
 
         LOG.info("{}: W5 aggregate loads", name);
-        for (int s = 0; s < subjects.size(); s++) {
-            stored[s] += prepareAggregates(subjects.get(s));
+        subjects = supporting(all, Workload.AGGREGATE_LOAD);
+        for (Subject subject : subjects) {
+            stored.merge(subject.kind(), prepareAggregates(subject), Long::sum);
         }
-        m = Rounds.medians(options.warmups(), options.rounds(), rounds(subjects, (s, r) -> loads(subjects.get(s))));
-        record(w5Small, name, m, 0);
-        record(w5LargeFigure, name, m, 1);
-        record(w5Snapshot, name, m, 2);
+        m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> loads(subject));
+        record(w5Small, name, subjects, m, 0);
+        record(w5LargeFigure, name, subjects, m, 1);
+        record(w5Snapshot, name, subjects, m, 2);
 
         LOG.info("{}: filling the log to {} events", name, logSize);
-        for (int s = 0; s < subjects.size(); s++) {
-            stored[s] = fill(subjects.get(s), stored[s]);
+        for (Subject subject : all) {
+            if (subject.supports(Workload.GLOBAL_READ) || subject.supports(Workload.PROJECTION)) {
+                stored.put(subject.kind(), fill(subject, stored.getOrDefault(subject.kind(), 0L)));
+            }
         }
 
         LOG.info("{}: W4 global read", name);
-        double[][] read = new double[subjects.size()][];
-        for (int s = 0; s < subjects.size(); s++) {
-            Subject subject = subjects.get(s);
-            read[s] = backend.attachCommand().isPresent()
-                    ? ReadAllProcess.fork(backend.attachCommand().get(), subject.kind(), stored[s], options.warmups(),
+        subjects = supporting(all, Workload.GLOBAL_READ);
+        for (Subject subject : subjects) {
+            long expected = stored.get(subject.kind());
+            double[] read = backend.attachCommand().isPresent()
+                    ? ReadAllProcess.fork(backend.attachCommand().get(), subject.kind(), expected, options.warmups(),
                     w4Rounds, options.pgPassword())
-                    : readAllHere(subject, stored[s]);
-        }
-        record(w4, name, read, 0);
-        if (backend.attachCommand().isPresent()) {
-            record(w4Heap, name, read, 1);
-            record(w4HeapAfterGc, name, read, 2);
+                    : readAllHere(subject, expected);
+            results.put(w4, name, subject.kind(), read[0]);
+            if (backend.attachCommand().isPresent()) {
+                results.put(w4Heap, name, subject.kind(), read[1]);
+                results.put(w4HeapAfterGc, name, subject.kind(), read[2]);
+            }
         }
 
         LOG.info("{}: W6 projection catch-up", name); // one run: it spans the whole log, JIT warm-up included
-        m = Rounds.medians(0, 1, rounds(subjects, (s, r) -> {
+        subjects = supporting(all, Workload.PROJECTION);
+        m = measure(subjects, 0, 1, (subject, r) -> {
             long start = System.nanoTime();
-            long counted = subjects.get(s).project("w6-" + r);
+            long counted = subject.project("w6-" + r);
             long nanos = System.nanoTime() - start;
-            check(counted == stored[s], "the read model counted " + counted + " events of " + stored[s]);
+            long expected = stored.get(subject.kind());
+            check(counted == expected, "the read model counted " + counted + " events of " + expected);
             return new double[] {Rounds.rate(counted, nanos)};
-        }));
-        record(w6, name, m, 0);
+        });
+        record(w6, name, subjects, m, 0);
+
+        if (backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
+            LOG.info("{}: W2 in the caller's transaction", name);
+            subjects = List.of(backend.relato(), backend.subject(Backend.RELATO_CALLER_TX));
+            m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> new double[] {
+                    singleAppends(subject, "w2c-" + subject.kind() + "-" + r, WRITERS, w2AppendsPerWriter)});
+            results.put(w2Caller, name, Backend.RELATO, m[1][0]);
+            results.put(w2CallerRatio, name, Backend.RELATO, m[1][0] / m[0][0]);
+        }
+
+        if (backend instanceof MemoryBackend) {
+            LOG.info("{}: W7 single appends to the store only", name);
+            results.put(w7, name, Backend.RELATO, storeOnlyAppends());
+        }
+
+        LOG.info("{}: delivery to subscribers", name);
+        double[] latency = new DeliveryLatency(writers, latencyWarmup, latencyAppends, options.pgPassword())
+                .measure(backend);
+        results.put(hereP50, name, Backend.RELATO, latency[0]);
+        results.put(hereP99, name, Backend.RELATO, latency[1]);
+        if (!Double.isNaN(latency[2])) {
+            results.put(elsewhereP50, name, Backend.RELATO, latency[2]);
+            results.put(elsewhereP99, name, Backend.RELATO, latency[3]);
+        }
     }
 
-    private void record(Figure figure, String backend, double[][] medians, int index) {
-        results.put(figure, backend, medians[0][index], medians.length > 1 ? medians[1][index] : Double.NaN);
+    private static List<Subject> supporting(List<Subject> subjects, Workload workload) {
+        return subjects.stream().filter(subject -> subject.supports(workload)).toList();
     }
 
-    /** One round of each subject. */
+    private void record(Figure figure, String store, List<Subject> subjects, double[][] medians, int index) {
+        for (int s = 0; s < subjects.size(); s++) {
+            results.put(figure, store, subjects.get(s).kind(), medians[s][index]);
+        }
+    }
+
+    /** One round of one subject. */
     @FunctionalInterface
     private interface SubjectRound {
-        double[] run(int subject, int round) throws Exception;
+        double[] run(Subject subject, int round) throws Exception;
     }
 
-    private static List<Rounds.Round> rounds(List<Subject> subjects, SubjectRound round) {
+    /** The subjects' rounds, interleaved: for each subject, each figure's median. */
+    private static double[][] measure(List<Subject> subjects, int warmups, int rounds, SubjectRound round) {
         List<Rounds.Round> list = new ArrayList<>();
-        for (int s = 0; s < subjects.size(); s++) {
-            int subject = s;
+        for (Subject subject : subjects) {
             list.add(r -> round.run(subject, r));
         }
-        return list;
+        return Rounds.medians(warmups, rounds, list);
     }
 
     /** W1: each stream written by one append of all its events, by one writer. */
@@ -208,7 +291,7 @@ final class Workloads implements AutoCloseable {
     /** W2: {@code writerCount} writers, each appending one event at a time to its own stream. */
     private double singleAppends(Subject subject, String prefix, int writerCount, int appendsPerWriter)
             throws Exception {
-        long nanos = concurrently(writerCount, w -> () -> {
+        long nanos = writers.run(writerCount, w -> () -> {
             String id = prefix + "-" + w;
             StreamId stream = StreamId.of(Account.CATEGORY, id);
             for (int i = 0; i < appendsPerWriter; i++) {
@@ -224,11 +307,11 @@ final class Workloads implements AutoCloseable {
      * W3: all writers on one stream, each appending one event at a time with the exact version it last saw, and
      * on a conflict retrying with the version the conflict reported.
      *
-     * @return events per second, and conflicts
+     * @return events per second, and conflicts per 1,000 appends
      */
     private double[] contendedAppends(Subject subject, String id) throws Exception {
         StreamId stream = StreamId.of(Account.CATEGORY, id);
-        long[] outcome = concurrently(WRITERS, w -> () -> {
+        long[] outcome = writers.run(WRITERS, w -> () -> {
             long conflicts = 0;
             long known = 0;
             for (int done = 0; done < w3AppendsPerWriter; ) {
@@ -246,34 +329,7 @@ final class Workloads implements AutoCloseable {
         Account.State state = subject.load(stream);
         check(state.transactions() == expected, "stream " + stream + " holds " + state.transactions()
                 + " events instead of " + expected);
-        return new double[] {Rounds.rate(expected, outcome[0]), outcome[1]};
-    }
-
-    /**
-     * Runs one task per writer, all released at once.
-     *
-     * @return the elapsed nanoseconds, and the sum of the tasks' results
-     */
-    private long[] concurrently(int writerCount, IntFunction<Callable<Long>> task) throws Exception {
-        CountDownLatch ready = new CountDownLatch(writerCount);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Long>> futures = new ArrayList<>();
-        for (int w = 0; w < writerCount; w++) {
-            Callable<Long> work = task.apply(w);
-            futures.add(writers.submit(() -> {
-                ready.countDown();
-                go.await();
-                return work.call();
-            }));
-        }
-        ready.await();
-        long start = System.nanoTime();
-        go.countDown();
-        long sum = 0;
-        for (Future<Long> future : futures) {
-            sum += future.get();
-        }
-        return new long[] {System.nanoTime() - start, sum};
+        return new double[] {Rounds.rate(expected, outcome[0]), outcome[1] * 1000.0 / expected};
     }
 
     private StreamId small() {
@@ -354,6 +410,39 @@ final class Workloads implements AutoCloseable {
         return m[0];
     }
 
+    /**
+     * W7: the in-memory store's own append path. Each writer appends, one event per append with the exact expected
+     * version, to a stream of its own, events serialized beforehand; each round on a new store.
+     *
+     * @return events per second, the median of the rounds
+     */
+    private double storeOnlyAppends() {
+        EventSerializer serializer = EventSerializer.of(Account.TYPES);
+        List<List<EventData>> events = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            List<EventData> own = new ArrayList<>(w7AppendsPerWriter);
+            for (AccountEvent event : Account.events("w7-" + w, 0, w7AppendsPerWriter)) {
+                own.add(serializer.serialize(event, Metadata.empty()));
+            }
+            events.add(own);
+        }
+        return Rounds.medians(options.warmups(), options.rounds(), List.of(r -> {
+            try (InMemoryEventStore store = InMemoryEventStore.create()) {
+                long nanos = writers.run(WRITERS, w -> () -> {
+                    StreamId stream = StreamId.of(Account.CATEGORY, "w7-" + w);
+                    List<EventData> own = events.get(w);
+                    for (int i = 0; i < own.size(); i++) {
+                        store.append(stream, ExpectedVersion.exactly(i), List.of(own.get(i)));
+                    }
+                    return 0L;
+                })[0];
+                long total = (long) WRITERS * w7AppendsPerWriter;
+                check(store.headPosition() == total, "the store holds " + store.headPosition() + " events of " + total);
+                return new double[] {Rounds.rate(total, nanos)};
+            }
+        }))[0][0];
+    }
+
     private static void check(boolean condition, String failure) {
         if (!condition) {
             throw new IllegalStateException(failure);
@@ -362,6 +451,6 @@ final class Workloads implements AutoCloseable {
 
     @Override
     public void close() {
-        writers.shutdownNow();
+        writers.close();
     }
 }
