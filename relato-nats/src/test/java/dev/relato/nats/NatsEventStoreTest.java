@@ -30,7 +30,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NatsServerCondition.class)
 class NatsEventStoreTest {
     private Connection connection;
     private String streamName;
