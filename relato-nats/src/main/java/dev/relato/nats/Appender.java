@@ -87,10 +87,9 @@ final class Appender {
     }
 
     /**
-     * Appends, as {@link dev.relato.EventStore#append} describes.
-     *
-     * @throws IOException, JetStreamApiException, InterruptedException as the client reports them; the caller
-     *                      maps them to the failure model
+     * Appends, as {@link dev.relato.EventStore#append} describes. Failures of the client are thrown as the client
+     * reports them ({@link IOException}, {@link JetStreamApiException}, {@link InterruptedException}); the caller
+     * maps them to the failure model.
      */
     AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events)
             throws IOException, JetStreamApiException, InterruptedException {

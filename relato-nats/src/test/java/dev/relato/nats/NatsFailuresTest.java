@@ -24,7 +24,7 @@ class NatsFailuresTest {
         String json = "{\"type\":\"io.nats.jetstream.api.v1.stream_msg_get_response\",\"error\":{\"code\":" + code
                 + ",\"err_code\":" + apiCode + ",\"description\":\"" + description + "\"}}";
         NatsMessage answer = NatsMessage.builder().subject("reply").data(json.getBytes(StandardCharsets.UTF_8)).build();
-        return new JetStreamApiException(new MessageInfo(answer).getErrorObject());
+        return new JetStreamApiException(new MessageInfo(answer, "relato", false).getErrorObject());
     }
 
     @Test

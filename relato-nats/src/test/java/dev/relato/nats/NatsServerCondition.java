@@ -47,12 +47,12 @@ final class NatsServerCondition implements ExecutionCondition {
     }
 
     private static String connect() {
-        try (Connection connection = Nats.connect(new Options.Builder().server(NatsTestServer.URL)
-                .connectionTimeout(Duration.ofSeconds(2)).maxReconnects(0).build())) {
-            if (connection.getServerInfo() != null && !connection.getServerInfo().isJetStreamAvailable()) {
-                return "the nats-server at " + NatsTestServer.URL + " has no JetStream; start it with -js";
-            }
-            return "";
+        try {
+            Connection connection = Nats.connect(new Options.Builder().server(NatsTestServer.URL)
+                    .connectionTimeout(Duration.ofSeconds(2)).maxReconnects(0).build());
+            boolean jetStream = connection.getServerInfo() == null || connection.getServerInfo().isJetStreamAvailable();
+            connection.close();
+            return jetStream ? "" : "the nats-server at " + NatsTestServer.URL + " has no JetStream; start it with -js";
         } catch (IOException e) {
             return "nats-server with JetStream is not reachable at " + NatsTestServer.URL + " (" + e
                     + "); start one (nats-server -js) or set RELATO_NATS_URL";

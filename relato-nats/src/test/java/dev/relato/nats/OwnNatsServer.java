@@ -82,8 +82,12 @@ final class OwnNatsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        kill();
+    public void close() throws IOException {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the kill was sent; only the wait for it was cut short
+        }
         try (Stream<Path> files = Files.walk(storeDir)) {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
