@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The stored form of an append: one JetStream message whose headers carry the stream version range and
@@ -33,6 +34,8 @@ import java.util.UUID;
  * {@link Long#MIN_VALUE} if it said nothing. Format 1, written by earlier versions, has no {@code occurredAt}
  * and is still read.
  *
+ * A message is read in two steps: {@link #decode} reads its headers and checks the framing, which is all the
+ * append path needs besides {@link #eventIds}; {@link #events} decodes types, payloads and metadata for reads.
  * Stateless and thread-safe.
  */
 final class BatchCodec {
@@ -83,65 +86,118 @@ final class BatchCodec {
     }
 
     /**
-     * Decodes a stored message.
+     * Reads a stored message's headers and checks its framing, without decoding its events: the append path
+     * needs no more than this and the event ids, so an event that cannot be decoded never blocks appends.
      *
-     * @throws IllegalStateException if the message is not an append written by this store
+     * @throws IllegalArgumentException if the message is not an append written by this store
      */
-    static StoredBatch decode(StreamId stream, long sequence, Instant recordedAt, Headers headers, byte[] body) {
+    static StoredBatch decode(String jetStream, StreamId stream, long sequence, Instant recordedAt, Headers headers,
+                              byte[] body) {
         long first = header(headers, FIRST_VERSION, sequence);
         long last = header(headers, LAST_VERSION, sequence);
         long previous = header(headers, PREVIOUS_SEQUENCE, sequence);
-        List<StoredBatch.Entry> events = decodeEvents(body, sequence);
-        if (last - first + 1 != events.size()) {
-            throw new IllegalStateException("message " + sequence + " claims versions " + first + "-" + last
-                    + " but holds " + events.size() + " events");
+        int count = count(body, sequence);
+        if (first < 1 || last - first + 1 != count) {
+            throw new IllegalArgumentException("message " + sequence + " claims versions " + first + "-" + last
+                    + " but holds " + count + " events");
         }
-        return new StoredBatch(stream, sequence, previous, first, recordedAt, events);
+        return new StoredBatch(jetStream, stream, sequence, previous, first, recordedAt, count, body);
     }
 
     private static long header(Headers headers, String name, long sequence) {
         String value = headers == null ? null : headers.getFirst(name);
         if (value == null) {
-            throw new IllegalStateException("message " + sequence + " has no " + name
+            throw new IllegalArgumentException("message " + sequence + " has no " + name
                     + " header; it was not written by a Relato event store");
         }
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("message " + sequence + " has a malformed " + name + " header: " + value, e);
+            throw new IllegalArgumentException("message " + sequence + " has a malformed " + name + " header: " + value, e);
         }
     }
 
-    private static List<StoredBatch.Entry> decodeEvents(byte[] body, long sequence) {
+    private static int count(byte[] body, long sequence) {
+        format(body, sequence);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        in.get();
+        int count = in.getInt();
+        if (count < 1 || count > StoredBatch.MAX_EVENTS) {
+            throw new IllegalArgumentException("message " + sequence + " claims " + count + " events");
+        }
+        return count;
+    }
+
+    private static int format(byte[] body, long sequence) {
+        if (body == null || body.length < 5) {
+            throw new IllegalArgumentException("message " + sequence + " has no event body");
+        }
+        int format = body[0];
+        if (format != FORMAT && format != FORMAT_WITHOUT_OCCURRED_AT) {
+            throw new IllegalArgumentException("message " + sequence + " has body format " + format
+                    + ", this version of Relato reads formats " + FORMAT_WITHOUT_OCCURRED_AT + " and " + FORMAT);
+        }
+        return format;
+    }
+
+    /**
+     * The event ids of a message body, read from its framing alone (types, payloads and metadata are skipped).
+     *
+     * @throws IllegalArgumentException if the body is not well framed
+     */
+    static List<UUID> eventIds(byte[] body, long sequence) {
+        List<UUID> ids = new ArrayList<>();
+        boolean withOccurredAt = format(body, sequence) == FORMAT;
+        read(body, sequence, in -> {
+            ids.add(new UUID(in.getLong(), in.getLong()));
+            skipText(in);
+            in.getInt();
+            if (withOccurredAt) {
+                in.getLong();
+            }
+            skipText(in);
+            skipText(in);
+        });
+        return ids;
+    }
+
+    /**
+     * Every event of a message body, metadata included.
+     *
+     * @throws IllegalArgumentException if the body is not well framed or an event's metadata is not a JSON object
+     *                                  of strings
+     */
+    static List<StoredBatch.Entry> events(byte[] body, long sequence) {
+        List<StoredBatch.Entry> events = new ArrayList<>();
+        boolean withOccurredAt = format(body, sequence) == FORMAT;
+        read(body, sequence, in -> {
+            UUID id = new UUID(in.getLong(), in.getLong());
+            String type = readText(in);
+            int schemaVersion = in.getInt();
+            long occurredAt = withOccurredAt ? in.getLong() : NOT_GIVEN;
+            String metadata = readText(in);
+            String payload = readText(in);
+            events.add(new StoredBatch.Entry(id, type, schemaVersion, payload,
+                    metadata.isEmpty() ? Metadata.empty() : Json.readMetadata(metadata),
+                    occurredAt == NOT_GIVEN ? null : instantOfMicros(occurredAt)));
+        });
+        return events;
+    }
+
+    private static void read(byte[] body, long sequence, Consumer<ByteBuffer> event) {
+        int count = count(body, sequence);
         try {
             ByteBuffer in = ByteBuffer.wrap(body);
-            int format = in.get();
-            if (format != FORMAT && format != FORMAT_WITHOUT_OCCURRED_AT) {
-                throw new IllegalStateException("message " + sequence + " has body format " + format
-                        + ", this version of Relato reads formats " + FORMAT_WITHOUT_OCCURRED_AT + " and " + FORMAT);
-            }
-            int count = in.getInt();
-            if (count < 1 || count > StoredBatch.MAX_EVENTS) {
-                throw new IllegalStateException("message " + sequence + " claims " + count + " events");
-            }
-            List<StoredBatch.Entry> events = new ArrayList<>(count);
+            in.position(5);
             for (int i = 0; i < count; i++) {
-                UUID id = new UUID(in.getLong(), in.getLong());
-                String type = readText(in);
-                int schemaVersion = in.getInt();
-                long occurredAt = format == FORMAT ? in.getLong() : NOT_GIVEN;
-                String metadata = readText(in);
-                String payload = readText(in);
-                events.add(new StoredBatch.Entry(id, type, schemaVersion, payload,
-                        metadata.isEmpty() ? Metadata.empty() : Json.readMetadata(metadata),
-                        occurredAt == NOT_GIVEN ? null : instantOfMicros(occurredAt)));
+                event.accept(in);
             }
             if (in.hasRemaining()) {
-                throw new IllegalStateException("message " + sequence + " has " + in.remaining() + " bytes after its events");
+                throw new IllegalArgumentException("message " + sequence + " has " + in.remaining()
+                        + " bytes after its events");
             }
-            return events;
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new IllegalStateException("message " + sequence + " does not hold well-formed events: " + e, e);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("message " + sequence + " does not hold well-formed events: " + e, e);
         }
     }
 
@@ -153,11 +209,21 @@ final class BatchCodec {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
-    private static String readText(ByteBuffer in) {
+    private static void skipText(ByteBuffer in) {
+        int length = textLength(in);
+        in.position(in.position() + length);
+    }
+
+    private static int textLength(ByteBuffer in) {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw new IllegalArgumentException("text length " + length + " out of bounds");
         }
+        return length;
+    }
+
+    private static String readText(ByteBuffer in) {
+        int length = textLength(in);
         String text = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
         in.position(in.position() + length);
         return text;

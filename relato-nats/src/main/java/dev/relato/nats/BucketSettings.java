@@ -1,5 +1,7 @@
 package dev.relato.nats;
 
+import dev.relato.ErrorClassifier;
+import dev.relato.RelatoException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -21,6 +23,7 @@ final class BucketSettings {
     private int replicas = 1;
     private StorageType storage = StorageType.File;
     private Duration requestTimeout = Duration.ofSeconds(5);
+    private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
 
     BucketSettings(String purpose, String defaultBucket) {
         this.purpose = purpose;
@@ -51,26 +54,36 @@ final class BucketSettings {
         this.requestTimeout = NatsSupport.checkTimeout(duration);
     }
 
-    /** An open bucket and who owns its connection. */
-    record Opened(NatsSupport.Handle handle, KeyValue kv, String bucket) {
+    void errorClassifier(ErrorClassifier classifier) {
+        this.errorClassifier = Objects.requireNonNull(classifier, "error classifier");
+    }
+
+    /** An open bucket, who owns its connection, and how its failures are reported. */
+    record Opened(NatsSupport.Handle handle, KeyValue kv, String bucket, NatsFailures failures) {
     }
 
     /**
      * Connects if given a URL, creates or checks the bucket, and opens it.
      *
      * @throws dev.relato.StoreUnavailableException if the server cannot be reached
+     * @throws dev.relato.StoreFailureException     if the server refuses the bucket for good
      * @throws NatsConfigurationException           if an existing bucket does not fit
      */
     Opened open() {
         NatsSupport.Handle handle = NatsSupport.handle(connection, url, requestTimeout, "relato-" + bucket);
+        NatsFailures failures = new NatsFailures(errorClassifier, handle.connection());
         try {
             KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(requestTimeout).build();
             JetStreamSetup.ensureBucket(handle.connection().keyValueManagement(options),
                     new JetStreamSetup.BucketSpec(bucket, purpose, replicas, storage));
-            return new Opened(handle, handle.connection().keyValue(bucket, options), bucket);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return new Opened(handle, handle.connection().keyValue(bucket, options), bucket, failures);
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            RelatoException failure = failures.translate("setting up key-value bucket '" + bucket + "' for " + purpose, e);
             handle.close();
-            throw NatsSupport.unavailable("setting up key-value bucket '" + bucket + "' for " + purpose, e);
+            throw failure;
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Stored-message reads through the JetStream API ({@code STREAM.MSG.GET}, answered by the stream leader, so
  * they see every acknowledged write) sent without waiting, so that several can travel at once: the
- * lookups an append makes before publishing, or the messages a page of the log needs. Thread-safe.
+ * lookups an append makes, the messages a page of the log needs, the walkers of a stream read. These gets are
+ * the only way the stores read messages: no consumer is created for a read. Thread-safe.
  */
 final class MessageRequests {
     private final Connection connection;
@@ -30,6 +31,11 @@ final class MessageRequests {
     /** Asks for the last message of {@code subject} in {@code stream}. */
     CompletableFuture<Message> lastOf(String stream, String subject) {
         return send(stream, "{\"last_by_subj\":\"" + subject + "\"}");
+    }
+
+    /** Asks for the first message of {@code subject} in {@code stream} at or after {@code sequence}. */
+    CompletableFuture<Message> nextOf(String stream, String subject, long sequence) {
+        return send(stream, "{\"seq\":" + sequence + ",\"next_by_subj\":\"" + subject + "\"}");
     }
 
     /** Asks for the message at {@code sequence} of {@code stream}. */

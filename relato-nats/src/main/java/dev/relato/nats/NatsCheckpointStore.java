@@ -1,6 +1,7 @@
 package dev.relato.nats;
 
-import dev.relato.RelatoException;
+import dev.relato.ErrorClassifier;
+import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.projection.CheckpointStore;
 import io.nats.client.Connection;
@@ -21,19 +22,22 @@ import java.time.Duration;
  * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
  * (JetStream's direct get) and return an older position: the consumer then handles a few events again.
  *
- * <p>Thread-safe. Server failures surface as {@link StoreUnavailableException}; a save that fails that way
- * may or may not have been stored, which costs at most re-handling events. {@link #close()} closes the
+ * <p>Thread-safe. Transient failures surface as {@link StoreUnavailableException} and permanent ones as
+ * {@link StoreFailureException}, by the same allow-list as {@link NatsEventStore}; a save that fails
+ * transiently may or may not have been stored, which costs at most re-handling events. {@link #close()} closes the
  * connection if the store opened it.
  */
 public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable {
     private final NatsSupport.Handle handle;
     private final KeyValue kv;
     private final String bucket;
+    private final NatsFailures failures;
 
     private NatsCheckpointStore(BucketSettings.Opened opened) {
         this.handle = opened.handle();
         this.kv = opened.kv();
         this.bucket = opened.bucket();
+        this.failures = opened.failures();
     }
 
     /** A builder with the defaults: bucket {@code relato-checkpoints}, file storage, one replica. */
@@ -51,10 +55,10 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
             }
             return Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
-            throw new RelatoException("the checkpoint of consumer '" + consumer + "' in bucket '" + bucket
+            throw new StoreFailureException("the checkpoint of consumer '" + consumer + "' in bucket '" + bucket
                     + "' is not a number; delete it to start the consumer again", e);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw NatsSupport.unavailable("loading the checkpoint of consumer '" + consumer + "'", e);
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            throw failures.translate("loading the checkpoint of consumer '" + consumer + "'", e);
         }
     }
 
@@ -66,8 +70,8 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
         }
         try {
             kv.put(key, Long.toString(position).getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw NatsSupport.unavailable("saving the checkpoint of consumer '" + consumer + "'", e);
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            throw failures.translate("saving the checkpoint of consumer '" + consumer + "'", e);
         }
     }
 
@@ -76,8 +80,8 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
         String key = key(consumer);
         try {
             kv.delete(key);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw NatsSupport.unavailable("deleting the checkpoint of consumer '" + consumer + "'", e);
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            throw failures.translate("deleting the checkpoint of consumer '" + consumer + "'", e);
         }
     }
 
@@ -136,6 +140,16 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
         /** How long to wait for each answer of the server; default 5 seconds. */
         public Builder requestTimeout(Duration duration) {
             settings.requestTimeout(duration);
+            return this;
+        }
+
+        /**
+         * Adjusts which failures are transient ({@link StoreUnavailableException}) and which permanent
+         * ({@link dev.relato.StoreFailureException}); by default the store's own allow-list decides, as for
+         * {@link NatsEventStore}.
+         */
+        public Builder errorClassifier(ErrorClassifier classifier) {
+            settings.errorClassifier(classifier);
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.relato.nats;
 
 import dev.relato.AppendResult;
 import dev.relato.DuplicateEventException;
+import dev.relato.ErrorClassifier;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
 import dev.relato.EventStore;
@@ -9,6 +10,9 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
 import dev.relato.RecordedEvent;
+import dev.relato.RelatoException;
+import dev.relato.RetryPolicy;
+import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -27,19 +31,12 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValueOptions;
-import io.nats.client.Message;
-import io.nats.client.PublishOptions;
-import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
-import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -54,18 +51,21 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>.<category>.<id>}, where the id is the unpadded base64url form of the stream id's UTF-8
  * bytes, so any id (dots, wildcards, spaces, any script) is one safe subject token. <b>Each append is one
  * JetStream message</b> holding all its events, so an append is stored entirely or not at all. Its headers
- * carry the stream version range it covers and the sequence of the stream's previous message, which lets
- * reads walk a stream backwards one message at a time. The JetStream stream is created on first use with
- * limits retention and no limits (events are never discarded), discard policy {@code New}, message deletion
- * and purging denied; an existing stream is checked and a mismatch raises
- * {@link NatsConfigurationException} saying what differs.
+ * carry the stream version range it covers and the sequence of the stream's previous message: a stream's
+ * messages form a chain that reads walk and check. The JetStream stream is created on first use with limits
+ * retention and no limits (events are never discarded), discard policy {@code New}, message deletion and
+ * purging denied; an existing stream is checked and a mismatch raises {@link NatsConfigurationException}
+ * saying what differs. A key-value bucket {@code <stream>-event-ids} holds the event id claims.
  *
  * <h2>Concurrency</h2>
  * Optimistic concurrency rests on JetStream's expected-last-subject-sequence check: an append reads the
  * stream's last message, checks the expected version against the version range in its headers, and
  * publishes requiring that message to still be the subject's last. If another writer got in between,
- * JetStream refuses (error 10071); {@code any} and {@code streamExists} then read again and retry, an exact
- * expectation fails with {@link WrongExpectedVersionException} carrying the actual version.
+ * JetStream refuses; an exact expectation then fails with {@link WrongExpectedVersionException} carrying the
+ * actual version, while {@code any} and {@code streamExists} read again and retry, with jittered backoff, for
+ * as long as the {@linkplain Builder#appendRetryPolicy(RetryPolicy) append retry policy} allows (10 seconds by
+ * default). An append still overtaken then fails with {@link StoreUnavailableException}, having stored
+ * nothing, like a serialization failure of a database.
  *
  * <h2>Global positions</h2>
  * An event's position is {@code sequence × 2^16 + index}: the JetStream sequence of its append's message
@@ -74,53 +74,71 @@ import org.slf4j.LoggerFactory;
  * position never later finds an event below it. An append holds at most {@value StoredBatch#MAX_EVENTS}
  * events; larger ones are rejected with {@link InvalidEventException}.
  *
- * <h2>Idempotency</h2>
- * Retries are recognised twice over. Every message carries the first event id as its {@code Nats-Msg-Id},
- * so JetStream itself answers a re-publish within the duplicate window (default two minutes) with the
- * original sequence; and a key-value bucket {@code <stream>-event-ids} maps every stored event id to its
- * message for ever, consulted before each append. Re-appending the same ids in the same order to the same
- * stream where the expected version allows the original place returns the original result with
- * {@link AppendResult#retried()} true; the ids anywhere else throw {@link DuplicateEventException}. The
- * index is written right after the message; if that write fails the append reports
- * {@link StoreUnavailableException}, and retrying it (as that exception invites) completes the index; such a
- * retry also recognises its append as the stream's last one, or as the one right after the expected
- * version when the version check fails, so it is found even after the duplicate window. Two cases are
- * not covered: the process dies between storing the message and indexing it and the same ids are later
- * appended elsewhere after the duplicate window has passed; and two appends sharing an event id other
- * than their first run at the very same moment (each finds the index empty). Event ids are meant to be
- * fresh UUIDs, so both need a client reusing ids by mistake.
+ * <h2>Idempotency: event id claims</h2>
+ * An event id is stored at most once, by whichever append claims it first. Before publishing, an append
+ * creates one key per event id in the claim bucket with a compare-and-set create, which succeeds for one
+ * writer only; the claim names the append (its stream, first event id and a digest of all its ids) and the
+ * sequence its message will follow. After publishing, the append confirms its claims with the message's
+ * sequence (without waiting). So:
+ * <ul>
+ *   <li>Two appends sharing any event id race for its key, not for the stream: one claims it and may be
+ *       stored, the other finds the claim and throws {@link DuplicateEventException}, having stored nothing
+ *       and withdrawn the claims it made.</li>
+ *   <li>A retry of the same append (same ids, same stream) recognises its own claims. If an earlier attempt
+ *       was stored, the retry finds its message by walking the stream back to the sequence the claim names,
+ *       and returns the original result with {@link AppendResult#retried()} true when the expected version
+ *       allows that place; otherwise the retry publishes. The same ids anywhere else throw
+ *       {@link DuplicateEventException}.</li>
+ *   <li>A writer that dies after publishing and before confirming leaves pending claims; the message they
+ *       point to proves the ids stored, so neither the duplicate window nor a lost confirmation opens a gap.
+ *       A writer that dies before publishing leaves claims that keep its ids for a retry of that append:
+ *       another append using them is refused, as a duplicate should be.</li>
+ * </ul>
+ * Every message also carries its first event id as {@code Nats-Msg-Id}, so JetStream answers a re-publish
+ * within its duplicate window (two minutes by default) with the original message. Claims written by earlier
+ * versions (a decimal message sequence) read as confirmed claims, and a retry of an append stored before
+ * claims existed is still found as the stream's last append or right after the expected version. Two
+ * attempts of one append running at the same time, each for longer than the duplicate window, are not
+ * told apart.
  *
  * <h2>Reads and subscriptions</h2>
- * Stream reads walk back from the stream's last message when the wanted part is near its end, and
- * otherwise scan the subject with a short-lived JetStream consumer. The global log is read in pages (one
- * category becomes a subject filter; types are filtered here). Subscriptions poll the log and are woken by
- * a core NATS subscription on the store's subjects, so appends by other processes are delivered at once.
- * Every read and every version check goes to the stream leader (direct gets from replicas are disabled on
- * the stream), so it sees every acknowledged append, also with several replicas.
+ * Reads never create a JetStream consumer: every message is fetched with a get answered by the stream leader
+ * (direct gets from replicas are disabled on the stream), so reads see every acknowledged append and never
+ * wait for a consumer's delivery. A stream read starts from the stream's last message and walks its chain
+ * back, or fetches the stream forwards with several requests in flight and checks the chain; the global log
+ * is read by sequence, a window of gets at a time, with categories and types filtered here. Subscriptions poll
+ * the log and are woken by a core NATS subscription on the store's subjects, so appends by other processes
+ * are delivered at once. Appending needs only the headers and event ids of earlier messages: an event whose
+ * metadata cannot be decoded fails the reads that reach it ({@link StoreFailureException}) but never
+ * blocks appends to its stream.
  *
  * <h2>Thread safety and failures</h2>
- * Thread-safe: one instance serves every thread. Failures of the server or connection (timeouts, a
- * restarting server) surface as {@link StoreUnavailableException}; an append that fails that way was stored
- * entirely or not at all and may be retried with the same event ids. The connection reconnects in the
- * background and the store continues once it is back. {@link #close()} stops subscriptions and closes the
- * connection if the store opened it.
+ * Thread-safe: one instance serves every thread. Transient failures surface as
+ * {@link StoreUnavailableException}: timeouts and I/O errors of the client, requests nobody answered, a
+ * connection that is closed or reconnecting, and the JetStream errors of a server or cluster that is
+ * temporarily unavailable or out of resources or storage. An append that fails that way was stored entirely
+ * or not at all and may be retried with the same event ids. Every other failure of the server (a sealed
+ * stream, a refused request) is permanent and surfaces as {@link StoreFailureException}, never retried; a
+ * bug in the client or here propagates as itself. {@link Builder#errorClassifier(ErrorClassifier)} can
+ * adjust the verdict. The connection reconnects in the background and the store continues once it is back.
+ * {@link #close()} stops subscriptions and closes the connection if the store opened it.
  */
 public final class NatsEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
-    /** Appends a retry looks back through for itself when its version check fails. */
-    private static final int PLACE_SEARCH_LIMIT = 10;
-    private static final int MAX_APPEND_ATTEMPTS = 10_000;
-    /** Room kept in a message for its headers. */
-    private static final int HEADER_ALLOWANCE = 1024;
+    /** Retries of an append overtaken by other writers: 1 ms to 100 ms apart, for at most 10 seconds. */
+    static final RetryPolicy DEFAULT_APPEND_RETRIES = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(1),
+            Duration.ofMillis(100), Duration.ofSeconds(10));
+    private static final String APPEND_ADVICE = "; the append was stored entirely or not at all: retry it with the same "
+            + "event ids";
 
     private final NatsSupport.Handle handle;
-    private final JetStream js;
     private final String streamName;
     private final String prefix;
     private final int maxEventBytes;
-    private final long maxPayload;
     private final StoredLog log;
-    private final EventIdIndex index;
+    private final StreamReader streams;
+    private final Appender appender;
+    private final NatsFailures failures;
     private final AppendSignal signal = new AppendSignal();
     private Dispatcher signalDispatcher; // guarded by this; created by the first subscription
     private final SubscriptionOptions subscriptionOptions;
@@ -131,14 +149,16 @@ public final class NatsEventStore implements EventStore {
         this.handle = handle;
         this.streamName = b.streamName;
         this.prefix = b.subjectPrefix != null ? b.subjectPrefix : b.streamName;
-        Duration timeout = b.requestTimeout;
         this.subscriptionOptions = b.subscriptionOptions;
         Connection connection = handle.connection();
+        this.failures = new NatsFailures(b.errorClassifier, connection);
+        Duration timeout = b.requestTimeout;
         JetStreamOptions options = JetStreamOptions.builder().requestTimeout(timeout).build();
-        this.js = connection.jetStream(options);
+        JetStream js = connection.jetStream(options);
         JetStreamManagement jsm = connection.jetStreamManagement(options);
-        this.maxPayload = connection.getMaxPayload();
-        int payloadRoom = (int) Math.min(Integer.MAX_VALUE, maxPayload - HEADER_ALLOWANCE - BatchCodec.EVENT_OVERHEAD);
+        long maxPayload = connection.getMaxPayload();
+        int payloadRoom = (int) Math.min(Integer.MAX_VALUE,
+                maxPayload - Appender.HEADER_ALLOWANCE - BatchCodec.EVENT_OVERHEAD);
         if (b.maxEventBytes != null && b.maxEventBytes > payloadRoom) {
             throw new IllegalArgumentException("maximum event size " + b.maxEventBytes + " bytes exceeds what fits in one "
                     + "message of this NATS server (max payload " + maxPayload + " bytes); lower it or raise max_payload");
@@ -147,13 +167,15 @@ public final class NatsEventStore implements EventStore {
                 : Math.min(AppendValidation.DEFAULT_MAX_EVENT_BYTES, payloadRoom);
         JetStreamSetup.ensureStream(jsm, new JetStreamSetup.StreamSpec(streamName, prefix + ".>", b.replicas, b.storage,
                 b.duplicateWindow));
-        String indexBucket = streamName + "-event-ids";
+        String claimBucket = streamName + "-event-ids";
         KeyValueOptions kvOptions = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
-        JetStreamSetup.ensureBucket(connection.keyValueManagement(kvOptions), new JetStreamSetup.BucketSpec(indexBucket,
-                "event id index of stream " + streamName, b.replicas, b.storage));
+        JetStreamSetup.ensureBucket(connection.keyValueManagement(kvOptions), new JetStreamSetup.BucketSpec(claimBucket,
+                "event id claims of stream " + streamName, b.replicas, b.storage));
         MessageRequests requests = new MessageRequests(connection, timeout);
-        this.log = new StoredLog(js, jsm, requests, streamName, prefix, timeout);
-        this.index = new EventIdIndex(js, requests, indexBucket, timeout);
+        this.log = new StoredLog(requests, jsm, streamName, prefix);
+        this.streams = new StreamReader(log);
+        this.appender = new Appender(js, log, new EventIdClaims(js, requests, claimBucket, timeout), streamName,
+                maxPayload, maxEventBytes, b.appendRetryPolicy, signal);
     }
 
     /** A builder with the defaults: stream {@code relato}, file storage, one replica. */
@@ -176,174 +198,20 @@ public final class NatsEventStore implements EventStore {
         return maxEventBytes;
     }
 
-    // ---------------------------------------------------------------------------------------------- append
+    /** Lets a test observe or interrupt appends at the points {@link Appender.Probe} names. */
+    void probe(Appender.Probe probe) {
+        appender.probe(probe);
+    }
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         checkOpen();
-        AppendValidation.validate(stream, expected, events, maxEventBytes);
-        if (events.size() > StoredBatch.MAX_EVENTS) {
-            throw new InvalidEventException("append to stream '" + stream + "' has " + events.size()
-                    + " events; this store takes at most " + StoredBatch.MAX_EVENTS + " per append. Split it into several appends");
-        }
-        byte[] body = BatchCodec.encodeEvents(events);
-        if (body.length + HEADER_ALLOWANCE > maxPayload) {
-            throw new InvalidEventException("append of " + events.size() + " events to stream '" + stream + "' encodes to "
-                    + body.length + " bytes, more than fits in one message of this NATS server (max payload " + maxPayload
-                    + " bytes); append fewer or smaller events");
-        }
-        String subject = log.subject(stream);
-        List<UUID> ids = events.stream().map(EventData::eventId).toList();
         try {
-            List<CompletableFuture<Message>> lookups = index.lookUp(ids);
-            CompletableFuture<Message> lastAnswer = log.askLast(subject);
-            Optional<AppendResult> indexed = findIndexed(stream, expected, ids, lookups);
-            if (indexed.isPresent()) {
-                return indexed.get();
-            }
-            Optional<StoredBatch> last = log.batchOf(lastAnswer);
-            for (int attempt = 1; ; attempt++) {
-                if (attempt > 1) {
-                    last = log.lastBatch(subject);
-                }
-                if (last.isPresent() && last.get().eventIds().equals(ids)) {
-                    return retryOf(last.get(), stream, expected, ids); // stored by an attempt whose index write failed
-                }
-                long current = last.map(StoredBatch::lastVersion).orElse(0L);
-                if (!expected.matches(current)) {
-                    Optional<AppendResult> retried = findAtPlace(stream, expected, ids, last);
-                    if (retried.isPresent()) {
-                        return retried.get();
-                    }
-                    throw new WrongExpectedVersionException(stream, expected, current);
-                }
-                long previous = last.map(StoredBatch::sequence).orElse(0L);
-                Message message = NatsMessage.builder()
-                        .subject(subject)
-                        .headers(BatchCodec.headers(current + 1, current + events.size(), previous))
-                        .data(body)
-                        .build();
-                PublishOptions options = PublishOptions.builder()
-                        .expectedStream(streamName)
-                        .expectedLastSubjectSequence(previous)
-                        .messageId(ids.get(0).toString())
-                        .build();
-                PublishAck ack;
-                try {
-                    ack = js.publish(message, options);
-                } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() == NatsSupport.WRONG_LAST_SEQUENCE && attempt < MAX_APPEND_ATTEMPTS) {
-                        LOG.debug("stream '{}' moved on during append; reading it again", stream);
-                        continue;
-                    }
-                    throw e;
-                }
-                if (ack.isDuplicate()) {
-                    StoredBatch original = log.batchAt(ack.getSeqno()).orElseThrow(() -> new StoreUnavailableException(
-                            "JetStream reported message " + ack.getSeqno() + " as the original of this append but it cannot be read",
-                            null));
-                    return retryOf(original, stream, expected, ids);
-                }
-                long sequence = ack.getSeqno();
-                indexIds(stream, ids, sequence);
-                signal.fire();
-                StoredBatch stored = log.batchAt(sequence).orElseThrow(() -> new StoreUnavailableException(
-                        "JetStream acknowledged message " + sequence + " of this append but it cannot be read", null));
-                return AppendResult.of(stored.recorded(), false);
-            }
-        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw NatsSupport.unavailable("append to stream '" + stream + "'", e,
-                    "; the append was stored entirely or not at all: retry it with the same event ids");
+            return appender.append(stream, expected, events);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("append to stream '" + stream + "'", e, APPEND_ADVICE);
         }
     }
-
-    /** Reads the answers of the durable index, in event order; an id found decides the append. */
-    private Optional<AppendResult> findIndexed(StreamId stream, ExpectedVersion expected, List<UUID> ids,
-                                               List<CompletableFuture<Message>> lookups)
-            throws IOException, JetStreamApiException, InterruptedException {
-        for (int i = 0; i < ids.size(); i++) {
-            UUID id = ids.get(i);
-            Optional<Long> sequence = index.sequence(lookups.get(i));
-            if (sequence.isPresent()) {
-                Optional<StoredBatch> batch = log.batchAt(sequence.get());
-                if (batch.isPresent()) {
-                    return Optional.of(retryOf(batch.get(), stream, expected, ids));
-                }
-                LOG.warn("event id {} is indexed at message {} of stream '{}', which no longer exists; ignoring the entry",
-                        id, sequence.get(), streamName);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The version check failed: the batch right after the expected version may be this very append,
-     * stored by an earlier attempt whose answer was lost (and whose index write did not happen).
-     */
-    private Optional<AppendResult> findAtPlace(StreamId stream, ExpectedVersion expected, List<UUID> ids,
-                                               Optional<StoredBatch> last)
-            throws IOException, JetStreamApiException, InterruptedException {
-        long before;
-        if (expected instanceof ExpectedVersion.Exactly exactly) {
-            before = exactly.version();
-        } else if (expected == ExpectedVersion.noStream()) {
-            before = 0;
-        } else {
-            return Optional.empty();
-        }
-        Optional<StoredBatch> batch = last;
-        for (int steps = 0; batch.isPresent() && steps < PLACE_SEARCH_LIMIT; steps++) {
-            StoredBatch b = batch.get();
-            if (b.firstVersion() == before + 1) {
-                return b.eventIds().equals(ids) ? Optional.of(retryOf(b, stream, expected, ids)) : Optional.empty();
-            }
-            if (b.firstVersion() <= before || b.previousSequence() == 0) {
-                return Optional.empty();
-            }
-            batch = log.batchAt(b.previousSequence());
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * An append whose ids are already stored in {@code original}: the original result if it is the same
-     * batch at a place the expectation allows, else a duplicate.
-     */
-    private AppendResult retryOf(StoredBatch original, StreamId stream, ExpectedVersion expected, List<UUID> ids)
-            throws IOException, InterruptedException {
-        if (original.stream().equals(stream) && original.eventIds().equals(ids)
-                && expected.matches(original.firstVersion() - 1)) {
-            indexIds(stream, ids, original.sequence());
-            return AppendResult.of(original.recorded(), true);
-        }
-        List<UUID> stored = original.eventIds();
-        UUID clash = ids.stream().filter(stored::contains).findFirst().orElse(ids.get(0));
-        long version = original.firstVersion() + Math.max(0, stored.indexOf(clash));
-        String detail = "in stream '" + original.stream() + "' at version " + version;
-        if (original.stream().equals(stream) && stored.equals(ids)) {
-            detail += " (this whole append is stored after version " + (original.firstVersion() - 1)
-                    + ", which the expected version " + expected + " does not allow)";
-        } else if (original.stream().equals(stream)) {
-            detail += " (stored by an append of " + stored.size() + " events that is not this one)";
-        }
-        throw new DuplicateEventException(stream, clash, detail);
-    }
-
-    private void indexIds(StreamId stream, List<UUID> ids, long sequence) {
-        try {
-            index.record(ids, sequence);
-        } catch (IOException | RuntimeException e) {
-            throw new StoreUnavailableException("the append to stream '" + stream + "' was stored (message " + sequence
-                    + ") but its event ids could not be indexed: " + e.getMessage()
-                    + ". Retry the append with the same event ids to complete it", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while indexing the append to stream '" + stream
-                    + "' (stored as message " + sequence + "); retry it with the same event ids", e);
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------------- reads
 
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
@@ -351,9 +219,9 @@ public final class NatsEventStore implements EventStore {
         Objects.requireNonNull(read, "read");
         checkOpen();
         try {
-            return log.read(stream, read);
-        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw NatsSupport.unavailable("read of stream '" + stream + "'", e);
+            return streams.read(stream, read);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("read of stream '" + stream + "'", e);
         }
     }
 
@@ -370,8 +238,8 @@ public final class NatsEventStore implements EventStore {
         checkOpen();
         try {
             return log.readPage(afterPosition, filter, max);
-        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw NatsSupport.unavailable("read of the global log after position " + afterPosition, e);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("read of the global log after position " + afterPosition, e);
         }
     }
 
@@ -395,8 +263,8 @@ public final class NatsEventStore implements EventStore {
         checkOpen();
         try {
             return log.lastBatch(log.subject(stream)).map(StoredBatch::lastVersion).orElse(0L);
-        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw NatsSupport.unavailable("version of stream '" + stream + "'", e);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("version of stream '" + stream + "'", e);
         }
     }
 
@@ -405,8 +273,8 @@ public final class NatsEventStore implements EventStore {
         checkOpen();
         try {
             return log.headPosition();
-        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw NatsSupport.unavailable("head position of stream '" + streamName + "'", e);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("head position of stream '" + streamName + "'", e);
         }
     }
 
@@ -463,6 +331,8 @@ public final class NatsEventStore implements EventStore {
         private Integer maxEventBytes;
         private Duration requestTimeout = Duration.ofSeconds(5);
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
+        private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
+        private RetryPolicy appendRetryPolicy = DEFAULT_APPEND_RETRIES;
 
         private Builder() {
         }
@@ -538,7 +408,27 @@ public final class NatsEventStore implements EventStore {
         }
 
         /**
-         * Connects if given a URL, then creates or checks the stream and index bucket.
+         * Adjusts which failures are transient ({@link StoreUnavailableException}) and which permanent
+         * ({@link StoreFailureException}); by default the store's own allow-list decides (see the class comment).
+         */
+        public Builder errorClassifier(ErrorClassifier classifier) {
+            this.errorClassifier = Objects.requireNonNull(classifier, "error classifier");
+            return this;
+        }
+
+        /**
+         * How an append expecting {@code any()} or {@code streamExists()} retries when other writers append to
+         * the stream between its read and its write: by default from 1 ms to 100 ms apart, with jitter, for at
+         * most 10 seconds. Past the policy's ceiling the append fails with {@link StoreUnavailableException}
+         * and nothing is stored.
+         */
+        public Builder appendRetryPolicy(RetryPolicy policy) {
+            this.appendRetryPolicy = Objects.requireNonNull(policy, "append retry policy");
+            return this;
+        }
+
+        /**
+         * Connects if given a URL, then creates or checks the stream and event id bucket.
          *
          * @throws StoreUnavailableException  if the server cannot be reached
          * @throws NatsConfigurationException if an existing stream or bucket does not fit, or the server has no
@@ -550,12 +440,14 @@ public final class NatsEventStore implements EventStore {
             NatsSupport.Handle handle = NatsSupport.handle(connection, url, requestTimeout, "relato-" + streamName);
             try {
                 return new NatsEventStore(this, handle);
-            } catch (IOException | JetStreamApiException | RuntimeException e) {
+            } catch (IOException | JetStreamApiException | IllegalStateException e) {
+                RelatoException failure = new NatsFailures(errorClassifier, handle.connection())
+                        .translate("setting up JetStream stream '" + streamName + "'", e);
                 handle.close();
-                if (e instanceof IllegalArgumentException iae) {
-                    throw iae;
-                }
-                throw NatsSupport.unavailable("setting up JetStream stream '" + streamName + "'", e);
+                throw failure;
+            } catch (RuntimeException e) {
+                handle.close();
+                throw e;
             }
         }
     }

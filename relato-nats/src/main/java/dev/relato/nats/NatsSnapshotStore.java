@@ -3,11 +3,14 @@ package dev.relato.nats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relato.RelatoException;
+import dev.relato.ErrorClassifier;
+import dev.relato.RetryPolicy;
+import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
+import dev.relato.spi.RetryState;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -30,21 +33,27 @@ import java.util.Optional;
  * (JetStream's direct get); the store then sees an older snapshot, which costs a longer replay, and a save
  * racing on such a read simply retries its compare-and-set.
  *
- * <p>Thread-safe. Server failures surface as {@link StoreUnavailableException}; since snapshots are a cache,
- * callers may log and ignore a failed save. {@link #close()} closes the connection if the store opened it.
+ * <p>Thread-safe. Transient failures surface as {@link StoreUnavailableException} and permanent ones as
+ * {@link StoreFailureException}, by the same allow-list as {@link NatsEventStore}; since snapshots are a cache,
+ * callers may log and ignore a failed save. A save that keeps losing the compare-and-set to other savers
+ * retries with jittered backoff for at most five seconds. {@link #close()} closes the connection if the store opened it.
  */
 public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_SAVE_ATTEMPTS = 100;
+    /** Races with other savers of the same stream's snapshot: retried 1 ms to 50 ms apart, for at most 5 s. */
+    private static final RetryPolicy SAVE_RACES = new RetryPolicy(100, Duration.ofMillis(1), Duration.ofMillis(50),
+            Duration.ofSeconds(5));
 
     private final NatsSupport.Handle handle;
     private final KeyValue kv;
     private final String bucket;
+    private final NatsFailures failures;
 
     private NatsSnapshotStore(BucketSettings.Opened opened) {
         this.handle = opened.handle();
         this.kv = opened.kv();
         this.bucket = opened.bucket();
+        this.failures = opened.failures();
     }
 
     /** A builder with the defaults: bucket {@code relato-snapshots}, file storage, one replica. */
@@ -57,8 +66,8 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         Objects.requireNonNull(stream, "stream");
         try {
             return current(Names.streamKey(stream)).map(e -> decode(stream, e));
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw NatsSupport.unavailable("loading the snapshot of stream '" + stream + "'", e);
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            throw failures.translate("loading the snapshot of stream '" + stream + "'", e);
         }
     }
 
@@ -67,8 +76,9 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         Objects.requireNonNull(snapshot, "snapshot");
         String key = Names.streamKey(snapshot.stream());
         byte[] value = encode(snapshot);
+        RetryState races = new RetryState(SAVE_RACES);
         try {
-            for (int attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+            while (true) {
                 Optional<KeyValueEntry> existing = current(key);
                 try {
                     if (existing.isEmpty()) {
@@ -84,13 +94,17 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
                     if (e.getApiErrorCode() != NatsSupport.WRONG_LAST_SEQUENCE) {
                         throw e;
                     }
-                    // another saver got in between: read again and compare versions
                 }
+                // another saver got in between: read again and compare versions
+                Optional<Duration> wait = races.failed();
+                if (wait.isEmpty()) {
+                    throw new StoreUnavailableException("saving the snapshot of stream '" + snapshot.stream() + "' lost "
+                            + races.failures() + " races in a row to other savers", null);
+                }
+                Thread.sleep(wait.get().toMillis());
             }
-            throw new StoreUnavailableException("saving the snapshot of stream '" + snapshot.stream() + "' lost "
-                    + MAX_SAVE_ATTEMPTS + " races in a row to other savers", null);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw NatsSupport.unavailable("saving the snapshot of stream '" + snapshot.stream() + "'", e);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("saving the snapshot of stream '" + snapshot.stream() + "'", e);
         }
     }
 
@@ -99,8 +113,8 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         Objects.requireNonNull(stream, "stream");
         try {
             kv.delete(Names.streamKey(stream));
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw NatsSupport.unavailable("deleting the snapshot of stream '" + stream + "'", e);
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            throw failures.translate("deleting the snapshot of stream '" + stream + "'", e);
         }
     }
 
@@ -139,7 +153,7 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
             return new Snapshot(stream, node.get("version").asLong(), node.get("schemaVersion").asInt(),
                     node.get("payload").asText(), Instant.parse(node.get("takenAt").asText()));
         } catch (IOException | RuntimeException e) {
-            throw new RelatoException("the snapshot of stream '" + stream + "' in bucket '" + bucket
+            throw new StoreFailureException("the snapshot of stream '" + stream + "' in bucket '" + bucket
                     + "' is not readable; delete it to have it taken again: " + e.getMessage(), e);
         }
     }
@@ -184,6 +198,16 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         /** How long to wait for each answer of the server; default 5 seconds. */
         public Builder requestTimeout(Duration duration) {
             settings.requestTimeout(duration);
+            return this;
+        }
+
+        /**
+         * Adjusts which failures are transient ({@link StoreUnavailableException}) and which permanent
+         * ({@link dev.relato.StoreFailureException}); by default the store's own allow-list decides, as for
+         * {@link NatsEventStore}.
+         */
+        public Builder errorClassifier(ErrorClassifier classifier) {
+            settings.errorClassifier(classifier);
             return this;
         }
 

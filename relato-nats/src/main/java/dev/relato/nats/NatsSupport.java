@@ -1,9 +1,7 @@
 package dev.relato.nats;
 
-import dev.relato.RelatoException;
 import dev.relato.StoreUnavailableException;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -12,7 +10,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Connection handling and failure mapping shared by the NATS stores. Stateless and thread-safe. */
+/** Connection handling and checks shared by the NATS stores; {@link NatsFailures} maps failures. Stateless and thread-safe. */
 final class NatsSupport {
     private static final Logger LOG = LoggerFactory.getLogger(NatsSupport.class);
 
@@ -61,30 +59,6 @@ final class NatsSupport {
         } catch (RuntimeException e) {
             LOG.warn("closing the NATS connection failed", e);
         }
-    }
-
-    /** A failure talking to the server, as the exception the store's callers catch. */
-    static RelatoException unavailable(String what, Exception cause) {
-        return unavailable(what, cause, "");
-    }
-
-    /** As {@link #unavailable(String, Exception)}, with advice appended to the message. */
-    static RelatoException unavailable(String what, Exception cause, String advice) {
-        if (cause instanceof RelatoException re) {
-            return re;
-        }
-        if (cause instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-            return new StoreUnavailableException(what + ": interrupted" + advice, cause);
-        }
-        String detail = cause instanceof JetStreamApiException api
-                ? "JetStream error " + api.getApiErrorCode() + " (" + api.getErrorDescription() + ")"
-                : cause.toString();
-        return new StoreUnavailableException(what + " failed: " + detail + advice, cause);
-    }
-
-    static boolean isApiError(Exception e, int code) {
-        return e instanceof JetStreamApiException api && api.getApiErrorCode() == code;
     }
 
     /** Checks a replica count: 1 to 5, as JetStream allows. */

@@ -2,6 +2,8 @@ package dev.relato.nats;
 
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.RelatoException;
+import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,17 +12,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One append as stored: a single JetStream message holding every event of the append. Immutable.
- *
- * @param stream       the event stream it belongs to
- * @param sequence     the JetStream stream sequence of the message
- * @param previousSequence the sequence of the stream's previous append message, 0 for its first
- * @param firstVersion stream version of its first event
- * @param recordedAt   when JetStream stored it, truncated to microseconds
- * @param events       its events, in append order
+ * One append as stored: a single JetStream message holding every event of the append. Its headers (versions,
+ * previous message) are read when it is fetched; its events only when asked for, so that appending after an
+ * event that cannot be decoded still works. Immutable.
  */
-record StoredBatch(StreamId stream, long sequence, long previousSequence, long firstVersion, Instant recordedAt,
-                   List<Entry> events) {
+final class StoredBatch {
     /** Events per append: the low 16 bits of a position number the event within its message. */
     static final int MAX_EVENTS = 0xFFFF;
     private static final int INDEX_BITS = 16;
@@ -33,22 +29,101 @@ record StoredBatch(StreamId stream, long sequence, long previousSequence, long f
     record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, Instant occurredAt) {
     }
 
-    StoredBatch {
-        recordedAt = recordedAt.truncatedTo(ChronoUnit.MICROS);
-        events = List.copyOf(events);
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException("a stored batch holds at least one event");
-        }
+    private final String jetStream;
+    private final StreamId stream;
+    private final long sequence;
+    private final long previousSequence;
+    private final long firstVersion;
+    private final Instant recordedAt;
+    private final int size;
+    private final byte[] body;
+
+    /**
+     * @param jetStream        the JetStream stream holding the message, for messages
+     * @param stream           the event stream it belongs to
+     * @param sequence         the JetStream stream sequence of the message
+     * @param previousSequence the sequence of the stream's previous append message, 0 for its first
+     * @param firstVersion     stream version of its first event
+     * @param recordedAt       when JetStream stored it (kept to the microsecond, as on every store)
+     * @param size             how many events it holds
+     * @param body             the encoded events (not copied: callers hand it over)
+     */
+    StoredBatch(String jetStream, StreamId stream, long sequence, long previousSequence, long firstVersion,
+                Instant recordedAt, int size, byte[] body) {
+        this.jetStream = jetStream;
+        this.stream = stream;
+        this.sequence = sequence;
+        this.previousSequence = previousSequence;
+        this.firstVersion = firstVersion;
+        this.recordedAt = recordedAt.truncatedTo(ChronoUnit.MICROS);
+        this.size = size;
+        this.body = body;
+    }
+
+    StreamId stream() {
+        return stream;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    long previousSequence() {
+        return previousSequence;
+    }
+
+    long firstVersion() {
+        return firstVersion;
     }
 
     long lastVersion() {
-        return firstVersion + events.size() - 1;
+        return firstVersion + size - 1;
     }
 
+    int size() {
+        return size;
+    }
+
+    /**
+     * The ids of its events, in append order, read from the framing alone.
+     *
+     * @throws StoreFailureException if the message is not well framed
+     */
     List<UUID> eventIds() {
-        List<UUID> ids = new ArrayList<>(events.size());
-        events.forEach(e -> ids.add(e.eventId()));
-        return ids;
+        try {
+            return BatchCodec.eventIds(body, sequence);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /**
+     * Its events, decoded.
+     *
+     * @throws StoreFailureException if an event cannot be decoded (it was stored by another writer or damaged);
+     *                               it names the message and stream versions, and does not heal by retrying
+     */
+    List<RecordedEvent> events() {
+        List<Entry> entries;
+        try {
+            entries = BatchCodec.events(body, sequence);
+        } catch (IllegalArgumentException | RelatoException e) {
+            throw unreadable(e);
+        }
+        List<RecordedEvent> events = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            events.add(new RecordedEvent(e.eventId(), stream, firstVersion + i, position(sequence, i), e.type(),
+                    e.schemaVersion(), e.payload(), e.metadata(), recordedAt,
+                    e.occurredAt() == null ? recordedAt : e.occurredAt()));
+        }
+        return events;
+    }
+
+    private StoreFailureException unreadable(RuntimeException e) {
+        return new StoreFailureException("message " + sequence + " of JetStream stream '" + jetStream
+                + "' (stream '" + stream + "', versions " + firstVersion + "-" + lastVersion()
+                + ") cannot be decoded: " + e.getMessage(), e);
     }
 
     /**
@@ -70,22 +145,6 @@ record StoredBatch(StreamId stream, long sequence, long previousSequence, long f
     }
 
     long lastPosition() {
-        return position(sequence, events.size() - 1);
-    }
-
-    RecordedEvent recorded(int index) {
-        Entry e = events.get(index);
-        return new RecordedEvent(e.eventId(), stream, firstVersion + index, position(sequence, index), e.type(),
-                e.schemaVersion(), e.payload(), e.metadata(), recordedAt,
-                e.occurredAt() == null ? recordedAt : e.occurredAt());
-    }
-
-    /** Every event of the batch as recorded. */
-    List<RecordedEvent> recorded() {
-        List<RecordedEvent> all = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            all.add(recorded(i));
-        }
-        return all;
+        return position(sequence, size - 1);
     }
 }

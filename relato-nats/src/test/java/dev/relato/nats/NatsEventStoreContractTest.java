@@ -2,25 +2,17 @@ package dev.relato.nats;
 
 import dev.relato.EventStore;
 import dev.relato.test.contract.EventStoreContract;
-import io.nats.client.Connection;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The event store contract against the machine's nats-server, each test on a stream of its own. */
+@ExtendWith(NatsServerCondition.class)
 class NatsEventStoreContractTest extends EventStoreContract {
-    private static Connection connection;
     private String streamName;
-
-    @BeforeAll
-    static void connect() {
-        connection = NatsTestServer.connect();
-    }
 
     @AfterAll
     static void disconnect() throws InterruptedException {
-        if (connection != null) {
-            connection.close();
-        }
+        NatsTestServer.closeShared();
     }
 
     /** Fits one message of a server with the default 1 MiB max payload, with room for the framing. */
@@ -32,13 +24,13 @@ class NatsEventStoreContractTest extends EventStoreContract {
     @Override
     protected EventStore createStore() {
         streamName = NatsTestServer.uniqueName("relato-contract");
-        return NatsEventStore.builder().connection(connection).streamName(streamName)
+        return NatsEventStore.builder().connection(NatsTestServer.shared()).streamName(streamName)
                 .maxEventBytes(maxEventBytes()).build();
     }
 
     @Override
     protected void destroyStore(EventStore store) {
         store.close();
-        NatsTestServer.deleteEventStore(connection, streamName);
+        NatsTestServer.deleteEventStore(NatsTestServer.shared(), streamName);
     }
 }

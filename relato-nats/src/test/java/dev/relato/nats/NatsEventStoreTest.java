@@ -12,12 +12,19 @@ import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
-import io.nats.client.Connection;
 import io.nats.client.KeyValue;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.impl.NatsMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,32 +34,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class NatsEventStoreTest {
-    private Connection connection;
-    private String streamName;
-    private NatsEventStore store;
-
-    @BeforeEach
-    void setUp() {
-        connection = NatsTestServer.connect();
-        streamName = NatsTestServer.uniqueName("relato-test");
-        store = NatsEventStore.builder().connection(connection).streamName(streamName).build();
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (store != null) {
-            store.close();
-        }
-        if (connection != null) {
-            NatsTestServer.deleteEventStore(connection, streamName);
-            connection.close();
-        }
-    }
+class NatsEventStoreTest extends NatsStoreFixture {
 
     private static List<EventData> events(int n) {
         return IntStream.rangeClosed(1, n).mapToObj(i -> EventData.of("Happened", "{\"n\":" + i + "}")).toList();
@@ -145,9 +129,7 @@ class NatsEventStoreTest {
 
     @Test
     void idsAreRecognisedAfterTheDuplicateWindowHasPassed() throws InterruptedException {
-        String shortWindowStream = NatsTestServer.uniqueName("relato-window");
-        try (NatsEventStore shortWindow = NatsEventStore.builder().connection(connection).streamName(shortWindowStream)
-                .duplicateWindow(Duration.ofMillis(100)).build()) {
+        try (NatsEventStore shortWindow = newStore(b -> b.duplicateWindow(Duration.ofMillis(100)))) {
             List<EventData> batch = events(2);
             AppendResult original = shortWindow.append(StreamId.of("Order", "w"), ExpectedVersion.any(), batch);
             Thread.sleep(1500); // let JetStream forget the message id, so only the durable index remains
@@ -158,23 +140,19 @@ class NatsEventStoreTest {
             assertThatThrownBy(() -> shortWindow.append(StreamId.of("Order", "x"), ExpectedVersion.any(), batch))
                     .isInstanceOf(DuplicateEventException.class);
             assertThat(shortWindow.read(StreamId.of("Order", "w"))).hasSize(2);
-        } finally {
-            NatsTestServer.deleteEventStore(connection, shortWindowStream);
         }
     }
 
     @Test
     void retriesAreRecognisedWithoutTheIndexOrTheDuplicateWindow() throws Exception {
-        String shortWindowStream = NatsTestServer.uniqueName("relato-window");
-        try (NatsEventStore shortWindow = NatsEventStore.builder().connection(connection).streamName(shortWindowStream)
-                .duplicateWindow(Duration.ofMillis(100)).build()) {
+        try (NatsEventStore shortWindow = newStore(b -> b.duplicateWindow(Duration.ofMillis(100)))) {
             StreamId stream = StreamId.of("Order", "gap");
             List<EventData> first = events(2);
             List<EventData> second = events(1);
             AppendResult firstResult = shortWindow.append(stream, ExpectedVersion.any(), first);
             AppendResult secondResult = shortWindow.append(stream, ExpectedVersion.exactly(2), second);
             Thread.sleep(1500); // let JetStream forget the message ids
-            KeyValue index = connection.keyValue(shortWindowStream + "-event-ids");
+            KeyValue index = connection.keyValue(shortWindow.streamName() + "-event-ids");
             for (EventData e : concat(first, second)) {
                 index.purge(e.eventId().toString()); // as if the index writes had failed
             }
@@ -189,8 +167,6 @@ class NatsEventStoreTest {
             // the retries wrote the index again, so the ids are known everywhere
             assertThatThrownBy(() -> shortWindow.append(StreamId.of("Order", "other"), ExpectedVersion.any(), first))
                     .isInstanceOf(DuplicateEventException.class);
-        } finally {
-            NatsTestServer.deleteEventStore(connection, shortWindowStream);
         }
     }
 
@@ -267,8 +243,7 @@ class NatsEventStoreTest {
         List<RecordedEvent> seen = Collections.synchronizedList(new ArrayList<>());
         try (Subscription subscription = store.subscribe(0, EventFilter.all(), seen::add)) {
             assertThat(subscription.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
-            try (NatsEventStore other = NatsEventStore.builder().connection(NatsTestServer.connect())
-                    .streamName(streamName).build()) {
+            try (NatsEventStore other = sameStream()) {
                 other.append(StreamId.of("Sub", "2"), ExpectedVersion.any(), events(2));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -305,5 +280,51 @@ class NatsEventStoreTest {
         assertThat(read.metadata()).isEqualTo(event.metadata());
         RecordedEvent global = store.readAll(GlobalRead.fromStart()).findFirst().orElseThrow();
         assertThat(global).isEqualTo(read);
+    }
+
+    @Test
+    void anEventWhoseMetadataCannotBeDecodedNeverBlocksAppends() throws Exception {
+        StreamId stream = StreamId.of("Order", "poisoned");
+        AppendResult first = store.append(stream, ExpectedVersion.noStream(), events(1));
+        long previous = StoredBatch.sequenceOf(first.firstPosition());
+        // version 2: a message in the store's format whose metadata is not JSON, published past the store
+        Message poisoned = NatsMessage.builder()
+                .subject(streamName + ".Order." + Names.encode("poisoned"))
+                .headers(BatchCodec.headers(2, 2, previous))
+                .data(body(UUID.randomUUID(), "Poisoned", "{\"n\":2}", "{not json"))
+                .build();
+        connection.jetStream().publish(poisoned, PublishOptions.builder().expectedLastSubjectSequence(previous).build());
+
+        List<EventData> third = events(1);
+        assertThat(store.append(stream, ExpectedVersion.exactly(2), third).lastVersion()).isEqualTo(3);
+        assertThat(store.append(stream, ExpectedVersion.exactly(2), third).retried()).isTrue();
+        assertThat(store.append(stream, ExpectedVersion.any(), events(2)).lastVersion()).isEqualTo(5);
+        assertThat(store.streamVersion(stream)).isEqualTo(5);
+        assertThat(store.read(stream, StreamRead.forwards().from(3))).extracting(RecordedEvent::streamVersion)
+                .containsExactly(3L, 4L, 5L);
+        assertThatThrownBy(() -> store.read(stream)).isInstanceOf(StoreFailureException.class)
+                .hasMessageContaining("versions 2-2").hasMessageContaining("cannot be decoded");
+    }
+
+    /** One event framed as the store frames an append's body, with the metadata text given as it is. */
+    private static byte[] body(UUID id, String type, String payload, String metadata) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1); // format
+            out.writeInt(1); // events
+            out.writeLong(id.getMostSignificantBits());
+            out.writeLong(id.getLeastSignificantBits());
+            writeText(out, type);
+            out.writeInt(1); // schema version
+            writeText(out, metadata);
+            writeText(out, payload);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
     }
 }

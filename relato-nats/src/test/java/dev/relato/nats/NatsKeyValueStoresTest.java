@@ -18,7 +18,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NatsServerCondition.class)
 class NatsKeyValueStoresTest {
     private Connection connection;
     private final List<String> buckets = new ArrayList<>();

@@ -1,8 +1,6 @@
 package dev.relato.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
@@ -13,16 +11,9 @@ import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.Subscription;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,20 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 class NatsServerRestartTest {
     private static final Logger LOG = LoggerFactory.getLogger(NatsServerRestartTest.class);
-    private static final Path SERVER = Path.of("/usr/sbin/nats-server");
-
-    private Process server;
-    private Path storeDir;
+    private OwnNatsServer server;
 
     @AfterEach
     void stopServer() throws IOException, InterruptedException {
         if (server != null) {
-            server.destroyForcibly().waitFor();
-        }
-        if (storeDir != null) {
-            try (Stream<Path> files = Files.walk(storeDir)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+            server.close();
         }
     }
 
@@ -70,23 +53,14 @@ class NatsServerRestartTest {
 
     @Test
     void appendsSurviveServerRestartsExactlyOnce() throws Exception {
-        if (!Files.isExecutable(SERVER)) {
-            String message = SERVER + " is not installed; the restart test needs its own nats-server process";
-            if (NatsTestServer.inCi()) {
-                fail(message);
-            }
-            assumeTrue(false, message);
-        }
-        int port = freePort();
-        storeDir = Files.createTempDirectory("relato-nats-restart");
-        startServer(port);
+        server = OwnNatsServer.start();
 
         List<Outcome> outcomes = new ArrayList<>();
         AtomicInteger successes = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         List<StreamId> streams = List.of(StreamId.of("Own", "0"), StreamId.of("Own", "1"), StreamId.of("Shared", "x"));
-        try (NatsEventStore store = NatsEventStore.builder().url("nats://127.0.0.1:" + port)
+        try (NatsEventStore store = NatsEventStore.builder().url(server.url())
                 .streamName("relato-restart").requestTimeout(Duration.ofSeconds(1)).build()) {
             List<RecordedEvent> delivered = new CopyOnWriteArrayList<>();
             Subscription subscription = store.subscribe(0, EventFilter.all(), delivered::add);
@@ -100,9 +74,9 @@ class NatsServerRestartTest {
             for (int round = 0; round < 2; round++) {
                 awaitCount(successes, successes.get() + 25, writers);
                 LOG.info("killing nats-server after {} successful appends", successes.get());
-                server.destroyForcibly().waitFor();
+                server.kill();
                 Thread.sleep(500);
-                startServer(port);
+                server.restart();
             }
             awaitCount(successes, successes.get() + 25, writers);
             stop.set(true);
@@ -183,33 +157,6 @@ class NatsServerRestartTest {
                 }
             }
             Thread.sleep(20);
-        }
-    }
-
-    private void startServer(int port) throws IOException, InterruptedException {
-        server = new ProcessBuilder(SERVER.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
-                "-sd", storeDir.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(storeDir.resolve("server.log").toFile())
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!server.isAlive()) {
-                    fail("nats-server exited with " + server.exitValue() + "; see " + storeDir.resolve("server.log"));
-                }
-                Thread.sleep(50);
-            }
-        }
-        fail("nats-server did not listen on port " + port + " within 20 s");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

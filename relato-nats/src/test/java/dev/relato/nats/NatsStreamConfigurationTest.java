@@ -14,7 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(NatsServerCondition.class)
 class NatsStreamConfigurationTest {
     private Connection connection;
     private String streamName;

@@ -20,7 +20,28 @@ import java.util.UUID;
 final class NatsTestServer {
     static final String URL = System.getenv().getOrDefault("RELATO_NATS_URL", "nats://127.0.0.1:4222");
 
+    private static Connection shared; // guarded by NatsTestServer.class
+
     private NatsTestServer() {
+    }
+
+    /**
+     * A connection the tests of one class share, opened when a test first asks for it (never in class set-up,
+     * so that tests are reported as skipped when there is no server) and closed by {@link #closeShared()}.
+     */
+    static synchronized Connection shared() {
+        if (shared == null) {
+            shared = connect();
+        }
+        return shared;
+    }
+
+    /** Closes the shared connection, if one was opened. */
+    static synchronized void closeShared() throws InterruptedException {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
     }
 
     static boolean inCi() {
