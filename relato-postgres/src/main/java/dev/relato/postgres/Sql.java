@@ -15,13 +15,15 @@ final class Sql {
      * taken. Transactions of other databases cannot write these tables, so in-flight ids that
      * {@code pg_stat_activity} shows in another database do not count; ids it cannot place (finished since,
      * prepared, or hidden for lack of privileges) do. The reader's own transaction, if it has an id, counts too.
+     * Ids are compared as bigint: PostgreSQL 14 has no min() for xid8.
      */
     private static final String VISIBLE_BOUND = "((SELECT least("
-            + "(SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
+            + "(SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
             + "SELECT 1 FROM pg_stat_activity a"
             + " WHERE a.datid <> (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())"
             + " AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295))),"
-            + " pg_snapshot_xmax(pg_current_snapshot()), pg_current_xact_id_if_assigned()))::text::bigint << 20)";
+            + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint,"
+            + " pg_current_xact_id_if_assigned()::text::bigint)) << 20)";
     private static final String EVENT_COLUMNS = "position, category, stream_id, stream_version, event_id, type,"
             + " schema_version, payload::text, metadata::text, recorded_at";
 
