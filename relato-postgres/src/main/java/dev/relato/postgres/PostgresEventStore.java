@@ -88,15 +88,22 @@ import org.slf4j.LoggerFactory;
  * append in the store's own transaction that loses a serialization or deadlock race runs again under
  * {@link Builder#appendRetries}; in the caller's transaction it throws {@code StoreUnavailableException}, and the
  * caller rolls back and runs the transaction again. Subscriptions survive lost connections: their reads are
- * retried with backoff and the LISTEN connection is re-established.
+ * retried with backoff.
  *
- * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration. While
- * subscriptions are open the store also keeps one connection for LISTEN, so a pool needs at least two
- * connections. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
+ * <p><b>Subscriptions</b> in this process are woken at once by this store's own appends. Appends by other
+ * processes, other store instances and callers' transactions are found by one thread per store, which runs
+ * while the store has subscriptions: it reads the head of the log every 20 ms while the log is busy (and
+ * from the moment {@code append(Connection, …)} returns), backing off to the subscriptions' poll interval, or
+ * at most 1 s, when it is quiet. An append commits once and sends no notification, so nothing is added to its
+ * commit, and its events are visible to this process's {@code readAll} and {@code headPosition} as soon as it
+ * returns (unless another writing transaction in flight holds the log back).
+ *
+ * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration, and so
+ * does each read of the head watcher. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
  * bounded only by the server's {@code lock_timeout} and {@code statement_timeout}, if set.
  *
  * <p>Thread-safe: one instance serves a whole process. {@link #close()} stops its subscriptions and its
- * listener thread; the data source stays open. After {@code close()} every method but {@code close}
+ * head watcher thread; the data source stays open. After {@code close()} every method but {@code close}
  * throws {@link IllegalStateException}.
  */
 public final class PostgresEventStore implements EventStore {
@@ -122,7 +129,7 @@ public final class PostgresEventStore implements EventStore {
     private final Object lifecycle = new Object();
     /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
     private final List<PollingSubscription> subscriptions = new ArrayList<>();
-    private AppendListener appendListener;
+    private HeadWatcher headWatcher;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -194,13 +201,8 @@ public final class PostgresEventStore implements EventStore {
             SQLException failure;
             // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, connection -> {
-                    AppendResult appended = doAppend(connection, stream, expected, events);
-                    if (!appended.retried()) {
-                        notifyCommitted(connection, stream);
-                    }
-                    return appended;
-                });
+                AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
+                        events));
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -264,7 +266,7 @@ public final class PostgresEventStore implements EventStore {
         try {
             AppendResult result = doAppend(tx, stream, expected, events);
             if (!result.retried()) {
-                queueNotification(tx);
+                hurryHeadWatcher();
             }
             return result;
         } catch (SQLException e) {
@@ -272,27 +274,14 @@ public final class PostgresEventStore implements EventStore {
         }
     }
 
-    /**
-     * Wakes listening subscriptions in every process after an append committed, in a transaction of its own
-     * that writes nothing. The append function does not notify: a NOTIFY in the appending transaction would
-     * hold PostgreSQL's cluster-wide notification lock through that transaction's commit and WAL flush,
-     * making concurrent appends commit one at a time. A failure here is logged, not thrown: the append is
-     * committed, and subscriptions poll as well.
-     */
-    private void notifyCommitted(Connection autoCommitted, StreamId stream) {
-        try {
-            queueNotification(autoCommitted);
-        } catch (SQLException e) {
-            LOG.warn("the append to '{}' is committed, but notifying subscriptions failed; they will find it when"
-                    + " they next poll: {}", stream, e.toString());
+    /** The caller's transaction will commit an append soon: this process's subscriptions look for it promptly. */
+    private void hurryHeadWatcher() {
+        HeadWatcher watcher;
+        synchronized (lifecycle) {
+            watcher = headWatcher;
         }
-    }
-
-    /** Queues the notification of the append channel, sent when the connection's transaction commits. */
-    private void queueNotification(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.notifyAppended)) {
-            ps.setString(1, sql.channel);
-            ps.execute();
+        if (watcher != null) {
+            watcher.hurry();
         }
     }
 
@@ -522,15 +511,35 @@ public final class PostgresEventStore implements EventStore {
         Objects.requireNonNull(listener, "listener");
         synchronized (lifecycle) {
             ensureOpen();
-            if (appendListener == null) {
-                appendListener = new AppendListener(dataSource, sql, signal, subscriptionSettings.maxBackoff());
-                appendListener.start();
-            }
             subscriptions.removeIf(s -> !s.isRunning()); // ended by their owners or their listeners
             PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, listener,
                     signal, subscriptionSettings);
             subscriptions.add(subscription);
+            if (headWatcher == null) {
+                HeadWatcher[] self = new HeadWatcher[1];
+                self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::readHead, signal,
+                        subscriptionSettings.pollInterval(), () -> keepWatching(self[0]));
+                headWatcher = self[0];
+                headWatcher.start();
+            }
             return subscription;
+        }
+    }
+
+    /**
+     * Whether {@code watcher} is to go on: while this store is open and has running subscriptions. A watcher
+     * told to stop is forgotten, so the next subscription starts a new one.
+     */
+    private boolean keepWatching(HeadWatcher watcher) {
+        synchronized (lifecycle) {
+            subscriptions.removeIf(s -> !s.isRunning());
+            if (closed || subscriptions.isEmpty()) {
+                if (headWatcher == watcher) {
+                    headWatcher = null;
+                }
+                return false;
+            }
+            return true;
         }
     }
 
@@ -552,6 +561,10 @@ public final class PostgresEventStore implements EventStore {
     @Override
     public long headPosition() {
         ensureOpen();
+        return readHead();
+    }
+
+    private long readHead() {
         return Sessions.call(dataSource, errors, () -> "reading the head position", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -560,11 +573,11 @@ public final class PostgresEventStore implements EventStore {
         });
     }
 
-    /** Stops every subscription and the listener thread. The data source is left open. Idempotent. */
+    /** Stops every subscription and the head watcher thread. The data source is left open. Idempotent. */
     @Override
     public void close() {
         List<PollingSubscription> open;
-        AppendListener listening;
+        HeadWatcher watching;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -572,11 +585,12 @@ public final class PostgresEventStore implements EventStore {
             closed = true;
             open = new ArrayList<>(subscriptions);
             subscriptions.clear();
-            listening = appendListener;
+            watching = headWatcher;
+            headWatcher = null;
         }
         open.forEach(PollingSubscription::close);
-        if (listening != null) {
-            listening.close();
+        if (watching != null) {
+            watching.close();
         }
     }
 

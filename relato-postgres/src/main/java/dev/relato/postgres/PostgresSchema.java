@@ -192,7 +192,7 @@ public record PostgresSchema(String name, String tablePrefix) {
         return quotedName() + "." + tablePrefix + baseName;
     }
 
-    /** The LISTEN/NOTIFY channel appends notify. */
+    /** The notification channel of migration V1's append function (V4 replaced it with one that sends none). */
     String channel() {
         return name + "." + tablePrefix + "events";
     }

@@ -42,11 +42,6 @@ final class Sql {
     private final String[] readPage = new String[4];
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
     private final String[] readStream = new String[4];
-    final String channel;
-    final String listen;
-    final String unlisten;
-    /** Wakes the listeners of the channel when the transaction it runs in commits. */
-    final String notifyAppended;
 
     // snapshots
     final String loadSnapshot;
@@ -93,10 +88,6 @@ final class Sql {
                     + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?), 9223372036854775807)" : "")
                     + " ORDER BY stream_version " + ((i & 2) != 0 ? "DESC" : "ASC") + " LIMIT ?";
         }
-        channel = schema.channel();
-        listen = "LISTEN \"" + channel + '"';
-        unlisten = "UNLISTEN \"" + channel + '"';
-        notifyAppended = "SELECT pg_notify(?, '')";
 
         String snapshots = schema.table("snapshots");
         loadSnapshot = "SELECT version, schema_version, payload::text, taken_at FROM " + snapshots

@@ -23,6 +23,9 @@
 --    with a serialization failure, SQLSTATE 40001: nothing is written, and the transaction must be rolled back
 --    and run again, as after any serialization failure. The store retries it itself when it owns the
 --    transaction (bounded, with jittered backoff).
+-- 4. An append expecting an exact version (or no stream) that the stream has already passed is refused at
+--    once, before the advisory lock: versions only grow, so waiting could not change the answer, and a stale
+--    writer does not queue behind the stream's other writers.
 --
 -- Taking the id before the head row (under the advisory lock) lets one UPDATE (or INSERT .. ON CONFLICT) move
 -- the version and the last position at once. Adding the column rewrites nothing; the backfill takes the
@@ -54,6 +57,7 @@ AS $fn$
 DECLARE
     v_count    integer := cardinality(p_event_ids);
     v_last     bigint;
+    v_current  bigint;
     v_head_pos bigint;
     v_tx       xid8;
     v_base     bigint;
@@ -73,51 +77,60 @@ BEGIN
         RETURN;
     END IF;
 
-    -- Without a transaction id yet: wait for the stream's previous appender to end before taking one.
-    IF pg_current_xact_id_if_assigned() IS NULL THEN
-        PERFORM pg_advisory_xact_lock(hashtextextended(p_category || '/' || p_stream_id, 0));
+    -- A stream already past an exact (or no-stream) expectation is a conflict for good, as versions only grow:
+    -- answered at once, without queueing behind the stream's writers or taking a transaction id.
+    IF p_expected >= 0 THEN
+        SELECT s.version INTO v_current FROM ${schema}.${prefix}streams s
+        WHERE s.category = p_category AND s.stream_id = p_stream_id;
     END IF;
 
-    -- Positions of this transaction lie in [xid << 20, (xid + 1) << 20): every transaction still in
-    -- flight has an id at or above pg_snapshot_xmin(), so its events sort above everything a reader
-    -- bounded by (xmin << 20) returns. A rolled back transaction leaves nothing behind.
-    v_tx := pg_current_xact_id();
-    v_base := (v_tx::text::bigint) << 20;
-    IF v_base >> 20 <> v_tx::text::bigint THEN
-        RAISE EXCEPTION 'transaction id % is beyond the range of event positions', v_tx
-            USING ERRCODE = '54000';
-    END IF;
-    SELECT coalesce(max(e.position), v_base) INTO v_top
-    FROM ${schema}.${prefix}events e
-    WHERE e.position >= v_base AND e.position < v_base + 1048576;
-    IF v_top + v_count >= v_base + 1048576 THEN
-        RAISE EXCEPTION 'one transaction can append at most 1048575 events'
-            USING ERRCODE = '54000';
-    END IF;
+    IF coalesce(v_current, 0) <= p_expected OR p_expected < 0 THEN
+        -- Without a transaction id yet: wait for the stream's previous appender to end before taking one.
+        IF pg_current_xact_id_if_assigned() IS NULL THEN
+            PERFORM pg_advisory_xact_lock(hashtextextended(p_category || '/' || p_stream_id, 0));
+        END IF;
 
-    -- The head row: version and last position move together. A last position that stays above this
-    -- append's own is the sign of a younger transaction that appended to the stream first.
-    IF p_expected = -1 THEN
-        INSERT INTO ${schema}.${prefix}streams AS s (category, stream_id, version, last_position)
-        VALUES (p_category, p_stream_id, v_count, v_top + v_count)
-        ON CONFLICT ON CONSTRAINT ${prefix}streams_pkey DO UPDATE
-            SET version = s.version + v_count, last_position = greatest(s.last_position, excluded.last_position)
-        RETURNING s.version, s.last_position INTO v_last, v_head_pos;
-    ELSIF p_expected = 0 THEN
-        INSERT INTO ${schema}.${prefix}streams AS s (category, stream_id, version, last_position)
-        VALUES (p_category, p_stream_id, v_count, v_top + v_count)
-        ON CONFLICT ON CONSTRAINT ${prefix}streams_pkey DO NOTHING
-        RETURNING s.version, s.last_position INTO v_last, v_head_pos;
-    ELSIF p_expected = -2 THEN
-        UPDATE ${schema}.${prefix}streams AS s
-        SET version = s.version + v_count, last_position = greatest(s.last_position, v_top + v_count)
-        WHERE s.category = p_category AND s.stream_id = p_stream_id
-        RETURNING s.version, s.last_position INTO v_last, v_head_pos;
-    ELSE
-        UPDATE ${schema}.${prefix}streams AS s
-        SET version = s.version + v_count, last_position = greatest(s.last_position, v_top + v_count)
-        WHERE s.category = p_category AND s.stream_id = p_stream_id AND s.version = p_expected
-        RETURNING s.version, s.last_position INTO v_last, v_head_pos;
+        -- Positions of this transaction lie in [xid << 20, (xid + 1) << 20): every transaction still in
+        -- flight has an id at or above pg_snapshot_xmin(), so its events sort above everything a reader
+        -- bounded by (xmin << 20) returns. A rolled back transaction leaves nothing behind.
+        v_tx := pg_current_xact_id();
+        v_base := (v_tx::text::bigint) << 20;
+        IF v_base >> 20 <> v_tx::text::bigint THEN
+            RAISE EXCEPTION 'transaction id % is beyond the range of event positions', v_tx
+                USING ERRCODE = '54000';
+        END IF;
+        SELECT coalesce(max(e.position), v_base) INTO v_top
+        FROM ${schema}.${prefix}events e
+        WHERE e.position >= v_base AND e.position < v_base + 1048576;
+        IF v_top + v_count >= v_base + 1048576 THEN
+            RAISE EXCEPTION 'one transaction can append at most 1048575 events'
+                USING ERRCODE = '54000';
+        END IF;
+
+        -- The head row: version and last position move together. A last position that stays above this
+        -- append's own is the sign of a younger transaction that appended to the stream first.
+        IF p_expected = -1 THEN
+            INSERT INTO ${schema}.${prefix}streams AS s (category, stream_id, version, last_position)
+            VALUES (p_category, p_stream_id, v_count, v_top + v_count)
+            ON CONFLICT ON CONSTRAINT ${prefix}streams_pkey DO UPDATE
+                SET version = s.version + v_count, last_position = greatest(s.last_position, excluded.last_position)
+            RETURNING s.version, s.last_position INTO v_last, v_head_pos;
+        ELSIF p_expected = 0 THEN
+            INSERT INTO ${schema}.${prefix}streams AS s (category, stream_id, version, last_position)
+            VALUES (p_category, p_stream_id, v_count, v_top + v_count)
+            ON CONFLICT ON CONSTRAINT ${prefix}streams_pkey DO NOTHING
+            RETURNING s.version, s.last_position INTO v_last, v_head_pos;
+        ELSIF p_expected = -2 THEN
+            UPDATE ${schema}.${prefix}streams AS s
+            SET version = s.version + v_count, last_position = greatest(s.last_position, v_top + v_count)
+            WHERE s.category = p_category AND s.stream_id = p_stream_id
+            RETURNING s.version, s.last_position INTO v_last, v_head_pos;
+        ELSE
+            UPDATE ${schema}.${prefix}streams AS s
+            SET version = s.version + v_count, last_position = greatest(s.last_position, v_top + v_count)
+            WHERE s.category = p_category AND s.stream_id = p_stream_id AND s.version = p_expected
+            RETURNING s.version, s.last_position INTO v_last, v_head_pos;
+        END IF;
     END IF;
 
     IF v_last IS NULL THEN
