@@ -274,6 +274,11 @@ public final class PostgresEventStore implements EventStore {
         }
     }
 
+    /** An append through a transaction of this process committed: wakes this store's subscriptions at once. */
+    void committed() {
+        signal.fire();
+    }
+
     /** The caller's transaction will commit an append soon: this process's subscriptions look for it promptly. */
     private void hurryHeadWatcher() {
         HeadWatcher watcher;

@@ -96,6 +96,9 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
             try {
                 AppendResult result = append(c, stream, expected, events);
                 c.commit();
+                if (!result.retried()) {
+                    store.committed();
+                }
                 return result;
             } catch (SQLException e) {
                 Sessions.rollback(c, e);
