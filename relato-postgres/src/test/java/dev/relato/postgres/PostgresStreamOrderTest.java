@@ -9,12 +9,15 @@ import dev.relato.EventFilter;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
+import dev.relato.RetryPolicy;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +89,34 @@ class PostgresStreamOrderTest {
         }
         store.append(s, ExpectedVersion.exactly(3), List.of(EventData.of("D", "{}")));
         assertThat(readCategory(category)).extracting(RecordedEvent::type).containsExactly("A", "B", "C", "D");
+    }
+
+    @Test
+    void anAppendRefusedAsASerializationFailureIsRetriedWithinThePolicyThenSurfacesAsTransient() {
+        StreamId s = StreamId.of("Refused", UUID.randomUUID().toString());
+        store.append(s, ExpectedVersion.noStream(), List.of(EventData.of("Placed", "{}")));
+        // a last position no transaction can sort above: every append to the stream is refused with 40001
+        TestDatabase.execute("UPDATE \"" + schema + "\".streams SET last_position = 9223372036854775807"
+                + " WHERE stream_id = '" + s.id() + "'");
+        AtomicInteger asked = new AtomicInteger();
+        try (PostgresEventStore retrying = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .appendRetries(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(30)))
+                .errorClassifier((error, verdict) -> {
+                    asked.incrementAndGet();
+                    return verdict;
+                })
+                .build()) {
+            assertThatThrownBy(() -> retrying.append(s, ExpectedVersion.any(), List.of(EventData.of("Confirmed", "{}"))))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("40001");
+            // one verdict per failed attempt, and one for the exception after the third
+            assertThat(asked).hasValue(4);
+        }
+        try (PostgresEventStore once = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .appendRetries(RetryPolicy.none()).build()) {
+            assertThatThrownBy(() -> once.append(s, ExpectedVersion.any(), List.of(EventData.of("Confirmed", "{}"))))
+                    .isInstanceOf(StoreUnavailableException.class);
+        }
+        assertThat(store.read(s)).extracting(RecordedEvent::type).containsExactly("Placed");
     }
 
     private static List<RecordedEvent> readCategory(String category) {
