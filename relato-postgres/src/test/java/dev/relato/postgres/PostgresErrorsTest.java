@@ -102,7 +102,22 @@ class PostgresErrorsTest {
                 .build()) {
             assertThatThrownBy(() -> store.streamVersion(StreamId.of("Order", "1")))
                     .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("migrate()");
+            // and in every store it makes
+            assertThatThrownBy(() -> store.snapshotStore().load(StreamId.of("Order", "1")))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> store.checkpointStore().load("totals"))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> store.deadLetterStore().list("totals"))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> store.projectionLeases("node-1").owner("totals"))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> store.projectionTransactions().fencedBy(store.projectionLeases("node-1"))
+                    .checkpoint("totals"))
+                    .isInstanceOf(StoreUnavailableException.class);
         }
+        // the public constructors keep the allow-list's verdict
+        assertThatThrownBy(() -> new PostgresDeadLetterStore(pool, PostgresSchema.of(missing)).list("totals"))
+                .isInstanceOf(StoreFailureException.class);
     }
 
     @Test
