@@ -1,5 +1,6 @@
 package dev.relato.postgres;
 
+import dev.relato.ErrorClassifier;
 import dev.relato.projection.CheckpointStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,23 +13,33 @@ import javax.sql.DataSource;
  * {@link CheckpointStore} in the {@code checkpoints} table of a {@link PostgresSchema}. Besides the
  * interface, {@link #save(Connection, String, long)} stores a checkpoint within the caller's transaction, so
  * that a projection's read-model changes and its checkpoint commit together (exactly-once effects).
- * Thread-safe. Failures surface as {@link dev.relato.StoreUnavailableException}; the data source is never
+ * Thread-safe. Failures surface as {@link dev.relato.StoreUnavailableException} when transient and as
+ * {@link dev.relato.StoreFailureException} otherwise (see {@link PostgresEventStore}); the data source is never
  * closed here.
  */
 public final class PostgresCheckpointStore implements CheckpointStore {
     private final DataSource dataSource;
     private final Sql sql;
+    private final SqlErrors errors;
 
-    /** A checkpoint store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}). */
+    /**
+     * A checkpoint store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}),
+     * with the default classification of errors; {@link PostgresEventStore#checkpointStore()} applies the store's.
+     */
     public PostgresCheckpointStore(DataSource dataSource, PostgresSchema schema) {
+        this(dataSource, schema, new SqlErrors(ErrorClassifier.storeDefault()));
+    }
+
+    PostgresCheckpointStore(DataSource dataSource, PostgresSchema schema, SqlErrors errors) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sql = new Sql(Objects.requireNonNull(schema, "schema"));
+        this.errors = errors;
     }
 
     @Override
     public long load(String consumer) {
         CheckpointStore.validateName(consumer);
-        return Sessions.call(dataSource, () -> "loading the checkpoint of '" + consumer + "'", c -> load0(c, consumer));
+        return Sessions.call(dataSource, errors, () -> "loading the checkpoint of '" + consumer + "'", c -> load0(c, consumer));
     }
 
     /** The consumer's checkpoint as the caller's transaction sees it; 0 if none. The connection is used as is. */
@@ -38,7 +49,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         try {
             return load0(tx, consumer);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, "loading the checkpoint of '" + consumer + "'");
+            throw errors.translate(e, "loading the checkpoint of '" + consumer + "'");
         }
     }
 
@@ -54,7 +65,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public void save(String consumer, long position) {
         check(consumer, position);
-        Sessions.call(dataSource, () -> "saving the checkpoint of '" + consumer + "'", c -> save0(c, consumer, position));
+        Sessions.call(dataSource, errors, () -> "saving the checkpoint of '" + consumer + "'", c -> save0(c, consumer, position));
     }
 
     /**
@@ -69,7 +80,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
         try {
             save0(tx, consumer, position);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, "saving the checkpoint of '" + consumer + "'");
+            throw errors.translate(e, "saving the checkpoint of '" + consumer + "'");
         }
     }
 
@@ -84,7 +95,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
     @Override
     public void delete(String consumer) {
         CheckpointStore.validateName(consumer);
-        Sessions.call(dataSource, () -> "deleting the checkpoint of '" + consumer + "'", c -> {
+        Sessions.call(dataSource, errors, () -> "deleting the checkpoint of '" + consumer + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.deleteCheckpoint)) {
                 ps.setString(1, consumer);
                 return ps.executeUpdate();

@@ -1,5 +1,6 @@
 package dev.relato.postgres;
 
+import dev.relato.ErrorClassifier;
 import dev.relato.StreamId;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetter;
@@ -18,22 +19,32 @@ import javax.sql.DataSource;
 /**
  * {@link DeadLetterStore} in the {@code dead_letters} table of a {@link PostgresSchema}. Thread-safe; every
  * call borrows a connection of the data source (never closed here). Failures surface as
- * {@link dev.relato.StoreUnavailableException}.
+ * {@link dev.relato.StoreUnavailableException} when transient and as {@link dev.relato.StoreFailureException}
+ * otherwise (see {@link PostgresEventStore}).
  */
 public final class PostgresDeadLetterStore implements DeadLetterStore {
     private final DataSource dataSource;
     private final Sql sql;
+    private final SqlErrors errors;
 
-    /** Dead letters on {@code dataSource}, in {@code schema} (migrated). */
+    /**
+     * Dead letters on {@code dataSource}, in {@code schema} (migrated), with the default classification of errors;
+     * {@link PostgresEventStore#deadLetterStore()} applies the store's.
+     */
     public PostgresDeadLetterStore(DataSource dataSource, PostgresSchema schema) {
+        this(dataSource, schema, new SqlErrors(ErrorClassifier.storeDefault()));
+    }
+
+    PostgresDeadLetterStore(DataSource dataSource, PostgresSchema schema, SqlErrors errors) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sql = new Sql(Objects.requireNonNull(schema, "schema"));
+        this.errors = errors;
     }
 
     @Override
     public void add(DeadLetter letter) {
         Objects.requireNonNull(letter, "dead letter must not be null");
-        Sessions.call(dataSource, () -> "storing the dead letter of '" + letter.projection() + "' at " + letter.position(),
+        Sessions.call(dataSource, errors, () -> "storing the dead letter of '" + letter.projection() + "' at " + letter.position(),
                 c -> {
                     try (PreparedStatement ps = c.prepareStatement(sql.addDeadLetter)) {
                         ps.setString(1, letter.projection());
@@ -55,7 +66,7 @@ public final class PostgresDeadLetterStore implements DeadLetterStore {
     @Override
     public List<DeadLetter> list(String projection) {
         CheckpointStore.validateName(projection);
-        return Sessions.call(dataSource, () -> "listing the dead letters of '" + projection + "'", c -> {
+        return Sessions.call(dataSource, errors, () -> "listing the dead letters of '" + projection + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.listDeadLetters)) {
                 ps.setString(1, projection);
                 return letters(ps);
@@ -66,7 +77,7 @@ public final class PostgresDeadLetterStore implements DeadLetterStore {
     @Override
     public Optional<DeadLetter> find(String projection, long position) {
         CheckpointStore.validateName(projection);
-        return Sessions.call(dataSource, () -> "reading the dead letter of '" + projection + "' at " + position, c -> {
+        return Sessions.call(dataSource, errors, () -> "reading the dead letter of '" + projection + "' at " + position, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.findDeadLetter)) {
                 ps.setString(1, projection);
                 ps.setLong(2, position);
@@ -78,7 +89,7 @@ public final class PostgresDeadLetterStore implements DeadLetterStore {
     @Override
     public boolean remove(String projection, long position) {
         CheckpointStore.validateName(projection);
-        return Sessions.call(dataSource, () -> "removing the dead letter of '" + projection + "' at " + position, c -> {
+        return Sessions.call(dataSource, errors, () -> "removing the dead letter of '" + projection + "' at " + position, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.removeDeadLetter)) {
                 ps.setString(1, projection);
                 ps.setLong(2, position);

@@ -1,6 +1,7 @@
 package dev.relato.postgres;
 
 import dev.relato.AppendResult;
+import dev.relato.ErrorClassifier;
 import dev.relato.DuplicateEventException;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
@@ -8,6 +9,8 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
+import dev.relato.RetryPolicy;
+import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -19,10 +22,12 @@ import dev.relato.spi.AppendValidation;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
 import dev.relato.spi.PollingSubscription;
+import dev.relato.spi.RetryState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -31,6 +36,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -68,25 +74,46 @@ import org.slf4j.LoggerFactory;
  * commit could take, and a rolled-back transaction simply vanishes, with no timeout. Positions are strictly
  * increasing but sparse. A long-running writing transaction in the same database holds readers of the log
  * back until it ends (stream reads are never held back). One transaction can append at most 1,048,575 events.
+ * Within one stream, positions rise with versions: an append that starts without a transaction id waits (on an
+ * advisory lock of the stream) for the stream's previous such appender to end before it takes one, and an
+ * append that would still sort below the stream's last event is refused as a serialization failure (see
+ * Failures).
  *
- * <p><b>Failures.</b> A server failure surfaces as {@link dev.relato.StoreUnavailableException}; an append
- * that fails that way happened wholly or not at all and may be retried with the same event ids. Errors
- * PostgreSQL raises on the data (JSON it refuses, such as {@code \u0000}) surface as
- * {@link dev.relato.InvalidEventException}. Subscriptions survive lost connections: their reads are retried
- * with backoff and the LISTEN connection is re-established.
+ * <p><b>Failures.</b> A transient failure (on the allow-list: a connection lost or refused, a serialization
+ * failure or deadlock, the server shutting down or starting up or out of resources, a lock not available, a pool
+ * with no connection to lend in time) surfaces as {@link dev.relato.StoreUnavailableException}; an append that
+ * fails that way happened wholly or not at all and may be retried with the same event ids. Errors PostgreSQL
+ * raises on the data (JSON it refuses, such as {@code \u0000}) surface as {@link dev.relato.InvalidEventException}.
+ * Anything else (a permission refused, a missing or outdated schema, a violated constraint) surfaces at once as
+ * {@link StoreFailureException} and is never retried. {@link Builder#errorClassifier} adjusts the verdict. An
+ * append in the store's own transaction that loses a serialization or deadlock race runs again under
+ * {@link Builder#appendRetries}; in the caller's transaction it throws {@code StoreUnavailableException}, and the
+ * caller rolls back and runs the transaction again. Subscriptions survive lost connections: their reads are
+ * retried with backoff.
  *
- * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration. While
- * subscriptions are open the store also keeps one connection for LISTEN, so a pool needs at least two
- * connections. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
+ * <p><b>Subscriptions</b> in this process are woken at once by this store's own appends. Appends by other
+ * processes, other store instances and callers' transactions are found by one thread per store, which runs
+ * while the store has subscriptions: it reads the head of the log every 20 ms while the log is busy (and
+ * from the moment {@code append(Connection, …)} returns), backing off to the subscriptions' poll interval, or
+ * at most 1 s, when it is quiet. An append commits once and sends no notification, so nothing is added to its
+ * commit, and its events are visible to this process's {@code readAll} and {@code headPosition} as soon as it
+ * returns (unless another writing transaction in flight holds the log back).
+ *
+ * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration, and so
+ * does each read of the head watcher. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
  * bounded only by the server's {@code lock_timeout} and {@code statement_timeout}, if set.
  *
  * <p>Thread-safe: one instance serves a whole process. {@link #close()} stops its subscriptions and its
- * listener thread; the data source stays open. After {@code close()} every method but {@code close}
+ * head watcher thread; the data source stays open. After {@code close()} every method but {@code close}
  * throws {@link IllegalStateException}.
  */
 public final class PostgresEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
+    /** Attempts of an append whose event ids a concurrent append stored first: the next one answers from them. */
     private static final int ATTEMPTS = 3;
+    /** Default retries of an append in the store's own transaction that lost a serialization or deadlock race. */
+    public static final RetryPolicy DEFAULT_APPEND_RETRIES = new RetryPolicy(8, Duration.ofMillis(2),
+            Duration.ofMillis(100), Duration.ofSeconds(5));
     private static final String EVENT_ID_CONSTRAINT = "events_event_id_key";
     private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version_key";
     private static final Instant EARLIEST_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
@@ -97,11 +124,13 @@ public final class PostgresEventStore implements EventStore {
     private final Sql sql;
     private final int maxEventBytes;
     private final SubscriptionOptions subscriptionOptions;
+    private final SqlErrors errors;
+    private final RetryPolicy appendRetries;
     private final AppendSignal signal = new AppendSignal();
     private final Object lifecycle = new Object();
     /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
     private final List<PollingSubscription> subscriptions = new ArrayList<>();
-    private AppendListener appendListener;
+    private HeadWatcher headWatcher;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -110,6 +139,8 @@ public final class PostgresEventStore implements EventStore {
         this.sql = new Sql(schema);
         this.maxEventBytes = AppendValidation.checkMaxEventBytes(builder.maxEventBytes);
         this.subscriptionOptions = Objects.requireNonNull(builder.subscriptionOptions, "subscription options");
+        this.errors = new SqlErrors(builder.errorClassifier);
+        this.appendRetries = builder.appendRetries;
     }
 
     /** A builder with the defaults: schema {@code relato}, no table prefix, 1 MiB events. */
@@ -124,48 +155,100 @@ public final class PostgresEventStore implements EventStore {
 
     /** Creates or upgrades the schema; see {@link PostgresSchema#migrate(DataSource)}. Idempotent. */
     public void migrate() {
-        schema.migrate(dataSource);
+        schema.migrate(dataSource, errors);
     }
 
-    /** A snapshot store in this store's schema and data source. */
+    /** A snapshot store in this store's schema and data source, classifying errors as this store does. */
     public PostgresSnapshotStore snapshotStore() {
-        return new PostgresSnapshotStore(dataSource, schema);
+        return new PostgresSnapshotStore(dataSource, schema, errors);
     }
 
-    /** A checkpoint store in this store's schema and data source. */
+    /** A checkpoint store in this store's schema and data source, classifying errors as this store does. */
     public PostgresCheckpointStore checkpointStore() {
-        return new PostgresCheckpointStore(dataSource, schema);
+        return new PostgresCheckpointStore(dataSource, schema, errors);
+    }
+
+    /** A dead-letter store in this store's schema and data source, classifying errors as this store does. */
+    public PostgresDeadLetterStore deadLetterStore() {
+        return new PostgresDeadLetterStore(dataSource, schema, errors);
+    }
+
+    /**
+     * Projection leases for node {@code nodeId} in this store's schema and data source, classifying errors as
+     * this store does.
+     *
+     * @see PostgresProjectionLeases#PostgresProjectionLeases(DataSource, PostgresSchema, String)
+     */
+    public PostgresProjectionLeases projectionLeases(String nodeId) {
+        return new PostgresProjectionLeases(dataSource, schema, nodeId, errors);
+    }
+
+    /** Projection transactions in this store's schema and data source, classifying errors as this store does. */
+    public PostgresProjectionTransactions projectionTransactions() {
+        return new PostgresProjectionTransactions(dataSource, schema, Optional.empty(), errors);
+    }
+
+    /** How this store translates PostgreSQL's errors. */
+    SqlErrors errors() {
+        return errors;
     }
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
+        RetryState retries = appendRetries();
         for (int attempt = 1; ; attempt++) {
+            SQLException failure;
+            // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, connection -> {
-                    AppendResult appended = doAppend(connection, stream, expected, events);
-                    if (!appended.retried()) {
-                        notifyCommitted(connection, stream);
-                    }
-                    return appended;
-                });
+                AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
+                        events));
                 if (!result.retried()) {
                     signal.fire();
                 }
                 return result;
             } catch (SQLException e) {
-                // Two writers raced with the same ids or versions and the other committed first: the next
-                // attempt sees its events and answers from them (retry or duplicate, wrong version).
-                boolean raced = SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)
-                        || SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT);
-                if (raced && attempt < ATTEMPTS) {
-                    LOG.debug("append to '{}' raced with another writer; trying again", stream);
-                    continue;
-                }
-                throw appendFailure(e, stream, expected, events, "");
+                failure = e;
             }
+            // Two writers raced with the same ids and the other committed first: the next attempt sees its
+            // events and answers from them (an idempotent retry, or a duplicate).
+            if (SqlErrors.isUniqueViolation(failure, schema.tablePrefix() + EVENT_ID_CONSTRAINT) && attempt < ATTEMPTS) {
+                LOG.debug("append to '{}' raced with another writer of the same event ids; trying again", stream);
+                continue;
+            }
+            if (!retryAfter(failure, retries)) {
+                throw appendFailure(failure, stream, expected, events, false);
+            }
+            LOG.debug("append to '{}' lost a serialization race ({}); trying again", stream, failure.getSQLState());
         }
+    }
+
+    /**
+     * Whether a transaction of the store's own that failed with {@code e} is to run again: a serialization
+     * failure or deadlock, transient for the error classifier, within the append retry policy. Waits the
+     * policy's backoff first.
+     */
+    boolean retryAfter(SQLException e, RetryState retries) {
+        if (!SqlErrors.isSerializationFailure(e) || !errors.isTransient(e)) {
+            return false;
+        }
+        Optional<Duration> backoff = retries.failed();
+        if (backoff.isEmpty()) {
+            return false;
+        }
+        try {
+            Thread.sleep(backoff.get().toMillis(), backoff.get().toNanosPart() % 1_000_000);
+            return true;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A fresh run of retries under this store's append retry policy. */
+    RetryState appendRetries() {
+        return new RetryState(appendRetries);
     }
 
     /**
@@ -184,50 +267,56 @@ public final class PostgresEventStore implements EventStore {
         try {
             AppendResult result = doAppend(tx, stream, expected, events);
             if (!result.retried()) {
-                queueNotification(tx);
+                hurryHeadWatcher();
             }
             return result;
         } catch (SQLException e) {
-            throw appendFailure(e, stream, expected, events, "; the caller's transaction is aborted");
+            throw appendFailure(e, stream, expected, events, true);
+        }
+    }
+
+    /** An append through a transaction of this process committed: wakes this store's subscriptions at once. */
+    void committed() {
+        signal.fire();
+    }
+
+    /** The caller's transaction will commit an append soon: this process's subscriptions look for it promptly. */
+    private void hurryHeadWatcher() {
+        HeadWatcher watcher;
+        synchronized (lifecycle) {
+            watcher = headWatcher;
+        }
+        if (watcher != null) {
+            watcher.hurry();
         }
     }
 
     /**
-     * Wakes listening subscriptions in every process after an append committed, in a transaction of its own
-     * that writes nothing. The append function does not notify: a NOTIFY in the appending transaction would
-     * hold PostgreSQL's cluster-wide notification lock through that transaction's commit and WAL flush,
-     * making concurrent appends commit one at a time. A failure here is logged, not thrown: the append is
-     * committed, and subscriptions poll as well.
+     * The exception for an append PostgreSQL refused with an error. Reads nothing: in the caller's transaction
+     * the caller's connection is still held, and borrowing a second one could wait for ever on a small pool.
      */
-    private void notifyCommitted(Connection autoCommitted, StreamId stream) {
-        try {
-            queueNotification(autoCommitted);
-        } catch (SQLException e) {
-            LOG.warn("the append to '{}' is committed, but notifying subscriptions failed; they will find it when"
-                    + " they next poll: {}", stream, e.toString());
-        }
-    }
-
-    /** Queues the notification of the append channel, sent when the connection's transaction commits. */
-    private void queueNotification(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.notifyAppended)) {
-            ps.setString(1, sql.channel);
-            ps.execute();
-        }
-    }
-
-    /** The exception for an append PostgreSQL refused with an error. */
     private RuntimeException appendFailure(SQLException e, StreamId stream, ExpectedVersion expected,
-                                           List<EventData> events, String consequence) {
+                                           List<EventData> events, boolean callersTransaction) {
+        String consequence = callersTransaction ? "; the caller's transaction is aborted" : "";
         if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)) {
             UUID id = SqlErrors.conflictingId(e).orElse(events.get(0).eventId());
             return new DuplicateEventException(stream, id, "by a concurrent transaction that committed while"
                     + " this append was running" + consequence);
         }
         if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT)) {
-            return new WrongExpectedVersionException(stream, expected, streamVersion(stream));
+            // The head row hands out versions under its lock, so this happens only if the streams table was
+            // changed behind the store's back.
+            return new StoreFailureException("appending to stream '" + stream + "' (expected version " + expected
+                    + ") failed: a version the stream's head row handed out is stored already, so the head row in "
+                    + schema.table("streams") + " disagrees with the stream's events; was the table changed outside"
+                    + " Relato?" + consequence + " (" + e.getMessage() + ")", e);
         }
-        return SqlErrors.translate(e, "appending to stream '" + stream + "'");
+        String what = "appending to stream '" + stream + "'";
+        if (callersTransaction && SqlErrors.isSerializationFailure(e)) {
+            return errors.translate(e, what + " in the caller's transaction (expected version " + expected
+                    + "); roll back the transaction and retry it");
+        }
+        return errors.translate(e, what);
     }
 
     private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events)
@@ -238,6 +327,7 @@ public final class PostgresEventStore implements EventStore {
         Integer[] schemaVersions = new Integer[n];
         String[] payloads = new String[n];
         String[] metadata = new String[n];
+        OffsetDateTime[] occurredAt = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             EventData e = events.get(i);
             ids[i] = e.eventId();
@@ -245,6 +335,7 @@ public final class PostgresEventStore implements EventStore {
             schemaVersions[i] = e.schemaVersion();
             payloads[i] = e.payload();
             metadata[i] = Json.writeMetadata(e.metadata());
+            occurredAt[i] = e.occurredAt().map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null);
         }
         Map<UUID, Stored> stored = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.append)) {
@@ -256,13 +347,13 @@ public final class PostgresEventStore implements EventStore {
             ps.setArray(6, c.createArrayOf("int4", schemaVersions));
             ps.setArray(7, c.createArrayOf("text", payloads));
             ps.setArray(8, c.createArrayOf("text", metadata));
+            ps.setArray(9, c.createArrayOf("timestamptz", occurredAt));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     switch (rs.getString(1)) {
                         case "appended" -> {
-                            long last = rs.getLong(2);
-                            return AppendResult.of(doRead(c, stream, StreamRead.forwards().from(last - n + 1).to(last)),
-                                    false);
+                            return AppendResult.of(recorded(stream, events, rs.getLong(2), rs.getLong(3),
+                                    rs.getObject(9, OffsetDateTime.class).toInstant()), false);
                         }
                         case "conflict" -> throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
                         case "stored" -> stored.put(rs.getObject(4, UUID.class),
@@ -279,6 +370,18 @@ public final class PostgresEventStore implements EventStore {
         Stored first = retriedOrDuplicate(stream, expected, events, stored);
         return AppendResult.of(doRead(c, stream, StreamRead.forwards().from(first.version()).to(first.version() + n - 1)),
                 true);
+    }
+
+    /** The events of an append as recorded, from the last version and position the append function returned. */
+    private static List<RecordedEvent> recorded(StreamId stream, List<EventData> events, long lastVersion,
+                                                long lastPosition, Instant recordedAt) {
+        int n = events.size();
+        List<RecordedEvent> recorded = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            recorded.add(RecordedEvent.of(events.get(i), stream, lastVersion - n + 1 + i, lastPosition - n + 1 + i,
+                    recordedAt));
+        }
+        return recorded;
     }
 
     /** Where an event id is stored: its stream, version, position, and its place in the append that wrote it. */
@@ -341,7 +444,7 @@ public final class PostgresEventStore implements EventStore {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
-        return Sessions.call(dataSource, () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read));
+        return Sessions.call(dataSource, errors, () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read));
     }
 
     /**
@@ -358,7 +461,7 @@ public final class PostgresEventStore implements EventStore {
         try {
             return doRead(tx, stream, read);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, "reading stream '" + stream + "'");
+            throw errors.translate(e, "reading stream '" + stream + "'");
         }
     }
 
@@ -402,7 +505,7 @@ public final class PostgresEventStore implements EventStore {
     List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
         boolean byCategory = !filter.categories().isEmpty();
         boolean byType = !filter.types().isEmpty();
-        return Sessions.call(dataSource, () -> "reading the log after position " + afterPosition, c -> {
+        return Sessions.call(dataSource, errors, () -> "reading the log after position " + afterPosition, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
                 int i = 1;
                 ps.setLong(i++, afterPosition);
@@ -428,15 +531,35 @@ public final class PostgresEventStore implements EventStore {
         Objects.requireNonNull(listener, "listener");
         synchronized (lifecycle) {
             ensureOpen();
-            if (appendListener == null) {
-                appendListener = new AppendListener(dataSource, sql, signal, subscriptionOptions.retry().maxBackoff());
-                appendListener.start();
-            }
             subscriptions.removeIf(s -> !s.isRunning()); // ended by their owners or their listeners
             PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, listener,
                     signal, subscriptionOptions);
             subscriptions.add(subscription);
+            if (headWatcher == null) {
+                HeadWatcher[] self = new HeadWatcher[1];
+                self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::readHead, signal,
+                        subscriptionOptions.pollInterval(), () -> keepWatching(self[0]));
+                headWatcher = self[0];
+                headWatcher.start();
+            }
             return subscription;
+        }
+    }
+
+    /**
+     * Whether {@code watcher} is to go on: while this store is open and has running subscriptions. A watcher
+     * told to stop is forgotten, so the next subscription starts a new one.
+     */
+    private boolean keepWatching(HeadWatcher watcher) {
+        synchronized (lifecycle) {
+            subscriptions.removeIf(s -> !s.isRunning());
+            if (closed || subscriptions.isEmpty()) {
+                if (headWatcher == watcher) {
+                    headWatcher = null;
+                }
+                return false;
+            }
+            return true;
         }
     }
 
@@ -444,7 +567,7 @@ public final class PostgresEventStore implements EventStore {
     public long streamVersion(StreamId stream) {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
-        return Sessions.call(dataSource, () -> "reading the version of stream '" + stream + "'", c -> {
+        return Sessions.call(dataSource, errors, () -> "reading the version of stream '" + stream + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.streamVersion)) {
                 ps.setString(1, stream.category());
                 ps.setString(2, stream.id());
@@ -458,7 +581,11 @@ public final class PostgresEventStore implements EventStore {
     @Override
     public long headPosition() {
         ensureOpen();
-        return Sessions.call(dataSource, () -> "reading the head position", c -> {
+        return readHead();
+    }
+
+    private long readHead() {
+        return Sessions.call(dataSource, errors, () -> "reading the head position", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -466,11 +593,11 @@ public final class PostgresEventStore implements EventStore {
         });
     }
 
-    /** Stops every subscription and the listener thread. The data source is left open. Idempotent. */
+    /** Stops every subscription and the head watcher thread. The data source is left open. Idempotent. */
     @Override
     public void close() {
         List<PollingSubscription> open;
-        AppendListener listening;
+        HeadWatcher watching;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -478,11 +605,12 @@ public final class PostgresEventStore implements EventStore {
             closed = true;
             open = new ArrayList<>(subscriptions);
             subscriptions.clear();
-            listening = appendListener;
+            watching = headWatcher;
+            headWatcher = null;
         }
         open.forEach(PollingSubscription::close);
-        if (listening != null) {
-            listening.close();
+        if (watching != null) {
+            watching.close();
         }
     }
 
@@ -497,9 +625,11 @@ public final class PostgresEventStore implements EventStore {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Instant recordedAt = rs.getObject(10, OffsetDateTime.class).toInstant();
+                OffsetDateTime occurredAt = rs.getObject(11, OffsetDateTime.class);
                 events.add(new RecordedEvent(rs.getObject(5, UUID.class), new StreamId(rs.getString(2), rs.getString(3)),
                         rs.getLong(4), rs.getLong(1), rs.getString(6), rs.getInt(7), rs.getString(8),
-                        Json.readMetadata(rs.getString(9)), recordedAt, recordedAt));
+                        Json.readMetadata(rs.getString(9)), recordedAt,
+                        occurredAt == null ? recordedAt : occurredAt.toInstant()));
             }
         }
         return events;
@@ -515,6 +645,8 @@ public final class PostgresEventStore implements EventStore {
         private String tablePrefix = "";
         private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
+        private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
+        private RetryPolicy appendRetries = DEFAULT_APPEND_RETRIES;
 
         private Builder() {
         }
@@ -546,6 +678,30 @@ public final class PostgresEventStore implements EventStore {
         /** How subscriptions read the log, retry and close; default {@link SubscriptionOptions#DEFAULT}. */
         public Builder subscriptionOptions(SubscriptionOptions options) {
             this.subscriptionOptions = Objects.requireNonNull(options, "subscription options");
+            return this;
+        }
+
+        /**
+         * Adjusts which PostgreSQL errors are transient ({@link dev.relato.StoreUnavailableException}) and which
+         * permanent ({@link dev.relato.StoreFailureException}), for this store and every store it makes
+         * ({@link PostgresEventStore#snapshotStore()}, {@link PostgresEventStore#checkpointStore()},
+         * {@link PostgresEventStore#deadLetterStore()}, {@link PostgresEventStore#projectionLeases(String)},
+         * {@link PostgresEventStore#projectionTransactions()}) and its migrations. The classifier sees the
+         * driver's {@link SQLException} with the verdict of the store's allow-list. Default: that verdict.
+         */
+        public Builder errorClassifier(ErrorClassifier classifier) {
+            this.errorClassifier = Objects.requireNonNull(classifier, "error classifier must not be null");
+            return this;
+        }
+
+        /**
+         * How often and how long an append in the store's own transaction is run again after PostgreSQL
+         * refused it as a serialization failure or deadlock (SQLState 40001 or 40P01). Default
+         * {@link #DEFAULT_APPEND_RETRIES}: up to 8 attempts, 2 to 100 ms apart with jitter, within 5 s;
+         * {@link RetryPolicy#none()} never retries.
+         */
+        public Builder appendRetries(RetryPolicy policy) {
+            this.appendRetries = Objects.requireNonNull(policy, "append retry policy must not be null");
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.spi.ForwardingEventStore;
+import dev.relato.spi.RetryState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -33,8 +34,9 @@ import javax.sql.DataSource;
  * ({@link AppendResult#retried()}) runs no projection: the original append did. Reads and subscriptions are
  * the store's. Appends that bypass this object do not run the projections. Unlike the store's own
  * {@link PostgresEventStore#append(StreamId, ExpectedVersion, List)}, an append that races a concurrent writer
- * of the same stream or ids is not retried here: it fails as {@link PostgresEventStore#append(Connection,
- * StreamId, ExpectedVersion, List)} does.
+ * of the same ids is not retried here: it fails as {@link PostgresEventStore#append(Connection, StreamId,
+ * ExpectedVersion, List)} does. An append that PostgreSQL refuses as a serialization failure or deadlock runs
+ * again in a new transaction, projections included, under the store's append retry policy.
  *
  * <p>Thread-safe. {@link #close()} closes the underlying store (not the data source). Failures: as
  * {@link PostgresEventStore}, plus {@link ProjectionException} from a failing handler.
@@ -81,25 +83,41 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
         if (!projections.concerns(stream, events)) {
             return store.append(stream, expected, events);
         }
-        Connection c;
-        try {
-            c = dataSource.getConnection();
-            c.setAutoCommit(false);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e, "opening a transaction to append to '" + stream + "'");
-        }
-        try {
-            AppendResult result = append(c, stream, expected, events);
-            c.commit();
-            return result;
-        } catch (SQLException e) {
-            Sessions.rollback(c, e);
-            throw SqlErrors.translate(e, "committing the append to '" + stream + "' with its inline projections");
-        } catch (RuntimeException | Error e) {
-            Sessions.rollback(c, e);
-            throw e;
-        } finally {
-            Sessions.giveBack(c);
+        RetryState retries = store.appendRetries();
+        while (true) {
+            RuntimeException failure;
+            Connection c;
+            try {
+                c = dataSource.getConnection();
+                c.setAutoCommit(false);
+            } catch (SQLException e) {
+                throw store.errors().translate(e, "opening a transaction to append to '" + stream + "'");
+            }
+            try {
+                AppendResult result = append(c, stream, expected, events);
+                c.commit();
+                if (!result.retried()) {
+                    store.committed();
+                }
+                return result;
+            } catch (SQLException e) {
+                Sessions.rollback(c, e);
+                failure = store.errors().translate(e, "committing the append to '" + stream
+                        + "' with its inline projections");
+            } catch (RuntimeException e) {
+                Sessions.rollback(c, e);
+                failure = e;
+            } catch (Error e) {
+                Sessions.rollback(c, e);
+                throw e;
+            } finally {
+                Sessions.giveBack(c);
+            }
+            // This transaction is the store's own: one that lost a serialization race runs again, as the
+            // store's own appends do.
+            if (!(failure.getCause() instanceof SQLException cause) || !store.retryAfter(cause, retries)) {
+                throw failure;
+            }
         }
     }
 

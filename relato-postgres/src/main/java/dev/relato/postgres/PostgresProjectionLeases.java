@@ -1,5 +1,6 @@
 package dev.relato.postgres;
 
+import dev.relato.ErrorClassifier;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionLeases;
 import java.sql.PreparedStatement;
@@ -18,23 +19,33 @@ import javax.sql.DataSource;
  * (paused past its expiry) cannot commit.
  *
  * <p>Thread-safe; one instance per node, shared by its runners. Failures surface as
- * {@link dev.relato.StoreUnavailableException}; the data source is never closed here.
+ * {@link dev.relato.StoreUnavailableException} when transient and as {@link dev.relato.StoreFailureException}
+ * otherwise (see {@link PostgresEventStore}); the data source is never closed here.
  */
 public final class PostgresProjectionLeases implements ProjectionLeases {
     private final DataSource dataSource;
     private final PostgresSchema schema;
     private final Sql sql;
     private final String nodeId;
+    private final SqlErrors errors;
 
     /**
+     * Leases with the default classification of errors; {@link PostgresEventStore#projectionLeases(String)}
+     * applies the store's.
+     *
      * @param nodeId this node's id, unique among the nodes (for example host name and process id), 1 to 200
      *               characters
      */
     public PostgresProjectionLeases(DataSource dataSource, PostgresSchema schema, String nodeId) {
+        this(dataSource, schema, nodeId, new SqlErrors(ErrorClassifier.storeDefault()));
+    }
+
+    PostgresProjectionLeases(DataSource dataSource, PostgresSchema schema, String nodeId, SqlErrors errors) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.sql = new Sql(schema);
         this.nodeId = CheckpointStore.validateName(nodeId);
+        this.errors = errors;
     }
 
     @Override
@@ -53,7 +64,7 @@ public final class PostgresProjectionLeases implements ProjectionLeases {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("lease duration must be positive, got " + duration);
         }
-        return Sessions.call(dataSource, () -> "acquiring the lease of '" + name + "'", c -> {
+        return Sessions.call(dataSource, errors, () -> "acquiring the lease of '" + name + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.acquireLease)) {
                 ps.setString(1, name);
                 ps.setString(2, nodeId);
@@ -68,7 +79,7 @@ public final class PostgresProjectionLeases implements ProjectionLeases {
     @Override
     public void release(String name) {
         CheckpointStore.validateName(name);
-        Sessions.call(dataSource, () -> "releasing the lease of '" + name + "'", c -> {
+        Sessions.call(dataSource, errors, () -> "releasing the lease of '" + name + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.releaseLease)) {
                 ps.setString(1, name);
                 ps.setString(2, nodeId);
@@ -80,7 +91,7 @@ public final class PostgresProjectionLeases implements ProjectionLeases {
     @Override
     public Optional<String> owner(String name) {
         CheckpointStore.validateName(name);
-        return Sessions.call(dataSource, () -> "reading the lease of '" + name + "'", c -> {
+        return Sessions.call(dataSource, errors, () -> "reading the lease of '" + name + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.leaseOwner)) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package dev.relato.postgres;
 
+import dev.relato.ErrorClassifier;
 import dev.relato.projection.ProjectionOwnershipException;
 import dev.relato.projection.ProjectionTransactions;
 import java.sql.Connection;
@@ -33,8 +34,8 @@ import javax.sql.DataSource;
  *
  * <p>Handlers must neither commit nor roll back. Thread-safe; the data source is never closed here.
  * Failures: PostgreSQL failures of the transaction's own statements (begin, fencing, checkpoint, commit)
- * throw {@link dev.relato.StoreUnavailableException}; a handler's exception passes through unchanged after the
- * rollback.
+ * throw {@link dev.relato.StoreUnavailableException} when transient and {@link dev.relato.StoreFailureException}
+ * otherwise (see {@link PostgresEventStore}); a handler's exception passes through unchanged after the rollback.
  */
 public final class PostgresProjectionTransactions implements ProjectionTransactions<Connection> {
     private final DataSource dataSource;
@@ -42,17 +43,23 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
     private final Sql sql;
     private final PostgresCheckpointStore checkpoints;
     private final Optional<String> fenceOwner;
+    private final SqlErrors errors;
 
-    /** Transactions on {@code dataSource}, with checkpoints in {@code schema} (migrated). */
+    /**
+     * Transactions on {@code dataSource}, with checkpoints in {@code schema} (migrated), with the default
+     * classification of errors; {@link PostgresEventStore#projectionTransactions()} applies the store's.
+     */
     public PostgresProjectionTransactions(DataSource dataSource, PostgresSchema schema) {
-        this(dataSource, schema, Optional.empty());
+        this(dataSource, schema, Optional.empty(), new SqlErrors(ErrorClassifier.storeDefault()));
     }
 
-    private PostgresProjectionTransactions(DataSource dataSource, PostgresSchema schema, Optional<String> fenceOwner) {
+    PostgresProjectionTransactions(DataSource dataSource, PostgresSchema schema, Optional<String> fenceOwner,
+                                   SqlErrors errors) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.sql = new Sql(schema);
-        this.checkpoints = new PostgresCheckpointStore(dataSource, schema);
+        this.errors = errors;
+        this.checkpoints = new PostgresCheckpointStore(dataSource, schema, errors);
         this.fenceOwner = fenceOwner;
     }
 
@@ -67,7 +74,7 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
             throw new IllegalArgumentException("the leases live in schema " + leases.schema() + ", the checkpoints in "
                     + schema + "; fencing needs both in one");
         }
-        return new PostgresProjectionTransactions(dataSource, schema, Optional.of(leases.nodeId()));
+        return new PostgresProjectionTransactions(dataSource, schema, Optional.of(leases.nodeId()), errors);
     }
 
     @Override
@@ -149,11 +156,11 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
         T run() throws SQLException;
     }
 
-    private static <T> T own(String what, Statement<T> statement) {
+    private <T> T own(String what, Statement<T> statement) {
         try {
             return statement.run();
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, what);
+            throw errors.translate(e, what);
         }
     }
 

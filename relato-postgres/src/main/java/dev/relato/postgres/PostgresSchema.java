@@ -1,6 +1,8 @@
 package dev.relato.postgres;
 
+import dev.relato.ErrorClassifier;
 import dev.relato.RelatoException;
+import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +52,7 @@ public record PostgresSchema(String name, String tablePrefix) {
     private static final String MIGRATIONS = "/dev/relato/postgres/migrations/";
     /** The shipped migrations, oldest first. */
     private static final List<String> MIGRATION_FILES = List.of("V1__events.sql", "V2__snapshots_checkpoints.sql",
-            "V3__projections.sql", "V4__notify_after_commit.sql");
+            "V3__projections.sql", "V4__notify_after_commit.sql", "V5__stream_order.sql", "V6__occurred_at.sql");
     /** First key of the advisory lock {@link #migrate} holds: "rlto". */
     private static final int MIGRATION_LOCK_CLASS = 0x726c746f;
 
@@ -81,9 +83,16 @@ public record PostgresSchema(String name, String tablePrefix) {
         return new PostgresSchema(name, "");
     }
 
-    /** The whole schema as one SQL script (schema creation and every migration, in order), ready to run. */
+    /**
+     * The whole schema as one SQL script (a check of the server's version, schema creation and every migration,
+     * in order), ready to run.
+     */
     public String sql() {
-        StringBuilder script = new StringBuilder(new Sql(this).createSchema).append(";\n");
+        StringBuilder script = new StringBuilder("-- Refuses a server older than PostgreSQL " + ServerVersion.MINIMUM
+                + ".\nDO $check$ BEGIN IF current_setting('server_version_num')::int < " + ServerVersion.MINIMUM * 10_000
+                + " THEN RAISE EXCEPTION 'PostgreSQL % is not supported: Relato needs PostgreSQL " + ServerVersion.MINIMUM
+                + " or later', current_setting('server_version'); END IF; END $check$;\n");
+        script.append(new Sql(this).createSchema).append(";\n");
         for (String file : MIGRATION_FILES) {
             script.append("\n-- ").append(file).append('\n').append(render(template(file)));
         }
@@ -94,10 +103,17 @@ public record PostgresSchema(String name, String tablePrefix) {
      * Creates the schema and applies the migrations not yet applied, in one transaction, under an advisory
      * lock. Idempotent and safe to call from several processes at once.
      *
-     * @throws RelatoException           if an applied migration differs from the shipped one
-     * @throws StoreUnavailableException if the database cannot be reached or refuses the change
+     * @throws RelatoException           if an applied migration differs from the shipped one, or the server is
+     *                                   older than {@link ServerVersion#MINIMUM}
+     * @throws StoreUnavailableException if the database cannot be reached, or refuses the change for a
+     *                                   transient reason
+     * @throws StoreFailureException     if the database refuses the change for another reason (a permission)
      */
     public void migrate(DataSource dataSource) {
+        migrate(dataSource, new SqlErrors(ErrorClassifier.storeDefault()));
+    }
+
+    void migrate(DataSource dataSource, SqlErrors errors) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -111,13 +127,13 @@ public record PostgresSchema(String name, String tablePrefix) {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StoreUnavailableException("migrating schema '" + name + "' (table prefix '" + tablePrefix
-                    + "') failed: " + e.getMessage(), e);
+            throw errors.translate(e, "migrating schema '" + name + "' (table prefix '" + tablePrefix + "')");
         }
     }
 
     private void migrate(Connection c) throws SQLException {
         Sql sql = new Sql(this);
+        ServerVersion.of(c).requireSupported();
         try (PreparedStatement lock = c.prepareStatement(sql.migrationLock)) {
             lock.setInt(1, MIGRATION_LOCK_CLASS);
             lock.setString(2, name + '.' + tablePrefix);
@@ -176,7 +192,7 @@ public record PostgresSchema(String name, String tablePrefix) {
         return quotedName() + "." + tablePrefix + baseName;
     }
 
-    /** The LISTEN/NOTIFY channel appends notify. */
+    /** The notification channel of migration V1's append function (V4 replaced it with one that sends none). */
     String channel() {
         return name + "." + tablePrefix + "events";
     }

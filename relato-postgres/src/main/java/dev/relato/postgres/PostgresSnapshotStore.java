@@ -1,5 +1,6 @@
 package dev.relato.postgres;
 
+import dev.relato.ErrorClassifier;
 import dev.relato.StreamId;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
@@ -15,22 +16,32 @@ import javax.sql.DataSource;
  * {@link SnapshotStore} in the {@code snapshots} table of a {@link PostgresSchema}: one row per stream,
  * replaced only by a snapshot at the same or a higher version (decided by the database, so concurrent
  * savers in any process keep the newest). Thread-safe. Failures surface as
- * {@link dev.relato.StoreUnavailableException}; the data source is never closed here.
+ * {@link dev.relato.StoreUnavailableException} when transient and as {@link dev.relato.StoreFailureException}
+ * otherwise (see {@link PostgresEventStore}); the data source is never closed here.
  */
 public final class PostgresSnapshotStore implements SnapshotStore {
     private final DataSource dataSource;
     private final Sql sql;
+    private final SqlErrors errors;
 
-    /** A snapshot store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}). */
+    /**
+     * A snapshot store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}),
+     * with the default classification of errors; {@link PostgresEventStore#snapshotStore()} applies the store's.
+     */
     public PostgresSnapshotStore(DataSource dataSource, PostgresSchema schema) {
+        this(dataSource, schema, new SqlErrors(ErrorClassifier.storeDefault()));
+    }
+
+    PostgresSnapshotStore(DataSource dataSource, PostgresSchema schema, SqlErrors errors) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sql = new Sql(Objects.requireNonNull(schema, "schema"));
+        this.errors = errors;
     }
 
     @Override
     public Optional<Snapshot> load(StreamId stream) {
         Objects.requireNonNull(stream, "stream");
-        return Sessions.call(dataSource, () -> "loading the snapshot of stream '" + stream + "'", c -> {
+        return Sessions.call(dataSource, errors, () -> "loading the snapshot of stream '" + stream + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.loadSnapshot)) {
                 ps.setString(1, stream.category());
                 ps.setString(2, stream.id());
@@ -48,7 +59,7 @@ public final class PostgresSnapshotStore implements SnapshotStore {
     @Override
     public void save(Snapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        Sessions.call(dataSource, () -> "saving the snapshot of stream '" + snapshot.stream() + "'", c -> {
+        Sessions.call(dataSource, errors, () -> "saving the snapshot of stream '" + snapshot.stream() + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.saveSnapshot)) {
                 ps.setString(1, snapshot.stream().category());
                 ps.setString(2, snapshot.stream().id());
@@ -64,7 +75,7 @@ public final class PostgresSnapshotStore implements SnapshotStore {
     @Override
     public void delete(StreamId stream) {
         Objects.requireNonNull(stream, "stream");
-        Sessions.call(dataSource, () -> "deleting the snapshot of stream '" + stream + "'", c -> {
+        Sessions.call(dataSource, errors, () -> "deleting the snapshot of stream '" + stream + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.deleteSnapshot)) {
                 ps.setString(1, stream.category());
                 ps.setString(2, stream.id());

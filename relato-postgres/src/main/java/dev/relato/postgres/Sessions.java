@@ -24,13 +24,13 @@ final class Sessions {
      * Borrows a connection, runs {@code work} on it in auto-commit mode and gives it back.
      *
      * @param what what is being done, for the message of a failure ("reading stream 'Order-1'")
-     * @throws dev.relato.RelatoException the translation of an {@link SQLException}, see {@link SqlErrors}
+     * @throws dev.relato.RelatoException the translation of an {@link SQLException} by {@code errors}
      */
-    static <T> T call(DataSource dataSource, Supplier<String> what, Work<T> work) {
+    static <T> T call(DataSource dataSource, SqlErrors errors, Supplier<String> what, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return autoCommitted(c, work);
         } catch (SQLException e) {
-            throw SqlErrors.translate(e, what.get());
+            throw errors.translate(e, what.get());
         }
     }
 

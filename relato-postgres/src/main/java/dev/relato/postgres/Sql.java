@@ -15,15 +15,17 @@ final class Sql {
      * taken. Transactions of other databases cannot write these tables, so in-flight ids that
      * {@code pg_stat_activity} shows in another database do not count; ids it cannot place (finished since,
      * prepared, or hidden for lack of privileges) do. The reader's own transaction, if it has an id, counts too.
+     * Ids are compared as bigint: PostgreSQL 14 has no min() for xid8.
      */
     private static final String VISIBLE_BOUND = "((SELECT least("
-            + "(SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
+            + "(SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE NOT EXISTS ("
             + "SELECT 1 FROM pg_stat_activity a"
             + " WHERE a.datid <> (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())"
             + " AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295))),"
-            + " pg_snapshot_xmax(pg_current_snapshot()), pg_current_xact_id_if_assigned()))::text::bigint << 20)";
+            + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint,"
+            + " pg_current_xact_id_if_assigned()::text::bigint)) << 20)";
     private static final String EVENT_COLUMNS = "position, category, stream_id, stream_version, event_id, type,"
-            + " schema_version, payload::text, metadata::text, recorded_at";
+            + " schema_version, payload::text, metadata::text, recorded_at, occurred_at";
 
     // migrations
     final String migrationLock = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
@@ -40,11 +42,6 @@ final class Sql {
     private final String[] readPage = new String[4];
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
     private final String[] readStream = new String[4];
-    final String channel;
-    final String listen;
-    final String unlisten;
-    /** Wakes the listeners of the channel when the transaction it runs in commits. */
-    final String notifyAppended;
 
     // snapshots
     final String loadSnapshot;
@@ -76,8 +73,8 @@ final class Sql {
         insertHistory = "INSERT INTO " + history + " (version, script, checksum) VALUES (?, ?, ?)";
 
         String events = schema.table("events");
-        append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size FROM "
-                + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?)";
+        append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size, recorded_at"
+                + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
         streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
         for (int i = 0; i < 4; i++) {
@@ -91,16 +88,12 @@ final class Sql {
                     + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?), 9223372036854775807)" : "")
                     + " ORDER BY stream_version " + ((i & 2) != 0 ? "DESC" : "ASC") + " LIMIT ?";
         }
-        channel = schema.channel();
-        listen = "LISTEN \"" + channel + '"';
-        unlisten = "UNLISTEN \"" + channel + '"';
-        notifyAppended = "SELECT pg_notify(?, '')";
 
         String snapshots = schema.table("snapshots");
         loadSnapshot = "SELECT version, schema_version, payload::text, taken_at FROM " + snapshots
                 + " WHERE category = ? AND stream_id = ?";
         saveSnapshot = "INSERT INTO " + snapshots + " AS s (category, stream_id, version, schema_version, payload,"
-                + " taken_at) VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (category, stream_id) DO UPDATE SET"
+                + " taken_at) VALUES (?, ?, ?, ?, ?::json, ?) ON CONFLICT (category, stream_id) DO UPDATE SET"
                 + " version = excluded.version, schema_version = excluded.schema_version,"
                 + " payload = excluded.payload, taken_at = excluded.taken_at WHERE s.version <= excluded.version";
         deleteSnapshot = "DELETE FROM " + snapshots + " WHERE category = ? AND stream_id = ?";

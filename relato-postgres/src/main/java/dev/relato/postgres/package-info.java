@@ -9,7 +9,7 @@
  * {@link dev.relato.postgres.PostgresProjectionLeases} when several nodes share the work;
  * {@link dev.relato.postgres.PostgresDeadLetterStore} keeps the events projections skipped.
  *
- * <p>Requires PostgreSQL 13 or later ({@code pg_current_xact_id()}, {@code xid8}). Every class takes a
+ * <p>Requires PostgreSQL 14 or later; {@link dev.relato.postgres.PostgresSchema#migrate} refuses older servers. Every class takes a
  * {@link javax.sql.DataSource} the application creates and closes; this module ships no connection pool and
  * has no dependency besides relato-core and the PostgreSQL JDBC driver. Use any pool (HikariCP is a good
  * choice) with auto-commit on by default; Relato sets the mode it needs per operation and restores it.

@@ -297,8 +297,41 @@ class PostgresEventStoreTest {
     }
 
     @Test
-    void appendsThroughAnotherStoreWakeSubscribersByNotification() throws Exception {
-        // This store polls once an hour: only a notification brings a new event to its subscription in time.
+    void theHeadWatcherRunsOnlyWhileTheStoreHasSubscriptions() throws Exception {
+        try (PostgresEventStore watched = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .tablePrefix("watched_").build()) {
+            watched.migrate();
+            String thread = "relato-postgres-head-watcher-" + schema + ".watched_events";
+            assertThat(threadAlive(thread)).isFalse();
+            Subscription first = watched.subscribe(0, EventFilter.all(), e -> { });
+            Subscription second = watched.subscribe(0, EventFilter.all(), e -> { });
+            assertThat(threadAlive(thread)).isTrue();
+            first.close();
+            assertThat(threadAlive(thread)).isTrue();
+            second.close();
+            awaitThreadGone(thread);
+            watched.subscribe(0, EventFilter.all(), e -> { });
+            assertThat(threadAlive(thread)).isTrue();
+            watched.close();
+            assertThat(threadAlive(thread)).isFalse();
+        }
+    }
+
+    private static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    private static void awaitThreadGone(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (threadAlive(name) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(threadAlive(name)).as("thread %s ended", name).isFalse();
+    }
+
+    @Test
+    void appendsThroughAnotherStoreAndCallersTransactionsWakeSubscribersThroughTheHeadWatcher() throws Exception {
+        // This store's subscriptions poll once an hour: only its head watcher brings new events to them in time.
         SubscriptionOptions hourly = SubscriptionOptions.DEFAULT.withBatchSize(100).withPollInterval(Duration.ofHours(1));
         StreamId own = newStream();
         StreamId joined = newStream();

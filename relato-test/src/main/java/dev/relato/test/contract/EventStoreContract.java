@@ -73,8 +73,8 @@ import org.junit.jupiter.api.Test;
  * {@link #destroyStore(EventStore)} is called after every test, including failed ones, and by default
  * closes the store. Tests may close the store themselves, so {@code close()} must be idempotent and the
  * hook must not need the store to be open. The tests are grouped by concern in {@link Nested} classes
- * (expected version, idempotency, concurrent writers, stream reads, global log, subscriptions, bad input,
- * envelope round trip), which the subclass inherits: JUnit runs them all and reports them as
+ * (expected version, idempotency, concurrent writers, per-stream order, stream reads, global log, subscriptions,
+ * bad input, envelope round trip), which the subclass inherits: JUnit runs them all and reports them as
  * {@code EventStoreContract$<Group>}.
  *
  * <p>Backends with a smaller event size limit override {@link #maxEventBytes()} and build their store with
@@ -652,6 +652,15 @@ public abstract class EventStoreContract {
             assertStrictlyRising(positions(seen));
             assertThat(ids(seen)).isEqualTo(ids(readAll()));
             assertThat(seen).hasSize(writers * IntStream.range(0, appendsEach).map(i -> 1 + i % 2).sum());
+        }
+    }
+
+    @Nested
+    @DisplayName("per-stream order in the global log")
+    class PerStreamOrder extends PerStreamOrderContract {
+        @Override
+        protected EventStore store() {
+            return store;
         }
     }
 
