@@ -20,6 +20,7 @@ import dev.relato.spi.AppendValidation;
 import dev.relato.spi.LogReader;
 import dev.relato.spi.PollingSubscription;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -282,10 +283,21 @@ public final class InMemoryEventStore implements EventStore {
         return log.size();
     }
 
+    /**
+     * Woken by this store's appends, which are the only ones it has.
+     *
+     * @throws IllegalStateException if the store is closed, or closes while this waits
+     */
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        return signal.awaitHead(afterPosition, timeout, timeout, this::headPosition);
+    }
+
     /** Closes every subscription of this store. Idempotent. */
     @Override
     public void close() {
         closed = true;
+        signal.fire();
         for (PollingSubscription s : subscriptions) {
             s.close();
         }

@@ -533,10 +533,22 @@ public final class SqliteEventStore implements EventStore {
         });
     }
 
+    /**
+     * Woken at once by this store's appends; appends by other processes sharing the file are seen within the
+     * {@linkplain SubscriptionOptions#pollInterval() poll interval}.
+     *
+     * @throws IllegalStateException if the store is closed, or closes while this waits
+     */
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
+    }
+
     /** Closes the subscriptions, then the connections; waits for reads and a write in progress. Idempotent. */
     @Override
     public void close() {
         closed = true;
+        signal.fire();
         for (Subscription subscription : List.copyOf(subscriptions)) {
             subscription.close();
         }

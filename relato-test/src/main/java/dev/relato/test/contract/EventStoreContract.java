@@ -967,6 +967,54 @@ public abstract class EventStoreContract {
     }
 
     @Nested
+    @DisplayName("waiting for the head")
+    class AwaitHead {
+
+        @Test
+        @DisplayName("returns the head at once when it is already past the position")
+        void alreadyPast() throws InterruptedException {
+            AppendResult appended = store.append(stream("Order"), ExpectedVersion.any(), events("E", 2));
+            assertThat(store.awaitHead(0, CATCH_UP_LIMIT)).isEqualTo(appended.lastPosition());
+            assertThat(store.awaitHead(appended.firstPosition(), CATCH_UP_LIMIT)).isEqualTo(appended.lastPosition());
+        }
+
+        @Test
+        @DisplayName("returns the head it saw when the timeout passes first")
+        void timeout() throws InterruptedException {
+            AppendResult appended = store.append(stream("Order"), ExpectedVersion.any(), events("E", 1));
+            assertThat(store.awaitHead(appended.lastPosition(), Duration.ofMillis(20))).isEqualTo(appended.lastPosition());
+            assertThat(store.awaitHead(appended.lastPosition() + 100, Duration.ZERO)).isEqualTo(appended.lastPosition());
+        }
+
+        @Test
+        @DisplayName("returns once another thread's append moves the head past the position")
+        void wokenByAnAppend() throws Exception {
+            long head = store.headPosition();
+            CountDownLatch waiting = new CountDownLatch(1);
+            Concurrently.Running writer = Concurrently.start(1, w -> {
+                assertThat(waiting.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                store.append(stream("Order"), ExpectedVersion.any(), events("Live", 1));
+            });
+            waiting.countDown();
+            long seen = store.awaitHead(head, CATCH_UP_LIMIT);
+            writer.await();
+            assertThat(seen).isGreaterThan(head).isLessThanOrEqualTo(store.headPosition());
+        }
+
+        @Test
+        @DisplayName("an interrupted wait throws InterruptedException")
+        void interrupted() {
+            long head = store.headPosition();
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> store.awaitHead(head, CATCH_UP_LIMIT)).isInstanceOf(InterruptedException.class);
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("subscriptions")
     class Subscriptions {
 
