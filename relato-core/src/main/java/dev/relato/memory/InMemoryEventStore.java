@@ -63,6 +63,7 @@ public final class InMemoryEventStore implements EventStore {
     private final LogReader reader = this::readPage;
     /** Last time recorded; touched only under the append lock. */
     private Instant lastRecordedAt = Instant.MIN;
+    private volatile boolean closing;
     private volatile boolean closed;
 
     private InMemoryEventStore(Builder builder) {
@@ -262,9 +263,9 @@ public final class InMemoryEventStore implements EventStore {
         PollingSubscription subscription = PollingSubscription.start(reader, afterPosition, filter, listener, signal,
                 subscriptionOptions);
         subscriptions.add(subscription);
-        if (closed) {
+        if (closing) {
             subscription.close();
-            ensureOpen();
+            throw new IllegalStateException("this in-memory event store is closed");
         }
         return subscription;
     }
@@ -296,11 +297,11 @@ public final class InMemoryEventStore implements EventStore {
     /** Closes every subscription of this store. Idempotent. */
     @Override
     public void close() {
+        closing = true;
+        subscriptions.forEach(PollingSubscription::close); // before reads fail, so they stop as closed, not failed
         closed = true;
         signal.fire();
-        for (PollingSubscription s : subscriptions) {
-            s.close();
-        }
+        subscriptions.forEach(PollingSubscription::close); // any that started meanwhile
         subscriptions.clear();
     }
 

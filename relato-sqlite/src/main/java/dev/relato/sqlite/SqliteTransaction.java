@@ -4,6 +4,7 @@ import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
 import dev.relato.RecordedEvent;
+import dev.relato.RelatoException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -26,7 +27,8 @@ import java.util.Set;
  * {@link #append append} (wrong expected version, duplicate event id, bad input, SQLite failure) leaves the
  * transaction as it was before that append, so the work may catch the exception and go on. In the rare case
  * that SQLite cannot undo the failed append alone, the whole transaction is rolled back when the work returns,
- * with a {@link StoreUnavailableException}.
+ * with a {@link StoreUnavailableException} (or {@link dev.relato.StoreFailureException} if the undo failed
+ * permanently).
  */
 public final class SqliteTransaction {
 
@@ -51,7 +53,7 @@ public final class SqliteTransaction {
     private final Connection connection;
     private boolean active = true;
     private boolean appended;
-    private StoreUnavailableException brokenBy;
+    private RelatoException brokenBy;
 
     SqliteTransaction(SqliteEventStore store, SqliteSession session) {
         this.store = store;
@@ -69,7 +71,7 @@ public final class SqliteTransaction {
             AppendResult result = store.appendInTransaction(session, stream, expected, events);
             appended |= !result.retried();
             return result;
-        } catch (StoreUnavailableException e) {
+        } catch (RelatoException e) {
             if (e.getCause() instanceof SqliteDatabase.TransactionBrokenException) {
                 brokenBy = e;
             }
@@ -129,7 +131,7 @@ public final class SqliteTransaction {
         return brokenBy != null;
     }
 
-    StoreUnavailableException brokenBy() {
+    RelatoException brokenBy() {
         return brokenBy;
     }
 
