@@ -14,6 +14,12 @@ import dev.relato.StreamId;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionState;
 import dev.relato.projection.DeadLetter;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionState;
+import dev.relato.serialization.EventSerializer;
+import dev.relato.serialization.EventType;
+import dev.relato.serialization.EventTypes;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -83,6 +89,29 @@ class SqliteFailureTest {
             assertThat(subscription.failure()).containsInstanceOf(StoreFailureException.class);
             assertThat(delivered).isEmpty();
         }
+    }
+
+    @Test
+    void aProjectionRunnerOnATableDroppedUnderItFailsAtOnce() throws Exception {
+        try (SqliteEventStore store = open(SqliteEventStore.builder())) {
+            store.append(ORDER, ExpectedVersion.noStream(), event("OrderPlaced"));
+            sql("DROP TABLE relato_checkpoints");
+            EventSerializer serializer = EventSerializer.of(EventTypes.builder().register(Placed.class).build());
+            Projection<Connection> projection = Projection.<Connection>named("orders")
+                    .on(Placed.class, (connection, e, record) -> { }).build();
+            try (ProjectionRunner<Connection> runner = ProjectionRunner.builder(projection, store, serializer)
+                    .transactions(new SqliteProjectionTransactions(store)).start()) {
+                await("the runner stopped", () -> runner.status().state().isTerminal());
+                assertThat(runner.status().state()).isEqualTo(ProjectionState.FAILED);
+                assertThat(runner.status().lastError()).hasValueSatisfying(error ->
+                        assertThat(error).contains("StoreFailureException", "no such table"));
+            }
+        }
+    }
+
+    /** The event type of the projection above. */
+    @EventType(name = "OrderPlaced")
+    record Placed() {
     }
 
     @Test
