@@ -43,6 +43,8 @@ final class BatchHandler<C> {
     private int limit;
     private long outlivedAt = -1;
     private int outlived;
+    /** Events after this position are live: the head when the runner last caught up after (re)loading. */
+    private long liveAfter = Long.MAX_VALUE;
 
     BatchHandler(RunnerSettings<C> settings, RunnerProgress progress, LeaseKeeper lease) {
         this.settings = settings;
@@ -53,10 +55,17 @@ final class BatchHandler<C> {
         this.limit = settings.batchSize();
     }
 
-    /** The runner goes on from {@code position}, its stored checkpoint. */
+    /** The runner goes on from {@code position}, its stored checkpoint; it catches up before events are live. */
     void loaded(long position) {
         checkpoint = position;
+        liveAfter = Long.MAX_VALUE;
         progress.loaded(position);
+    }
+
+    /** The runner found nothing more to read up to {@code position}: events after it are live. */
+    void caughtUp(long position) {
+        liveAfter = Math.min(liveAfter, position);
+        progress.caughtUp(position);
     }
 
     /** How many events to read for the next batch: the batch size, or fewer after a batch was cut short. */
@@ -236,7 +245,7 @@ final class BatchHandler<C> {
         }
         try {
             settings.transactions().run(context -> {
-                handle(context, record);
+                handle(context, record, false);
                 fence();
             });
         } catch (Exception e) {
@@ -252,11 +261,15 @@ final class BatchHandler<C> {
     }
 
     private void handle(C context, RecordedEvent record) {
+        handle(context, record, record.position() > liveAfter);
+    }
+
+    private void handle(C context, RecordedEvent record, boolean live) {
         if (!settings.partition().owns(record.streamId())) {
             return;
         }
         try {
-            settings.projection().handle(context, record, settings.serializer());
+            settings.projection().handle(context, record, settings.serializer(), live);
         } catch (Exception e) {
             throw new HandlerFailure(e);
         }

@@ -106,7 +106,7 @@ final class RunnerLoop<C> {
                 outage.succeeded();
                 if (!full) {
                     long upTo = Math.max(Math.max(headNow, from), page.isEmpty() ? 0 : page.get(page.size() - 1).position());
-                    progress.caughtUp(upTo);
+                    batches.caughtUp(upTo);
                     if (untilCaughtUp) {
                         return;
                     }

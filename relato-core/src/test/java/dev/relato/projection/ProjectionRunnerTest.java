@@ -490,6 +490,28 @@ class ProjectionRunnerTest {
     }
 
     @Test
+    void handlersAreToldWhichEventsAreLiveInARunnerAndNoneInARebuild() throws Exception {
+        placeOrders(1, 4);
+        Map<String, Boolean> live = new ConcurrentHashMap<>();
+        Projection<OrderBook> watching = Projection.<OrderBook>named("watching")
+                .on(OrderPlaced.class, (book, e, rec, isLive) -> live.put(e.orderId(), isLive))
+                .build();
+        try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(watching, store, serializer)
+                .context(new OrderBook(), checkpoints).batchSize(3).start()) {
+            assertThat(runner.awaitCaughtUp(WAIT)).isTrue();
+            placeOrders(5, 6);
+            assertThat(runner.awaitPosition(store.headPosition(), WAIT)).isTrue();
+        }
+        assertThat(live).containsOnly(Map.entry("o-1", false), Map.entry("o-2", false), Map.entry("o-3", false),
+                Map.entry("o-4", false), Map.entry("o-5", true), Map.entry("o-6", true));
+
+        live.clear();
+        ProjectionRunner.builder(watching, store, serializer).context(new OrderBook(), new InMemoryCheckpointStore())
+                .catchUp();
+        assertThat(live).hasSize(6).doesNotContainValue(true);
+    }
+
+    @Test
     void liveAppendsWakeRunnersWithoutASubscriptionAndEachPartitionReadsTheLogOnce() throws Exception {
         FaultyEventStore counting = new FaultyEventStore(store);
         placeOrders(1, 30);
