@@ -22,6 +22,7 @@ import dev.relato.order.OrderState;
 import dev.relato.order.OrderState.Status;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
+import dev.relato.snapshot.InMemorySnapshotStore;
 import dev.relato.support.CountingEventStore;
 import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
@@ -222,6 +223,23 @@ class DeciderRepositoryTest {
             Thread.interrupted();
         }
         assertThat(decisions).hasValue(1);
+    }
+
+    @Test
+    void aRepositoryUsingAStoreViewNeitherRetriesNorSnapshotsByPolicy() {
+        InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> bound = DeciderRepository.builder(base, serializer,
+                        "Order", OrderEvent.class, new OrderDecider())
+                .snapshots(snapshots, SnapshotPolicy.everyEvents(1), 1, OrderState.class).build().using(store);
+
+        bound.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        assertThat(store.appends()).as("appends go through the view").isEqualTo(1);
+        assertThat(snapshots.load(StreamId.of("Order", "o-1"))).isEmpty();
+
+        store.beforeAppend(stream -> concurrentLine(stream, "sneaky"));
+        assertThatThrownBy(() -> bound.handle("o-1", line("o-1", "apple")))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.appends()).as("one attempt, no retry").isEqualTo(2);
     }
 
     @Test

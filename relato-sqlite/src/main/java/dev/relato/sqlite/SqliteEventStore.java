@@ -429,21 +429,26 @@ public final class SqliteEventStore implements EventStore {
 
     /** Up to {@code max} events matching {@code filter} after {@code afterPosition}, rising. */
     private List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        return db.read("read of the log after position " + afterPosition,
+                session -> readPage(session, afterPosition, filter, max));
+    }
+
+    /** A page of the log on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
+    List<RecordedEvent> readPage(SqliteSession session, long afterPosition, EventFilter filter, int max)
+            throws SQLException {
         List<String> categories = List.copyOf(filter.categories());
         List<String> types = List.copyOf(filter.types());
-        return db.read("read of the log after position " + afterPosition, session -> {
-            PreparedStatement select = session.prepare(sql.readPage(categories.size(), types.size()));
-            int p = 1;
-            select.setLong(p++, afterPosition);
-            for (String category : categories) {
-                select.setString(p++, category);
-            }
-            for (String type : types) {
-                select.setString(p++, type);
-            }
-            select.setInt(p, max);
-            return events(select, null);
-        });
+        PreparedStatement select = session.prepare(sql.readPage(categories.size(), types.size()));
+        int p = 1;
+        select.setLong(p++, afterPosition);
+        for (String category : categories) {
+            select.setString(p++, category);
+        }
+        for (String type : types) {
+            select.setString(p++, type);
+        }
+        select.setInt(p, max);
+        return events(select, null);
     }
 
     private static List<RecordedEvent> events(PreparedStatement select, StreamId knownStream) throws SQLException {
@@ -539,11 +544,40 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public long headPosition() {
-        return db.read("head position", session -> {
-            try (ResultSet rs = session.prepare(sql.headPosition()).executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        });
+        return db.read("head position", this::headPosition);
+    }
+
+    /** The head position on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
+    long headPosition(SqliteSession session) throws SQLException {
+        try (ResultSet rs = session.prepare(sql.headPosition()).executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * This store as seen from inside {@code tx}: an {@link EventStore} whose reads and appends run in the transaction
+     * (seeing its own appends) and commit or roll back with it, for code written against {@code EventStore}, such as
+     * a repository's {@code using(...)}:
+     *
+     * <pre>{@code
+     * store.inTransaction(tx -> {
+     *     orders.using(store.boundTo(tx)).handle("o-1", new ConfirmOrder("o-1"));
+     *     insertAuditRow(tx.connection());   // commits with the events, or neither does
+     * });
+     * }</pre>
+     *
+     * <p>The view is usable only inside the transaction's work, on its thread (like the transaction). It cannot
+     * {@link EventStore#subscribe subscribe} ({@link UnsupportedOperationException}); {@link EventStore#awaitHead}
+     * returns at once, since nothing else can append while the transaction runs; {@link EventStore#close()} does
+     * nothing.
+     *
+     * @throws IllegalArgumentException if the transaction belongs to another store
+     * @throws IllegalStateException    if the transaction has ended
+     */
+    public EventStore boundTo(SqliteTransaction tx) {
+        Objects.requireNonNull(tx, "transaction must not be null");
+        tx.session(db);
+        return new SqliteBoundStore(tx, SqliteTransaction::append);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.relato.sqlite;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
+import dev.relato.EventFilter;
 import dev.relato.ExpectedVersion;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
@@ -101,6 +102,26 @@ public final class SqliteTransaction {
             return store.read(session, stream, read);
         } catch (SQLException e) {
             throw store.database().failure("read of stream '" + stream + "'", e);
+        }
+    }
+
+    /** A page of the log as this transaction sees it; used by {@link SqliteBoundStore}. */
+    List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        checkActive();
+        try {
+            return store.readPage(session, afterPosition, filter, max);
+        } catch (SQLException e) {
+            throw store.database().failure("read of the log after position " + afterPosition, e);
+        }
+    }
+
+    /** The head of the log as this transaction sees it; used by {@link SqliteBoundStore}. */
+    long headPosition() {
+        checkActive();
+        try {
+            return store.headPosition(session);
+        } catch (SQLException e) {
+            throw store.database().failure("head position", e);
         }
     }
 
