@@ -204,7 +204,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
      * the thread ended. Waits for a handler call in progress at most the {@linkplain Builder#closeTimeout close
      * timeout}; past it, interrupts the runner's thread and waits a little more (at most a second); if the
      * handler ignores the interrupt, returns anyway: the runner then reports {@link ProjectionState#STOPPED}, its
-     * thread commits nothing more and ends when the handler returns. Idempotent.
+     * thread commits nothing more and ends when the handler returns (a reset or replay asked for meanwhile waits
+     * for that). Idempotent.
      */
     @Override
     public void close() {
