@@ -25,6 +25,10 @@ class ProjectionRunnerLeaseTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Instant AT = PlacedOrders.AT;
     private static final Duration SLOW_EVENT = Duration.ofMillis(100);
+    /** Events of one batch that takes longer than {@link #LEASE}. */
+    private static final int EVENTS = 15;
+    /** Long enough for one event and a stalled thread, shorter than a batch. */
+    private static final Duration LEASE = SLOW_EVENT.multipliedBy(12);
 
     private final EventSerializer serializer = PlacedOrders.SERIALIZER;
     private final InMemoryEventStore store = InMemoryEventStore.create();
@@ -127,32 +131,32 @@ class ProjectionRunnerLeaseTest {
 
     @Test
     void atLeastOnceABatchLongerThanTheLeaseRenewsItBetweenEvents() throws Exception {
-        placeOrders(10);
+        placeOrders(EVENTS);
         InMemoryProjectionLeases.Table table = InMemoryProjectionLeases.table(Clock.systemUTC());
         OrderBook book = new OrderBook();
         AtomicInteger calls = new AtomicInteger();
         try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(slow("renewing", calls), store, serializer)
-                .context(book, checkpoints).batchSize(10).leases(table.node("a"), SLOW_EVENT.multipliedBy(6)).start()) {
+                .context(book, checkpoints).batchSize(EVENTS).leases(table.node("a"), LEASE).start()) {
             assertThat(otherNodeGotTheLease(runner, table.node("b"))).isFalse();
         }
-        assertThat(book.status).hasSize(10);
-        assertThat(calls).as("one batch, each event handled once").hasValue(10);
+        assertThat(book.status).hasSize(EVENTS);
+        assertThat(calls).as("one batch, each event handled once").hasValue(EVENTS);
     }
 
     @Test
     void inOneTransactionABatchLongerThanTheLeaseIsCutShortAndTriedAgain() throws Exception {
-        placeOrders(10);
+        placeOrders(EVENTS);
         InMemoryProjectionLeases.Table table = InMemoryProjectionLeases.table(Clock.systemUTC());
         OrderBook book = new OrderBook();
         AtomicInteger calls = new AtomicInteger();
         try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(slow("cut-short", calls), store, serializer)
-                .transactions(new Staged(book)).batchSize(10).leases(table.node("a"), SLOW_EVENT.multipliedBy(6))
+                .transactions(new Staged(book)).batchSize(EVENTS).leases(table.node("a"), LEASE)
                 .start()) {
             assertThat(otherNodeGotTheLease(runner, table.node("b"))).isFalse();
         }
-        assertThat(book.status).hasSize(10);
-        assertThat(book.calls).as("each event committed once").hasValue(10);
-        assertThat(calls).as("events of the batches cut short were handled again").hasValueGreaterThan(10);
+        assertThat(book.status).hasSize(EVENTS);
+        assertThat(book.calls).as("each event committed once").hasValue(EVENTS);
+        assertThat(calls).as("events of the batches cut short were handled again").hasValueGreaterThan(EVENTS);
         assertThat(checkpoints.load("cut-short")).isEqualTo(store.headPosition());
     }
 

@@ -21,7 +21,8 @@ import java.util.Set;
 /**
  * The store's write transaction, handed to the work of {@link SqliteEventStore#inTransaction(SqliteTransaction.Work)}.
  * Appends made through it and SQL run on {@link #connection()} commit together when the work returns, or are all
- * rolled back when it throws.
+ * rolled back when it throws. {@link SqliteEventStore#boundTo(SqliteTransaction)} makes an
+ * {@link dev.relato.EventStore} of it, for repositories working in the transaction ({@code using(...)}).
  *
  * <p><b>Thread safety:</b> not thread-safe: use it only on the thread running the work, and only while the work
  * runs; afterwards every method throws {@link IllegalStateException}. <b>Failures:</b> a failed
