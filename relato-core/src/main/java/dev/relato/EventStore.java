@@ -1,6 +1,9 @@
 package dev.relato;
 
+import dev.relato.internal.Timeouts;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +93,35 @@ public interface EventStore extends AutoCloseable {
 
     /** The highest position readers can see now; 0 if the log is empty. */
     long headPosition();
+
+    /**
+     * Waits until the head of the log may have moved past {@code afterPosition}, or the timeout passed: a
+     * light way for a reader that has read everything to learn that there is more, without a subscription
+     * that reads every event. Returns at once if the head is already past it.
+     *
+     * <p>This default looks at {@link #headPosition()} every 50 ms. Stores override it
+     * to be woken by their own appends, and by the appends of other processes they learn of, and look at the
+     * head less often.
+     *
+     * @param afterPosition the position the caller has read up to
+     * @param timeout       the longest wait; zero or negative looks once
+     * @return the head position seen last: above {@code afterPosition}, unless the timeout passed first
+     * @throws InterruptedException if the calling thread is interrupted while it waits
+     */
+    default long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        Timeouts.checkInterrupt();
+        long deadline = System.nanoTime() + Timeouts.nanos(timeout);
+        long head = headPosition();
+        while (head <= afterPosition) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return head;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, Timeouts.HEAD_POLL_NANOS));
+            head = headPosition();
+        }
+        return head;
+    }
 
     /** Releases the store's threads and connections. Subscriptions it opened are closed. */
     @Override

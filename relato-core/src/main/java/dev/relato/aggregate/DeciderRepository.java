@@ -4,6 +4,7 @@ import dev.relato.AppendResult;
 import dev.relato.EventDecodingException;
 import dev.relato.EventStore;
 import dev.relato.Metadata;
+import dev.relato.RetryPolicy;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
@@ -27,11 +28,16 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>{@link #handle} loads, decides and appends expecting the version it loaded; when another writer got
- * there first ({@link WrongExpectedVersionException}) it reloads and decides again, up to the configured
- * number of retries (5 by default), then rethrows. An exception thrown by the decider is not retried and
- * reaches the caller unchanged. Events that cannot be decoded fail the load with
- * {@link EventDecodingException}; store failures surface as {@link StoreUnavailableException}. A snapshot
- * that cannot be read or saved is logged and skipped, never failing a command.
+ * there first ({@link WrongExpectedVersionException}) it reloads and decides again after a jittered backoff,
+ * under the builder's {@link RetryPolicy} (6 attempts in all by default), then rethrows. An exception thrown by
+ * the decider is not retried and reaches the caller unchanged. Events that cannot be decoded fail the load with
+ * {@link EventDecodingException}; store failures surface as {@link StoreUnavailableException} or
+ * {@link dev.relato.StoreFailureException}. A snapshot taken by policy that cannot be read or saved is logged
+ * and skipped, never failing a command; {@link #snapshotNow} and {@link #loadWithoutSnapshot} act per call.
+ *
+ * <p>{@link #using(EventStore)} gives the same repository working in the caller's transaction, through a store
+ * view bound to it (such as {@code SqliteEventStore.boundTo(transaction)}): loads, decisions and appends then
+ * commit or roll back with the caller's own writes.
  *
  * <p>Thread-safe: one instance serves every thread, as long as the decider is thread-safe.
  *
@@ -42,6 +48,11 @@ import java.util.Optional;
 public final class DeciderRepository<C, E, S> {
     private final Decider<C, E, S> decider;
     private final EventSourcedRepository<S, E> core;
+
+    private DeciderRepository(Decider<C, E, S> decider, EventSourcedRepository<S, E> core) {
+        this.decider = decider;
+        this.core = core;
+    }
 
     private DeciderRepository(Builder<C, E, S> builder) {
         this.decider = builder.decider;
@@ -61,6 +72,18 @@ public final class DeciderRepository<C, E, S> {
                 return state;
             }
         });
+        core.checkSnapshots(decider::initialState);
+    }
+
+    /**
+     * This repository working through {@code transactionalView}, a store bound to the caller's transaction (such as
+     * {@code SqliteEventStore.boundTo(transaction)}): its loads and appends run in that transaction and commit or
+     * roll back with it. The returned repository does not retry: a {@link WrongExpectedVersionException}
+     * reaches the caller, who rolls back and runs the transaction again. Snapshots are read as configured but not
+     * saved by policy (the snapshot store is not part of the transaction). Use it for the transaction only.
+     */
+    public DeciderRepository<C, E, S> using(EventStore transactionalView) {
+        return new DeciderRepository<>(decider, core.boundTo(transactionalView));
     }
 
     /**
@@ -93,6 +116,44 @@ public final class DeciderRepository<C, E, S> {
         return core.loadAsOf(id, instant);
     }
 
+    /** The current state from the stream's events alone, ignoring snapshots; empty if the stream does not exist. */
+    public Optional<Aggregate<S>> loadWithoutSnapshot(String id) {
+        return core.loadWithoutSnapshot(id);
+    }
+
+    /**
+     * Saves a snapshot of aggregate {@code id}'s current state now, whatever the snapshot policy.
+     *
+     * @return the version snapshotted
+     * @throws IllegalStateException      if the repository takes no snapshots
+     * @throws AggregateNotFoundException if the stream does not exist
+     */
+    public long snapshotNow(String id) {
+        return core.snapshotNow(id);
+    }
+
+    /** {@link #loadOrCreate(String, Object, Metadata)} with no metadata. */
+    public Aggregate<S> loadOrCreate(String id, C creation) {
+        return loadOrCreate(id, creation, Metadata.empty());
+    }
+
+    /**
+     * Aggregate {@code id} as stored; if its stream does not exist, decides on {@code creation} against the
+     * initial state and appends the events as a new stream. If another writer creates the stream meanwhile, loads
+     * theirs (after a backoff, under the retry policy). If the creation decides nothing, nothing is stored and the
+     * initial state is returned at version 0.
+     *
+     * @return the aggregate, loaded or created
+     */
+    public Aggregate<S> loadOrCreate(String id, C creation, Metadata metadata) {
+        Objects.requireNonNull(creation, "creation command must not be null");
+        Objects.requireNonNull(metadata, "metadata must not be null");
+        return core.retrying(core.stream(id), () -> core.load(id).orElseGet(() -> {
+            CommandResult<S, E> created = decideAndAppend(core.initial(id), creation, metadata);
+            return new Aggregate<>(created.stream(), created.version(), created.state());
+        }));
+    }
+
     /** {@link #handle(String, Object, Metadata)} with no metadata. */
     public CommandResult<S, E> handle(String id, C command) {
         return handle(id, command, Metadata.empty());
@@ -119,12 +180,16 @@ public final class DeciderRepository<C, E, S> {
      * Decides on {@code command} against the initial state and appends the events as a new stream, without
      * retrying. If the decider produces no events nothing is appended.
      *
-     * @throws WrongExpectedVersionException if the stream already exists
+     * @throws WrongExpectedVersionException if the stream already exists, whatever the decider decided
      */
     public CommandResult<S, E> create(String id, C command, Metadata metadata) {
         Objects.requireNonNull(command, "command must not be null");
         Objects.requireNonNull(metadata, "metadata must not be null");
-        return decideAndAppend(new Aggregate<>(core.stream(id), 0, decider.initialState()), command, metadata);
+        CommandResult<S, E> result = decideAndAppend(core.initial(id), command, metadata);
+        if (result.events().isEmpty()) {
+            core.requireNoStream(result.stream());
+        }
+        return result;
     }
 
     /** {@link #save(Aggregate, List, Metadata)} with no metadata. */
@@ -181,8 +246,17 @@ public final class DeciderRepository<C, E, S> {
         }
 
         /**
-         * How many times a command is retried from a fresh load after a concurrent write; 5 by default, 0 for
-         * no retry.
+         * How a command is retried from a fresh load after a concurrent write: jittered exponential backoff with a
+         * ceiling on attempts and time. Default: 6 attempts in all, retries 1 to 2 ms apart at first, doubling up to
+         * 200 ms, for at most 10 seconds. {@link RetryPolicy#none()} for no retry.
+         */
+        public Builder<C, E, S> retry(RetryPolicy policy) {
+            settings.retry(policy);
+            return this;
+        }
+
+        /**
+         * The retry policy with another number of retries ({@code retries + 1} attempts in all); 0 for no retry.
          *
          * @throws IllegalArgumentException if negative
          */
@@ -205,6 +279,11 @@ public final class DeciderRepository<C, E, S> {
             return this;
         }
 
+        /**
+         * @throws IllegalStateException if snapshots are configured and the serializer's codec cannot write the
+         *                               decider's initial state and read it back as the snapshot class; the message
+         *                               names the field and the fix
+         */
         public DeciderRepository<C, E, S> build() {
             return new DeciderRepository<>(this);
         }

@@ -5,15 +5,20 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.RetryPolicy;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.snapshot.Snapshot;
+import dev.relato.spi.RetryState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one repository core under {@link DeciderRepository} and {@link AggregateRootRepository}: loads a
  * state by folding a stream (after the latest usable snapshot), appends with optimistic concurrency,
- * saves snapshots by policy, and retries an attempt when another writer got there first. Thread-safe.
+ * saves snapshots by policy or on request, and retries an attempt, with jittered backoff under a
+ * {@link RetryPolicy}, when another writer got there first. A copy {@linkplain #boundTo bound} to a store view
+ * (the caller's transaction) neither retries nor saves snapshots by policy. Thread-safe.
  */
 final class EventSourcedRepository<S, E> {
     private static final Logger LOG = LoggerFactory.getLogger(EventSourcedRepository.class);
@@ -31,17 +38,49 @@ final class EventSourcedRepository<S, E> {
     private final String category;
     private final Class<E> eventType;
     private final AggregateModel<S, E> model;
-    private final Optional<Snapshotting<S>> snapshots;
-    private final int maxRetries;
+    private final Snapshotting<S> snapshots;
+    private final RetryPolicy retry;
+    private final boolean bound;
+    private final AtomicBoolean snapshotFailureLogged;
 
     EventSourcedRepository(RepositorySettings<S> settings, Class<E> eventType, AggregateModel<S, E> model) {
-        this.store = settings.store;
-        this.serializer = settings.serializer;
-        this.category = settings.category;
-        this.snapshots = Optional.ofNullable(settings.snapshots);
-        this.maxRetries = settings.maxRetries;
-        this.eventType = Objects.requireNonNull(eventType, "event type must not be null");
+        this(settings.store, settings.serializer, settings.category, Objects.requireNonNull(eventType,
+                "event type must not be null"), model, settings.snapshots, settings.retry, false, new AtomicBoolean());
+    }
+
+    private EventSourcedRepository(EventStore store, EventSerializer serializer, String category, Class<E> eventType,
+                                   AggregateModel<S, E> model, Snapshotting<S> snapshots, RetryPolicy retry,
+                                   boolean bound, AtomicBoolean snapshotFailureLogged) {
+        this.store = store;
+        this.serializer = serializer;
+        this.category = category;
+        this.eventType = eventType;
         this.model = model;
+        this.snapshots = snapshots;
+        this.retry = retry;
+        this.bound = bound;
+        this.snapshotFailureLogged = snapshotFailureLogged;
+    }
+
+    /**
+     * This repository working on {@code view} (a store bound to the caller's transaction): without retries, since
+     * the caller owns the transaction, and without snapshots saved by policy, since the snapshot store does not
+     * take part in that transaction.
+     */
+    EventSourcedRepository<S, E> boundTo(EventStore view) {
+        return new EventSourcedRepository<>(Objects.requireNonNull(view, "store view must not be null"), serializer,
+                category, eventType, model, snapshots, RetryPolicy.none(), true, snapshotFailureLogged);
+    }
+
+    /**
+     * Checks, when the repository is built, that the snapshot codec writes and reads back {@code sample}.
+     *
+     * @throws IllegalStateException naming the field and the fix, if it does not
+     */
+    void checkSnapshots(Supplier<S> sample) {
+        if (snapshots != null) {
+            SnapshotCodecCheck.check(serializer.codec(), snapshots.stateClass(), sample.get());
+        }
     }
 
     StreamId stream(String id) {
@@ -59,24 +98,32 @@ final class EventSourcedRepository<S, E> {
             throw new IllegalArgumentException("versions start at 1, got " + version);
         }
         StreamId stream = stream(id);
-        Aggregate<S> start = snapshot(stream, version).orElseGet(() -> new Aggregate<>(stream, 0, model.initialState(id)));
+        Aggregate<S> start = snapshot(stream, version).orElseGet(() -> initial(id));
         if (start.version() >= version) {
             return Optional.of(start);
         }
-        StreamRead read = StreamRead.forwards().from(start.version() + 1).to(version);
-        return fold(start, read);
+        return fold(start, StreamRead.forwards().from(start.version() + 1).to(version));
+    }
+
+    /** The current state from the stream's events alone, ignoring snapshots; empty if the stream does not exist. */
+    Optional<Aggregate<S>> loadWithoutSnapshot(String id) {
+        return fold(initial(id), StreamRead.forwards());
     }
 
     /** The state as the stream stood at {@code instant}, or empty if it had no events then. Ignores snapshots. */
     Optional<Aggregate<S>> loadAsOf(String id, Instant instant) {
         Objects.requireNonNull(instant, "instant must not be null");
-        StreamId stream = stream(id);
-        return fold(new Aggregate<>(stream, 0, model.initialState(id)), StreamRead.forwards().asOf(instant));
+        return fold(initial(id), StreamRead.forwards().asOf(instant));
     }
 
     /** The current state, or the initial state at version 0 if the stream does not exist. */
     Aggregate<S> loadOrInitial(String id) {
-        return load(id).orElseGet(() -> new Aggregate<>(stream(id), 0, model.initialState(id)));
+        return load(id).orElseGet(() -> initial(id));
+    }
+
+    /** The state of aggregate {@code id} before any event, at version 0. */
+    Aggregate<S> initial(String id) {
+        return new Aggregate<>(stream(id), 0, model.initialState(id));
     }
 
     /**
@@ -94,29 +141,68 @@ final class EventSourcedRepository<S, E> {
         }
         AppendResult result = store.append(base.stream(), ExpectedVersion.exactly(base.version()),
                 serializer.serializeAll(events, metadata));
-        snapshots.ifPresent(s -> {
-            if (s.policy().shouldSnapshot(base.version(), result.lastVersion())) {
-                saveSnapshot(s, base.stream(), result.lastVersion(), after);
-            }
-        });
+        if (snapshots != null && !bound && snapshots.policy().shouldSnapshot(base.version(), result.lastVersion())) {
+            saveSnapshotQuietly(base.stream(), result.lastVersion(), after);
+        }
         return result;
     }
 
     /**
-     * Runs {@code attempt}, and again (from a fresh load, which the attempt does itself) each time it fails
-     * with {@link WrongExpectedVersionException}, at most {@code maxRetries} more times; then rethrows.
+     * Creation found nothing to append: fails if the stream exists, so that creating an existing aggregate always
+     * fails, whatever the creation decided.
+     *
+     * @throws WrongExpectedVersionException if the stream exists
+     */
+    void requireNoStream(StreamId stream) {
+        long version = store.streamVersion(stream);
+        if (version > 0) {
+            throw new WrongExpectedVersionException(stream, ExpectedVersion.noStream(), version);
+        }
+    }
+
+    /**
+     * Saves a snapshot of the current state of aggregate {@code id} now, whatever the policy.
+     *
+     * @return the version snapshotted
+     * @throws IllegalStateException      if the repository takes no snapshots
+     * @throws AggregateNotFoundException if the stream does not exist
+     */
+    long snapshotNow(String id) {
+        if (snapshots == null) {
+            throw new IllegalStateException("the repository of '" + category + "' takes no snapshots; configure them "
+                    + "with snapshots(...) on its builder");
+        }
+        StreamId stream = stream(id);
+        Aggregate<S> current = load(id).orElseThrow(() -> new AggregateNotFoundException(stream));
+        snapshots.store().save(snapshotOf(stream, current.version(), current.state()));
+        return current.version();
+    }
+
+    /**
+     * Runs {@code attempt}, and again (from a fresh load, which the attempt does itself) each time it fails with
+     * {@link WrongExpectedVersionException}, after a jittered backoff, until the retry policy's ceiling; then
+     * rethrows. An interrupted backoff rethrows at once, with the interrupt flag set.
      */
     <T> T retrying(StreamId stream, Supplier<T> attempt) {
-        for (int retry = 0; ; retry++) {
+        RetryState retries = new RetryState(retry);
+        while (true) {
             try {
                 return attempt.get();
             } catch (WrongExpectedVersionException e) {
-                if (retry >= maxRetries) {
-                    LOG.debug("giving up on '{}' after {} retries: {}", stream, retry, e.getMessage());
+                Optional<Duration> backoff = retries.failed();
+                if (backoff.isEmpty()) {
+                    LOG.debug("giving up on '{}' after {} attempts: {}", stream, retries.failures(), e.getMessage());
                     throw e;
                 }
-                LOG.debug("concurrent write to '{}' (now at version {}); retry {} of {}", stream, e.actualVersion(),
-                        retry + 1, maxRetries);
+                LOG.debug("concurrent write to '{}' (now at version {}); attempt {} in {}", stream, e.actualVersion(),
+                        retries.failures() + 1, backoff.get());
+                try {
+                    TimeUnit.NANOSECONDS.sleep(backoff.get().toNanos());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    e.addSuppressed(interrupted);
+                    throw e;
+                }
             }
         }
     }
@@ -132,47 +218,54 @@ final class EventSourcedRepository<S, E> {
     }
 
     private Optional<Aggregate<S>> snapshot(StreamId stream, long maxVersion) {
-        if (snapshots.isEmpty()) {
+        if (snapshots == null) {
             return Optional.empty();
         }
-        Snapshotting<S> settings = snapshots.get();
         Optional<Snapshot> found;
         try {
-            found = settings.store().load(stream);
+            found = snapshots.store().load(stream);
         } catch (RuntimeException e) {
-            LOG.warn("cannot load the snapshot of '{}'; replaying the whole stream", stream, e);
+            LOG.warn("cannot load the snapshot of '{}'; replaying the whole stream: {}", stream, e.toString());
             return Optional.empty();
         }
         if (found.isEmpty()) {
             return Optional.empty();
         }
         Snapshot snapshot = found.get();
-        if (snapshot.schemaVersion() != settings.schemaVersion()) {
+        if (snapshot.schemaVersion() != snapshots.schemaVersion()) {
             LOG.debug("ignoring the snapshot of '{}': schema v{}, current v{}", stream, snapshot.schemaVersion(),
-                    settings.schemaVersion());
+                    snapshots.schemaVersion());
             return Optional.empty();
         }
         if (snapshot.version() > maxVersion) {
             return Optional.empty();
         }
         try {
-            S state = serializer.codec().decode(snapshot.payload(), settings.stateClass());
+            S state = serializer.codec().decode(snapshot.payload(), snapshots.stateClass());
             return Optional.of(new Aggregate<>(stream, snapshot.version(),
                     model.restored(stream.id(), snapshot.version(), state)));
         } catch (RuntimeException e) {
-            LOG.warn("cannot read the snapshot of '{}' at version {}; replaying the whole stream", stream,
-                    snapshot.version(), e);
+            LOG.warn("cannot read the snapshot of '{}' at version {}; replaying the whole stream: {}", stream,
+                    snapshot.version(), e.toString());
             return Optional.empty();
         }
     }
 
-    private void saveSnapshot(Snapshotting<S> settings, StreamId stream, long version, S state) {
+    private Snapshot snapshotOf(StreamId stream, long version, S state) {
+        return new Snapshot(stream, version, snapshots.schemaVersion(), serializer.codec().encode(state), Instant.now());
+    }
+
+    /** A snapshot taken by policy: a failure is logged (with its stack trace the first time) and never fails the append. */
+    private void saveSnapshotQuietly(StreamId stream, long version, S state) {
         try {
-            settings.store().save(new Snapshot(stream, version, settings.schemaVersion(),
-                    serializer.codec().encode(state), Instant.now()));
+            snapshots.store().save(snapshotOf(stream, version, state));
         } catch (RuntimeException e) {
-            LOG.warn("cannot save the snapshot of '{}' at version {}; the append succeeded and loading will replay"
-                    + " more events", stream, version, e);
+            if (snapshotFailureLogged.compareAndSet(false, true)) {
+                LOG.warn("cannot save the snapshot of '{}' at version {}; the append succeeded and loading will replay"
+                        + " more events", stream, version, e);
+            } else {
+                LOG.warn("cannot save the snapshot of '{}' at version {}: {}", stream, version, e.toString());
+            }
         }
     }
 }

@@ -10,9 +10,10 @@
  * </ul>
  *
  * <p>Both repositories load the current state, the state as of a version or a point in time, create a
- * stream (failing if it exists), retry a command from a fresh load when another writer got there first
- * (a bounded number of times), pass metadata through, and take snapshots by
- * {@link dev.relato.aggregate.SnapshotPolicy} into any {@link dev.relato.snapshot.SnapshotStore}.
- * Repositories are thread-safe; root instances are not.
+ * stream (failing if it exists), load or create in one call, retry a command from a fresh load when another
+ * writer got there first (with jittered backoff, under a {@link dev.relato.RetryPolicy}), pass metadata
+ * through, and take snapshots by {@link dev.relato.aggregate.SnapshotPolicy} or on request into any
+ * {@link dev.relato.snapshot.SnapshotStore}. {@code using(EventStore)} runs either in the caller's transaction,
+ * through a store view bound to it. Repositories are thread-safe; root instances are not.
  */
 package dev.relato.aggregate;

@@ -20,6 +20,7 @@ import dev.relato.spi.AppendValidation;
 import dev.relato.spi.LogReader;
 import dev.relato.spi.PollingSubscription;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class InMemoryEventStore implements EventStore {
     private final LogReader reader = this::readPage;
     /** Last time recorded; touched only under the append lock. */
     private Instant lastRecordedAt = Instant.MIN;
+    private volatile boolean closing;
     private volatile boolean closed;
 
     private InMemoryEventStore(Builder builder) {
@@ -261,9 +263,9 @@ public final class InMemoryEventStore implements EventStore {
         PollingSubscription subscription = PollingSubscription.start(reader, afterPosition, filter, listener, signal,
                 subscriptionOptions);
         subscriptions.add(subscription);
-        if (closed) {
+        if (closing) {
             subscription.close();
-            ensureOpen();
+            throw new IllegalStateException("this in-memory event store is closed");
         }
         return subscription;
     }
@@ -282,13 +284,24 @@ public final class InMemoryEventStore implements EventStore {
         return log.size();
     }
 
+    /**
+     * Woken by this store's appends, which are the only ones it has.
+     *
+     * @throws IllegalStateException if the store is closed, or closes while this waits
+     */
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        return signal.awaitHead(afterPosition, timeout, timeout, this::headPosition);
+    }
+
     /** Closes every subscription of this store. Idempotent. */
     @Override
     public void close() {
+        closing = true;
+        subscriptions.forEach(PollingSubscription::close); // before reads fail, so they stop as closed, not failed
         closed = true;
-        for (PollingSubscription s : subscriptions) {
-            s.close();
-        }
+        signal.fire();
+        subscriptions.forEach(PollingSubscription::close); // any that started meanwhile
         subscriptions.clear();
     }
 

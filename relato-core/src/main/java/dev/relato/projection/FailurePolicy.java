@@ -2,13 +2,15 @@ package dev.relato.projection;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a {@link ProjectionRunner} does when a handler (or the decoding of an event) throws: it tries the
  * event again up to {@code maxAttempts} times in all, waiting {@code initialBackoff}, then twice as long each
- * time up to {@code maxBackoff}; when the attempts are exhausted it either stops ({@link Exhausted#STOP}: the
- * runner fails, its checkpoint stays just before the event) or skips the event ({@link Exhausted#SKIP}: the
- * event is recorded in the runner's {@link DeadLetterStore} and the runner goes on).
+ * time up to {@code maxBackoff} (each wait less up to a half, at random); when the attempts are exhausted it
+ * either stops ({@link Exhausted#STOP}: the runner fails, its checkpoint stays just before the event) or skips
+ * the event ({@link Exhausted#SKIP}: the event is recorded in the runner's {@link DeadLetterStore} and the
+ * runner goes on).
  *
  * <p>A {@link Error} thrown by a handler is never retried or skipped: the runner fails at once, as if the
  * process had died. Immutable and thread-safe.
@@ -61,12 +63,17 @@ public record FailurePolicy(int maxAttempts, Duration initialBackoff, Duration m
         return new FailurePolicy(maxAttempts, initialBackoff, maxBackoff, Exhausted.SKIP);
     }
 
-    /** The wait after failed attempt {@code attempt} (1-based). */
+    /**
+     * The wait after failed attempt {@code attempt} (1-based): drawn at random from the upper half of
+     * {@code min(maxBackoff, initialBackoff × 2^(attempt-1))}, so that runners failing together spread apart.
+     */
     Duration backoffAfter(int attempt) {
         Duration wait = initialBackoff;
         for (int i = 1; i < attempt && wait.compareTo(maxBackoff) < 0; i++) {
             wait = wait.multipliedBy(2);
         }
-        return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        long ceiling = (wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait).toNanos();
+        long half = ceiling / 2;
+        return Duration.ofNanos(ceiling - (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0));
     }
 }

@@ -64,7 +64,7 @@ public final class InlineProjections<C> {
     }
 
     /**
-     * Runs every projection over the records, on {@code context}.
+     * Runs every projection over the records, on {@code context}; the events are live (they are the append's).
      *
      * @throws ProjectionException wrapping the first handler failure (or decoding failure); the caller must roll
      *                             back its transaction
@@ -73,7 +73,7 @@ public final class InlineProjections<C> {
         for (RecordedEvent record : records) {
             for (Projection<C> projection : projections) {
                 try {
-                    projection.handle(context, record, serializer);
+                    projection.handle(context, record, serializer, true);
                 } catch (Exception e) {
                     throw new ProjectionException(projection.name(), record, e);
                 }

@@ -32,7 +32,9 @@ import java.util.concurrent.ConcurrentMap;
  * }</pre>
  *
  * <p>Handlers receive a context of the user's choosing ({@code C}): a JDBC connection in the runner's
- * transaction, an in-memory read model, and so on. A handler registered for an interface or superclass
+ * transaction, an in-memory read model, and so on. A {@link LiveAwareHandler} is also told whether the event is
+ * live, the same way in every kind of run: inline projections see only live events; an asynchronous runner's
+ * events are live once it has caught up with the log, not while it catches up; a rebuild and a replay see none. A handler registered for an interface or superclass
  * receives every event of its subclasses that has no handler of its own; events without a handler are
  * ignored. Delivery is at least once under an asynchronous runner, so handlers should be idempotent
  * (the record's position or event id helps).
@@ -44,9 +46,9 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class Projection<C> {
     private final String name;
-    private final Map<Class<?>, Handler<C, Object>> handlers;
+    private final Map<Class<?>, LiveAwareHandler<C, Object>> handlers;
     private final Set<String> categories;
-    private final ConcurrentMap<Class<?>, Optional<Handler<C, Object>>> dispatch = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Class<?>, Optional<LiveAwareHandler<C, Object>>> dispatch = new ConcurrentHashMap<>();
     private volatile TypeNames typeNames;
 
     private Projection(Builder<C> builder) {
@@ -100,29 +102,40 @@ public final class Projection<C> {
     }
 
     /**
+     * {@link #handle(Object, RecordedEvent, EventSerializer, boolean)} of an event that is not live: as in a
+     * catch-up or a rebuild.
+     */
+    public boolean handle(C context, RecordedEvent record, EventSerializer serializer) throws Exception {
+        return handle(context, record, serializer, false);
+    }
+
+    /**
      * Decodes the record and passes it to its handler. Records this projection does not
      * {@link #accepts accept}, and events of a class without a handler, are ignored.
      *
+     * @param live whether the event is live: appended just now (inline projections, whose events are the append's
+     *             own) or after an asynchronous runner had caught up; false while a runner catches up, in a
+     *             rebuild ({@link ProjectionRunner.Builder#catchUp()}) and in a dead letter's replay
      * @return whether a handler ran
      * @throws EventDecodingException if an accepted record cannot be decoded
      * @throws Exception              whatever the handler throws, unchanged; the runner decides what to do
      */
-    public boolean handle(C context, RecordedEvent record, EventSerializer serializer) throws Exception {
+    public boolean handle(C context, RecordedEvent record, EventSerializer serializer, boolean live) throws Exception {
         Objects.requireNonNull(record, "record must not be null");
         if (!accepts(record, serializer)) {
             return false;
         }
         Object event = serializer.deserialize(record);
-        Optional<Handler<C, Object>> handler = dispatch.computeIfAbsent(event.getClass(), this::handlerFor);
+        Optional<LiveAwareHandler<C, Object>> handler = dispatch.computeIfAbsent(event.getClass(), this::handlerFor);
         if (handler.isEmpty()) {
             return false;
         }
-        handler.get().handle(context, event, record);
+        handler.get().handle(context, event, record, live);
         return true;
     }
 
-    private Optional<Handler<C, Object>> handlerFor(Class<?> eventClass) {
-        Handler<C, Object> exact = handlers.get(eventClass);
+    private Optional<LiveAwareHandler<C, Object>> handlerFor(Class<?> eventClass) {
+        LiveAwareHandler<C, Object> exact = handlers.get(eventClass);
         if (exact != null) {
             return Optional.of(exact);
         }
@@ -166,10 +179,30 @@ public final class Projection<C> {
         void handle(C context, E event, RecordedEvent record) throws Exception;
     }
 
+    /**
+     * Updates a read model for one event, told whether the event is live: to act only on new events (send a
+     * notification, push to a client) and not while catching up or rebuilding.
+     *
+     * @param <C> context type
+     * @param <E> event type
+     */
+    @FunctionalInterface
+    public interface LiveAwareHandler<C, E> {
+        /**
+         * @param context the runner's context (a connection, a read model …)
+         * @param event   the decoded event
+         * @param record  the stored record: position, stream, version, metadata, time
+         * @param live    whether the event is live (see {@link Projection#handle(Object, RecordedEvent,
+         *                EventSerializer, boolean)}): true inline and after an asynchronous runner caught up;
+         *                false while catching up, in a rebuild and in a replay
+         */
+        void handle(C context, E event, RecordedEvent record, boolean live) throws Exception;
+    }
+
     /** Collects a projection's handlers. Not thread-safe: use it from one thread, then {@link #build()}. */
     public static final class Builder<C> {
         private final String name;
-        private final Map<Class<?>, Handler<C, Object>> handlers = new LinkedHashMap<>();
+        private final Map<Class<?>, LiveAwareHandler<C, Object>> handlers = new LinkedHashMap<>();
         private final Set<String> categories = new LinkedHashSet<>();
 
         private Builder(String name) {
@@ -183,10 +216,26 @@ public final class Projection<C> {
          */
         @SuppressWarnings("unchecked")
         public <E> Builder<C> on(Class<E> eventClass, Handler<? super C, ? super E> handler) {
-            Objects.requireNonNull(eventClass, "event class must not be null");
             Objects.requireNonNull(handler, "handler must not be null");
-            Handler<C, Object> erased = (context, event, record) ->
-                    ((Handler<C, E>) handler).handle(context, eventClass.cast(event), record);
+            return add(eventClass, (context, event, record, live) ->
+                    ((Handler<C, E>) handler).handle(context, eventClass.cast(event), record));
+        }
+
+        /**
+         * Handles events of {@code eventClass}, or of its subclasses without a handler of their own, telling the
+         * handler whether each event is live.
+         *
+         * @throws IllegalArgumentException if the class already has a handler
+         */
+        @SuppressWarnings("unchecked")
+        public <E> Builder<C> on(Class<E> eventClass, LiveAwareHandler<? super C, ? super E> handler) {
+            Objects.requireNonNull(handler, "handler must not be null");
+            return add(eventClass, (context, event, record, live) ->
+                    ((LiveAwareHandler<C, E>) handler).handle(context, eventClass.cast(event), record, live));
+        }
+
+        private Builder<C> add(Class<?> eventClass, LiveAwareHandler<C, Object> erased) {
+            Objects.requireNonNull(eventClass, "event class must not be null");
             if (handlers.putIfAbsent(eventClass, erased) != null) {
                 throw new IllegalArgumentException("projection '" + name + "' already has a handler for "
                         + eventClass.getName());

@@ -8,13 +8,19 @@ public enum ProjectionState {
     CATCHING_UP,
     /** Has handled everything stored when it last looked, and follows new events as they arrive. */
     CAUGHT_UP,
-    /** A handler failed and the runner waits before trying the event again. */
+    /**
+     * A handler failed and the runner waits before trying the event again, or the store is unavailable and the
+     * runner waits before trying it again.
+     */
     RETRYING,
     /** Another node holds the projection's lease; this runner waits to take over. */
     STANDBY,
     /** Closed by its owner, or done: a {@link ProjectionRunner.Builder#catchUp() catch-up} that has caught up. */
     STOPPED,
-    /** Stopped by a failure: an event kept failing under a stop policy, or the store kept failing. */
+    /**
+     * Stopped by a failure: an event kept failing under a stop policy, the store failed permanently or stayed
+     * unavailable past the runner's retry policy, or a handler threw an {@link Error}.
+     */
     FAILED;
 
     /** Whether the runner's thread has ended (closed or failed). */

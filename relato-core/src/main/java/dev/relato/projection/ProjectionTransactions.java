@@ -42,6 +42,18 @@ public interface ProjectionTransactions<C> {
     void run(Work<C> work) throws Exception;
 
     /**
+     * Whether {@link #commit} changes the read model and the checkpoint in one transaction that is open while the
+     * work runs (the default). A runner under {@link ProjectionLeases leases} then never calls the leases from
+     * inside the work, since the transaction may hold the lease's row (a fenced SQL commit): it checks the
+     * lease by its own clock and cuts a batch short when the lease would run out. When this is false (at least
+     * once), the runner renews the lease inside the work, between events and right before the checkpoint is
+     * saved.
+     */
+    default boolean commitsAtomically() {
+        return true;
+    }
+
+    /**
      * Work done with the context inside a transaction.
      *
      * @param <C> the context type
@@ -54,7 +66,8 @@ public interface ProjectionTransactions<C> {
     /**
      * Handlers update {@code context} (an in-memory model, a document store, another service …) and the
      * checkpoint is saved in {@code checkpoints} after each batch: at-least-once delivery. The expected
-     * checkpoint is compared with the stored one before the work runs, not atomically with the save.
+     * checkpoint is compared with the stored one before the work runs, not atomically with the save; a runner
+     * under leases checks (and renews) its lease at the end of the work, right before the save.
      */
     static <C> ProjectionTransactions<C> atLeastOnce(C context, CheckpointStore checkpoints) {
         Objects.requireNonNull(context, "context must not be null");
@@ -79,6 +92,11 @@ public interface ProjectionTransactions<C> {
             @Override
             public void run(Work<C> work) throws Exception {
                 work.run(context);
+            }
+
+            @Override
+            public boolean commitsAtomically() {
+                return false;
             }
 
             @Override

@@ -8,7 +8,9 @@
  *       read model and the events commit together or not at all ({@link dev.relato.projection.InlineProjections},
  *       used by the PostgreSQL and SQLite projecting event stores).</li>
  *   <li><b>Asynchronously</b>, by a {@link dev.relato.projection.ProjectionRunner} on a thread of its own,
- *       which catches up from a checkpoint and follows new events in batches. Where the read model and its
+ *       which catches up from a checkpoint and follows new events in batches, woken by the store's
+ *       {@link dev.relato.EventStore#awaitHead}; its handlers can tell live events from catch-up ones
+ *       ({@link dev.relato.projection.Projection.LiveAwareHandler}). Where the read model and its
  *       checkpoint commit is a {@link dev.relato.projection.ProjectionTransactions}: in one transaction of one
  *       database (exactly once; PostgreSQL, SQLite) or one after the other (at least once, idempotent
  *       handlers). Failing events are retried and then stop the runner or go to a

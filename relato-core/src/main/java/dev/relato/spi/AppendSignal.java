@@ -1,10 +1,13 @@
 package dev.relato.spi;
 
+import dev.relato.internal.Timeouts;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Wakes subscriptions when something may have been appended. A backend calls {@link #fire()} after its
@@ -43,7 +46,34 @@ public final class AppendSignal {
      * @return true if it was fired
      */
     public boolean await(long seen, long timeoutMillis) throws InterruptedException {
-        long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        return awaitNanos(seen, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    }
+
+    /**
+     * The body of a store's {@link dev.relato.EventStore#awaitHead}: reads {@code head} until it is past
+     * {@code afterPosition} or the timeout passes, reading it again each time this signal fires and at least
+     * every {@code recheck} (for appends nobody fires it for, such as another process').
+     *
+     * @return the head read last
+     */
+    public long awaitHead(long afterPosition, Duration timeout, Duration recheck, LongSupplier head)
+            throws InterruptedException {
+        Timeouts.checkInterrupt();
+        long deadline = System.nanoTime() + Timeouts.nanos(timeout);
+        long recheckNanos = Math.max(1, Timeouts.nanos(recheck));
+        while (true) {
+            long seen = generation();
+            long position = head.getAsLong();
+            long left = deadline - System.nanoTime();
+            if (position > afterPosition || left <= 0) {
+                return position;
+            }
+            awaitNanos(seen, Math.min(left, recheckNanos));
+        }
+    }
+
+    private boolean awaitNanos(long seen, long timeoutNanos) throws InterruptedException {
+        long nanos = timeoutNanos;
         waiters.incrementAndGet();
         lock.lock();
         try {

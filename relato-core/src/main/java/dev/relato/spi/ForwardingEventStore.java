@@ -11,6 +11,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -60,6 +61,11 @@ public abstract class ForwardingEventStore implements EventStore {
     @Override
     public long headPosition() {
         return delegate.headPosition();
+    }
+
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        return delegate.awaitHead(afterPosition, timeout);
     }
 
     /** Closes the delegate. */

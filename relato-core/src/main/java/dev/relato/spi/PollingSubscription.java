@@ -73,7 +73,7 @@ public final class PollingSubscription implements Subscription {
     }
 
     private void run() {
-        RetryState retries = new RetryState(options.retry());
+        OutageRetry retries = new OutageRetry(options.retry(), LOG, "subscription " + thread.getName());
         try {
             while (!stopping()) {
                 long generation = signal.generation();
@@ -84,29 +84,23 @@ public final class PollingSubscription implements Subscription {
                     if (stopping()) {
                         break;
                     }
-                    Optional<Duration> backoff = retries.failed();
+                    Optional<Duration> backoff = retries.failed(e);
                     if (backoff.isEmpty()) {
                         fail(e, "gave up after " + retries.failures() + " failed reads (retry policy "
                                 + options.retry() + ")");
                         return;
                     }
-                    if (retries.failures() == 1) {
-                        LOG.warn("subscription {} cannot read after position {}; retrying with backoff: {}",
-                                thread.getName(), position, e.toString());
-                    } else {
-                        LOG.debug("subscription {} read failed again ({} in a row): {}", thread.getName(),
-                                retries.failures(), e.toString());
-                    }
                     state = SubscriptionState.RETRYING;
                     closing.await(backoff.get().toNanos(), TimeUnit.NANOSECONDS);
                     continue;
                 } catch (RuntimeException e) {
+                    if (stopping()) {
+                        break;
+                    }
                     fail(e, "a read after position " + position + " failed permanently");
                     return;
                 }
-                if (retries.isFailing()) {
-                    LOG.info("subscription {} reads again after {} failed attempts", thread.getName(),
-                            retries.failures());
+                if (retries.failures() > 0) {
                     retries.succeeded();
                     state = isCaughtUp() ? SubscriptionState.LIVE : SubscriptionState.CATCHING_UP;
                 }

@@ -40,7 +40,7 @@ class AggregateRootRepositoryTest {
     private final AggregateRootRepository<Order, OrderEvent> orders = repository(5);
 
     private AggregateRootRepository<Order, OrderEvent> repository(int retries) {
-        return AggregateRootRepository.builder(store, serializer, "Order", OrderEvent.class, Order.class, Order::new)
+        return AggregateRootRepository.builder(store, serializer, "Order", OrderEvent.class, Order::new)
                 .maxRetries(retries).build();
     }
 
@@ -109,6 +109,64 @@ class AggregateRootRepositoryTest {
         assertThatThrownBy(() -> orders.create("o-1", order -> order.place("bob", AT)))
                 .isInstanceOf(WrongExpectedVersionException.class);
         assertThat(orders.load("o-1").orElseThrow().customer()).isEqualTo("alice");
+    }
+
+    @Test
+    void creatingAnExistingRootFailsWhateverTheActionRaises() {
+        orders.create("o-1", order -> order.place("alice", AT));
+
+        assertThatThrownBy(() -> orders.create("o-1", order -> { }))
+                .isInstanceOfSatisfying(WrongExpectedVersionException.class, e -> {
+                    assertThat(e.expected()).isEqualTo(ExpectedVersion.noStream());
+                    assertThat(e.actualVersion()).isEqualTo(1);
+                });
+        Order nothing = orders.create("o-2", order -> { });
+        assertThat(nothing.version()).isZero();
+        assertThat(base.exists(StreamId.of("Order", "o-2"))).isFalse();
+    }
+
+    @Test
+    void loadOrCreateLoadsAnExistingRootOrCreatesIt() {
+        Order created = orders.loadOrCreate("o-1", order -> order.place("alice", AT));
+        assertThat(created.version()).isEqualTo(1);
+
+        AtomicInteger creations = new AtomicInteger();
+        Order loaded = orders.loadOrCreate("o-1", order -> {
+            creations.incrementAndGet();
+            order.place("bob", AT);
+        });
+        assertThat(loaded.customer()).isEqualTo("alice");
+        assertThat(creations).hasValue(0);
+
+        store.beforeAppend(stream -> {
+            if (!base.exists(stream)) {
+                base.append(stream, ExpectedVersion.noStream(), List.of(serializer.serialize(
+                        new OrderPlaced(stream.id(), "mallory", AT))));
+            }
+        });
+        assertThat(orders.loadOrCreate("o-2", order -> order.place("carol", AT)).customer()).isEqualTo("mallory");
+    }
+
+    @Test
+    void aRepositoryBuiltFromTheClassMakesRootsWithItsConstructor() {
+        AggregateRootRepository<Order, OrderEvent> byClass = AggregateRootRepository
+                .builder(store, serializer, "Order", OrderEvent.class, Order.class).build();
+        byClass.create("o-1", order -> order.place("alice", AT));
+        assertThat(byClass.load("o-1").orElseThrow().customer()).isEqualTo("alice");
+
+        assertThatThrownBy(() -> AggregateRootRepository.builder(store, serializer, "Order", OrderEvent.class,
+                Numbered.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Numbered.class.getName()).hasMessageContaining("Numbered::new");
+    }
+
+    /** A root without a constructor without arguments. */
+    static final class Numbered extends AggregateRoot<OrderEvent> {
+        Numbered(int number) {
+        }
+
+        @Override
+        protected void apply(OrderEvent event) {
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.Metadata;
+import dev.relato.RetryPolicy;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
@@ -21,9 +22,11 @@ import dev.relato.order.OrderState;
 import dev.relato.order.OrderState.Status;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
+import dev.relato.snapshot.InMemorySnapshotStore;
 import dev.relato.support.CountingEventStore;
 import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +148,98 @@ class DeciderRepositoryTest {
                     assertThat(e.actualVersion()).isEqualTo(1);
                 });
         assertThat(orders.load("o-1").orElseThrow().state().customer()).isEqualTo("alice");
+    }
+
+    @Test
+    void createFailsIfTheStreamExistsEvenWhenNothingIsDecided() {
+        orders.create("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> idle = DeciderRepository.builder(store, serializer,
+                "Order", OrderEvent.class, Decider.<OrderCommand, OrderEvent, OrderState>of(OrderState::initial,
+                        (command, state) -> List.of(), new OrderDecider()::evolve)).build();
+
+        assertThatThrownBy(() -> idle.create("o-1", new ConfirmOrder("o-1")))
+                .isInstanceOfSatisfying(WrongExpectedVersionException.class, e -> {
+                    assertThat(e.expected()).isEqualTo(ExpectedVersion.noStream());
+                    assertThat(e.actualVersion()).isEqualTo(1);
+                });
+        CommandResult<OrderState, OrderEvent> nothing = idle.create("o-2", new ConfirmOrder("o-2"));
+        assertThat(nothing.events()).isEmpty();
+        assertThat(nothing.version()).isZero();
+        assertThat(base.exists(StreamId.of("Order", "o-2"))).isFalse();
+    }
+
+    @Test
+    void loadOrCreateLoadsAnExistingAggregateOrCreatesIt() {
+        Aggregate<OrderState> created = orders.loadOrCreate("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(created.state().customer()).isEqualTo("alice");
+
+        Aggregate<OrderState> loaded = orders.loadOrCreate("o-1", new PlaceOrder("o-1", "bob", PLACED_AT));
+        assertThat(loaded).isEqualTo(created);
+        assertThat(base.streamVersion(StreamId.of("Order", "o-1"))).isEqualTo(1);
+    }
+
+    @Test
+    void loadOrCreateLoadsWhatAConcurrentCreatorStored() {
+        AtomicInteger appends = new AtomicInteger();
+        store.beforeAppend(stream -> {
+            if (appends.getAndIncrement() == 0) {
+                base.append(stream, ExpectedVersion.noStream(), List.of(serializer.serialize(
+                        new OrderEvent.OrderPlaced("o-1", "mallory", PLACED_AT))));
+            }
+        });
+
+        Aggregate<OrderState> result = orders.loadOrCreate("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+
+        assertThat(result.state().customer()).isEqualTo("mallory");
+        assertThat(base.streamVersion(StreamId.of("Order", "o-1"))).isEqualTo(1);
+    }
+
+    @Test
+    void retriesFollowTheRetryPolicyAndAnInterruptedBackoffGivesUpAtOnce() {
+        orders.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        AtomicInteger decisions = new AtomicInteger();
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> counting = DeciderRepository.builder(store, serializer,
+                "Order", OrderEvent.class, Decider.<OrderCommand, OrderEvent, OrderState>of(OrderState::initial,
+                        (command, state) -> {
+                            decisions.incrementAndGet();
+                            return new OrderDecider().decide(command, state);
+                        }, new OrderDecider()::evolve))
+                .retry(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(4), Duration.ofMinutes(1))).build();
+        store.beforeAppend(stream -> concurrentLine(stream, "sneaky"));
+
+        assertThatThrownBy(() -> counting.handle("o-1", line("o-1", "apple")))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(decisions).hasValue(4);
+
+        decisions.set(0);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> counting.handle("o-1", line("o-1", "pear")))
+                    .isInstanceOf(WrongExpectedVersionException.class)
+                    .satisfies(e -> assertThat(e.getSuppressed()).hasAtLeastOneElementOfType(InterruptedException.class));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(decisions).hasValue(1);
+    }
+
+    @Test
+    void aRepositoryUsingAStoreViewNeitherRetriesNorSnapshotsByPolicy() {
+        InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> bound = DeciderRepository.builder(base, serializer,
+                        "Order", OrderEvent.class, new OrderDecider())
+                .snapshots(snapshots, SnapshotPolicy.everyEvents(1), 1, OrderState.class).build().using(store);
+
+        bound.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        assertThat(store.appends()).as("appends go through the view").isEqualTo(1);
+        assertThat(snapshots.load(StreamId.of("Order", "o-1"))).isEmpty();
+
+        store.beforeAppend(stream -> concurrentLine(stream, "sneaky"));
+        assertThatThrownBy(() -> bound.handle("o-1", line("o-1", "apple")))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(store.appends()).as("one attempt, no retry").isEqualTo(2);
     }
 
     @Test

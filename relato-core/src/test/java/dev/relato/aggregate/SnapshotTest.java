@@ -1,6 +1,7 @@
 package dev.relato.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relato.StreamId;
 import dev.relato.order.Order;
@@ -19,6 +20,7 @@ import dev.relato.support.CountingEventStore;
 import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -152,7 +154,7 @@ class SnapshotTest {
     @Test
     void aggregateRootsAreSnapshottedToo() {
         AggregateRootRepository<Order, OrderEvent> orders = AggregateRootRepository
-                .builder(store, serializer, "Order", OrderEvent.class, Order.class, Order::new)
+                .builder(store, serializer, "Order", OrderEvent.class, Order.class)
                 .snapshots(snapshots, SnapshotPolicy.everyEvents(2), 1)
                 .build();
         orders.create("o-1", order -> order.place("alice", AT));
@@ -172,5 +174,65 @@ class SnapshotTest {
         assertThat(loaded.customer()).isEqualTo("alice");
         assertThat(loaded.lines()).extracting(OrderState.Line::sku).containsExactly("sku-0", "sku-1", "sku-2", "sku-3");
         assertThat(loaded.uncommittedEvents()).isEmpty();
+    }
+
+    @Test
+    void snapshotsCanBeTakenNowAndSkippedPerLoad() {
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> orders = DeciderRepository.builder(store, serializer,
+                "Order", OrderEvent.class, new OrderDecider())
+                .snapshots(snapshots, SnapshotPolicy.never(), 1, OrderState.class).build();
+        fill(orders, 4);
+        assertThat(snapshots.load(O1)).isEmpty();
+
+        assertThat(orders.snapshotNow("o-1")).isEqualTo(4);
+        assertThat(snapshots.load(O1).orElseThrow().version()).isEqualTo(4);
+
+        store.resetCounts();
+        assertThat(orders.load("o-1").orElseThrow().version()).isEqualTo(4);
+        assertThat(store.eventsRead()).isZero();
+        assertThat(orders.loadWithoutSnapshot("o-1")).isEqualTo(orders.load("o-1"));
+        assertThat(store.eventsRead()).isEqualTo(4);
+
+        assertThatThrownBy(() -> orders.snapshotNow("o-9")).isInstanceOf(AggregateNotFoundException.class);
+        assertThatThrownBy(() -> withoutSnapshots().snapshotNow("o-1")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("snapshots(");
+
+        AggregateRootRepository<Order, OrderEvent> roots = AggregateRootRepository
+                .builder(store, serializer, "Order", OrderEvent.class, Order::new)
+                .snapshots(snapshots, SnapshotPolicy.never(), 1).build();
+        roots.update("o-1", order -> order.addLine("sku-5", 1, BigDecimal.ONE));
+        assertThat(roots.snapshotNow("o-1")).isEqualTo(5);
+        assertThat(roots.load("o-1").orElseThrow().lines()).hasSize(4);
+        assertThat(roots.loadWithoutSnapshot("o-1").orElseThrow().lines()).hasSize(4);
+    }
+
+    /** A state the default codec cannot write: Optional needs jackson-datatype-jdk8. */
+    record Noted(String customer, Optional<String> note) {
+    }
+
+    /** A root the default codec cannot write, for the same reason. */
+    static final class NotedOrder extends AggregateRoot<OrderEvent> {
+        public Optional<String> note = Optional.empty();
+
+        @Override
+        protected void apply(OrderEvent event) {
+        }
+    }
+
+    @Test
+    void buildingARepositoryWhoseSnapshotsCannotBeWrittenFailsNamingTheFieldAndTheFix() {
+        Decider<OrderCommand, OrderEvent, Noted> noting = Decider.of(() -> new Noted("", Optional.empty()),
+                (command, state) -> List.of(), (state, event) -> state);
+        assertThatThrownBy(() -> DeciderRepository.builder(store, serializer, "Order", OrderEvent.class, noting)
+                .snapshots(snapshots, SnapshotPolicy.everyEvents(10), 1, Noted.class).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(Noted.class.getName()).hasMessageContaining("field 'note'")
+                .hasMessageContaining("jackson-datatype-jdk8");
+        assertThat(DeciderRepository.builder(store, serializer, "Order", OrderEvent.class, noting).build()).isNotNull();
+
+        assertThatThrownBy(() -> AggregateRootRepository.builder(store, serializer, "Order", OrderEvent.class,
+                NotedOrder::new).snapshots(snapshots, SnapshotPolicy.everyEvents(10), 1).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(NotedOrder.class.getName()).hasMessageContaining("field 'note'");
     }
 }

@@ -21,6 +21,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -145,5 +148,20 @@ class InMemoryEventStoreTest {
         assertThatThrownBy(() -> InMemoryEventStore.builder().clock(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> InMemoryEventStore.builder().subscriptionOptions(null))
                 .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void closingTheStoreEndsAWaitForTheHead() throws Exception {
+        InMemoryEventStore store = InMemoryEventStore.create();
+        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.awaitHead(0, Duration.ofHours(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        store.close();
+        assertThatThrownBy(() -> waiting.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 }

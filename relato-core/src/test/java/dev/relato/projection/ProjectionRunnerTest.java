@@ -8,12 +8,13 @@ import dev.relato.ExpectedVersion;
 import dev.relato.Metadata;
 import dev.relato.StreamId;
 import dev.relato.memory.InMemoryEventStore;
-import dev.relato.order.OrderEvent;
 import dev.relato.order.OrderEvent.OrderConfirmed;
 import dev.relato.order.OrderEvent.OrderPlaced;
+import dev.relato.order.OrderEvent;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import dev.relato.serialization.Upcaster;
+import dev.relato.support.FaultyEventStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -486,6 +487,45 @@ class ProjectionRunnerTest {
                         .context(twice, checkpoints), 1)
                 .start()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same name");
         assertThat(twice.calls).as("no runner starts before the names are checked").hasValue(0);
+    }
+
+    @Test
+    void handlersAreToldWhichEventsAreLiveInARunnerAndNoneInARebuild() throws Exception {
+        placeOrders(1, 4);
+        Map<String, Boolean> live = new ConcurrentHashMap<>();
+        Projection<OrderBook> watching = Projection.<OrderBook>named("watching")
+                .on(OrderPlaced.class, (book, e, rec, isLive) -> live.put(e.orderId(), isLive))
+                .build();
+        try (ProjectionRunner<OrderBook> runner = ProjectionRunner.builder(watching, store, serializer)
+                .context(new OrderBook(), checkpoints).batchSize(3).start()) {
+            assertThat(runner.awaitCaughtUp(WAIT)).isTrue();
+            placeOrders(5, 6);
+            assertThat(runner.awaitPosition(store.headPosition(), WAIT)).isTrue();
+        }
+        assertThat(live).containsOnly(Map.entry("o-1", false), Map.entry("o-2", false), Map.entry("o-3", false),
+                Map.entry("o-4", false), Map.entry("o-5", true), Map.entry("o-6", true));
+
+        live.clear();
+        ProjectionRunner.builder(watching, store, serializer).context(new OrderBook(), new InMemoryCheckpointStore())
+                .catchUp();
+        assertThat(live).hasSize(6).doesNotContainValue(true);
+    }
+
+    @Test
+    void liveAppendsWakeRunnersWithoutASubscriptionAndEachPartitionReadsTheLogOnce() throws Exception {
+        FaultyEventStore counting = new FaultyEventStore(store);
+        placeOrders(1, 30);
+        OrderBook book = new OrderBook();
+        try (ProjectionDaemon daemon = ProjectionDaemon.builder().addPartitioned(ProjectionRunner
+                .builder(orderBook("woken"), counting, serializer).context(book, checkpoints)
+                .pollInterval(Duration.ofHours(1)), 3).start()) {
+            assertThat(daemon.awaitCaughtUp(WAIT)).isTrue();
+            placeOrders(31, 36);
+            assertThat(daemon.awaitCaughtUp(WAIT)).as("live appends wake runners that poll once an hour").isTrue();
+        }
+        assertThat(book.status).hasSize(36);
+        assertThat(counting.subscriptions()).isZero();
+        assertThat(counting.eventsRead()).as("events read by 3 partitions").isEqualTo(3 * store.headPosition());
     }
 
     @Test

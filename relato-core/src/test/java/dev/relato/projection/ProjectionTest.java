@@ -83,6 +83,23 @@ class ProjectionTest {
     }
 
     @Test
+    void aLiveAwareHandlerIsToldWhetherTheEventIsLiveAndInlineProjectionsAreLive() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Projection<List<String>> notifying = Projection.<List<String>>named("notifying")
+                .on(OrderPlaced.class, (sent, e, rec, live) -> sent.add(e.orderId() + (live ? " live" : " replayed")))
+                .on(OrderConfirmed.class, (sent, e, rec) -> sent.add(e.orderId() + " confirmed"))
+                .build();
+        StreamId o1 = StreamId.of("Order", "o-1");
+
+        notifying.handle(seen, record(o1, new OrderPlaced("o-1", "alice", AT)), serializer);
+        notifying.handle(seen, record(o1, new OrderPlaced("o-2", "bob", AT)), serializer, true);
+        InlineProjections.of(serializer, List.of(notifying)).apply(seen, List.of(
+                record(o1, new OrderPlaced("o-3", "carol", AT)), record(o1, new OrderConfirmed("o-3"))));
+
+        assertThat(seen).containsExactly("o-1 replayed", "o-2 live", "o-3 live", "o-3 confirmed");
+    }
+
+    @Test
     void otherCategoriesAreIgnoredEvenForHandledTypes() throws Exception {
         OrderList list = new OrderList();
 

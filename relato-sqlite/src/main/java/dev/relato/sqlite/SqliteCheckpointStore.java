@@ -14,7 +14,8 @@ import java.sql.SQLException;
  * checkpoint can never disagree, and events are handled exactly once.
  *
  * <p><b>Thread safety:</b> thread-safe; saves go through the store's write lock, loads through its read
- * connections. <b>Failures:</b> SQLite failures throw {@link dev.relato.StoreUnavailableException} and leave the
+ * connections. <b>Failures:</b> SQLite failures throw {@link dev.relato.StoreUnavailableException} (transient) or
+ * {@link dev.relato.StoreFailureException} (permanent), as the event store classifies them, and leave the
  * previous checkpoint in place; an invalid name or negative position throws {@link IllegalArgumentException}.
  * Called inside {@link SqliteEventStore#inTransaction} on the same thread, {@link #save(String, long)} and
  * {@link #delete} throw {@link IllegalStateException}: use the overloads taking the transaction.

@@ -1,5 +1,8 @@
 package dev.relato.sqlite;
 
+import dev.relato.ErrorClassifier;
+import dev.relato.RelatoException;
+import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +22,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The connections to one SQLite file for one table prefix: a single write connection behind a fair lock,
@@ -31,7 +32,9 @@ import org.sqlite.SQLiteException;
  * <p>Within one process the lock orders writers, so SQLite never reports a busy database to them; between
  * processes, {@code BEGIN IMMEDIATE} takes SQLite's write lock before anything is read, and the busy timeout
  * makes it wait for another process' transaction instead of failing. Only a lock held longer than the busy
- * timeout surfaces, as {@link StoreUnavailableException}.
+ * timeout surfaces, as {@link StoreUnavailableException}. Every SQLite failure is classified by
+ * {@link SqliteErrors}: transient ones as {@link StoreUnavailableException}, the rest as
+ * {@link StoreFailureException}.
  */
 final class SqliteDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
@@ -49,7 +52,7 @@ final class SqliteDatabase implements AutoCloseable {
     private final String url;
     private final SQLiteConfig writerConfig;
     private final SQLiteConfig readerConfig;
-    private final Duration busyTimeout;
+    private final SqliteErrors errors;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final ConcurrentLinkedQueue<GroupedWrite<?>> pendingWrites = new ConcurrentLinkedQueue<>();
     private final int readConnections;
@@ -60,11 +63,11 @@ final class SqliteDatabase implements AutoCloseable {
     private volatile boolean closed;
 
     private SqliteDatabase(Path path, SqliteSql sql, SqliteEventStore.Synchronous synchronous, Duration busyTimeout,
-                           int readConnections) {
+                           int readConnections, ErrorClassifier classifier) {
         this.path = path;
         this.sql = sql;
         this.url = "jdbc:sqlite:" + path;
-        this.busyTimeout = busyTimeout;
+        this.errors = new SqliteErrors(path, busyTimeout, classifier);
         this.readConnections = readConnections;
         this.readPermits = new Semaphore(readConnections, true);
         this.writerConfig = baseConfig(busyTimeout);
@@ -87,26 +90,32 @@ final class SqliteDatabase implements AutoCloseable {
     /**
      * Opens the file (creating it if absent), switches it to WAL mode and creates or migrates the schema.
      *
-     * @throws StoreUnavailableException naming the path and what to check, if it cannot be opened
+     * @throws StoreFailureException     naming the path and what to check, if it cannot be opened
+     * @throws StoreUnavailableException if it cannot be opened now for a transient reason (a lock held by another
+     *                                   process beyond the busy timeout, a full disk)
      */
     static SqliteDatabase open(Path file, SqliteSql sql, SqliteEventStore.Synchronous synchronous, Duration busyTimeout,
-                               int readConnections) {
+                               int readConnections, ErrorClassifier classifier) {
         Path path = file.toAbsolutePath().normalize();
         checkPath(path);
-        SqliteDatabase db = new SqliteDatabase(path, sql, synchronous, busyTimeout, readConnections);
+        SqliteDatabase db = new SqliteDatabase(path, sql, synchronous, busyTimeout, readConnections, classifier);
         try {
             db.writer = db.openSession(db.writerConfig);
             db.checkJournalMode();
             db.migrate();
         } catch (IllegalStateException e) {
             db.close();
-            throw new StoreUnavailableException("cannot open the SQLite event store at '" + path + "': "
+            throw new StoreFailureException("cannot open the SQLite event store at '" + path + "': "
                     + e.getMessage(), e);
         } catch (SQLException | RuntimeException e) {
             db.close();
-            throw new StoreUnavailableException("cannot open the SQLite event store at '" + path + "': "
-                    + e.getMessage() + ". Check that the file is a SQLite database (or absent), and that it and its "
-                    + "directory are writable by this process", e);
+            RelatoException failure = e instanceof SQLException sqlFailure ? db.failure("opening", sqlFailure)
+                    : e instanceof RelatoException relato ? relato : new StoreFailureException(e.toString(), e);
+            String message = "cannot open the SQLite event store at '" + path + "': " + e.getMessage()
+                    + ". Check that the file is a SQLite database (or absent), and that it and its directory are "
+                    + "writable by this process";
+            throw failure instanceof StoreUnavailableException ? new StoreUnavailableException(message, e)
+                    : new StoreFailureException(message, e);
         }
         LOG.debug("opened SQLite event store at {} (table prefix '{}')", path, sql.prefix);
         return db;
@@ -114,13 +123,13 @@ final class SqliteDatabase implements AutoCloseable {
 
     private static void checkPath(Path path) {
         if (Files.isDirectory(path)) {
-            throw new StoreUnavailableException("cannot open the SQLite event store at '" + path + "': it is a "
+            throw new StoreFailureException("cannot open the SQLite event store at '" + path + "': it is a "
                     + "directory; give the path of a database file inside it, such as '" + path.resolve("events.db")
                     + "'", null);
         }
         Path dir = path.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
-            throw new StoreUnavailableException("cannot open the SQLite event store at '" + path + "': the directory '"
+            throw new StoreFailureException("cannot open the SQLite event store at '" + path + "': the directory '"
                     + dir + "' does not exist; create it first or choose another path", null);
         }
     }
@@ -460,34 +469,14 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    StoreUnavailableException failure(String what, SQLException e) {
-        if (e instanceof SQLiteException sqlite && isBusy(sqlite.getResultCode())) {
-            return new StoreUnavailableException(what + " on SQLite database '" + path + "' failed: the database was "
-                    + "locked by another connection for longer than the busy timeout of " + busyTimeout.toMillis()
-                    + " ms; another process may hold a long write transaction", e);
-        }
-        return new StoreUnavailableException(what + " on SQLite database '" + path + "' failed: " + e.getMessage(), e);
+    /** The exception for a failure of {@code what}, transient or permanent as {@link SqliteErrors} decides. */
+    RelatoException failure(String what, SQLException e) {
+        return errors.translate(what, e);
     }
 
-    private static boolean isBusy(SQLiteErrorCode code) {
-        return code != null && (code.code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
-    }
-
-    /** Whether {@code e}, or an exception it wraps, is a unique constraint violation. */
-    static boolean isUniqueViolation(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLiteException sqlite && sqlite.getResultCode() != null) {
-                SQLiteErrorCode code = sqlite.getResultCode();
-                if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
-                        || (code == SQLiteErrorCode.SQLITE_CONSTRAINT && String.valueOf(t.getMessage()).contains("UNIQUE"))) {
-                    return true;
-                }
-            } else if (t instanceof SQLException sql && (sql.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_CONSTRAINT.code
-                    && String.valueOf(sql.getMessage()).contains("UNIQUE")) {
-                return true;
-            }
-        }
-        return false;
+    /** As {@link #failure}, for the insert of an append's events: data SQLite refuses is an invalid event. */
+    RelatoException appendFailure(String what, SQLException e) {
+        return errors.translateAppend(what, e);
     }
 
     /** Closes every connection; waits for reads and the write in progress to finish. Idempotent. */

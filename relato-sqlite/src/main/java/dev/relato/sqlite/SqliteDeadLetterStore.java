@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * {@link DeadLetterStore} in the {@code <prefix>dead_letters} table of a {@link SqliteEventStore}'s file.
  * Thread-safe: writes go through the store's write lock, reads through its read connections. Failures: SQLite
- * failures throw {@link dev.relato.StoreUnavailableException}. Uses the store's connections, so it is unusable
+ * failures throw {@link dev.relato.StoreUnavailableException} (transient) or
+ * {@link dev.relato.StoreFailureException} (permanent), as the event store classifies them. Uses the store's connections, so it is unusable
  * once the store is closed.
  */
 public final class SqliteDeadLetterStore implements DeadLetterStore {

@@ -5,12 +5,14 @@ import dev.relato.Direction;
 import dev.relato.DuplicateEventException;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
+import dev.relato.ErrorClassifier;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
+import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -84,11 +86,19 @@ import java.util.stream.Stream;
  * read model kept in the same file changes atomically with the append, and a checkpoint can be saved with it
  * ({@link SqliteCheckpointStore#save(SqliteTransaction, String, long)}).
  *
- * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process. <b>Failures:</b> bad input
- * throws {@link dev.relato.InvalidEventException} before the file is touched; SQLite failures (I/O error, disk
- * full, a lock held by another process beyond the busy timeout) throw {@link dev.relato.StoreUnavailableException}
- * after the transaction was rolled back, so nothing of a failed append is stored. Using a closed store throws
- * {@link IllegalStateException}.
+ * <h2>Failures</h2>
+ * Bad input throws {@link dev.relato.InvalidEventException} before the file is touched. A failed write is rolled
+ * back, so nothing of a failed append is stored. SQLite failures on the allow-list of transient conditions throw
+ * {@link StoreUnavailableException}: a lock held by another connection or process beyond the busy timeout
+ * ({@code SQLITE_BUSY}, {@code SQLITE_LOCKED}), out of memory, a full disk, an I/O error other than refused access
+ * or corrupt data, a race on the write-ahead log's locks. Every other failure is permanent and throws
+ * {@link dev.relato.StoreFailureException}: a missing table, a read-only or corrupt file, a file that is not a
+ * database. Subscriptions and projection runners retry the first kind under their retry policy and stop at once
+ * on the second. {@link Builder#errorClassifier(ErrorClassifier)} adjusts the verdict. Using a closed store throws
+ * {@link IllegalStateException}; closing waits for reads and writes in progress, so none sees its connection
+ * closed under it.
+ *
+ * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process.
  */
 public final class SqliteEventStore implements EventStore {
 
@@ -116,7 +126,7 @@ public final class SqliteEventStore implements EventStore {
         this.maxEventBytes = builder.maxEventBytes;
         this.subscriptionOptions = builder.subscriptionOptions;
         this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
-                builder.readConnections);
+                builder.readConnections, builder.errorClassifier);
         this.snapshots = new SqliteSnapshotStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
     }
@@ -124,7 +134,8 @@ public final class SqliteEventStore implements EventStore {
     /**
      * Opens (or creates) the store in {@code file} with the default settings.
      *
-     * @throws dev.relato.StoreUnavailableException naming the path and what to check, if it cannot be opened
+     * @throws dev.relato.StoreFailureException naming the path and what to check, if it cannot be opened
+     * @throws StoreUnavailableException        if it cannot be opened now for a transient reason
      */
     public static SqliteEventStore open(Path file) {
         return builder().path(file).build();
@@ -192,9 +203,11 @@ public final class SqliteEventStore implements EventStore {
             try {
                 T value = work.apply(tx);
                 if (tx.isBroken()) {
-                    throw new StoreUnavailableException("a failed append inside the transaction on SQLite database '"
-                            + db.path() + "' could not be undone alone, so the whole transaction was rolled back",
-                            tx.brokenBy());
+                    String message = "a failed append inside the transaction on SQLite database '" + db.path()
+                            + "' could not be undone alone, so the whole transaction was rolled back";
+                    throw tx.brokenBy() instanceof StoreUnavailableException
+                            ? new StoreUnavailableException(message, tx.brokenBy())
+                            : new StoreFailureException(message, tx.brokenBy());
                 }
                 appended[0] = tx.hasAppended();
                 return value;
@@ -295,10 +308,10 @@ public final class SqliteEventStore implements EventStore {
             if (n > 1) {
                 insert.clearBatch();
             }
-            if (SqliteDatabase.isUniqueViolation(e)) {
+            if (SqliteErrors.isUniqueViolation(e)) {
                 throw duplicateOf(session, stream, events, head);
             }
-            throw e;
+            throw db.appendFailure("append to stream '" + stream + "'", e);
         }
         return AppendResult.of(List.of(recorded), false);
     }
@@ -416,21 +429,26 @@ public final class SqliteEventStore implements EventStore {
 
     /** Up to {@code max} events matching {@code filter} after {@code afterPosition}, rising. */
     private List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        return db.read("read of the log after position " + afterPosition,
+                session -> readPage(session, afterPosition, filter, max));
+    }
+
+    /** A page of the log on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
+    List<RecordedEvent> readPage(SqliteSession session, long afterPosition, EventFilter filter, int max)
+            throws SQLException {
         List<String> categories = List.copyOf(filter.categories());
         List<String> types = List.copyOf(filter.types());
-        return db.read("read of the log after position " + afterPosition, session -> {
-            PreparedStatement select = session.prepare(sql.readPage(categories.size(), types.size()));
-            int p = 1;
-            select.setLong(p++, afterPosition);
-            for (String category : categories) {
-                select.setString(p++, category);
-            }
-            for (String type : types) {
-                select.setString(p++, type);
-            }
-            select.setInt(p, max);
-            return events(select, null);
-        });
+        PreparedStatement select = session.prepare(sql.readPage(categories.size(), types.size()));
+        int p = 1;
+        select.setLong(p++, afterPosition);
+        for (String category : categories) {
+            select.setString(p++, category);
+        }
+        for (String type : types) {
+            select.setString(p++, type);
+        }
+        select.setInt(p, max);
+        return events(select, null);
     }
 
     private static List<RecordedEvent> events(PreparedStatement select, StreamId knownStream) throws SQLException {
@@ -526,11 +544,51 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public long headPosition() {
-        return db.read("head position", session -> {
-            try (ResultSet rs = session.prepare(sql.headPosition()).executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        });
+        return db.read("head position", this::headPosition);
+    }
+
+    /** The head position on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
+    long headPosition(SqliteSession session) throws SQLException {
+        try (ResultSet rs = session.prepare(sql.headPosition()).executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * This store as seen from inside {@code tx}: an {@link EventStore} whose reads and appends run in the transaction
+     * (seeing its own appends) and commit or roll back with it, for code written against {@code EventStore}, such as
+     * a repository's {@code using(...)}:
+     *
+     * <pre>{@code
+     * store.inTransaction(tx -> {
+     *     orders.using(store.boundTo(tx)).handle("o-1", new ConfirmOrder("o-1"));
+     *     insertAuditRow(tx.connection());   // commits with the events, or neither does
+     * });
+     * }</pre>
+     *
+     * <p>The view is usable only inside the transaction's work, on its thread (like the transaction). It cannot
+     * {@link EventStore#subscribe subscribe} ({@link UnsupportedOperationException}); {@link EventStore#awaitHead}
+     * returns at once, since nothing else can append while the transaction runs; {@link EventStore#close()} does
+     * nothing.
+     *
+     * @throws IllegalArgumentException if the transaction belongs to another store
+     * @throws IllegalStateException    if the transaction has ended
+     */
+    public EventStore boundTo(SqliteTransaction tx) {
+        Objects.requireNonNull(tx, "transaction must not be null");
+        tx.session(db);
+        return new SqliteBoundStore(tx, SqliteTransaction::append);
+    }
+
+    /**
+     * Woken at once by this store's appends; appends by other processes sharing the file are seen within the
+     * {@linkplain SubscriptionOptions#pollInterval() poll interval}.
+     *
+     * @throws IllegalStateException if the store is closed, or closes while this waits
+     */
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
     }
 
     /** Closes the subscriptions, then the connections; waits for reads and a write in progress. Idempotent. */
@@ -541,6 +599,7 @@ public final class SqliteEventStore implements EventStore {
             subscription.close();
         }
         db.close();
+        signal.fire();
     }
 
     @Override
@@ -585,6 +644,7 @@ public final class SqliteEventStore implements EventStore {
         private Duration busyTimeout = Duration.ofSeconds(30);
         private int readConnections = 4;
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
+        private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
 
         private Builder() {
         }
@@ -660,10 +720,23 @@ public final class SqliteEventStore implements EventStore {
         }
 
         /**
+         * Adjusts which SQLite failures are transient ({@link StoreUnavailableException}, retried by subscriptions
+         * and projection runners) and which are permanent ({@link dev.relato.StoreFailureException}). The classifier
+         * sees every failure of this store and of its snapshot, checkpoint and dead-letter stores, with the
+         * store's own verdict (see the class description); default: that verdict.
+         */
+        public Builder errorClassifier(ErrorClassifier classifier) {
+            this.errorClassifier = Objects.requireNonNull(classifier, "error classifier");
+            return this;
+        }
+
+        /**
          * Opens the store: creates the file and schema if absent, migrates an older schema.
          *
          * @throws IllegalStateException                if no path was given
-         * @throws dev.relato.StoreUnavailableException naming the path and what to check, if it cannot be opened
+         * @throws dev.relato.StoreFailureException     naming the path and what to check, if it cannot be opened
+         * @throws StoreUnavailableException            if it cannot be opened now for a transient reason (a lock
+         *                                              held by another process beyond the busy timeout, a full disk)
          */
         public SqliteEventStore build() {
             if (path == null) {

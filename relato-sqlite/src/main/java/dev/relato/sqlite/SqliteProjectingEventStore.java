@@ -95,6 +95,19 @@ public final class SqliteProjectingEventStore extends ForwardingEventStore {
         return result;
     }
 
+    /**
+     * This store as seen from inside {@code tx}, as {@link SqliteEventStore#boundTo}: appends through the view also
+     * run the inline projections in the transaction.
+     *
+     * @throws IllegalArgumentException if the transaction belongs to another store
+     * @throws IllegalStateException    if the transaction has ended
+     */
+    public EventStore boundTo(SqliteTransaction tx) {
+        Objects.requireNonNull(tx, "transaction must not be null");
+        tx.session(store.database());
+        return new SqliteBoundStore(tx, this::append);
+    }
+
     @Override
     public String toString() {
         return "SqliteProjectingEventStore[" + store + ", " + projections.projections().stream().map(Projection::name)

@@ -20,7 +20,8 @@ import java.util.Objects;
  *
  * <p>Handlers must not commit, roll back or begin transactions on the connection (the connection refuses);
  * a handler that throws rolls the whole batch back. Thread-safe. Failures: SQLite failures throw
- * {@link dev.relato.StoreUnavailableException}; a checkpoint moved by someone else since it was loaded throws
+ * {@link dev.relato.StoreUnavailableException} or {@link dev.relato.StoreFailureException}, as the event store
+ * classifies them; a checkpoint moved by someone else since it was loaded throws
  * {@link ProjectionOwnershipException}, and nothing is committed.
  */
 public final class SqliteProjectionTransactions implements ProjectionTransactions<Connection> {

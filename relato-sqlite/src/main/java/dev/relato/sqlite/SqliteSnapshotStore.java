@@ -13,7 +13,8 @@ import java.util.Optional;
  * from {@link SqliteEventStore#snapshots()} and closed with that store.
  *
  * <p><b>Thread safety:</b> thread-safe; saves go through the store's write lock, loads through its read
- * connections. <b>Failures:</b> SQLite failures throw {@link dev.relato.StoreUnavailableException}; a failed save
+ * connections. <b>Failures:</b> SQLite failures throw {@link dev.relato.StoreUnavailableException} (transient) or
+ * {@link dev.relato.StoreFailureException} (permanent), as the event store classifies them; a failed save
  * leaves the previous snapshot in place. Called inside {@link SqliteEventStore#inTransaction} on the same thread,
  * {@link #save} and {@link #delete} throw {@link IllegalStateException}.
  */

@@ -2,8 +2,10 @@ package dev.relato.sqlite;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
+import dev.relato.EventFilter;
 import dev.relato.ExpectedVersion;
 import dev.relato.RecordedEvent;
+import dev.relato.RelatoException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -19,14 +21,16 @@ import java.util.Set;
 /**
  * The store's write transaction, handed to the work of {@link SqliteEventStore#inTransaction(SqliteTransaction.Work)}.
  * Appends made through it and SQL run on {@link #connection()} commit together when the work returns, or are all
- * rolled back when it throws.
+ * rolled back when it throws. {@link SqliteEventStore#boundTo(SqliteTransaction)} makes an
+ * {@link dev.relato.EventStore} of it, for repositories working in the transaction ({@code using(...)}).
  *
  * <p><b>Thread safety:</b> not thread-safe: use it only on the thread running the work, and only while the work
  * runs; afterwards every method throws {@link IllegalStateException}. <b>Failures:</b> a failed
  * {@link #append append} (wrong expected version, duplicate event id, bad input, SQLite failure) leaves the
  * transaction as it was before that append, so the work may catch the exception and go on. In the rare case
  * that SQLite cannot undo the failed append alone, the whole transaction is rolled back when the work returns,
- * with a {@link StoreUnavailableException}.
+ * with a {@link StoreUnavailableException} (or {@link dev.relato.StoreFailureException} if the undo failed
+ * permanently).
  */
 public final class SqliteTransaction {
 
@@ -51,7 +55,7 @@ public final class SqliteTransaction {
     private final Connection connection;
     private boolean active = true;
     private boolean appended;
-    private StoreUnavailableException brokenBy;
+    private RelatoException brokenBy;
 
     SqliteTransaction(SqliteEventStore store, SqliteSession session) {
         this.store = store;
@@ -69,7 +73,7 @@ public final class SqliteTransaction {
             AppendResult result = store.appendInTransaction(session, stream, expected, events);
             appended |= !result.retried();
             return result;
-        } catch (StoreUnavailableException e) {
+        } catch (RelatoException e) {
             if (e.getCause() instanceof SqliteDatabase.TransactionBrokenException) {
                 brokenBy = e;
             }
@@ -102,6 +106,26 @@ public final class SqliteTransaction {
         }
     }
 
+    /** A page of the log as this transaction sees it; used by {@link SqliteBoundStore}. */
+    List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        checkActive();
+        try {
+            return store.readPage(session, afterPosition, filter, max);
+        } catch (SQLException e) {
+            throw store.database().failure("read of the log after position " + afterPosition, e);
+        }
+    }
+
+    /** The head of the log as this transaction sees it; used by {@link SqliteBoundStore}. */
+    long headPosition() {
+        checkActive();
+        try {
+            return store.headPosition(session);
+        } catch (SQLException e) {
+            throw store.database().failure("head position", e);
+        }
+    }
+
     /**
      * The transaction's connection, for the caller's own SQL (a read model in the same file, for example). The
      * store commits or rolls back: {@code commit}, {@code rollback}, {@code setAutoCommit} and similar throw
@@ -129,7 +153,7 @@ public final class SqliteTransaction {
         return brokenBy != null;
     }
 
-    StoreUnavailableException brokenBy() {
+    RelatoException brokenBy() {
         return brokenBy;
     }
 

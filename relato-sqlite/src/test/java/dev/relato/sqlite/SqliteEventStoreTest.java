@@ -12,7 +12,7 @@ import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
-import dev.relato.StoreUnavailableException;
+import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -324,21 +324,21 @@ class SqliteEventStoreTest {
         });
         store.close();
 
-        assertThatThrownBy(() -> SqliteEventStore.open(file)).isInstanceOf(StoreUnavailableException.class)
+        assertThatThrownBy(() -> SqliteEventStore.open(file)).isInstanceOf(StoreFailureException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("schema version 99");
     }
 
     @Test
     void pathsThatCannotBeOpenedFailWithTheirName() throws IOException {
         Path missingDir = dir.resolve("no-such-dir").resolve("events.db");
-        assertThatThrownBy(() -> SqliteEventStore.open(missingDir)).isInstanceOf(StoreUnavailableException.class)
+        assertThatThrownBy(() -> SqliteEventStore.open(missingDir)).isInstanceOf(StoreFailureException.class)
                 .hasMessageContaining(missingDir.toString()).hasMessageContaining("does not exist");
 
-        assertThatThrownBy(() -> SqliteEventStore.open(dir)).isInstanceOf(StoreUnavailableException.class)
+        assertThatThrownBy(() -> SqliteEventStore.open(dir)).isInstanceOf(StoreFailureException.class)
                 .hasMessageContaining(dir.toString()).hasMessageContaining("directory");
 
         Path notADatabase = Files.writeString(dir.resolve("notes.txt"), "this is not a database file, just text. ".repeat(50));
-        assertThatThrownBy(() -> SqliteEventStore.open(notADatabase)).isInstanceOf(StoreUnavailableException.class)
+        assertThatThrownBy(() -> SqliteEventStore.open(notADatabase)).isInstanceOf(StoreFailureException.class)
                 .hasMessageContaining(notADatabase.toString()).hasMessageContaining("SQLite database");
         assertThat(Files.readString(notADatabase)).startsWith("this is not a database");
 

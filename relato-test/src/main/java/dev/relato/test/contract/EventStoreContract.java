@@ -19,8 +19,10 @@ import dev.relato.InvalidInputException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.StoreUnavailableException;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
+import dev.relato.SubscriptionState;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.spi.AppendValidation;
 import java.math.BigInteger;
@@ -46,6 +48,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -976,6 +979,54 @@ public abstract class EventStoreContract {
     }
 
     @Nested
+    @DisplayName("waiting for the head")
+    class AwaitHead {
+
+        @Test
+        @DisplayName("returns the head at once when it is already past the position")
+        void alreadyPast() throws InterruptedException {
+            AppendResult appended = store.append(stream("Order"), ExpectedVersion.any(), events("E", 2));
+            assertThat(store.awaitHead(0, CATCH_UP_LIMIT)).isEqualTo(appended.lastPosition());
+            assertThat(store.awaitHead(appended.firstPosition(), CATCH_UP_LIMIT)).isEqualTo(appended.lastPosition());
+        }
+
+        @Test
+        @DisplayName("returns the head it saw when the timeout passes first")
+        void timeout() throws InterruptedException {
+            AppendResult appended = store.append(stream("Order"), ExpectedVersion.any(), events("E", 1));
+            assertThat(store.awaitHead(appended.lastPosition(), Duration.ofMillis(20))).isEqualTo(appended.lastPosition());
+            assertThat(store.awaitHead(appended.lastPosition() + 100, Duration.ZERO)).isEqualTo(appended.lastPosition());
+        }
+
+        @Test
+        @DisplayName("returns once another thread's append moves the head past the position")
+        void wokenByAnAppend() throws Exception {
+            long head = store.headPosition();
+            CountDownLatch waiting = new CountDownLatch(1);
+            Concurrently.Running writer = Concurrently.start(1, w -> {
+                assertThat(waiting.await(Await.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                store.append(stream("Order"), ExpectedVersion.any(), events("Live", 1));
+            });
+            waiting.countDown();
+            long seen = store.awaitHead(head, CATCH_UP_LIMIT);
+            writer.await();
+            assertThat(seen).isGreaterThan(head).isLessThanOrEqualTo(store.headPosition());
+        }
+
+        @Test
+        @DisplayName("an interrupted wait throws InterruptedException")
+        void interrupted() {
+            long head = store.headPosition();
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> store.awaitHead(head, CATCH_UP_LIMIT)).isInstanceOf(InterruptedException.class);
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("subscriptions")
     class Subscriptions {
 
@@ -1164,6 +1215,7 @@ public abstract class EventStoreContract {
             Subscription subscription = subscribe(0, EventFilter.all(), listener);
             try {
                 Await.until("the subscription stopped", () -> !subscription.isRunning(), listener::toString);
+                assertThat(subscription.state()).isEqualTo(SubscriptionState.FAILED);
                 assertThat(subscription.failure()).hasValueSatisfying(f -> assertThat(causes(f)).contains(boom));
                 Await.until("onStopped was called", () -> listener.stoppedCalls() > 0, listener::toString);
                 assertThat(listener.stoppedWith()).hasValueSatisfying(
@@ -1174,6 +1226,26 @@ public abstract class EventStoreContract {
             } finally {
                 subscription.close();
             }
+        }
+
+        @Test
+        @DisplayName("a listener's failure is permanent: the subscription fails at once, even on a transient exception")
+        void listenerFailureIsNeverRetried() {
+            store.append(stream("Order"), ExpectedVersion.any(), events("E", 3));
+            StoreUnavailableException unavailable = new StoreUnavailableException("the listener's own store is down", null);
+            RecordingListener listener = RecordingListener.failingOn(2, unavailable);
+
+            Subscription subscription = subscribe(0, EventFilter.all(), listener);
+            try {
+                Await.until("the subscription stopped", () -> !subscription.isRunning(), listener::toString);
+                assertThat(subscription.state()).isEqualTo(SubscriptionState.FAILED);
+                assertThat(subscription.failure()).hasValueSatisfying(f -> assertThat(causes(f)).contains(unavailable));
+                assertThat(listener.calls()).as("onEvent calls: the failing event is not handed over again").isEqualTo(2);
+                Await.until("onStopped was called", () -> listener.stoppedCalls() > 0, listener::toString);
+            } finally {
+                subscription.close();
+            }
+            assertThat(subscription.state()).isEqualTo(SubscriptionState.FAILED);
         }
 
         @Test
@@ -1203,6 +1275,31 @@ public abstract class EventStoreContract {
                     .isInstanceOf(IllegalStateException.class);
             assertThat(listener.count()).isZero();
             assertThat(listener.stoppedCalls()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("failures")
+    class Failures {
+
+        @Test
+        @DisplayName("a closed store refuses every call with IllegalStateException, a permanent failure")
+        void closedStore() {
+            StreamId s = stream("Order");
+            store.append(s, ExpectedVersion.noStream(), events("E", 1));
+            store.close();
+
+            List<ThrowingCallable> calls = List.of(
+                    () -> store.append(s, ExpectedVersion.any(), events("E", 1)),
+                    () -> store.read(s),
+                    () -> readAll(),
+                    () -> store.streamVersion(s),
+                    () -> store.headPosition(),
+                    () -> store.awaitHead(0, Duration.ofMillis(1)));
+            for (ThrowingCallable call : calls) {
+                assertThatThrownBy(call).isInstanceOf(IllegalStateException.class)
+                        .isNotInstanceOf(StoreUnavailableException.class);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RecordingListener implements SubscriptionListener {
     private final List<RecordedEvent> events = new CopyOnWriteArrayList<>();
+    private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger caughtUpCalls = new AtomicInteger();
     private final AtomicInteger stoppedCalls = new AtomicInteger();
     private final AtomicReference<List<RecordedEvent>> deliveredAtCatchUp = new AtomicReference<>();
@@ -38,6 +39,7 @@ final class RecordingListener implements SubscriptionListener {
 
     @Override
     public void onEvent(RecordedEvent event) {
+        calls.incrementAndGet();
         if (failure != null && events.size() + 1 == failOnEvent) {
             throw failure;
         }
@@ -63,6 +65,11 @@ final class RecordingListener implements SubscriptionListener {
 
     int count() {
         return events.size();
+    }
+
+    /** Calls of {@link #onEvent}, failed ones included. */
+    int calls() {
+        return calls.get();
     }
 
     int caughtUpCalls() {
