@@ -279,6 +279,17 @@ public final class NatsEventStore implements EventStore {
     }
 
     /**
+     * Woken at once by this store's appends and, through the store's core NATS subscription on its subjects, by
+     * any other process's.
+     */
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        checkOpen();
+        listenForAppends();
+        return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
+    }
+
+    /**
      * Subscribes (once) to the store's subjects on core NATS, so that appends by any process wake the
      * subscriptions. The message can arrive just before JetStream makes it readable; the subscription then
      * finds it at its next poll.
@@ -298,6 +309,7 @@ public final class NatsEventStore implements EventStore {
         }
         subscriptions.forEach(PollingSubscription::close);
         subscriptions.clear();
+        signal.fire(); // wakes callers waiting in awaitHead, which then find the store closed
         synchronized (this) {
             if (signalDispatcher != null) {
                 try {

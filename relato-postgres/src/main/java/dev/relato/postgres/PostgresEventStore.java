@@ -131,6 +131,8 @@ public final class PostgresEventStore implements EventStore {
     /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
     private final List<PollingSubscription> subscriptions = new ArrayList<>();
     private HeadWatcher headWatcher;
+    /** Callers waiting in {@link #awaitHead}: guarded by {@link #lifecycle}. */
+    private int headWaiters;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -503,22 +505,26 @@ public final class PostgresEventStore implements EventStore {
      * in flight could still take.
      */
     List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max) {
+        return Sessions.call(dataSource, errors, () -> "reading the log after position " + afterPosition,
+                c -> readPage(c, afterPosition, filter, max));
+    }
+
+    /** {@link #readPage(long, EventFilter, int)} on the given connection, in whatever transaction it is in. */
+    List<RecordedEvent> readPage(Connection c, long afterPosition, EventFilter filter, int max) throws SQLException {
         boolean byCategory = !filter.categories().isEmpty();
         boolean byType = !filter.types().isEmpty();
-        return Sessions.call(dataSource, errors, () -> "reading the log after position " + afterPosition, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
-                int i = 1;
-                ps.setLong(i++, afterPosition);
-                if (byCategory) {
-                    ps.setArray(i++, c.createArrayOf("text", filter.categories().toArray()));
-                }
-                if (byType) {
-                    ps.setArray(i++, c.createArrayOf("text", filter.types().toArray()));
-                }
-                ps.setInt(i, max);
-                return events(ps);
+        try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
+            int i = 1;
+            ps.setLong(i++, afterPosition);
+            if (byCategory) {
+                ps.setArray(i++, c.createArrayOf("text", filter.categories().toArray()));
             }
-        });
+            if (byType) {
+                ps.setArray(i++, c.createArrayOf("text", filter.types().toArray()));
+            }
+            ps.setInt(i, max);
+            return events(ps);
+        }
     }
 
     private LogReader logReader() {
@@ -535,25 +541,30 @@ public final class PostgresEventStore implements EventStore {
             PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, listener,
                     signal, subscriptionOptions);
             subscriptions.add(subscription);
-            if (headWatcher == null) {
-                HeadWatcher[] self = new HeadWatcher[1];
-                self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::readHead, signal,
-                        subscriptionOptions.pollInterval(), () -> keepWatching(self[0]));
-                headWatcher = self[0];
-                headWatcher.start();
-            }
+            ensureHeadWatcher();
             return subscription;
         }
     }
 
+    /** Starts the head watcher if none runs. Called holding {@link #lifecycle}. */
+    private void ensureHeadWatcher() {
+        if (headWatcher == null) {
+            HeadWatcher[] self = new HeadWatcher[1];
+            self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::readHead, signal,
+                    subscriptionOptions.pollInterval(), () -> keepWatching(self[0]));
+            headWatcher = self[0];
+            headWatcher.start();
+        }
+    }
+
     /**
-     * Whether {@code watcher} is to go on: while this store is open and has running subscriptions. A watcher
-     * told to stop is forgotten, so the next subscription starts a new one.
+     * Whether {@code watcher} is to go on: while this store is open and has running subscriptions or callers
+     * waiting in {@link #awaitHead}. A watcher told to stop is forgotten, so the next one to need it starts a new one.
      */
     private boolean keepWatching(HeadWatcher watcher) {
         synchronized (lifecycle) {
             subscriptions.removeIf(s -> !s.isRunning());
-            if (closed || subscriptions.isEmpty()) {
+            if (closed || (subscriptions.isEmpty() && headWaiters == 0)) {
                 if (headWatcher == watcher) {
                     headWatcher = null;
                 }
@@ -567,15 +578,19 @@ public final class PostgresEventStore implements EventStore {
     public long streamVersion(StreamId stream) {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
-        return Sessions.call(dataSource, errors, () -> "reading the version of stream '" + stream + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.streamVersion)) {
-                ps.setString(1, stream.category());
-                ps.setString(2, stream.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
+        return Sessions.call(dataSource, errors, () -> "reading the version of stream '" + stream + "'",
+                c -> streamVersion(c, stream));
+    }
+
+    /** The stream's version as the given connection's transaction sees it. */
+    long streamVersion(Connection c, StreamId stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.streamVersion)) {
+            ps.setString(1, stream.category());
+            ps.setString(2, stream.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
             }
-        });
+        }
     }
 
     @Override
@@ -585,12 +600,57 @@ public final class PostgresEventStore implements EventStore {
     }
 
     private long readHead() {
-        return Sessions.call(dataSource, errors, () -> "reading the head position", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        return Sessions.call(dataSource, errors, () -> "reading the head position", this::headPosition);
+    }
+
+    /** The head position readers can see, read on the given connection. */
+    long headPosition(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Woken at once by this store's own appends; appends by other processes are seen by the head watcher, which
+     * runs while anyone waits here or subscribes.
+     */
+    @Override
+    public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
+        synchronized (lifecycle) {
+            ensureOpen();
+            headWaiters++;
+            ensureHeadWatcher();
+        }
+        try {
+            return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
+        } finally {
+            synchronized (lifecycle) {
+                headWaiters--;
             }
-        });
+        }
+    }
+
+    /**
+     * This store as seen from inside the caller's transaction on {@code connection}: reads and appends run on that
+     * connection and see its uncommitted appends in stream reads and versions; the global log and the head show
+     * what every reader can see, so they leave out the transaction's own appends until it commits. The view never
+     * commits, rolls back or closes the connection, and cannot subscribe. Give it to a repository's
+     * {@code using(…)} to load, decide and append in the caller's transaction:
+     *
+     * <pre>{@code
+     * try (Connection tx = pool.getConnection()) {
+     *     tx.setAutoCommit(false);
+     *     orders.using(store.boundTo(tx)).handle("o-1", new ConfirmOrder("o-1"));
+     *     updateMyOwnTable(tx);
+     *     tx.commit();
+     * }
+     * }</pre>
+     *
+     * Not thread-safe, like the connection: use it on the transaction's thread.
+     */
+    public EventStore boundTo(Connection connection) {
+        return new PostgresBoundStore(this, connection, this::append);
     }
 
     /** Stops every subscription and the head watcher thread. The data source is left open. Idempotent. */
@@ -612,6 +672,7 @@ public final class PostgresEventStore implements EventStore {
         if (watching != null) {
             watching.close();
         }
+        signal.fire(); // wakes callers waiting in awaitHead, which then find the store closed
     }
 
     private void ensureOpen() {

@@ -129,11 +129,17 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
     public AppendResult append(Connection tx, StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendResult result = store.append(tx, stream, expected, events);
         if (!result.retried() && projections.concerns(stream, events)) {
-            List<RecordedEvent> records = store.read(tx, stream, StreamRead.forwards().from(result.firstVersion())
-                    .to(result.lastVersion()));
-            projections.apply(tx, records);
+            projections.apply(tx, result.events());
         }
         return result;
+    }
+
+    /**
+     * This store as seen from inside the caller's transaction, as {@link PostgresEventStore#boundTo}: appends
+     * through the view also run the inline projections in that transaction.
+     */
+    public EventStore boundTo(Connection connection) {
+        return new PostgresBoundStore(store, connection, this::append);
     }
 
     @Override
