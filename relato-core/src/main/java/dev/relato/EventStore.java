@@ -1,5 +1,6 @@
 package dev.relato;
 
+import dev.relato.spi.AppendValidation;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -90,6 +91,17 @@ public interface EventStore extends AutoCloseable {
 
     /** The highest position readers can see now; 0 if the log is empty. */
     long headPosition();
+
+    /**
+     * The largest event this store accepts: payload plus metadata, in UTF-8 bytes. An append with a larger
+     * event throws {@link InvalidEventException} and writes nothing; every event it accepts reads back.
+     * The default is 1 MiB (1,048,576 bytes), the limit of every Relato store not built with another.
+     *
+     * @return the limit, at least 64
+     */
+    default int maxEventBytes() {
+        return AppendValidation.DEFAULT_MAX_EVENT_BYTES;
+    }
 
     /** Releases the store's threads and connections. Subscriptions it opened are closed. */
     @Override

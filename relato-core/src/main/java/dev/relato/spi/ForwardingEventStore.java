@@ -62,6 +62,11 @@ public abstract class ForwardingEventStore implements EventStore {
         return delegate.headPosition();
     }
 
+    @Override
+    public int maxEventBytes() {
+        return delegate.maxEventBytes();
+    }
+
     /** Closes the delegate. */
     @Override
     public void close() {

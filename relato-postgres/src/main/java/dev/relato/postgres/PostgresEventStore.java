@@ -455,6 +455,12 @@ public final class PostgresEventStore implements EventStore {
         });
     }
 
+    /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */
+    @Override
+    public int maxEventBytes() {
+        return maxEventBytes;
+    }
+
     @Override
     public long headPosition() {
         ensureOpen();

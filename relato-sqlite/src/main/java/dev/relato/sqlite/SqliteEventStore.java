@@ -524,6 +524,12 @@ public final class SqliteEventStore implements EventStore {
         }
     }
 
+    /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */
+    @Override
+    public int maxEventBytes() {
+        return maxEventBytes;
+    }
+
     @Override
     public long headPosition() {
         return db.read("head position", session -> {
