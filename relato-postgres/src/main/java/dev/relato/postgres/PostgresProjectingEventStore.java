@@ -11,7 +11,7 @@ import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
-import dev.relato.spi.ForwardingEventStore;
+import dev.relato.ForwardingEventStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
-import dev.relato.spi.ForwardingEventStore;
+import dev.relato.ForwardingEventStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
