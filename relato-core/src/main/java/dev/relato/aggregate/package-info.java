@@ -15,4 +15,7 @@
  * {@link dev.relato.aggregate.SnapshotPolicy} into any {@link dev.relato.snapshot.SnapshotStore}.
  * Repositories are thread-safe; root instances are not.
  */
+@NullMarked
 package dev.relato.aggregate;
+
+import org.jspecify.annotations.NullMarked;

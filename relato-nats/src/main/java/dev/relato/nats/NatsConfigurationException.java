@@ -1,6 +1,7 @@
 package dev.relato.nats;
 
 import dev.relato.RelatoException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JetStream stream or key-value bucket exists with a configuration Relato cannot safely use (limits that
@@ -18,7 +19,7 @@ public class NatsConfigurationException extends RelatoException {
      * @param message what differs and what to do
      * @param cause   the server's refusal
      */
-    public NatsConfigurationException(String message, Throwable cause) {
+    public NatsConfigurationException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One append as stored: a single JetStream message holding every event of the append. Immutable.
@@ -30,7 +31,7 @@ record StoredBatch(StreamId stream, long sequence, long previousSequence, long f
      *
      * @param occurredAt when the appender said it occurred, or null
      */
-    record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, Instant occurredAt) {
+    record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, @Nullable Instant occurredAt) {
     }
 
     StoredBatch {

@@ -6,4 +6,7 @@
  * close) or a server URL (owned and closed), creates what it needs on first use and checks what already
  * exists, reporting a mismatch as {@link dev.relato.nats.NatsConfigurationException}.
  */
+@NullMarked
 package dev.relato.nats;
+
+import org.jspecify.annotations.NullMarked;

@@ -18,4 +18,7 @@
  * never assert on timings: waits are bounded (30 seconds) only so that a broken backend fails instead of
  * hanging.
  */
+@NullMarked
 package dev.relato.test.contract;
+
+import org.jspecify.annotations.NullMarked;
