@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  *       records when it stored the event ({@link RecordedEvent#recordedAt()}).</li>
  * </ul>
  *
- * @throws InvalidEventException from the constructor and factories if a field is invalid; the message says
- *                               which and why
+ * <p>The constructor and factories throw {@link InvalidEventException} if a field is invalid; the message says
+ * which and why.
  */
 public final class EventData {
     /** The longest event type name, in characters. */

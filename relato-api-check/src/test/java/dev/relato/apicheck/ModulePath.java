@@ -61,6 +61,17 @@ final class ModulePath {
         return relato;
     }
 
+    /** The folder of a Relato module's sources: the one holding the target folder its classes or jar are in. */
+    static Path sourceFolder(ModuleReference module) {
+        Path location = Path.of(module.location().orElseThrow()).toAbsolutePath();
+        for (Path p = location; p != null; p = p.getParent()) {
+            if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
+                return p.getParent();
+            }
+        }
+        throw new AssertionError(module.descriptor().name() + " was not built into a target folder: " + location);
+    }
+
     Optional<ModuleReference> find(String name) {
         return Optional.ofNullable(modules.get(name));
     }

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleReference;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.jspecify.annotations.NullMarked;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 /** The rules every Relato library module's edges keep. */
 class ModuleRulesTest {
@@ -40,6 +44,25 @@ class ModuleRulesTest {
         }
         assertThat(leaks).as("types of packages exported to Relato's modules only (dev.relato.spi,"
                 + " dev.relato.internal) named in the public API").isEmpty();
+    }
+
+    @Test
+    void theBomListsEveryLibraryModule() throws Exception {
+        Set<String> artifacts = new TreeSet<>();
+        Path root = null;
+        for (ModuleReference module : modules.values()) {
+            Path folder = ModulePath.sourceFolder(module);
+            artifacts.add(folder.getFileName().toString());
+            root = folder.getParent();
+        }
+        Document bom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(root.resolve("relato-bom").resolve("pom.xml").toFile());
+        NodeList managed = bom.getElementsByTagName("artifactId");
+        Set<String> listed = new TreeSet<>();
+        for (int i = 1; i < managed.getLength(); i++) { // the first is the BOM's own
+            listed.add(managed.item(i).getTextContent());
+        }
+        assertThat(listed).as("modules relato-bom manages").isEqualTo(artifacts);
     }
 
     @Test

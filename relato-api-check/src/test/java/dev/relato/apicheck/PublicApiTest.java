@@ -53,15 +53,9 @@ class PublicApiTest {
         }
     }
 
-    /** {@code <module folder>/api/<module name>.txt}, the module folder holding the target folder it was built to. */
+    /** {@code <module folder>/api/<module name>.txt}. */
     private static Path apiFile(ModuleReference module) {
-        Path location = Path.of(module.location().orElseThrow()).toAbsolutePath();
-        for (Path p = location; p != null; p = p.getParent()) {
-            if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
-                return p.getParent().resolve("api").resolve(module.descriptor().name() + ".txt");
-            }
-        }
-        throw new AssertionError(module.descriptor().name() + " was not built into a target folder: " + location);
+        return ModulePath.sourceFolder(module).resolve("api").resolve(module.descriptor().name() + ".txt");
     }
 
     private static void write(Path file, String module, List<String> api) throws IOException {
