@@ -88,6 +88,10 @@ public abstract class EventStoreContract {
 
     private EventStore store;
 
+    /** For the subclass of a store module. */
+    protected EventStoreContract() {
+    }
+
     /** A new, empty store, isolated from every other store this method returns. */
     protected abstract EventStore createStore();
 
