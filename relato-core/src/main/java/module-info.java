@@ -18,7 +18,7 @@ module dev.relato.core {
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
     requires org.slf4j;
-    requires static transitive org.jspecify; // @Nullable appears in the API; not needed at run time
+    requires static org.jspecify;
 
     exports dev.relato;
     exports dev.relato.aggregate;

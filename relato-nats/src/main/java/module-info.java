@@ -4,7 +4,7 @@ module dev.relato.nats {
     requires transitive dev.relato.core;
     requires transitive io.nats.jnats;
     requires org.slf4j;
-    requires static transitive org.jspecify;
+    requires static org.jspecify;
 
     exports dev.relato.nats;
 }

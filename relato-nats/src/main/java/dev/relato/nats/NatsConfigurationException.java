@@ -1,7 +1,6 @@
 package dev.relato.nats;
 
 import dev.relato.RelatoException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A JetStream stream or key-value bucket exists with a configuration Relato cannot safely use (limits that
@@ -19,7 +18,7 @@ public class NatsConfigurationException extends RelatoException {
      * @param message what differs and what to do
      * @param cause   the server's refusal
      */
-    public NatsConfigurationException(String message, @Nullable Throwable cause) {
+    public NatsConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }
 }
