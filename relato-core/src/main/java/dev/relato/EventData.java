@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event as it is handed to {@link EventStore#append}: not yet stored, so it has no stream version,
@@ -30,8 +31,8 @@ import java.util.UUID;
  *       records when it stored the event ({@link RecordedEvent#recordedAt()}).</li>
  * </ul>
  *
- * @throws InvalidEventException from the constructor and factories if a field is invalid; the message says
- *                               which and why
+ * <p>The constructor and factories throw {@link InvalidEventException} if a field is invalid; the message says
+ * which and why.
  */
 public final class EventData {
     /** The longest event type name, in characters. */
@@ -50,7 +51,7 @@ public final class EventData {
     private final int schemaVersion;
     private final String payload;
     private final Metadata metadata;
-    private final Instant occurredAt;
+    private final @Nullable Instant occurredAt;
 
     /**
      * An event with no occurrence time of its own, its payload checked as JSON.
@@ -62,7 +63,7 @@ public final class EventData {
     }
 
     private EventData(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata,
-                      Instant occurredAt, boolean payloadWrittenByJsonLibrary) {
+                      @Nullable Instant occurredAt, boolean payloadWrittenByJsonLibrary) {
         if (eventId == null) {
             throw new InvalidEventException("event id must not be null");
         }
@@ -89,7 +90,7 @@ public final class EventData {
 
     /** Made through {@link Trusted} by the serializer for JSON its codec wrote: not parsed again. */
     private static EventData trusted(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata,
-                                     Instant occurredAt) {
+                                     @Nullable Instant occurredAt) {
         return new EventData(eventId, type, schemaVersion, payload, metadata, occurredAt, true);
     }
 
@@ -161,7 +162,7 @@ public final class EventData {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof EventData e && eventId.equals(e.eventId) && type.equals(e.type)
                 && schemaVersion == e.schemaVersion && payload.equals(e.payload) && metadata.equals(e.metadata)
                 && Objects.equals(occurredAt, e.occurredAt);

@@ -1,5 +1,7 @@
 package dev.relato;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A stored event could not be turned into an object: its type is not registered, no upcaster brings
  * its schema version to the registered one, or its payload does not match the class. Names the stream,
@@ -11,7 +13,7 @@ public class EventDecodingException extends RelatoException {
     private final long position;
     private final String type;
 
-    public EventDecodingException(RecordedEvent event, String problem, Throwable cause) {
+    public EventDecodingException(RecordedEvent event, String problem, @Nullable Throwable cause) {
         super("cannot decode event of type '" + event.type() + "' v" + event.schemaVersion() + " at stream '"
                 + event.streamId() + "' version " + event.streamVersion() + ", position " + event.position()
                 + ": " + problem, cause);

@@ -1,6 +1,7 @@
 package dev.relato;
 
 import dev.relato.internal.Timeouts;
+import dev.relato.spi.AppendValidation;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +122,17 @@ public interface EventStore extends AutoCloseable {
             head = headPosition();
         }
         return head;
+    }
+
+    /**
+     * The largest event this store accepts: payload plus metadata, in UTF-8 bytes. An append with a larger
+     * event throws {@link InvalidEventException} and writes nothing; every event it accepts reads back.
+     * The default is 1 MiB (1,048,576 bytes), the limit of every Relato store not built with another.
+     *
+     * @return the limit, at least 64
+     */
+    default int maxEventBytes() {
+        return AppendValidation.DEFAULT_MAX_EVENT_BYTES;
     }
 
     /** Releases the store's threads and connections. Subscriptions it opened are closed. */

@@ -1,5 +1,7 @@
 package dev.relato;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An event refused before anything was written: an empty append, a duplicate event id within one append,
  * an invalid type name, a payload or metadata that is not well-formed JSON or breaks a limit of the read
@@ -11,7 +13,7 @@ public class InvalidEventException extends InvalidInputException {
         super(message);
     }
 
-    public InvalidEventException(String message, Throwable cause) {
+    public InvalidEventException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.relato;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Input that Relato refuses before anything is written or read: a stream id, category, event type,
  * metadata entry, filter or payload that breaks a rule (blank, too long, a control character, an unpaired
@@ -13,7 +15,7 @@ public class InvalidInputException extends RelatoException {
         super(message);
     }
 
-    public InvalidInputException(String message, Throwable cause) {
+    public InvalidInputException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.relato;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception Relato throws. Unchecked: callers catch the specific subclasses they can
  * act on ({@link WrongExpectedVersionException}, {@link DuplicateEventException},
@@ -11,7 +13,7 @@ public class RelatoException extends RuntimeException {
         super(message);
     }
 
-    public RelatoException(String message, Throwable cause) {
+    public RelatoException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

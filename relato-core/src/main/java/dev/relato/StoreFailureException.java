@@ -1,5 +1,7 @@
 package dev.relato;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The store failed in a way that retrying will not mend: a permission refused, a missing or foreign
  * schema, a constraint the store did not expect, a configuration the server rejects, or a bug. It is
@@ -12,7 +14,7 @@ package dev.relato;
  * {@link ErrorClassifier}. Anything not on the allow-list is permanent.
  */
 public class StoreFailureException extends RelatoException {
-    public StoreFailureException(String message, Throwable cause) {
+    public StoreFailureException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.relato;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The store could not be reached or failed in a transient way: the connection was lost, the server is
  * restarting, shutting down or out of resources, a transaction lost a serialization or deadlock race, a
@@ -13,7 +15,7 @@ package dev.relato;
  * anything else surfaces as {@link StoreFailureException}.
  */
 public class StoreUnavailableException extends RelatoException {
-    public StoreUnavailableException(String message, Throwable cause) {
+    public StoreUnavailableException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

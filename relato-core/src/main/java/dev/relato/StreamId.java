@@ -13,7 +13,7 @@ import java.util.Objects;
  * spaces and non-ASCII text) is allowed and backends store it faithfully. The stable string form is
  * {@code category-id}, parsed back by {@link #parse(String)}.
  *
- * @throws InvalidInputException from the constructor when a part is invalid, with the reason
+ * <p>The constructor throws {@link InvalidInputException} when a part is invalid, with the reason.
  */
 public record StreamId(String category, String id) implements Comparable<StreamId> {
     public static final int MAX_CATEGORY_LENGTH = 64;

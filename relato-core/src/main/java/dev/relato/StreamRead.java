@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What part of one stream to read. Immutable and thread-safe; the {@code with…}-style methods return new
@@ -28,9 +29,9 @@ public final class StreamRead {
     private final long from;
     private final long to;
     private final int limit;
-    private final Instant asOf;
+    private final @Nullable Instant asOf;
 
-    private StreamRead(Direction direction, long from, long to, int limit, Instant asOf) {
+    private StreamRead(Direction direction, long from, long to, int limit, @Nullable Instant asOf) {
         this.direction = Objects.requireNonNull(direction, "direction");
         if (from < 1 || to < 1) {
             throw new IllegalArgumentException("stream versions start at 1; got from=" + from + ", to=" + to);
@@ -110,7 +111,7 @@ public final class StreamRead {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof StreamRead r && direction == r.direction && from == r.from && to == r.to
                 && limit == r.limit && Objects.equals(asOf, r.asOf);
     }

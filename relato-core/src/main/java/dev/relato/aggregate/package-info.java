@@ -16,4 +16,7 @@
  * {@link dev.relato.snapshot.SnapshotStore}. {@code using(EventStore)} runs either in the caller's transaction,
  * through a store view bound to it. Repositories are thread-safe; root instances are not.
  */
+@NullMarked
 package dev.relato.aggregate;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,7 @@ import dev.relato.EventData;
 import dev.relato.Metadata;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The way Relato's own serializer builds {@link EventData} from JSON its Jackson codec wrote, without parsing it
@@ -16,7 +17,7 @@ public final class Trusted {
     @FunctionalInterface
     public interface EventDataFactory {
         EventData create(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata,
-                         Instant occurredAt);
+                         @Nullable Instant occurredAt);
     }
 
     private static volatile EventDataFactory eventData;
@@ -42,7 +43,7 @@ public final class Trusted {
      * @param occurredAt when it occurred, or null
      */
     public static EventData eventData(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata,
-                                      Instant occurredAt) {
+                                      @Nullable Instant occurredAt) {
         EventDataFactory factory = eventData;
         if (factory == null) {
             initialise(EventData.class); // its class initialiser registers the factory

@@ -83,6 +83,7 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */
+    @Override
     public int maxEventBytes() {
         return maxEventBytes;
     }

@@ -7,6 +7,10 @@ import java.util.concurrent.ConcurrentMap;
 public final class InMemoryCheckpointStore implements CheckpointStore {
     private final ConcurrentMap<String, Long> positions = new ConcurrentHashMap<>();
 
+    /** An empty store. */
+    public InMemoryCheckpointStore() {
+    }
+
     @Override
     public long load(String consumer) {
         return positions.getOrDefault(CheckpointStore.validateName(consumer), 0L);

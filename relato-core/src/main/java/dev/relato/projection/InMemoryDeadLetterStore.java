@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryDeadLetterStore implements DeadLetterStore {
     private final ConcurrentMap<String, ConcurrentSkipListMap<Long, DeadLetter>> letters = new ConcurrentHashMap<>();
 
+    /** An empty store. */
+    public InMemoryDeadLetterStore() {
+    }
+
     @Override
     public void add(DeadLetter deadLetter) {
         letters.computeIfAbsent(deadLetter.projection(), p -> new ConcurrentSkipListMap<>())

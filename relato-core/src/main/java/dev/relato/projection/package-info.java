@@ -22,4 +22,7 @@
  *       {@link dev.relato.projection.ProjectionDaemon} starts and stops a process' runners together.</li>
  * </ul>
  */
+@NullMarked
 package dev.relato.projection;
+
+import org.jspecify.annotations.NullMarked;

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param eventClass the concrete event class
  * @param name       the stored type name, following {@link EventData}'s type rule
  * @param version    the current schema version, 1 or more
- * @throws IllegalArgumentException if the name or version is invalid, or the class is abstract
+ *
+ * <p>The constructor throws {@link IllegalArgumentException} if the name or version is invalid, or the class is
+ * abstract.
  */
 public record RegisteredType(Class<?> eventClass, String name, int version) {
     public RegisteredType {

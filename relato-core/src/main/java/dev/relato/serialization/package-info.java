@@ -14,6 +14,18 @@
  *       {@link dev.relato.EventDecodingException} naming the record when that is impossible.</li>
  * </ul>
  *
+ * <p><b>JSON is Jackson's.</b> Jackson is the JSON library of Relato's API, by decision: upcasters transform a
+ * Jackson {@code JsonNode}, {@link dev.relato.serialization.EventCodec} reads trees for them, and the default codec
+ * is a Jackson {@code ObjectMapper} ({@link dev.relato.serialization.JacksonEventCodec#defaultMapper()}). Relato
+ * needs {@code jackson-databind} (with the {@code jackson-core} and {@code jackson-annotations} it brings) and
+ * {@code jackson-datatype-jsr310} for {@code java.time} values; records need no further module. Another
+ * {@code EventCodec} can replace the default, but it too hands upcasters Jackson trees. JSON the serializer wrote
+ * with its codec is not parsed a second time to check it. On the module path, a module whose events or snapshot
+ * states Jackson reads opens their packages to {@code com.fasterxml.jackson.databind}.
+ *
  * <p>Everything here is immutable (builders aside) and thread-safe.
  */
+@NullMarked
 package dev.relato.serialization;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,10 @@ import java.util.concurrent.ConcurrentMap;
 public final class InMemorySnapshotStore implements SnapshotStore {
     private final ConcurrentMap<StreamId, Snapshot> snapshots = new ConcurrentHashMap<>();
 
+    /** An empty store. */
+    public InMemorySnapshotStore() {
+    }
+
     @Override
     public Optional<Snapshot> load(StreamId stream) {
         return Optional.ofNullable(snapshots.get(stream));

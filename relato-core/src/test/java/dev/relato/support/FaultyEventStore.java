@@ -2,11 +2,11 @@ package dev.relato.support;
 
 import dev.relato.EventFilter;
 import dev.relato.EventStore;
+import dev.relato.ForwardingEventStore;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
-import dev.relato.spi.ForwardingEventStore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;

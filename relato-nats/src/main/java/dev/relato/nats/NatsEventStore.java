@@ -194,6 +194,7 @@ public final class NatsEventStore implements EventStore {
     }
 
     /** The largest event (payload plus metadata, UTF-8 bytes) this store accepts. */
+    @Override
     public int maxEventBytes() {
         return maxEventBytes;
     }

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One append as stored: a single JetStream message holding every event of the append. Its headers (versions,
@@ -26,7 +27,7 @@ final class StoredBatch {
      *
      * @param occurredAt when the appender said it occurred, or null
      */
-    record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, Instant occurredAt) {
+    record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, @Nullable Instant occurredAt) {
     }
 
     private final String jetStream;

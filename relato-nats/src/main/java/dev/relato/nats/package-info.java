@@ -9,4 +9,7 @@
  * never through consumers. Failures follow one allow-list of transient conditions, adjustable with an
  * {@link dev.relato.ErrorClassifier}.
  */
+@NullMarked
 package dev.relato.nats;
+
+import org.jspecify.annotations.NullMarked;

@@ -15,17 +15,10 @@ class NatsEventStoreContractTest extends EventStoreContract {
         NatsTestServer.closeShared();
     }
 
-    /** Fits one message of a server with the default 1 MiB max payload, with room for the framing. */
-    @Override
-    protected int maxEventBytes() {
-        return 1_000_000;
-    }
-
     @Override
     protected EventStore createStore() {
         streamName = NatsTestServer.uniqueName("relato-contract");
-        return NatsEventStore.builder().connection(NatsTestServer.shared()).streamName(streamName)
-                .maxEventBytes(maxEventBytes()).build();
+        return NatsEventStore.builder().connection(NatsTestServer.shared()).streamName(streamName).build();
     }
 
     @Override

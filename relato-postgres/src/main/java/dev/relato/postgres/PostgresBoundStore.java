@@ -102,6 +102,11 @@ final class PostgresBoundStore implements EventStore {
         return headPosition();
     }
 
+    @Override
+    public int maxEventBytes() {
+        return store.maxEventBytes();
+    }
+
     /** Does nothing: the caller owns the connection and its transaction. */
     @Override
     public void close() {

@@ -1,8 +1,8 @@
 package dev.relato.postgres;
 
 import dev.relato.AppendResult;
-import dev.relato.ErrorClassifier;
 import dev.relato.DuplicateEventException;
+import dev.relato.ErrorClassifier;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
 import dev.relato.EventStore;
@@ -591,6 +591,12 @@ public final class PostgresEventStore implements EventStore {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         }
+    }
+
+    /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */
+    @Override
+    public int maxEventBytes() {
+        return maxEventBytes;
     }
 
     @Override

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *                    {@code _} followed by lower-case letters, digits or {@code _}; created if missing
  * @param tablePrefix prefix of every table name: empty, or up to {@value #MAX_PREFIX_LENGTH} characters of
  *                    the same alphabet
- * @throws IllegalArgumentException from the constructor, naming the bad value
+ *
+ * <p>The constructor throws {@link IllegalArgumentException} naming the bad value.
  */
 public record PostgresSchema(String name, String tablePrefix) {
     public static final int MAX_SCHEMA_LENGTH = 40;

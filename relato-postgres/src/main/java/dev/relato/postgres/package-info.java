@@ -14,4 +14,7 @@
  * has no dependency besides relato-core and the PostgreSQL JDBC driver. Use any pool (HikariCP is a good
  * choice) with auto-commit on by default; Relato sets the mode it needs per operation and restores it.
  */
+@NullMarked
 package dev.relato.postgres;
+
+import org.jspecify.annotations.NullMarked;

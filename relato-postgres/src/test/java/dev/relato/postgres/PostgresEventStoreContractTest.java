@@ -24,8 +24,7 @@ class PostgresEventStoreContractTest extends EventStoreContract {
     @Override
     protected EventStore createStore() {
         schema = TestDatabase.newSchema("contract");
-        PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema)
-                .maxEventBytes(maxEventBytes()).build();
+        PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
         store.migrate();
         return store;
     }

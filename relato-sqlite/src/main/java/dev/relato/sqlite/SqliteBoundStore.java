@@ -80,6 +80,11 @@ final class SqliteBoundStore implements EventStore {
         return headPosition();
     }
 
+    @Override
+    public int maxEventBytes() {
+        return tx.maxEventBytes();
+    }
+
     /** Does nothing: the transaction ends when its work returns. */
     @Override
     public void close() {

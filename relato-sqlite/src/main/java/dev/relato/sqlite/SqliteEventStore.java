@@ -3,9 +3,9 @@ package dev.relato.sqlite;
 import dev.relato.AppendResult;
 import dev.relato.Direction;
 import dev.relato.DuplicateEventException;
+import dev.relato.ErrorClassifier;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
-import dev.relato.ErrorClassifier;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
@@ -540,6 +540,12 @@ public final class SqliteEventStore implements EventStore {
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */
+    @Override
+    public int maxEventBytes() {
+        return maxEventBytes;
     }
 
     @Override

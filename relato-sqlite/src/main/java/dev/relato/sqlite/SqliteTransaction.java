@@ -57,6 +57,11 @@ public final class SqliteTransaction {
     private boolean appended;
     private RelatoException brokenBy;
 
+    /** The event size limit of the store this transaction belongs to. */
+    int maxEventBytes() {
+        return store.maxEventBytes();
+    }
+
     SqliteTransaction(SqliteEventStore store, SqliteSession session) {
         this.store = store;
         this.session = session;

@@ -11,4 +11,7 @@
  * with their checkpoint (exactly once); {@link dev.relato.sqlite.SqliteDeadLetterStore} keeps the events
  * projections skipped, in the same file.
  */
+@NullMarked
 package dev.relato.sqlite;
+
+import org.jspecify.annotations.NullMarked;

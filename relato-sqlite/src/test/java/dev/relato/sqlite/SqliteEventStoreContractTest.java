@@ -13,7 +13,7 @@ class SqliteEventStoreContractTest extends EventStoreContract {
 
     @Override
     protected EventStore createStore() {
-        return SqliteEventStore.builder().path(dir.resolve("events.db")).maxEventBytes(maxEventBytes())
+        return SqliteEventStore.builder().path(dir.resolve("events.db"))
                 .subscriptionOptions(SubscriptionOptions.DEFAULT.withPollInterval(Duration.ofMillis(50))).build();
     }
 }

@@ -9,4 +9,7 @@
  * totals ({@link dev.relato.examples.orders.CustomerTotals}), inline on the SQL stores. On NATS and in
  * memory both are kept in memory and rebuilt from the log at start.
  */
+@NullMarked
 package dev.relato.examples.orders;
+
+import org.jspecify.annotations.NullMarked;

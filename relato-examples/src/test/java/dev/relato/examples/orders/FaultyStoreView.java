@@ -4,10 +4,10 @@ import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
+import dev.relato.ForwardingEventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
-import dev.relato.spi.ForwardingEventStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 

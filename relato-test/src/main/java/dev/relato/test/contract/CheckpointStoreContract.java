@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
  * every test and by default closes the store if it is {@link AutoCloseable}.
  */
 public abstract class CheckpointStoreContract {
-
     private CheckpointStore store;
+
+    /** For the subclass of a store module. */
+    protected CheckpointStoreContract() {
+    }
 
     /** A new, empty checkpoint store, isolated from every other one this method returns. */
     protected abstract CheckpointStore createCheckpointStore();

@@ -26,6 +26,10 @@ public abstract class DeadLetterStoreContract {
 
     private DeadLetterStore store;
 
+    /** For the subclass of a store module. */
+    protected DeadLetterStoreContract() {
+    }
+
     /** A new, empty dead-letter store, isolated from every other one this method returns. */
     protected abstract DeadLetterStore createDeadLetterStore();
 

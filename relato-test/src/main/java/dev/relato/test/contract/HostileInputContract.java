@@ -38,6 +38,10 @@ public abstract class HostileInputContract {
     private static final String LOW = "\uDFFF";
     private static final String PAIR = "\uD83D\uDE00";
 
+    /** For the nested group of {@link EventStoreContract}. */
+    protected HostileInputContract() {
+    }
+
     /** The store under test. */
     protected abstract EventStore store();
 

@@ -36,6 +36,10 @@ public abstract class SnapshotStoreContract {
 
     private SnapshotStore store;
 
+    /** For the subclass of a store module. */
+    protected SnapshotStoreContract() {
+    }
+
     /** A new, empty snapshot store, isolated from every other one this method returns. */
     protected abstract SnapshotStore createSnapshotStore();
 

@@ -4,16 +4,21 @@
  *
  * <ul>
  *   <li>{@link dev.relato.test.contract.EventStoreContract}: implement {@code createStore()}; override
- *       {@code destroyStore(EventStore)} to drop what the store created (default: close it) and
- *       {@code maxEventBytes()} if the store is built with a smaller event size limit.</li>
+ *       {@code destroyStore(EventStore)} to drop what the store created (default: close it). The suite
+ *       takes the store's limits from the store ({@code EventStore.maxEventBytes()}).</li>
  *   <li>{@link dev.relato.test.contract.SnapshotStoreContract}: implement {@code createSnapshotStore()};
  *       optionally {@code destroySnapshotStore(SnapshotStore)}.</li>
  *   <li>{@link dev.relato.test.contract.CheckpointStoreContract}: implement {@code createCheckpointStore()};
  *       optionally {@code destroyCheckpointStore(CheckpointStore)}.</li>
+ *   <li>{@link dev.relato.test.contract.DeadLetterStoreContract}: implement {@code createDeadLetterStore()};
+ *       optionally {@code destroyDeadLetterStore(DeadLetterStore)}.</li>
  * </ul>
  *
  * <p>Each factory method is called before every test, and its destroy hook after every test. The suites
  * never assert on timings: waits are bounded (30 seconds) only so that a broken backend fails instead of
  * hanging.
  */
+@NullMarked
 package dev.relato.test.contract;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,6 +8,6 @@ class InMemoryEventStoreContractTest extends EventStoreContract {
 
     @Override
     protected EventStore createStore() {
-        return InMemoryEventStore.builder().maxEventBytes(maxEventBytes()).build();
+        return InMemoryEventStore.create();
     }
 }

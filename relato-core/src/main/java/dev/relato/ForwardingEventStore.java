@@ -1,16 +1,5 @@
-package dev.relato.spi;
+package dev.relato;
 
-import dev.relato.AppendResult;
-import dev.relato.EventData;
-import dev.relato.EventFilter;
-import dev.relato.EventStore;
-import dev.relato.ExpectedVersion;
-import dev.relato.GlobalRead;
-import dev.relato.RecordedEvent;
-import dev.relato.StreamId;
-import dev.relato.StreamRead;
-import dev.relato.Subscription;
-import dev.relato.SubscriptionListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +13,10 @@ import java.util.stream.Stream;
 public abstract class ForwardingEventStore implements EventStore {
     private final EventStore delegate;
 
+    /**
+     * @param delegate the store every call is handed to
+     * @throws NullPointerException if {@code delegate} is null
+     */
     protected ForwardingEventStore(EventStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "store must not be null");
     }
@@ -66,6 +59,11 @@ public abstract class ForwardingEventStore implements EventStore {
     @Override
     public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
         return delegate.awaitHead(afterPosition, timeout);
+    }
+
+    @Override
+    public int maxEventBytes() {
+        return delegate.maxEventBytes();
     }
 
     /** Closes the delegate. */
