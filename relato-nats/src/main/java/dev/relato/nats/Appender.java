@@ -340,7 +340,7 @@ final class Appender {
             List<UUID> stored = original.eventIds();
             if (original.stream().equals(stream) && stored.equals(ids) && expected.matches(original.firstVersion() - 1)) {
                 Map<UUID, Long> all = new LinkedHashMap<>();
-                ids.forEach(id -> all.put(id, EventIdClaims.ANY_REVISION)); // the message proves them stored
+                ids.forEach(id -> all.put(id, KeyValueBucket.ANY_REVISION)); // the message proves them stored
                 claims.confirm(all, original.sequence());
                 return AppendResult.of(original.events(), true);
             }

@@ -4,7 +4,7 @@ import dev.relato.ErrorClassifier;
 import dev.relato.RelatoException;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.KeyValue;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
@@ -13,7 +13,9 @@ import java.util.Objects;
 
 /**
  * What the key-value backed stores are configured with, validated as it is set, and how they open their
- * bucket. Backs the builders of {@link NatsSnapshotStore} and {@link NatsCheckpointStore}. Not thread-safe.
+ * bucket. Backs the builders of {@link NatsSnapshotStore}, {@link NatsCheckpointStore},
+ * {@link NatsDeadLetterStore} and {@link NatsProjectionLeases}, and the buckets {@link NatsEventStore} opens on
+ * its own connection. Not thread-safe.
  */
 final class BucketSettings {
     private final String purpose;
@@ -59,7 +61,7 @@ final class BucketSettings {
     }
 
     /** An open bucket, who owns its connection, and how its failures are reported. */
-    record Opened(NatsSupport.Handle handle, KeyValue kv, String bucket, NatsFailures failures) {
+    record Opened(NatsSupport.Handle handle, KeyValueBucket bucket, NatsFailures failures) {
     }
 
     /**
@@ -73,10 +75,14 @@ final class BucketSettings {
         NatsSupport.Handle handle = NatsSupport.handle(connection, url, requestTimeout, "relato-" + bucket);
         NatsFailures failures = new NatsFailures(errorClassifier, handle.connection());
         try {
+            Connection connected = handle.connection();
             KeyValueOptions options = KeyValueOptions.builder().jsRequestTimeout(requestTimeout).build();
-            JetStreamSetup.ensureBucket(handle.connection().keyValueManagement(options),
+            JetStreamSetup.ensureBucket(connected.keyValueManagement(options),
                     new JetStreamSetup.BucketSpec(bucket, purpose, replicas, storage));
-            return new Opened(handle, handle.connection().keyValue(bucket, options), bucket, failures);
+            KeyValueBucket opened = new KeyValueBucket(
+                    connected.jetStream(JetStreamOptions.builder().requestTimeout(requestTimeout).build()),
+                    new MessageRequests(connected, requestTimeout), bucket, requestTimeout);
+            return new Opened(handle, opened, failures);
         } catch (IOException | JetStreamApiException | IllegalStateException e) {
             RelatoException failure = failures.translate("setting up key-value bucket '" + bucket + "' for " + purpose, e);
             handle.close();

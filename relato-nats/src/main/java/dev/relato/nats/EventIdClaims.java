@@ -1,17 +1,13 @@
 package dev.relato.nats;
 
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
-import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,9 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,16 +30,12 @@ import org.slf4j.LoggerFactory;
  * <p>Values are ASCII: a stored claim is the message sequence in decimal (as the index of earlier versions
  * held, which therefore reads as stored claims); a pending claim is
  * {@code pending <previous sequence> <first event id> <ids digest> <subject>}. A released claim is a delete
- * marker. All writes are JetStream publishes with an expected last subject sequence, so each is a
- * compare-and-set on the key's revision; the writes of one append travel together. Thread-safe.
+ * marker. Claims are read from the bucket's leader, and every write is a compare-and-set on the key's revision
+ * ({@link KeyValueBucket}); the writes and lookups of one append travel together. Thread-safe.
  */
 final class EventIdClaims {
     private static final Logger LOG = LoggerFactory.getLogger(EventIdClaims.class);
     private static final String PENDING = "pending";
-    private static final String OPERATION = "KV-Operation";
-    private static final String EXPECTED_REVISION = "Nats-Expected-Last-Subject-Sequence";
-    /** For {@link #confirm}: write whatever the key holds. */
-    static final long ANY_REVISION = -1;
 
     /**
      * Which append made a claim: its event stream's subject, its first event id and a digest of all its ids,
@@ -97,18 +86,10 @@ final class EventIdClaims {
     record Pending(Claimant by, long previousSequence, long revision) implements Claim {
     }
 
-    private final JetStream js;
-    private final MessageRequests requests;
-    private final String bucketStream;
-    private final String keyPrefix;
-    private final Duration timeout;
+    private final KeyValueBucket bucket;
 
-    EventIdClaims(JetStream js, MessageRequests requests, String bucket, Duration timeout) {
-        this.js = js;
-        this.requests = requests;
-        this.bucketStream = "KV_" + bucket;
-        this.keyPrefix = "$KV." + bucket + ".";
-        this.timeout = timeout;
+    EventIdClaims(KeyValueBucket bucket) {
+        this.bucket = bucket;
     }
 
     /**
@@ -121,12 +102,12 @@ final class EventIdClaims {
         byte[] value = pending(by, previousSequence);
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(ids.size());
         for (UUID id : ids) {
-            acks.add(write(id, value, 0, false)); // revision 0: only if the key has no message
+            acks.add(bucket.send(id.toString(), value, 0, false)); // revision 0: only if the key has no message
         }
         List<Optional<Long>> created = new ArrayList<>(ids.size());
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = bucket.deadline();
         for (CompletableFuture<PublishAck> ack : acks) {
-            created.add(awaitRevision(ack, deadline));
+            created.add(KeyValueBucket.revisionOf(ack, deadline));
         }
         return created;
     }
@@ -138,31 +119,30 @@ final class EventIdClaims {
      */
     Optional<Long> replace(UUID id, Claimant by, long previousSequence, long revision)
             throws IOException, JetStreamApiException, InterruptedException {
-        return awaitRevision(write(id, pending(by, previousSequence), revision, false),
-                System.nanoTime() + timeout.toNanos());
+        return bucket.update(id.toString(), pending(by, previousSequence), revision);
     }
 
     /** What the keys of these ids hold, looked up together. */
     List<Claim> lookUp(List<UUID> ids) throws IOException, JetStreamApiException, InterruptedException {
         List<CompletableFuture<Message>> answers = new ArrayList<>(ids.size());
         for (UUID id : ids) {
-            answers.add(requests.lastOf(bucketStream, keyPrefix + id));
+            answers.add(bucket.ask(id.toString()));
         }
         List<Claim> claims = new ArrayList<>(ids.size());
         for (CompletableFuture<Message> answer : answers) {
-            claims.add(requests.await(answer).map(EventIdClaims::parse).orElse(new Free(0)));
+            claims.add(bucket.entryOf(answer).map(EventIdClaims::parse).orElse(new Free(0)));
         }
         return claims;
     }
 
     /**
      * Records that the ids are stored in the message at {@code sequence}, each only if its key is still at
-     * the given revision, or whatever it holds if the revision is {@link #ANY_REVISION} (for ids the message
-     * itself proves stored). Not awaited: a claim left pending is recognised from its message later.
+     * the given revision, or whatever it holds if the revision is {@link KeyValueBucket#ANY_REVISION} (for ids the
+     * message itself proves stored). Not awaited: a claim left pending is recognised from its message later.
      */
     void confirm(Map<UUID, Long> revisions, long sequence) {
         byte[] value = Long.toString(sequence).getBytes(StandardCharsets.US_ASCII);
-        revisions.forEach((id, revision) -> write(id, value, revision, false).whenComplete((ack, error) -> {
+        revisions.forEach((id, revision) -> bucket.send(id.toString(), value, revision, false).whenComplete((ack, error) -> {
             if (error != null) {
                 LOG.debug("confirming the claim on event id {} failed; it stays pending and is resolved from its message",
                         id, error);
@@ -177,56 +157,19 @@ final class EventIdClaims {
      */
     void release(Map<UUID, Long> revisions) throws InterruptedException {
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(revisions.size());
-        revisions.forEach((id, revision) -> acks.add(write(id, new byte[0], revision, true)));
-        long deadline = System.nanoTime() + timeout.toNanos();
+        revisions.forEach((id, revision) -> acks.add(bucket.send(id.toString(), new byte[0], revision, true)));
+        long deadline = bucket.deadline();
         for (CompletableFuture<PublishAck> ack : acks) {
             try {
-                awaitRevision(ack, deadline);
+                KeyValueBucket.revisionOf(ack, deadline);
             } catch (IOException | JetStreamApiException e) {
                 LOG.debug("withdrawing an event id claim failed; it stays with the append that made it", e);
             }
         }
     }
 
-    /**
-     * Publishes a value (or a delete marker) for an id's key, if the key's last revision is
-     * {@code expectedRevision} (0: if the key has no message at all), or unconditionally for
-     * {@link #ANY_REVISION}.
-     */
-    private CompletableFuture<PublishAck> write(UUID id, byte[] value, long expectedRevision, boolean delete) {
-        Headers headers = new Headers();
-        if (delete) {
-            headers.put(OPERATION, "DEL");
-        }
-        if (expectedRevision != ANY_REVISION) {
-            headers.put(EXPECTED_REVISION, Long.toString(expectedRevision));
-        }
-        return js.publishAsync(keyPrefix + id, headers, value);
-    }
-
     private static boolean isStoredValue(byte[] value) {
         return value.length > 0 && value[0] >= '0' && value[0] <= '9';
-    }
-
-    /** The revision a write got, or empty if its compare-and-set found the key changed. */
-    private static Optional<Long> awaitRevision(CompletableFuture<PublishAck> ack, long deadline)
-            throws IOException, JetStreamApiException, InterruptedException {
-        try {
-            return Optional.of(ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).getSeqno());
-        } catch (ExecutionException e) {
-            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                if (cause instanceof JetStreamApiException api) { // jnats wraps it in a RuntimeException
-                    if (api.getApiErrorCode() == NatsSupport.WRONG_LAST_SEQUENCE) {
-                        return Optional.empty();
-                    }
-                    throw api;
-                }
-            }
-            throw new IOException("event id claim write failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            ack.cancel(false);
-            throw new IOException("event id claim write not acknowledged in time", e);
-        }
     }
 
     private static byte[] pending(Claimant by, long previousSequence) {
@@ -235,12 +178,10 @@ final class EventIdClaims {
     }
 
     /** What a key's last message says; anything unreadable counts as free, so that it can be claimed again. */
-    private static Claim parse(MessageInfo entry) {
-        long revision = entry.getSeq();
-        Headers headers = entry.getHeaders();
-        String operation = headers == null ? null : headers.getFirst(OPERATION);
-        byte[] data = entry.getData();
-        if (operation != null || data == null || data.length == 0) {
+    private static Claim parse(KeyValueBucket.Entry entry) {
+        long revision = entry.revision();
+        byte[] data = entry.value();
+        if (entry.deleted() || data.length == 0) {
             return new Free(revision);
         }
         String text = new String(data, StandardCharsets.US_ASCII);

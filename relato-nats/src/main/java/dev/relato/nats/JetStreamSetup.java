@@ -3,9 +3,11 @@ package dev.relato.nats;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueStatus;
+import io.nats.client.api.Replica;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -15,24 +17,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the JetStream streams and key-value buckets the stores need on first use, and checks existing
  * ones against what the store requires: no limits that could discard data, the right subjects, storage
- * type, replica count and duplicate window. A mismatch is reported, never silently changed. Stateless and
- * thread-safe.
+ * type, replica count and duplicate window. A mismatch is reported with what the server has and how to make the two
+ * agree, never silently changed. Stateless and thread-safe.
  */
 final class JetStreamSetup {
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSetup.class);
     /** JetStream API error: subjects overlap with an existing stream. */
     private static final int SUBJECTS_OVERLAP = 10065;
     /**
-     * JetStream API errors refusing a configuration the server cannot provide: insufficient resources,
-     * memory or storage limits exceeded, invalid configuration, replicas without a cluster.
+     * JetStream API errors refusing a configuration the server cannot provide: no suitable peers for the replicas,
+     * insufficient resources, memory or storage limits exceeded, invalid configuration, replicas without a cluster.
      */
-    private static final Set<Integer> CANNOT_PROVIDE = Set.of(10023, 10028, 10047, 10052, 10074);
+    private static final Set<Integer> CANNOT_PROVIDE = Set.of(10005, 10023, 10028, 10047, 10052, 10074);
+    /** How long set-up waits for a replicated stream that was just created (by anyone) to elect its leader. */
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(5);
 
     private JetStreamSetup() {
     }
@@ -64,7 +69,41 @@ final class JetStreamSetup {
             }
             info = create(jsm, spec);
         }
-        check(info.getConfiguration(), spec);
+        check(info.getConfiguration(), spec, info.getClusterInfo());
+        awaitLeader(info, () -> jsm.getStreamInfo(spec.name()));
+    }
+
+    /** A read of a stream's current state. */
+    @FunctionalInterface
+    private interface StreamLookup {
+        StreamInfo get() throws IOException, JetStreamApiException;
+    }
+
+    /**
+     * Waits (at most {@link #LEADER_WAIT}) until a replicated stream has a leader. One created a moment ago, here or
+     * by another process, elects it within a second; until then JetStream drops the gets and writes sent to it,
+     * which would each cost the caller a whole request timeout. A stream still without a leader after the wait is
+     * left to the callers' failure handling (transient failures).
+     */
+    private static void awaitLeader(StreamInfo info, StreamLookup lookup)
+            throws IOException, JetStreamApiException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        StreamInfo current = info;
+        while (current.getClusterInfo() != null && current.getClusterInfo().getLeader() == null) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("JetStream stream '{}' has no leader yet; its first requests may fail and be retried",
+                        current.getConfiguration().getName());
+                return;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for stream '" + current.getConfiguration().getName()
+                        + "' to elect a leader", e);
+            }
+            current = lookup.get();
+        }
     }
 
     private static StreamInfo create(JetStreamManagement jsm, StreamSpec spec) throws IOException, JetStreamApiException {
@@ -106,10 +145,25 @@ final class JetStreamSetup {
                                                            JetStreamApiException e) {
         return new NatsConfigurationException("the NATS server cannot create JetStream " + what + " with " + replicas
                 + " replica(s) on " + storage + " storage: " + e.getErrorDescription() + " (JetStream error "
-                + e.getApiErrorCode() + "). Configure what the server or cluster offers", e);
+                + e.getApiErrorCode() + "). Configure what the server or cluster offers: a single server holds 1 replica, "
+                + "a cluster as many as it has JetStream servers running", e);
     }
 
-    static void check(StreamConfiguration actual, StreamSpec spec) {
+    /**
+     * What to say when a stream (or a bucket's stream) has another replica count than the store is configured for:
+     * both counts, where the replicas are, and the two ways to make them agree.
+     */
+    private static String replicaMismatch(String stream, int actual, int wanted, ClusterInfo cluster) {
+        String where = cluster == null ? "" : " (cluster " + cluster.getName() + ": leader " + cluster.getLeader()
+                + (cluster.getReplicas() == null || cluster.getReplicas().isEmpty() ? ""
+                : ", replicas " + cluster.getReplicas().stream().map(Replica::getName).collect(Collectors.joining(", ")))
+                + ")";
+        return "it has " + actual + " replica(s)" + where + " but the store is configured for " + wanted
+                + " (change the server's with nats stream edit " + stream + " --replicas " + wanted
+                + ", which JetStream carries out without losing data, or configure the store with replicas(" + actual + "))";
+    }
+
+    static void check(StreamConfiguration actual, StreamSpec spec, ClusterInfo cluster) {
         List<String> problems = new ArrayList<>();
         if (actual.getSubjects().stream().noneMatch(s -> Names.covers(s, spec.subjects()))) {
             problems.add("its subjects " + actual.getSubjects() + " do not cover '" + spec.subjects()
@@ -138,7 +192,7 @@ final class JetStreamSetup {
             problems.add("storage is " + actual.getStorageType() + " but the store is configured for " + spec.storage());
         }
         if (actual.getReplicas() != spec.replicas()) {
-            problems.add("it has " + actual.getReplicas() + " replica(s) but the store is configured for " + spec.replicas());
+            problems.add(replicaMismatch(spec.name(), actual.getReplicas(), spec.replicas(), cluster));
         }
         if (!spec.duplicateWindow().equals(actual.getDuplicateWindow())) {
             problems.add("its duplicate window is " + actual.getDuplicateWindow() + " but the store is configured for "
@@ -211,12 +265,14 @@ final class JetStreamSetup {
             problems.add("storage is " + status.getStorageType() + " but the store is configured for " + spec.storage());
         }
         if (status.getReplicas() != spec.replicas()) {
-            problems.add("it has " + status.getReplicas() + " replica(s) but the store is configured for " + spec.replicas());
+            problems.add(replicaMismatch("KV_" + spec.name(), status.getReplicas(), spec.replicas(),
+                    status.getBackingStreamInfo() == null ? null : status.getBackingStreamInfo().getClusterInfo()));
         }
         if (!problems.isEmpty()) {
             throw new NatsConfigurationException("JetStream key-value bucket '" + spec.name() + "' (" + spec.purpose()
                     + ") exists but cannot be used: " + String.join("; ", problems)
                     + ". Edit or delete the bucket, configure the store to match, or use another bucket name.");
         }
+        awaitLeader(status.getBackingStreamInfo(), () -> kvm.getStatus(spec.name()).getBackingStreamInfo());
     }
 }

@@ -6,21 +6,19 @@ import dev.relato.StoreUnavailableException;
 import dev.relato.projection.CheckpointStore;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A {@link CheckpointStore} in a JetStream key-value bucket (default {@code relato-checkpoints}): one key per
  * consumer (the base64url form of its name), holding the position as decimal text. The bucket is created on
  * first use (one value per key, no expiry) and checked if it exists.
  *
- * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
- * (JetStream's direct get) and return an older position: the consumer then handles a few events again.
+ * <p>Loads are answered by the leader of the bucket's stream, so on a cluster they see the newest save, never a
+ * replica's older position.
  *
  * <p>Thread-safe. Transient failures surface as {@link StoreUnavailableException} and permanent ones as
  * {@link StoreFailureException}, by the same allow-list as {@link NatsEventStore}; a save that fails
@@ -29,14 +27,14 @@ import java.time.Duration;
  */
 public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable {
     private final NatsSupport.Handle handle;
-    private final KeyValue kv;
+    private final KeyValueBucket kv;
     private final String bucket;
     private final NatsFailures failures;
 
-    private NatsCheckpointStore(BucketSettings.Opened opened) {
+    NatsCheckpointStore(BucketSettings.Opened opened) {
         this.handle = opened.handle();
-        this.kv = opened.kv();
-        this.bucket = opened.bucket();
+        this.kv = opened.bucket();
+        this.bucket = kv.name();
         this.failures = opened.failures();
     }
 
@@ -49,15 +47,15 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
     public long load(String consumer) {
         String key = key(consumer);
         try {
-            KeyValueEntry entry = kv.get(key);
-            if (entry == null || entry.getOperation() != KeyValueOperation.PUT) {
+            Optional<KeyValueBucket.Entry> entry = kv.current(key);
+            if (entry.isEmpty()) {
                 return 0;
             }
-            return Long.parseLong(new String(entry.getValue(), StandardCharsets.US_ASCII));
+            return Long.parseLong(new String(entry.get().value(), StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
             throw new StoreFailureException("the checkpoint of consumer '" + consumer + "' in bucket '" + bucket
                     + "' is not a number; delete it to start the consumer again", e);
-        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("loading the checkpoint of consumer '" + consumer + "'", e);
         }
     }
@@ -70,7 +68,7 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
         }
         try {
             kv.put(key, Long.toString(position).getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("saving the checkpoint of consumer '" + consumer + "'", e);
         }
     }
@@ -79,8 +77,8 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
     public void delete(String consumer) {
         String key = key(consumer);
         try {
-            kv.delete(key);
-        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            kv.delete(key, KeyValueBucket.ANY_REVISION);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("deleting the checkpoint of consumer '" + consumer + "'", e);
         }
     }

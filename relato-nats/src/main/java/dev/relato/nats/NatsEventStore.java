@@ -112,6 +112,13 @@ import org.slf4j.LoggerFactory;
  * metadata cannot be decoded fails the reads that reach it ({@link StoreFailureException}) but never
  * blocks appends to its stream.
  *
+ * <h2>Clusters</h2>
+ * Given several servers' URLs and {@link Builder#replicas(int) replicas}, the stream and every bucket of the store
+ * are kept on that many servers, and an append is acknowledged once a majority of them has stored it. Every read a
+ * decision depends on (the stream's last message before an append, event id claims, the key-value stores) is answered
+ * by the leader, so a replica behind it is never read. When a leader dies, requests fail transiently until the
+ * cluster has elected another (gets are sent again meanwhile), and the connection moves to another server by itself.
+ *
  * <h2>Thread safety and failures</h2>
  * Thread-safe: one instance serves every thread. Transient failures surface as
  * {@link StoreUnavailableException}: timeouts and I/O errors of the client, requests nobody answered, a
@@ -138,6 +145,7 @@ public final class NatsEventStore implements EventStore {
     private final StoredLog log;
     private final StreamReader streams;
     private final Appender appender;
+    private final StoreBuckets buckets;
     private final NatsFailures failures;
     private final AppendSignal signal = new AppendSignal();
     private Dispatcher signalDispatcher; // guarded by this; created by the first subscription
@@ -174,8 +182,17 @@ public final class NatsEventStore implements EventStore {
         MessageRequests requests = new MessageRequests(connection, timeout);
         this.log = new StoredLog(requests, jsm, streamName, prefix);
         this.streams = new StreamReader(log);
-        this.appender = new Appender(js, log, new EventIdClaims(js, requests, claimBucket, timeout), streamName,
-                maxPayload, maxEventBytes, b.appendRetryPolicy, signal);
+        this.appender = new Appender(js, log, new EventIdClaims(new KeyValueBucket(js, requests, claimBucket, timeout)),
+                streamName, maxPayload, maxEventBytes, b.appendRetryPolicy, signal);
+        this.buckets = new StoreBuckets(bucketName -> {
+            BucketSettings settings = new BucketSettings(bucketName.purpose(), streamName + bucketName.suffix());
+            settings.connection(connection);
+            settings.replicas(b.replicas);
+            settings.storage(b.storage);
+            settings.requestTimeout(timeout);
+            settings.errorClassifier(b.errorClassifier);
+            return settings.open();
+        });
     }
 
     /** A builder with the defaults: stream {@code relato}, file storage, one replica. */
@@ -197,6 +214,58 @@ public final class NatsEventStore implements EventStore {
     @Override
     public int maxEventBytes() {
         return maxEventBytes;
+    }
+
+    /**
+     * The snapshot store beside this store's events: bucket {@code <stream>-snapshots}, on this store's connection,
+     * with its replicas, storage, request timeout and error classifier. Created or checked on first call, then the
+     * same instance; usable while this store is open.
+     *
+     * @throws StoreUnavailableException  if the bucket cannot be set up now
+     * @throws NatsConfigurationException if it exists and does not fit
+     */
+    public NatsSnapshotStore snapshots() {
+        checkOpen();
+        return buckets.snapshots();
+    }
+
+    /**
+     * The checkpoint store beside this store's events: bucket {@code <stream>-checkpoints}, set up as
+     * {@link #snapshots()} describes.
+     *
+     * @throws StoreUnavailableException  if the bucket cannot be set up now
+     * @throws NatsConfigurationException if it exists and does not fit
+     */
+    public NatsCheckpointStore checkpoints() {
+        checkOpen();
+        return buckets.checkpoints();
+    }
+
+    /**
+     * The dead-letter store beside this store's events: bucket {@code <stream>-dead-letters}, set up as
+     * {@link #snapshots()} describes.
+     *
+     * @throws StoreUnavailableException  if the bucket cannot be set up now
+     * @throws NatsConfigurationException if it exists and does not fit
+     */
+    public NatsDeadLetterStore deadLetters() {
+        checkOpen();
+        return buckets.deadLetters();
+    }
+
+    /**
+     * Projection leases of node {@code nodeId} beside this store's events: bucket {@code <stream>-leases}, set up
+     * as {@link #snapshots()} describes; one instance per node id, for all the node's runners.
+     *
+     * @param nodeId this node's id, unique among the nodes (for example host name and process id), 1 to 200
+     *               characters
+     * @throws dev.relato.InvalidInputException if the node id is blank, too long or has a control character
+     * @throws StoreUnavailableException        if the bucket cannot be set up now
+     * @throws NatsConfigurationException       if it exists and does not fit
+     */
+    public NatsProjectionLeases leases(String nodeId) {
+        checkOpen();
+        return buckets.leases(nodeId);
     }
 
     /** Lets a test observe or interrupt appends at the points {@link Appender.Probe} names. */
@@ -377,7 +446,12 @@ public final class NatsEventStore implements EventStore {
             return this;
         }
 
-        /** Replicas of the stream and index bucket in a cluster, 1 to 5; default 1. */
+        /**
+         * Replicas of the stream and of every bucket the store keeps (event id claims, snapshots, checkpoints, dead
+         * letters, leases), 1 to 5; default 1. On a cluster, 3 keeps every acknowledged append through the loss of
+         * one server: JetStream acknowledges a write once a majority of the replicas has stored it. An existing
+         * stream or bucket with another count is reported as {@link NatsConfigurationException}, never changed.
+         */
         public Builder replicas(int count) {
             this.replicas = NatsSupport.checkReplicas(count);
             return this;

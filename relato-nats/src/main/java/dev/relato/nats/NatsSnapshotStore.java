@@ -13,9 +13,6 @@ import dev.relato.snapshot.SnapshotStore;
 import dev.relato.spi.RetryState;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,9 +26,8 @@ import java.util.Optional;
  * compare-and-set on the key's revision, so concurrent savers keep the snapshot with the highest version.
  * The bucket is created on first use (one value per key, no expiry) and checked if it exists.
  *
- * <p>With several replicas a load may be answered by a replica that has not yet applied the newest save
- * (JetStream's direct get); the store then sees an older snapshot, which costs a longer replay, and a save
- * racing on such a read simply retries its compare-and-set.
+ * <p>Loads are answered by the leader of the bucket's stream, so on a cluster they see the newest save, never a
+ * replica's older state.
  *
  * <p>Thread-safe. Transient failures surface as {@link StoreUnavailableException} and permanent ones as
  * {@link StoreFailureException}, by the same allow-list as {@link NatsEventStore}; since snapshots are a cache,
@@ -45,14 +41,14 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
             Duration.ofSeconds(5));
 
     private final NatsSupport.Handle handle;
-    private final KeyValue kv;
+    private final KeyValueBucket kv;
     private final String bucket;
     private final NatsFailures failures;
 
-    private NatsSnapshotStore(BucketSettings.Opened opened) {
+    NatsSnapshotStore(BucketSettings.Opened opened) {
         this.handle = opened.handle();
-        this.kv = opened.kv();
-        this.bucket = opened.bucket();
+        this.kv = opened.bucket();
+        this.bucket = kv.name();
         this.failures = opened.failures();
     }
 
@@ -65,8 +61,8 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
     public Optional<Snapshot> load(StreamId stream) {
         Objects.requireNonNull(stream, "stream");
         try {
-            return current(Names.streamKey(stream)).map(e -> decode(stream, e));
-        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            return kv.current(Names.streamKey(stream)).map(e -> decode(stream, e));
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("loading the snapshot of stream '" + stream + "'", e);
         }
     }
@@ -79,21 +75,13 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         RetryState races = new RetryState(SAVE_RACES);
         try {
             while (true) {
-                Optional<KeyValueEntry> existing = current(key);
-                try {
-                    if (existing.isEmpty()) {
-                        kv.create(key, value);
-                        return;
-                    }
-                    if (decode(snapshot.stream(), existing.get()).version() > snapshot.version()) {
-                        return;
-                    }
-                    kv.update(key, value, existing.get().getRevision());
+                Optional<KeyValueBucket.Entry> existing = kv.get(key);
+                if (existing.isPresent() && !existing.get().deleted()
+                        && decode(snapshot.stream(), existing.get()).version() > snapshot.version()) {
                     return;
-                } catch (JetStreamApiException e) {
-                    if (e.getApiErrorCode() != NatsSupport.WRONG_LAST_SEQUENCE) {
-                        throw e;
-                    }
+                }
+                if (kv.update(key, value, existing.map(KeyValueBucket.Entry::revision).orElse(0L)).isPresent()) {
+                    return;
                 }
                 // another saver got in between: read again and compare versions
                 Optional<Duration> wait = races.failed();
@@ -112,8 +100,8 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
     public void delete(StreamId stream) {
         Objects.requireNonNull(stream, "stream");
         try {
-            kv.delete(Names.streamKey(stream));
-        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+            kv.delete(Names.streamKey(stream), KeyValueBucket.ANY_REVISION);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("deleting the snapshot of stream '" + stream + "'", e);
         }
     }
@@ -129,11 +117,6 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         handle.close();
     }
 
-    private Optional<KeyValueEntry> current(String key) throws IOException, JetStreamApiException {
-        KeyValueEntry entry = kv.get(key);
-        return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty() : Optional.of(entry);
-    }
-
     private static byte[] encode(Snapshot snapshot) {
         ObjectNode node = JSON.createObjectNode();
         node.put("version", snapshot.version());
@@ -147,9 +130,9 @@ public final class NatsSnapshotStore implements SnapshotStore, AutoCloseable {
         }
     }
 
-    private Snapshot decode(StreamId stream, KeyValueEntry entry) {
+    private Snapshot decode(StreamId stream, KeyValueBucket.Entry entry) {
         try {
-            JsonNode node = JSON.readTree(entry.getValue());
+            JsonNode node = JSON.readTree(entry.value());
             return new Snapshot(stream, node.get("version").asLong(), node.get("schemaVersion").asInt(),
                     node.get("payload").asText(), Instant.parse(node.get("takenAt").asText()));
         } catch (IOException | RuntimeException e) {

@@ -1,8 +1,8 @@
 package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
+import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryCheckpointStore;
-import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.projection.ProjectionTransactions;
@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * Any event store, with the read models (order list, customer totals) kept in memory, each by an
- * asynchronous {@link ProjectionRunner}. Their checkpoints and dead letters are kept in memory too, so at every
- * start the read models are rebuilt from the whole log (a read model that starts empty must see every event
- * again), and an event skipped before a restart is met again after it. Used for the in-memory and NATS stores.
+ * asynchronous {@link ProjectionRunner}. Their checkpoints are kept in memory too, so at every start the read
+ * models are rebuilt from the whole log (a read model that starts empty must see every event again), and an event
+ * skipped before a restart is met again after it. The dead letters go where the caller says: in memory, or in the
+ * store's own dead-letter store (NATS), where they outlive a restart. Used for the in-memory and NATS stores.
  * Thread-safe; closes the store it was given.
  */
 final class InMemoryReadModelBackend implements OrdersBackend {
@@ -24,12 +25,14 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     private final EventStore store;
     private final InMemoryOrderList orderList = new InMemoryOrderList();
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
-    private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    private final DeadLetterStore deadLetters;
     private final List<ManagedProjection<?>> projections;
 
-    InMemoryReadModelBackend(String description, EventStore store, EventSerializer serializer) {
+    InMemoryReadModelBackend(String description, EventStore store, DeadLetterStore deadLetters,
+                             EventSerializer serializer) {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(serializer, "serializer");
         List<ManagedProjection<?>> started = new ArrayList<>();
         try {

@@ -3,6 +3,8 @@ package dev.relato.examples.orders;
 import dev.relato.EventStore;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.nats.NatsEventStore;
+import dev.relato.projection.DeadLetterStore;
+import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteEventStore;
 import java.io.UncheckedIOException;
@@ -156,7 +158,8 @@ public final class OrdersApp implements AutoCloseable {
 
     private static OrdersBackend openBackend(Settings settings, EventSerializer serializer) {
         return switch (settings.store()) {
-            case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)", InMemoryEventStore.create(), serializer);
+            case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)", InMemoryEventStore.create(),
+                    new InMemoryDeadLetterStore(), serializer);
             case SQLITE -> {
                 String location = settings.url().orElse("relato-orders.db");
                 Path file = Path.of(location.startsWith(JDBC_SQLITE) ? location.substring(JDBC_SQLITE.length()) : location)
@@ -169,9 +172,19 @@ public final class OrdersApp implements AutoCloseable {
                 String url = settings.url().orElse(DEFAULT_NATS_URL);
                 NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).build();
                 yield new InMemoryReadModelBackend("nats at " + url + ", stream " + settings.stream()
-                                + " (read models in memory, rebuilt at start)", store, serializer);
+                                + " (read models in memory, rebuilt at start)", store, deadLettersOf(store), serializer);
             }
         };
+    }
+
+    /** The NATS store's dead-letter store, kept beside its events; closes the store if it cannot be set up. */
+    private static DeadLetterStore deadLettersOf(NatsEventStore store) {
+        try {
+            return store.deadLetters();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /** Which event store the service runs on. */

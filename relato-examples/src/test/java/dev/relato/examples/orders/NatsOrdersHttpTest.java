@@ -1,5 +1,12 @@
 package dev.relato.examples.orders;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relato.EventData;
+import dev.relato.ExpectedVersion;
+import dev.relato.StreamId;
+import dev.relato.projection.DeadLetter;
+import dev.relato.projection.ProjectionState;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Nats;
@@ -8,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,11 +71,45 @@ class NatsOrdersHttpTest extends OrdersHttpContract {
         return OrdersApp.Settings.of(OrdersApp.Store.NATS).withUrl(URL).withStream(stream);
     }
 
+    @Test
+    void deadLettersOutliveARestart() throws Exception {
+        String own = "relato-orders-restart-" + UUID.randomUUID().toString().substring(0, 8);
+        OrdersApp.Settings settings = OrdersApp.Settings.of(OrdersApp.Store.NATS).withUrl(URL).withStream(own);
+        try {
+            DeadLetter skipped;
+            try (OrdersApp first = OrdersApp.start(settings)) {
+                String poisoned = "poison-" + UUID.randomUUID();
+                first.store().append(new StreamId(OrdersService.CATEGORY, poisoned), ExpectedVersion.noStream(),
+                        List.of(EventData.of("OrderLineAdded", "{\"orderId\":\"" + poisoned + "\"}")));
+                ManagedProjection<?> orderList = orderList(first);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (orderList.runner().status().state() != ProjectionState.FAILED) {
+                    assertThat(System.nanoTime() < deadline).as("the order list stops at the poison event").isTrue();
+                    orderList.runner().awaitPosition(Long.MAX_VALUE, Duration.ofMillis(50));
+                }
+                skipped = orderList.skip();
+            }
+            try (OrdersApp second = OrdersApp.start(settings)) {
+                assertThat(orderList(second).deadLetters()).contains(skipped);
+            }
+        } finally {
+            drop(own);
+        }
+    }
+
+    private static ManagedProjection<?> orderList(OrdersApp app) {
+        return app.projections().stream().filter(p -> p.name().equals("order-list")).findFirst().orElseThrow();
+    }
+
     @Override
     void dropData() throws Exception {
+        drop(stream);
+    }
+
+    private static void drop(String stream) throws Exception {
         Connection nats = connect();
         try {
-            for (String name : List.of(stream, "KV_" + stream + "-event-ids")) {
+            for (String name : List.of(stream, "KV_" + stream + "-event-ids", "KV_" + stream + "-dead-letters")) {
                 try {
                     nats.jetStreamManagement().deleteStream(name);
                 } catch (JetStreamApiException e) {

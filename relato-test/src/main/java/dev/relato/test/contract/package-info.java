@@ -12,6 +12,8 @@
  *       optionally {@code destroyCheckpointStore(CheckpointStore)}.</li>
  *   <li>{@link dev.relato.test.contract.DeadLetterStoreContract}: implement {@code createDeadLetterStore()};
  *       optionally {@code destroyDeadLetterStore(DeadLetterStore)}.</li>
+ *   <li>{@link dev.relato.test.contract.ProjectionLeasesContract}: implement {@code createLeaseTable()}, which
+ *       makes the nodes of one table of leases and drops it on close; optionally {@code shortLease()}.</li>
  * </ul>
  *
  * <p>Each factory method is called before every test, and its destroy hook after every test. The suites
