@@ -120,7 +120,7 @@ final class PostgresBackend extends Backend {
                 ReadModel<?> balances = new ReadModel.Sql(
                         new JdbcSql(JdbcSql.Dialect.POSTGRES, JdbcSql.Shape.LEAN, schema, "app_"),
                         new PostgresProjectionTransactions(pool, store.schema()), new PooledConnections(pool));
-                yield new RelatoSubject(store, store.snapshotStore(), balances, store);
+                yield new RelatoSubject(store, store.snapshots(), balances, store);
             }
             case RELATO_CALLER_TX -> {
                 PostgresEventStore store = (PostgresEventStore) relato().store();

@@ -24,7 +24,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
 
     /**
      * A checkpoint store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}),
-     * with the default classification of errors; {@link PostgresEventStore#checkpointStore()} applies the store's.
+     * with the default classification of errors; {@link PostgresEventStore#checkpoints()} applies the store's.
      */
     public PostgresCheckpointStore(DataSource dataSource, PostgresSchema schema) {
         this(dataSource, schema, new SqlErrors(ErrorClassifier.storeDefault()));

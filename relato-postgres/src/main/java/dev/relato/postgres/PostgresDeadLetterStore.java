@@ -29,7 +29,7 @@ public final class PostgresDeadLetterStore implements DeadLetterStore {
 
     /**
      * Dead letters on {@code dataSource}, in {@code schema} (migrated), with the default classification of errors;
-     * {@link PostgresEventStore#deadLetterStore()} applies the store's.
+     * {@link PostgresEventStore#deadLetters()} applies the store's.
      */
     public PostgresDeadLetterStore(DataSource dataSource, PostgresSchema schema) {
         this(dataSource, schema, new SqlErrors(ErrorClassifier.storeDefault()));

@@ -161,17 +161,17 @@ public final class PostgresEventStore implements EventStore {
     }
 
     /** A snapshot store in this store's schema and data source, classifying errors as this store does. */
-    public PostgresSnapshotStore snapshotStore() {
+    public PostgresSnapshotStore snapshots() {
         return new PostgresSnapshotStore(dataSource, schema, errors);
     }
 
     /** A checkpoint store in this store's schema and data source, classifying errors as this store does. */
-    public PostgresCheckpointStore checkpointStore() {
+    public PostgresCheckpointStore checkpoints() {
         return new PostgresCheckpointStore(dataSource, schema, errors);
     }
 
     /** A dead-letter store in this store's schema and data source, classifying errors as this store does. */
-    public PostgresDeadLetterStore deadLetterStore() {
+    public PostgresDeadLetterStore deadLetters() {
         return new PostgresDeadLetterStore(dataSource, schema, errors);
     }
 
@@ -181,7 +181,7 @@ public final class PostgresEventStore implements EventStore {
      *
      * @see PostgresProjectionLeases#PostgresProjectionLeases(DataSource, PostgresSchema, String)
      */
-    public PostgresProjectionLeases projectionLeases(String nodeId) {
+    public PostgresProjectionLeases leases(String nodeId) {
         return new PostgresProjectionLeases(dataSource, schema, nodeId, errors);
     }
 
@@ -751,8 +751,8 @@ public final class PostgresEventStore implements EventStore {
         /**
          * Adjusts which PostgreSQL errors are transient ({@link dev.relato.StoreUnavailableException}) and which
          * permanent ({@link dev.relato.StoreFailureException}), for this store and every store it makes
-         * ({@link PostgresEventStore#snapshotStore()}, {@link PostgresEventStore#checkpointStore()},
-         * {@link PostgresEventStore#deadLetterStore()}, {@link PostgresEventStore#projectionLeases(String)},
+         * ({@link PostgresEventStore#snapshots()}, {@link PostgresEventStore#checkpoints()},
+         * {@link PostgresEventStore#deadLetters()}, {@link PostgresEventStore#leases(String)},
          * {@link PostgresEventStore#projectionTransactions()}) and its migrations. The classifier sees the
          * driver's {@link SQLException} with the verdict of the store's allow-list. Default: that verdict.
          */

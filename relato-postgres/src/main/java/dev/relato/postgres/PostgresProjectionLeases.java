@@ -30,7 +30,7 @@ public final class PostgresProjectionLeases implements ProjectionLeases {
     private final SqlErrors errors;
 
     /**
-     * Leases with the default classification of errors; {@link PostgresEventStore#projectionLeases(String)}
+     * Leases with the default classification of errors; {@link PostgresEventStore#leases(String)}
      * applies the store's.
      *
      * @param nodeId this node's id, unique among the nodes (for example host name and process id), 1 to 200

@@ -26,7 +26,7 @@ public final class PostgresSnapshotStore implements SnapshotStore {
 
     /**
      * A snapshot store over {@code dataSource}, in {@code schema} (migrated with {@link PostgresSchema#migrate}),
-     * with the default classification of errors; {@link PostgresEventStore#snapshotStore()} applies the store's.
+     * with the default classification of errors; {@link PostgresEventStore#snapshots()} applies the store's.
      */
     public PostgresSnapshotStore(DataSource dataSource, PostgresSchema schema) {
         this(dataSource, schema, new SqlErrors(ErrorClassifier.storeDefault()));

@@ -84,7 +84,7 @@ class PostgresErrorsTest {
             assertThat(classifier.calls).as("asked once: no retry").hasValue(1);
             assertThatThrownBy(() -> refused.readAll(GlobalRead.fromStart()).toList())
                     .isInstanceOf(StoreFailureException.class).hasMessageContaining("permission denied");
-            assertThatThrownBy(() -> refused.snapshotStore().load(StreamId.of("Order", "1")))
+            assertThatThrownBy(() -> refused.snapshots().load(StreamId.of("Order", "1")))
                     .isInstanceOf(StoreFailureException.class).hasMessageContaining("permission denied");
             assertThatThrownBy(() -> refused.migrate())
                     .isInstanceOf(StoreFailureException.class).hasMessageContaining("migrating schema");
@@ -103,15 +103,15 @@ class PostgresErrorsTest {
             assertThatThrownBy(() -> store.streamVersion(StreamId.of("Order", "1")))
                     .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("migrate()");
             // and in every store it makes
-            assertThatThrownBy(() -> store.snapshotStore().load(StreamId.of("Order", "1")))
+            assertThatThrownBy(() -> store.snapshots().load(StreamId.of("Order", "1")))
                     .isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> store.checkpointStore().load("totals"))
+            assertThatThrownBy(() -> store.checkpoints().load("totals"))
                     .isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> store.deadLetterStore().list("totals"))
+            assertThatThrownBy(() -> store.deadLetters().list("totals"))
                     .isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> store.projectionLeases("node-1").owner("totals"))
+            assertThatThrownBy(() -> store.leases("node-1").owner("totals"))
                     .isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> store.projectionTransactions().fencedBy(store.projectionLeases("node-1"))
+            assertThatThrownBy(() -> store.projectionTransactions().fencedBy(store.leases("node-1"))
                     .checkpoint("totals"))
                     .isInstanceOf(StoreUnavailableException.class);
         }
@@ -148,7 +148,7 @@ class PostgresErrorsTest {
         try (PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(constrained).build()) {
             store.migrate();
             TestDatabase.execute("ALTER TABLE \"" + constrained + "\".snapshots ADD COLUMN owner text NOT NULL");
-            assertThatThrownBy(() -> store.snapshotStore().save(new Snapshot(StreamId.of("Order", "1"), 1, 1, "{}",
+            assertThatThrownBy(() -> store.snapshots().save(new Snapshot(StreamId.of("Order", "1"), 1, 1, "{}",
                     Instant.now())))
                     .isInstanceOf(StoreFailureException.class)
                     .hasMessageContaining("saving the snapshot of stream 'Order-1'").hasMessageContaining("23502");

@@ -480,7 +480,7 @@ class PostgresEventStoreTest {
 
     @Test
     void snapshotsKeepTheNewest() {
-        PostgresSnapshotStore snapshots = store.snapshotStore();
+        PostgresSnapshotStore snapshots = store.snapshots();
         StreamId stream = newStream();
         assertThat(snapshots.load(stream)).isEmpty();
         Instant now = Instant.parse("2026-01-01T10:00:00Z");
@@ -499,7 +499,7 @@ class PostgresEventStoreTest {
 
     @Test
     void checkpointsCommitWithTheCallersTransaction() throws SQLException {
-        PostgresCheckpointStore checkpoints = store.checkpointStore();
+        PostgresCheckpointStore checkpoints = store.checkpoints();
         assertThat(checkpoints.load("orders")).isZero();
         checkpoints.save("orders", 42);
         assertThat(checkpoints.load("orders")).isEqualTo(42);

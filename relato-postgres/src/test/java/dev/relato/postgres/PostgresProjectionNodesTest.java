@@ -169,7 +169,7 @@ class PostgresProjectionNodesTest {
         }
         for (int p = 0; p < PARTITIONS; p++) {
             String name = new Partition(p, PARTITIONS).checkpointName(PROJECTION);
-            assertThat(doomed.store.checkpointStore().load(name)).isPositive();
+            assertThat(doomed.store.checkpoints().load(name)).isPositive();
         }
         assertThat(ownersOfAllPartitions(second)).doesNotContain(doomed.id);
     }

@@ -275,7 +275,7 @@ class PostgresProjectionTest {
     void aNewVersionIsRebuiltInItsOwnTableThenActivatedAndAResetReplaysIt() throws Exception {
         String category = category("orders_v1");
         PostgresProjectionTransactions transactions = new PostgresProjectionTransactions(pool, schema);
-        ProjectionVersions versions = new ProjectionVersions(store.checkpointStore());
+        ProjectionVersions versions = new ProjectionVersions(store.checkpoints());
         versions.activate("orders", 1);
         Projection<Connection> v1 = orderList(ProjectionVersions.versionedName("orders", 1), "orders_v1");
         Projection<Connection> v2 = orderList(ProjectionVersions.versionedName("orders", 2), "orders_v2", category, e -> {
