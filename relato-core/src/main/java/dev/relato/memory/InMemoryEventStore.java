@@ -9,12 +9,17 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
+import dev.relato.StoreCompanions;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.projection.InMemoryCheckpointStore;
+import dev.relato.projection.InMemoryDeadLetterStore;
+import dev.relato.projection.InMemoryProjectionLeases;
+import dev.relato.snapshot.InMemorySnapshotStore;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.LogReader;
@@ -45,11 +50,15 @@ import java.util.stream.Stream;
  * at the last time recorded), so a read
  * {@link StreamRead#asOf(Instant) as of} a time returns a prefix of the stream.
  *
+ * <p>Its {@link StoreCompanions companions} ({@link #snapshots()}, {@link #checkpoints()}, {@link #deadLetters()},
+ * {@link #leases(String)}) live in the same memory: one instance of each per store, and one lease table shared by
+ * the nodes of the store, with the store's clock.
+ *
  * <p><b>Thread safety</b>: safe for any number of threads. Appends are serialised by one lock; reads,
  * {@link #readAll(GlobalRead)} and subscriptions never lock and see each append entirely or not at all.
  * After {@link #close()} every method but {@code close} throws {@link IllegalStateException}.
  */
-public final class InMemoryEventStore implements EventStore {
+public final class InMemoryEventStore implements EventStore, StoreCompanions {
     private final int maxEventBytes;
     private final Clock clock;
     private final SubscriptionOptions subscriptionOptions;
@@ -61,6 +70,10 @@ public final class InMemoryEventStore implements EventStore {
     private final AppendSignal signal = new AppendSignal();
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final LogReader reader = this::readPage;
+    private final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+    private final InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
+    private final InMemoryDeadLetterStore deadLetters = new InMemoryDeadLetterStore();
+    private final InMemoryProjectionLeases.Table leases;
     /** Last time recorded; touched only under the append lock. */
     private Instant lastRecordedAt = Instant.MIN;
     private volatile boolean closing;
@@ -70,6 +83,7 @@ public final class InMemoryEventStore implements EventStore {
         this.maxEventBytes = builder.maxEventBytes;
         this.clock = builder.clock;
         this.subscriptionOptions = builder.subscriptionOptions;
+        this.leases = InMemoryProjectionLeases.table(clock);
     }
 
     /** A store with the default event size limit, the system clock (UTC) and default subscription settings. */
@@ -80,6 +94,38 @@ public final class InMemoryEventStore implements EventStore {
     /** A builder to set the event size limit, the clock or subscription settings. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The snapshot store of this store: the same instance on every call. */
+    @Override
+    public InMemorySnapshotStore snapshots() {
+        ensureOpen();
+        return snapshots;
+    }
+
+    /** The checkpoint store of this store: the same instance on every call. */
+    @Override
+    public InMemoryCheckpointStore checkpoints() {
+        ensureOpen();
+        return checkpoints;
+    }
+
+    /** The dead-letter store of this store: the same instance on every call. */
+    @Override
+    public InMemoryDeadLetterStore deadLetters() {
+        ensureOpen();
+        return deadLetters;
+    }
+
+    /**
+     * Node {@code nodeId}'s view of this store's lease table, which expires leases by the store's clock.
+     *
+     * @throws dev.relato.InvalidInputException if the node id is blank, too long or has a control character
+     */
+    @Override
+    public InMemoryProjectionLeases leases(String nodeId) {
+        ensureOpen();
+        return leases.node(nodeId);
     }
 
     /** The largest event (payload plus metadata, in UTF-8 bytes) this store accepts. */

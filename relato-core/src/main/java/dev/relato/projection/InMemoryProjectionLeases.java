@@ -1,5 +1,7 @@
 package dev.relato.projection;
 
+import dev.relato.internal.LeaseRules;
+import dev.relato.internal.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +36,7 @@ public final class InMemoryProjectionLeases implements ProjectionLeases {
 
     @Override
     public boolean acquire(String name, Duration duration) {
-        CheckpointStore.validateName(name);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("lease duration must be positive, got " + duration);
-        }
+        LeaseRules.checkAcquire(name, duration);
         Instant now = table.clock.instant();
         Lease lease = table.leases.compute(name, (n, current) ->
                 current == null || current.owner.equals(nodeId) || !current.expiresAt.isAfter(now)
@@ -70,12 +69,14 @@ public final class InMemoryProjectionLeases implements ProjectionLeases {
             this.clock = clock;
         }
 
-        /** The leases as seen by node {@code nodeId}. */
+        /**
+         * The leases as seen by node {@code nodeId}.
+         *
+         * @throws dev.relato.InvalidInputException if the node id is blank, longer than 200 characters or has a
+         *                                          control character
+         */
         public InMemoryProjectionLeases node(String nodeId) {
-            if (nodeId == null || nodeId.isBlank()) {
-                throw new IllegalArgumentException("node id must not be blank");
-            }
-            return new InMemoryProjectionLeases(this, nodeId);
+            return new InMemoryProjectionLeases(this, Text.requireName(nodeId, "node id", 200));
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.relato.InvalidEventException;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
 import dev.relato.RetryPolicy;
+import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
@@ -130,7 +131,7 @@ import org.slf4j.LoggerFactory;
  * adjust the verdict. The connection reconnects in the background and the store continues once it is back.
  * {@link #close()} stops subscriptions and closes the connection if the store opened it.
  */
-public final class NatsEventStore implements EventStore {
+public final class NatsEventStore implements EventStore, StoreCompanions {
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
     /** Retries of an append overtaken by other writers: 1 ms to 100 ms apart, for at most 10 seconds. */
     static final RetryPolicy DEFAULT_APPEND_RETRIES = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(1),
@@ -224,6 +225,7 @@ public final class NatsEventStore implements EventStore {
      * @throws StoreUnavailableException  if the bucket cannot be set up now
      * @throws NatsConfigurationException if it exists and does not fit
      */
+    @Override
     public NatsSnapshotStore snapshots() {
         checkOpen();
         return buckets.snapshots();
@@ -236,6 +238,7 @@ public final class NatsEventStore implements EventStore {
      * @throws StoreUnavailableException  if the bucket cannot be set up now
      * @throws NatsConfigurationException if it exists and does not fit
      */
+    @Override
     public NatsCheckpointStore checkpoints() {
         checkOpen();
         return buckets.checkpoints();
@@ -248,6 +251,7 @@ public final class NatsEventStore implements EventStore {
      * @throws StoreUnavailableException  if the bucket cannot be set up now
      * @throws NatsConfigurationException if it exists and does not fit
      */
+    @Override
     public NatsDeadLetterStore deadLetters() {
         checkOpen();
         return buckets.deadLetters();
@@ -263,6 +267,7 @@ public final class NatsEventStore implements EventStore {
      * @throws StoreUnavailableException        if the bucket cannot be set up now
      * @throws NatsConfigurationException       if it exists and does not fit
      */
+    @Override
     public NatsProjectionLeases leases(String nodeId) {
         checkOpen();
         return buckets.leases(nodeId);

@@ -2,13 +2,13 @@ package dev.relato.nats;
 
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
+import dev.relato.internal.LeaseRules;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionLeases;
 import io.nats.client.JetStreamApiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -72,11 +72,7 @@ public final class NatsProjectionLeases implements ProjectionLeases {
 
     @Override
     public boolean acquire(String name, Duration duration) {
-        CheckpointStore.validateName(name);
-        Objects.requireNonNull(duration, "duration");
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("lease duration must be positive, got " + duration);
-        }
+        LeaseRules.checkAcquire(name, duration);
         String key = Names.encode(name);
         byte[] mine = encode(new Lease(nodeId, Math.max(1, duration.toMillis())));
         try {

@@ -10,6 +10,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.RetryPolicy;
+import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -107,7 +108,7 @@ import org.slf4j.LoggerFactory;
  * head watcher thread; the data source stays open. After {@code close()} every method but {@code close}
  * throws {@link IllegalStateException}.
  */
-public final class PostgresEventStore implements EventStore {
+public final class PostgresEventStore implements EventStore, StoreCompanions {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
     /** Attempts of an append whose event ids a concurrent append stored first: the next one answers from them. */
     private static final int ATTEMPTS = 3;
@@ -161,16 +162,19 @@ public final class PostgresEventStore implements EventStore {
     }
 
     /** A snapshot store in this store's schema and data source, classifying errors as this store does. */
+    @Override
     public PostgresSnapshotStore snapshots() {
         return new PostgresSnapshotStore(dataSource, schema, errors);
     }
 
     /** A checkpoint store in this store's schema and data source, classifying errors as this store does. */
+    @Override
     public PostgresCheckpointStore checkpoints() {
         return new PostgresCheckpointStore(dataSource, schema, errors);
     }
 
     /** A dead-letter store in this store's schema and data source, classifying errors as this store does. */
+    @Override
     public PostgresDeadLetterStore deadLetters() {
         return new PostgresDeadLetterStore(dataSource, schema, errors);
     }
@@ -181,6 +185,7 @@ public final class PostgresEventStore implements EventStore {
      *
      * @see PostgresProjectionLeases#PostgresProjectionLeases(DataSource, PostgresSchema, String)
      */
+    @Override
     public PostgresProjectionLeases leases(String nodeId) {
         return new PostgresProjectionLeases(dataSource, schema, nodeId, errors);
     }

@@ -1,6 +1,7 @@
 package dev.relato.postgres;
 
 import dev.relato.ErrorClassifier;
+import dev.relato.internal.LeaseRules;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionLeases;
 import java.sql.PreparedStatement;
@@ -60,10 +61,7 @@ public final class PostgresProjectionLeases implements ProjectionLeases {
 
     @Override
     public boolean acquire(String name, Duration duration) {
-        CheckpointStore.validateName(name);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("lease duration must be positive, got " + duration);
-        }
+        LeaseRules.checkAcquire(name, duration);
         return Sessions.call(dataSource, errors, () -> "acquiring the lease of '" + name + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.acquireLease)) {
                 ps.setString(1, name);

@@ -24,9 +24,13 @@ public final class SqliteDeadLetterStore implements DeadLetterStore {
     private final SqliteDatabase db;
     private final SqliteSql sql;
 
-    /** The dead letters kept in {@code store}'s file. */
+    /** The dead letters kept in {@code store}'s file; {@link SqliteEventStore#deadLetters()} gives the same. */
     public SqliteDeadLetterStore(SqliteEventStore store) {
-        this.db = Objects.requireNonNull(store, "store must not be null").database();
+        this(Objects.requireNonNull(store, "store must not be null").database());
+    }
+
+    SqliteDeadLetterStore(SqliteDatabase db) {
+        this.db = db;
         this.sql = db.sql();
     }
 

@@ -12,6 +12,7 @@ import dev.relato.GlobalRead;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
+import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
@@ -100,7 +101,7 @@ import java.util.stream.Stream;
  *
  * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process.
  */
-public final class SqliteEventStore implements EventStore {
+public final class SqliteEventStore implements EventStore, StoreCompanions {
 
     /** How hard a commit pushes the file to disk. */
     public enum Synchronous {
@@ -119,6 +120,7 @@ public final class SqliteEventStore implements EventStore {
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final SqliteSnapshotStore snapshots;
     private final SqliteCheckpointStore checkpoints;
+    private final SqliteDeadLetterStore deadLetters;
     private volatile boolean closed;
 
     private SqliteEventStore(Builder builder) {
@@ -129,6 +131,7 @@ public final class SqliteEventStore implements EventStore {
                 builder.readConnections, builder.errorClassifier);
         this.snapshots = new SqliteSnapshotStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
+        this.deadLetters = new SqliteDeadLetterStore(db);
     }
 
     /**
@@ -152,13 +155,34 @@ public final class SqliteEventStore implements EventStore {
     }
 
     /** The snapshot store in the same file; closed with this store. */
+    @Override
     public SqliteSnapshotStore snapshots() {
         return snapshots;
     }
 
     /** The checkpoint store in the same file; closed with this store. */
+    @Override
     public SqliteCheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /** The dead-letter store in the same file; closed with this store. */
+    @Override
+    public SqliteDeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * Projection leases of node {@code nodeId} in the same file, shared with every process that opens it; closed
+     * with this store.
+     *
+     * @param nodeId this node's id, unique among the nodes (for example host name and process id), 1 to 200
+     *               characters
+     * @throws dev.relato.InvalidInputException if the node id is blank, too long or has a control character
+     */
+    @Override
+    public SqliteProjectionLeases leases(String nodeId) {
+        return new SqliteProjectionLeases(db, nodeId);
     }
 
     @Override

@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  *   <li>{@code checkpoints}: one position per consumer.</li>
  *   <li>{@code dead_letters}: events a projection skipped, one per projection and position (schema version 2).</li>
  *   <li>{@code events.occurred_at}: when an event occurred, if the appender said (schema version 3).</li>
+ *   <li>{@code projection_leases}: who holds the lease of a projection (or partition) until when, in epoch
+ *       milliseconds (schema version 4).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -39,6 +41,7 @@ final class SqliteSql {
     final String snapshots;
     final String checkpoints;
     final String deadLetters;
+    final String leases;
     final String migrationsTable;
 
     SqliteSql(String prefix) {
@@ -47,6 +50,7 @@ final class SqliteSql {
         this.snapshots = prefix + "snapshots";
         this.checkpoints = prefix + "checkpoints";
         this.deadLetters = prefix + "dead_letters";
+        this.leases = prefix + "projection_leases";
         this.migrationsTable = prefix + "schema_migrations";
     }
 
@@ -144,7 +148,11 @@ final class SqliteSql {
                         + "failed_at INTEGER NOT NULL, "
                         + "PRIMARY KEY (projection, position)) WITHOUT ROWID"),
                 // The time an event occurred, when the appender gave one (epoch microseconds; null: as recorded).
-                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"));
+                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"),
+                List.of("CREATE TABLE " + leases + " ("
+                        + "name TEXT NOT NULL PRIMARY KEY, "
+                        + "owner TEXT NOT NULL, "
+                        + "expires_at INTEGER NOT NULL) WITHOUT ROWID"));
     }
 
     // ---- appends
@@ -271,5 +279,27 @@ final class SqliteSql {
 
     String removeDeadLetter() {
         return "DELETE FROM " + deadLetters + " WHERE projection = ? AND position = ?";
+    }
+
+    // ---- projection leases
+
+    /**
+     * Takes or renews a lease: parameters name, owner, expiry, now. Changes one row if the lease was free, expired or
+     * the owner's already, and none if another node holds it.
+     */
+    String acquireLease() {
+        return "INSERT INTO " + leases + " (name, owner, expires_at) VALUES (?1, ?2, ?3)"
+                + " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at"
+                + " WHERE " + leases + ".owner = excluded.owner OR " + leases + ".expires_at <= ?4";
+    }
+
+    /** Parameters: name, owner. */
+    String releaseLease() {
+        return "DELETE FROM " + leases + " WHERE name = ? AND owner = ?";
+    }
+
+    /** Parameters: name, now. */
+    String leaseOwner() {
+        return "SELECT owner FROM " + leases + " WHERE name = ? AND expires_at > ?";
     }
 }
