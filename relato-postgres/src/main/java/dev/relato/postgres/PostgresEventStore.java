@@ -10,6 +10,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.RetryPolicy;
+import dev.relato.SchemaPolicy;
 import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
@@ -18,6 +19,8 @@ import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.projection.Projection;
+import dev.relato.serialization.EventSerializer;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.Json;
@@ -53,8 +56,8 @@ import org.slf4j.LoggerFactory;
  *         .dataSource(pool)
  *         .schema("relato")
  *         .tablePrefix("")
+ *         .schemaPolicy(SchemaPolicy.MIGRATE)   // or VALIDATE, or EXTERNAL (the default) for a schema tool
  *         .build();
- * store.migrate();
  * }</pre>
  *
  * <p><b>Transactions.</b> {@link #append(StreamId, ExpectedVersion, List)} runs in a transaction of its own
@@ -161,6 +164,14 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
         schema.migrate(dataSource, errors);
     }
 
+    /**
+     * Checks, changing nothing, that every migration is applied to this store's schema; see
+     * {@link PostgresSchema#validate(DataSource)}.
+     */
+    public void validate() {
+        schema.validate(dataSource, errors);
+    }
+
     /** A snapshot store in this store's schema and data source, classifying errors as this store does. */
     @Override
     public PostgresSnapshotStore snapshots() {
@@ -188,6 +199,19 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
     @Override
     public PostgresProjectionLeases leases(String nodeId) {
         return new PostgresProjectionLeases(dataSource, schema, nodeId, errors);
+    }
+
+    /**
+     * This store running {@code projections} inline with every append made through the returned store, in the
+     * append's transaction on this store's data source; see {@link PostgresProjectingEventStore}. Closing either
+     * closes this store.
+     *
+     * @throws IllegalArgumentException if two projections share a name or one handles a class the serializer does
+     *                                  not know
+     */
+    public PostgresProjectingEventStore projecting(EventSerializer serializer,
+                                                   List<Projection<Connection>> projections) {
+        return PostgresProjectingEventStore.of(this, dataSource, serializer, projections);
     }
 
     /** Projection transactions in this store's schema and data source, classifying errors as this store does. */
@@ -719,6 +743,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
         private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
         private RetryPolicy appendRetries = DEFAULT_APPEND_RETRIES;
+        private SchemaPolicy schemaPolicy = SchemaPolicy.EXTERNAL;
 
         private Builder() {
         }
@@ -778,11 +803,35 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
         }
 
         /**
-         * @throws IllegalArgumentException if the schema name, table prefix or size limit is invalid
-         * @throws NullPointerException     if no data source was given
+         * What {@link #build()} does with the store's tables: {@link SchemaPolicy#MIGRATE} applies the missing
+         * migrations ({@link PostgresEventStore#migrate()}); {@link SchemaPolicy#VALIDATE} only checks that they are
+         * all applied ({@link PostgresEventStore#validate()}); {@link SchemaPolicy#EXTERNAL}, the default, does not
+         * touch the database, and the schema is migrated by calling {@code migrate()} or by a tool that runs
+         * {@link PostgresSchema#sql()}.
+         */
+        public Builder schemaPolicy(SchemaPolicy policy) {
+            this.schemaPolicy = Objects.requireNonNull(policy, "schema policy must not be null");
+            return this;
+        }
+
+        /**
+         * Builds the store, then migrates or validates its schema if {@link #schemaPolicy} says so.
+         *
+         * @throws IllegalArgumentException  if the schema name, table prefix or size limit is invalid
+         * @throws NullPointerException      if no data source was given
+         * @throws StoreFailureException     if the schema policy is {@code VALIDATE} and a migration is missing, or
+         *                                   the migration fails for a permanent reason
+         * @throws dev.relato.StoreUnavailableException if the policy needs the database and it cannot be reached
          */
         public PostgresEventStore build() {
-            return new PostgresEventStore(this);
+            PostgresEventStore store = new PostgresEventStore(this);
+            switch (schemaPolicy) {
+                case MIGRATE -> store.migrate();
+                case VALIDATE -> store.validate();
+                case EXTERNAL -> LOG.debug("PostgreSQL event store in {}: schema left to an external tool",
+                        store.schema);
+            }
+            return store;
         }
     }
 }

@@ -26,7 +26,7 @@ import javax.sql.DataSource;
  * {@link ProjectionException}: neither the events nor any read-model change is stored.
  *
  * <pre>{@code
- * EventStore store = PostgresProjectingEventStore.of(postgresStore, pool, serializer, List.of(orderTotals));
+ * EventStore store = postgresStore.projecting(serializer, List.of(orderTotals));
  * store.append(stream, ExpectedVersion.noStream(), events);   // order_totals updated in the same transaction
  * }</pre>
  *

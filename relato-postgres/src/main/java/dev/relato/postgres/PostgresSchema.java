@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -86,16 +87,21 @@ public record PostgresSchema(String name, String tablePrefix) {
 
     /**
      * The whole schema as one SQL script (a check of the server's version, schema creation and every migration,
-     * in order), ready to run.
+     * in order, each recorded in {@code <prefix>schema_history} as {@link #migrate} records it), ready to run once
+     * by a schema tool. {@link #migrate} and {@link #validate} then find every migration applied.
      */
     public String sql() {
         StringBuilder script = new StringBuilder("-- Refuses a server older than PostgreSQL " + ServerVersion.MINIMUM
                 + ".\nDO $check$ BEGIN IF current_setting('server_version_num')::int < " + ServerVersion.MINIMUM * 10_000
                 + " THEN RAISE EXCEPTION 'PostgreSQL % is not supported: Relato needs PostgreSQL " + ServerVersion.MINIMUM
                 + " or later', current_setting('server_version'); END IF; END $check$;\n");
-        script.append(new Sql(this).createSchema).append(";\n");
+        Sql sql = new Sql(this);
+        script.append(sql.createSchema).append(";\n").append(sql.createHistory).append(";\n");
         for (String file : MIGRATION_FILES) {
-            script.append("\n-- ").append(file).append('\n').append(render(template(file)));
+            String template = template(file);
+            script.append("\n-- ").append(file).append('\n').append(render(template))
+                    .append("\n-- recorded, so that migrate() and validation know it is applied\n")
+                    .append(sql.recordHistory(version(file), file, checksum(template))).append(";\n");
         }
         return script.toString();
     }
@@ -144,23 +150,20 @@ public record PostgresSchema(String name, String tablePrefix) {
             s.execute(sql.createSchema);
             s.execute(sql.createHistory);
         }
-        Map<Integer, String> applied = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.selectHistory)) {
-            while (rs.next()) {
-                applied.put(rs.getInt(1), rs.getString(2));
-            }
+        Map<Integer, String> applied = applied(c, sql);
+        if (applied.isEmpty() && exists(c, sql, table("events"))) {
+            throw new StoreFailureException("schema '" + name + "' (table prefix '" + tablePrefix + "') has Relato's"
+                    + " tables but no record of the migrations that made them in " + table("schema_history")
+                    + ": they were created by a script without that record. Insert the rows the script of"
+                    + " PostgresSchema.sql() inserts for the migrations applied, or create the schema anew", null);
         }
         for (String file : MIGRATION_FILES) {
-            int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+            int version = version(file);
             String template = template(file);
             String checksum = checksum(template);
             String done = applied.get(version);
             if (done != null) {
-                if (!done.equals(checksum)) {
-                    throw new RelatoException("migration " + file + " was applied to schema '" + name
-                            + "' with different content (checksum " + done + ", shipped " + checksum
-                            + "); the schema was changed by hand or by another Relato version");
-                }
+                checkSame(file, done, checksum);
                 continue;
             }
             try (Statement s = c.createStatement()) {
@@ -174,6 +177,78 @@ public record PostgresSchema(String name, String tablePrefix) {
             }
             LOG.info("applied migration {} to schema '{}' (table prefix '{}')", file, name, tablePrefix);
         }
+    }
+
+    /**
+     * Checks, changing nothing, that every migration this version ships is applied to the schema (by
+     * {@link #migrate} or by a tool that ran {@link #sql()}), unchanged.
+     *
+     * @throws StoreFailureException     naming the migrations missing or changed and how to apply them
+     * @throws StoreUnavailableException if the database cannot be reached now
+     */
+    public void validate(DataSource dataSource) {
+        validate(dataSource, new SqlErrors(ErrorClassifier.storeDefault()));
+    }
+
+    void validate(DataSource dataSource, SqlErrors errors) {
+        try (Connection c = dataSource.getConnection()) {
+            Sql sql = new Sql(this);
+            Map<Integer, String> applied = exists(c, sql, table("schema_history")) ? applied(c, sql) : Map.of();
+            List<String> missing = new ArrayList<>();
+            for (String file : MIGRATION_FILES) {
+                String template = template(file);
+                String done = applied.get(version(file));
+                if (done == null) {
+                    missing.add(file);
+                } else {
+                    checkSame(file, done, checksum(template));
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new StoreFailureException("schema '" + name + "' (table prefix '" + tablePrefix + "') lacks"
+                        + " the migrations " + String.join(", ", missing) + ": run migrate() (or build the store with"
+                        + " schemaPolicy(SchemaPolicy.MIGRATE)), or apply the script PostgresSchema.sql() with your"
+                        + " schema tool", null);
+            }
+            int newest = version(MIGRATION_FILES.get(MIGRATION_FILES.size() - 1));
+            applied.keySet().stream().filter(v -> v > newest).findFirst().ifPresent(v -> {
+                throw new StoreFailureException("schema '" + name + "' has migration " + v + ", newer than this"
+                        + " Relato knows (V" + newest + "); use a newer Relato", null);
+            });
+        } catch (SQLException e) {
+            throw errors.translate(e, "validating schema '" + name + "' (table prefix '" + tablePrefix + "')");
+        }
+    }
+
+    private static Map<Integer, String> applied(Connection c, Sql sql) throws SQLException {
+        Map<Integer, String> applied = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.selectHistory)) {
+            while (rs.next()) {
+                applied.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return applied;
+    }
+
+    private static boolean exists(Connection c, Sql sql, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.tableExists)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private void checkSame(String file, String applied, String shipped) {
+        if (!applied.equals(shipped)) {
+            throw new RelatoException("migration " + file + " was applied to schema '" + name
+                    + "' with different content (checksum " + applied + ", shipped " + shipped
+                    + "); the schema was changed by hand or by another Relato version");
+        }
+    }
+
+    private static int version(String file) {
+        return Integer.parseInt(file.substring(1, file.indexOf("__")));
     }
 
     /** Prints the rendered schema script: arguments {@code [schema [prefix]]}. */

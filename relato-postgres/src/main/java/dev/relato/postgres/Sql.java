@@ -33,6 +33,9 @@ final class Sql {
     final String createHistory;
     final String selectHistory;
     final String insertHistory;
+    /** Parameter: a qualified table name. */
+    final String tableExists = "SELECT to_regclass(?) IS NOT NULL";
+    private final String history;
 
     // events
     final String append;
@@ -71,6 +74,7 @@ final class Sql {
                 + " script text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
         selectHistory = "SELECT version, checksum FROM " + history;
         insertHistory = "INSERT INTO " + history + " (version, script, checksum) VALUES (?, ?, ?)";
+        this.history = history;
 
         String events = schema.table("events");
         append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size, recorded_at"
@@ -142,5 +146,17 @@ final class Sql {
      */
     String readStream(Direction direction, boolean asOf) {
         return readStream[(direction == Direction.BACKWARDS ? 2 : 0) + (asOf ? 1 : 0)];
+    }
+
+    /**
+     * The statement that records a migration as applied, for a script: its values are the shipped file's name and
+     * checksum, written as literals (both are made of letters, digits, '_' and '.').
+     */
+    String recordHistory(int version, String file, String checksum) {
+        if (!file.matches("[A-Za-z0-9_.]+") || !checksum.matches("[0-9a-f]+")) {
+            throw new IllegalStateException("unexpected migration name or checksum: " + file + ", " + checksum);
+        }
+        return "INSERT INTO " + history + " (version, script, checksum) VALUES (" + version + ", '" + file + "', '"
+                + checksum + "') ON CONFLICT (version) DO NOTHING";
     }
 }

@@ -154,7 +154,7 @@ class PostgresProjectionTest {
                 throw new IllegalArgumentException("mallory may not order");
             }
         });
-        PostgresProjectingEventStore projecting = PostgresProjectingEventStore.of(store, pool, SERIALIZER, List.of(list));
+        PostgresProjectingEventStore projecting = store.projecting(SERIALIZER, List.of(list));
         String category = category("inline_orders");
 
         placeOrders(projecting, category, 1, 4);

@@ -7,6 +7,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
 import dev.relato.RelatoException;
+import dev.relato.SchemaPolicy;
+import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -61,16 +63,70 @@ class PostgresSchemaTest {
     }
 
     @Test
-    void aRenderedScriptCreatesAWorkingSchema() throws Exception {
+    void aRenderedScriptCreatesAWorkingSchemaThatValidationAndMigrateRecognize() throws Exception {
         String scripted = schema + "_s";
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute(new PostgresSchema(scripted, "").sql());
         }
-        try (PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(scripted).build()) {
+        try (PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(scripted)
+                .schemaPolicy(SchemaPolicy.VALIDATE).build()) {
+            store.migrate();
+            store.validate();
+            assertThat(historyVersions(scripted, "")).containsExactly(1, 2, 3, 4, 5, 6);
             assertThat(store.append(StreamId.of("Order", "1"), ExpectedVersion.noStream(),
                     List.of(EventData.of("Placed", "{}"))).lastVersion()).isEqualTo(1);
         } finally {
             TestDatabase.dropSchema(scripted);
+        }
+    }
+
+    @Test
+    void theSchemaPolicyMigratesOrValidatesWhenTheStoreIsBuilt() throws Exception {
+        PostgresEventStore.Builder builder = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                .tablePrefix("policy_");
+        assertThatThrownBy(() -> builder.schemaPolicy(SchemaPolicy.VALIDATE).build())
+                .isInstanceOf(StoreFailureException.class)
+                .hasMessageContaining("V1__events.sql").hasMessageContaining("V6__occurred_at.sql")
+                .hasMessageContaining("migrate()").hasMessageContaining("PostgresSchema.sql()");
+        try (PostgresEventStore external = builder.schemaPolicy(SchemaPolicy.EXTERNAL).build()) {
+            assertThatThrownBy(() -> external.streamVersion(StreamId.of("Order", "1")))
+                    .isInstanceOf(RelatoException.class).hasMessageContaining("migrate()");
+        }
+        try (PostgresEventStore migrated = builder.schemaPolicy(SchemaPolicy.MIGRATE).build()) {
+            migrated.append(StreamId.of("Order", "1"), ExpectedVersion.noStream(), List.of(EventData.of("Placed", "{}")));
+        }
+        try (PostgresEventStore validated = builder.schemaPolicy(SchemaPolicy.VALIDATE).build()) {
+            assertThat(validated.streamVersion(StreamId.of("Order", "1"))).isEqualTo(1);
+        }
+        assertThat(historyVersions(schema, "policy_")).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void tablesMadeWithoutARecordOfTheirMigrationsAreReportedWithTheFix() throws Exception {
+        String scripted = schema + "_u";
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(new PostgresSchema(scripted, "").sql());
+            s.execute("DELETE FROM \"" + scripted + "\".schema_history");
+        }
+        // the tables exist, their record does not: an older script's schema
+        try {
+            assertThatThrownBy(() -> PostgresSchema.of(scripted).migrate(pool))
+                    .isInstanceOf(StoreFailureException.class)
+                    .hasMessageContaining("no record of the migrations").hasMessageContaining("PostgresSchema.sql()");
+        } finally {
+            TestDatabase.dropSchema(scripted);
+        }
+    }
+
+    private static List<Integer> historyVersions(String schemaName, String prefix) throws Exception {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM \"" + schemaName + "\"." + prefix
+                     + "schema_history ORDER BY version")) {
+            List<Integer> versions = new ArrayList<>();
+            while (rs.next()) {
+                versions.add(rs.getInt(1));
+            }
+            return versions;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.relato.sqlite;
 
 import dev.relato.ErrorClassifier;
 import dev.relato.RelatoException;
+import dev.relato.SchemaPolicy;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import java.nio.file.Files;
@@ -95,14 +96,18 @@ final class SqliteDatabase implements AutoCloseable {
      *                                   process beyond the busy timeout, a full disk)
      */
     static SqliteDatabase open(Path file, SqliteSql sql, SqliteEventStore.Synchronous synchronous, Duration busyTimeout,
-                               int readConnections, ErrorClassifier classifier) {
+                               int readConnections, ErrorClassifier classifier, SchemaPolicy schemaPolicy) {
         Path path = file.toAbsolutePath().normalize();
         checkPath(path);
         SqliteDatabase db = new SqliteDatabase(path, sql, synchronous, busyTimeout, readConnections, classifier);
         try {
             db.writer = db.openSession(db.writerConfig);
             db.checkJournalMode();
-            db.migrate();
+            switch (schemaPolicy) {
+                case MIGRATE -> db.migrate();
+                case VALIDATE -> db.validateSchema();
+                case EXTERNAL -> LOG.debug("SQLite event store at {}: schema left to an external tool", path);
+            }
         } catch (IllegalStateException e) {
             db.close();
             throw new StoreFailureException("cannot open the SQLite event store at '" + path + "': "
@@ -146,6 +151,27 @@ final class SqliteDatabase implements AutoCloseable {
                 LOG.warn("SQLite database {} runs in journal mode '{}' instead of WAL (is it on a network file "
                         + "system?); readers and the writer will block each other", path, mode);
             }
+        }
+    }
+
+    /** Refuses a file whose tables are not at {@link SqliteSql#SCHEMA_VERSION}, with the fix in the message. */
+    private void validateSchema() throws SQLException {
+        int current = 0;
+        PreparedStatement exists = writer.prepare(SqliteSql.TABLE_EXISTS);
+        exists.setString(1, sql.migrationsTable);
+        try (ResultSet rs = exists.executeQuery()) {
+            if (rs.next()) {
+                try (ResultSet version = writer.prepare(sql.currentSchemaVersion()).executeQuery()) {
+                    current = version.next() ? version.getInt(1) : 0;
+                }
+            }
+        }
+        if (current != SqliteSql.SCHEMA_VERSION) {
+            throw new IllegalStateException("its tables with prefix '" + sql.prefix + "' have schema version "
+                    + current + " and this library needs version " + SqliteSql.SCHEMA_VERSION
+                    + (current < SqliteSql.SCHEMA_VERSION
+                    ? "; open it once with schemaPolicy(SchemaPolicy.MIGRATE) to migrate it"
+                    : "; use a newer Relato"));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.relato.GlobalRead;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
+import dev.relato.SchemaPolicy;
 import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
@@ -22,12 +23,15 @@ import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.SubscriptionState;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.projection.Projection;
+import dev.relato.serialization.EventSerializer;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
 import dev.relato.spi.PollingSubscription;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -128,7 +132,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
         this.maxEventBytes = builder.maxEventBytes;
         this.subscriptionOptions = builder.subscriptionOptions;
         this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
-                builder.readConnections, builder.errorClassifier);
+                builder.readConnections, builder.errorClassifier, builder.schemaPolicy);
         this.snapshots = new SqliteSnapshotStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
         this.deadLetters = new SqliteDeadLetterStore(db);
@@ -164,6 +168,17 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
     @Override
     public SqliteCheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /**
+     * This store running {@code projections} inline with every append made through the returned store, in the
+     * append's write transaction; see {@link SqliteProjectingEventStore}. Closing either closes this store.
+     *
+     * @throws IllegalArgumentException if two projections share a name or one handles a class the serializer does
+     *                                  not know
+     */
+    public SqliteProjectingEventStore projecting(EventSerializer serializer, List<Projection<Connection>> projections) {
+        return SqliteProjectingEventStore.of(this, serializer, projections);
     }
 
     /** The dead-letter store in the same file; closed with this store. */
@@ -675,6 +690,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
         private int readConnections = 4;
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
         private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
+        private SchemaPolicy schemaPolicy = SchemaPolicy.MIGRATE;
 
         private Builder() {
         }
@@ -761,7 +777,18 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
         }
 
         /**
-         * Opens the store: creates the file and schema if absent, migrates an older schema.
+         * What opening does with the file's tables: {@link SchemaPolicy#MIGRATE} (the default) creates them if absent
+         * and migrates older ones; {@link SchemaPolicy#VALIDATE} refuses to open unless they are at this version's
+         * schema; {@link SchemaPolicy#EXTERNAL} changes and checks nothing.
+         */
+        public Builder schemaPolicy(SchemaPolicy policy) {
+            this.schemaPolicy = Objects.requireNonNull(policy, "schema policy");
+            return this;
+        }
+
+        /**
+         * Opens the store: creates the file if absent, then treats its tables as {@link #schemaPolicy} says (by
+         * default, creates or migrates them).
          *
          * @throws IllegalStateException                if no path was given
          * @throws dev.relato.StoreFailureException     naming the path and what to check, if it cannot be opened

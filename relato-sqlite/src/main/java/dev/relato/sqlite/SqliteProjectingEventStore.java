@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SqliteEventStore sqlite = SqliteEventStore.open(Path.of("orders.db"));
- * EventStore store = SqliteProjectingEventStore.of(sqlite, serializer, List.of(orderTotals));
+ * EventStore store = sqlite.projecting(serializer, List.of(orderTotals));
  * store.append(stream, ExpectedVersion.noStream(), events);   // order_totals updated in the same transaction
  * }</pre>
  *

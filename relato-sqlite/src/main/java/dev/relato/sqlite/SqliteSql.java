@@ -92,6 +92,9 @@ final class SqliteSql {
 
     // ---- schema
 
+    /** Parameter: a table name. */
+    static final String TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+
     String createMigrationsTable() {
         return "CREATE TABLE IF NOT EXISTS " + migrationsTable
                 + " (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -12,6 +12,7 @@ import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.SchemaPolicy;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -326,6 +327,29 @@ class SqliteEventStoreTest {
 
         assertThatThrownBy(() -> SqliteEventStore.open(file)).isInstanceOf(StoreFailureException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("schema version 99");
+    }
+
+    @Test
+    void theSchemaPolicyMigratesValidatesOrLeavesTheTablesAlone() {
+        Path file = dir.resolve("policy.db");
+        assertThatThrownBy(() -> SqliteEventStore.builder().path(file).schemaPolicy(SchemaPolicy.VALIDATE).build())
+                .isInstanceOf(StoreFailureException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("schema version 0").hasMessageContaining("SchemaPolicy.MIGRATE");
+
+        try (SqliteEventStore external = SqliteEventStore.builder().path(file).schemaPolicy(SchemaPolicy.EXTERNAL)
+                .build()) {
+            assertThatThrownBy(() -> external.append(ORDER, ExpectedVersion.noStream(), events(1)))
+                    .isInstanceOf(StoreFailureException.class).hasMessageContaining("no such table");
+        }
+
+        try (SqliteEventStore migrated = SqliteEventStore.builder().path(file).schemaPolicy(SchemaPolicy.MIGRATE)
+                .build()) {
+            migrated.append(ORDER, ExpectedVersion.noStream(), events(2));
+        }
+        try (SqliteEventStore validated = SqliteEventStore.builder().path(file).schemaPolicy(SchemaPolicy.VALIDATE)
+                .build()) {
+            assertThat(validated.streamVersion(ORDER)).isEqualTo(2);
+        }
     }
 
     @Test

@@ -138,7 +138,7 @@ class SqliteProjectionTest {
                 throw new IllegalArgumentException("mallory may not order");
             }
         });
-        SqliteProjectingEventStore projecting = SqliteProjectingEventStore.of(store, serializer, List.of(list));
+        SqliteProjectingEventStore projecting = store.projecting(serializer, List.of(list));
 
         placeOrders(projecting, 1, 4);
         assertThat(rows("inline_orders")).containsExactly("o-1|c-1|placed|1", "o-2|c-2|placed|1", "o-3|c-3|placed|1",

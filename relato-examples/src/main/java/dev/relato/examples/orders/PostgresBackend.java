@@ -2,12 +2,12 @@ package dev.relato.examples.orders;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.SchemaPolicy;
 import dev.relato.StoreUnavailableException;
 import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
 import dev.relato.postgres.PostgresProjectionTransactions;
-import dev.relato.postgres.PostgresSchema;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import java.sql.Connection;
@@ -39,7 +39,6 @@ final class PostgresBackend implements OrdersBackend {
     private final ManagedProjection<Connection> orderList;
 
     PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer) {
-        PostgresSchema tables = PostgresSchema.of(schema);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
@@ -55,17 +54,16 @@ final class PostgresBackend implements OrdersBackend {
                     + e.getMessage(), e);
         }
         try {
-            PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
-            postgres.migrate();
+            PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                    .schemaPolicy(SchemaPolicy.MIGRATE).build();
             inTransaction(tx -> {
                 OrderListTables.createTables(tx);
                 CustomerTotalsTables.createTables(tx);
             });
-            this.store = PostgresProjectingEventStore.of(postgres, pool, serializer,
-                    List.of(CustomerTotalsTables.PROJECTION));
+            this.store = postgres.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION));
             this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
             this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, postgres, serializer,
-                    new PostgresProjectionTransactions(pool, tables), new PostgresDeadLetterStore(pool, tables));
+                    postgres.projectionTransactions(), postgres.deadLetters());
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -41,9 +41,9 @@ final class SqliteBackend implements OrdersBackend {
                 OrderListTables.createTables(tx.connection());
                 CustomerTotalsTables.createTables(tx.connection());
             });
-            this.store = SqliteProjectingEventStore.of(sqlite, serializer, List.of(CustomerTotalsTables.PROJECTION));
+            this.store = sqlite.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION));
             this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, sqlite, serializer,
-                    new SqliteProjectionTransactions(sqlite), new SqliteDeadLetterStore(sqlite));
+                    new SqliteProjectionTransactions(sqlite), sqlite.deadLetters());
         } catch (RuntimeException e) {
             sqlite.close();
             throw e;
