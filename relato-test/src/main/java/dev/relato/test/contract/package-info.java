@@ -14,6 +14,9 @@
  *       optionally {@code destroyDeadLetterStore(DeadLetterStore)}.</li>
  *   <li>{@link dev.relato.test.contract.ProjectionLeasesContract}: implement {@code createLeaseTable()}, which
  *       makes the nodes of one table of leases and drops it on close; optionally {@code shortLease()}.</li>
+ *   <li>{@link dev.relato.test.contract.StreamOperationsContract}: implement {@code createStore()} with a store
+ *       that also implements {@code StreamOperations}; optionally {@code snapshots(EventStore)} and
+ *       {@code destroyStore(EventStore)}.</li>
  * </ul>
  *
  * <p>Each factory method is called before every test, and its destroy hook after every test. The suites
