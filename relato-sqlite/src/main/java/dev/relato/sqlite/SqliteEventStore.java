@@ -14,7 +14,9 @@ import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
+import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
@@ -86,6 +88,10 @@ import java.util.stream.Stream;
  * read model kept in the same file changes atomically with the append, and a checkpoint can be saved with it
  * ({@link SqliteCheckpointStore#save(SqliteTransaction, String, long)}).
  *
+ * <h2>Deleting and truncating streams</h2>
+ * As {@link StreamOperations} states; a deletion also removes the stream's snapshot in {@link #snapshots()} in
+ * its transaction, and the highest position given is kept (table {@code log_head}) so no position is given twice.
+ *
  * <h2>Failures</h2>
  * Bad input throws {@link dev.relato.InvalidEventException} before the file is touched. A failed write is rolled
  * back, so nothing of a failed append is stored. SQLite failures on the allow-list of transient conditions throw
@@ -100,7 +106,7 @@ import java.util.stream.Stream;
  *
  * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process.
  */
-public final class SqliteEventStore implements EventStore {
+public final class SqliteEventStore implements EventStore, StreamOperations {
 
     /** How hard a commit pushes the file to disk. */
     public enum Synchronous {
@@ -263,6 +269,9 @@ public final class SqliteEventStore implements EventStore {
             current = rs.getLong(2);
             rs.getLong(3);
             firstIdStored = !rs.wasNull();
+            if (rs.getBoolean(4)) {
+                throw new StreamDeletedException(stream);
+            }
         }
         if (firstIdStored) {
             return retryOf(session, stream, expected, events);
@@ -524,6 +533,77 @@ public final class SqliteEventStore implements EventStore {
         public void close() {
             delegate.close();
             subscriptions.remove(this);
+        }
+    }
+
+    /** Also deletes the stream's snapshot in {@link #snapshots()}, in the same transaction. */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, false);
+    }
+
+    /** Also deletes the stream's snapshot in {@link #snapshots()}, in the same transaction. */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, true);
+    }
+
+    private long delete(StreamId stream, ExpectedVersion expected, boolean tombstone) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected");
+        return db.write((tombstone ? "tombstone" : "delete") + " stream '" + stream + "'", session -> {
+            if (isTombstoned(session, stream)) {
+                return 0L;
+            }
+            long current = streamVersion(session, stream);
+            if (!expected.matches(current)) {
+                throw new WrongExpectedVersionException(stream, expected, current);
+            }
+            session.prepare(sql.keepHead()).executeUpdate();
+            long removed = deleteBelow(session, stream, Long.MAX_VALUE);
+            PreparedStatement snapshot = session.prepare(sql.deleteSnapshot());
+            snapshot.setString(1, stream.category());
+            snapshot.setString(2, stream.id());
+            snapshot.executeUpdate();
+            if (tombstone) {
+                PreparedStatement add = session.prepare(sql.addTombstone());
+                add.setString(1, stream.category());
+                add.setString(2, stream.id());
+                add.setLong(3, System.currentTimeMillis());
+                add.executeUpdate();
+            }
+            return removed;
+        });
+    }
+
+    /** Keeps the stream's snapshot. */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        AppendValidation.checkTruncate(stream, version);
+        return db.write("truncate stream '" + stream + "'", session ->
+                deleteBelow(session, stream, Math.min(version, streamVersion(session, stream))));
+    }
+
+    private long deleteBelow(SqliteSession session, StreamId stream, long version) throws SQLException {
+        PreparedStatement delete = session.prepare(sql.deleteEventsBelow());
+        delete.setString(1, stream.category());
+        delete.setString(2, stream.id());
+        delete.setLong(3, version);
+        return delete.executeUpdate();
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        return db.read("tombstone of stream '" + stream + "'", session -> isTombstoned(session, stream));
+    }
+
+    private boolean isTombstoned(SqliteSession session, StreamId stream) throws SQLException {
+        PreparedStatement select = session.prepare(sql.isTombstoned());
+        select.setString(1, stream.category());
+        select.setString(2, stream.id());
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next();
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code events}: the log. {@code position} is the rowid, so the table is stored in position order and a
  *       range read by position is a b-tree range scan. Positions are assigned as {@code max(position) + 1}
- *       inside the single write transaction, so they rise strictly in commit order; nothing ever deletes
- *       events, so a position is never reused. {@code (category, stream_id, version)} is unique and serves stream
+ *       (or above {@code log_head}) inside the single write transaction, so they rise strictly in commit order
+ *       and a position is never reused. {@code (category, stream_id, version)} is unique and serves stream
  *       reads and the version check; {@code event_id} is unique and serves idempotent retries;
  *       {@code append_first}, the position of the first event of the same append, tells a retry of a whole
  *       append from a repetition of part of it.</li>
@@ -21,12 +21,16 @@ import java.util.regex.Pattern;
  *   <li>{@code checkpoints}: one position per consumer.</li>
  *   <li>{@code dead_letters}: events a projection skipped, one per projection and position (schema version 2).</li>
  *   <li>{@code events.occurred_at}: when an event occurred, if the appender said (schema version 3).</li>
+ *   <li>{@code log_head}: one row, the highest position given before a stream deletion removed the events
+ *       that held it, so positions are never given twice (schema version 4).</li>
+ *   <li>{@code stream_tombstones}: streams deleted with a tombstone, which refuse appends (schema version 4).</li>
+ *   <li>{@code data_keys}: the wrapped data keys of personal data, per subject (schema version 4).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 4;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -40,6 +44,9 @@ final class SqliteSql {
     final String checkpoints;
     final String deadLetters;
     final String migrationsTable;
+    final String logHead;
+    final String tombstones;
+    final String dataKeys;
 
     SqliteSql(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -48,6 +55,9 @@ final class SqliteSql {
         this.checkpoints = prefix + "checkpoints";
         this.deadLetters = prefix + "dead_letters";
         this.migrationsTable = prefix + "schema_migrations";
+        this.logHead = prefix + "log_head";
+        this.tombstones = prefix + "stream_tombstones";
+        this.dataKeys = prefix + "data_keys";
     }
 
     /**
@@ -144,7 +154,20 @@ final class SqliteSql {
                         + "failed_at INTEGER NOT NULL, "
                         + "PRIMARY KEY (projection, position)) WITHOUT ROWID"),
                 // The time an event occurred, when the appender gave one (epoch microseconds; null: as recorded).
-                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"));
+                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"),
+                // Stream deletion and the keys of personal data.
+                List.of("CREATE TABLE " + logHead + " (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL)",
+                        "CREATE TABLE " + tombstones + " ("
+                                + "category TEXT NOT NULL, "
+                                + "stream_id TEXT NOT NULL, "
+                                + "deleted_at INTEGER NOT NULL, "
+                                + "PRIMARY KEY (category, stream_id)) WITHOUT ROWID",
+                        "CREATE TABLE " + dataKeys + " ("
+                                + "key_id TEXT NOT NULL PRIMARY KEY, "
+                                + "subject TEXT NOT NULL, "
+                                + "wrapped BLOB NOT NULL, "
+                                + "created_at INTEGER NOT NULL)",
+                        "CREATE INDEX " + dataKeys + "_subject ON " + dataKeys + " (subject, created_at)"));
     }
 
     // ---- appends
@@ -154,9 +177,16 @@ final class SqliteSql {
      * event id is stored (null if nowhere). Parameters: category, stream id, first event id.
      */
     String appendState() {
-        return "SELECT coalesce((SELECT max(position) FROM " + events + "), 0), "
-                + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ? AND stream_id = ?), 0), "
-                + "(SELECT position FROM " + events + " WHERE event_id = ?)";
+        return "SELECT " + head() + ", "
+                + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ?1 AND stream_id = ?2), 0), "
+                + "(SELECT position FROM " + events + " WHERE event_id = ?3), "
+                + "EXISTS (SELECT 1 FROM " + tombstones + " WHERE category = ?1 AND stream_id = ?2)";
+    }
+
+    /** The highest position given: of the events, or of events deleted since. */
+    private String head() {
+        return "max(coalesce((SELECT max(position) FROM " + events + "), 0), "
+                + "coalesce((SELECT position FROM " + logHead + " WHERE id = 1), 0))";
     }
 
     String insertEvent() {
@@ -180,7 +210,31 @@ final class SqliteSql {
     }
 
     String headPosition() {
-        return "SELECT coalesce(max(position), 0) FROM " + events;
+        return "SELECT " + head();
+    }
+
+    // ---- stream operations
+
+    /** Keeps the head before events are deleted. */
+    String keepHead() {
+        return "INSERT INTO " + logHead + " (id, position) SELECT 1, " + head()
+                + " WHERE true ON CONFLICT (id) DO UPDATE SET position = excluded.position";
+    }
+
+    /** Parameters: category, stream id, lowest version kept. */
+    String deleteEventsBelow() {
+        return "DELETE FROM " + events + " WHERE category = ? AND stream_id = ? AND version < ?";
+    }
+
+    /** Parameters: category, stream id. */
+    String isTombstoned() {
+        return "SELECT 1 FROM " + tombstones + " WHERE category = ? AND stream_id = ?";
+    }
+
+    /** Parameters: category, stream id, time. */
+    String addTombstone() {
+        return "INSERT INTO " + tombstones + " (category, stream_id, deleted_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (category, stream_id) DO NOTHING";
     }
 
     /** Parameters: category, stream id, lowest version, highest version, recorded at or before, limit. */
