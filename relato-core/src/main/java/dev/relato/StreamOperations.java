@@ -18,7 +18,7 @@ package dev.relato;
  *       the next append continues the numbering. The last event always stays: a truncation never empties a
  *       stream.</li>
  *   <li><b>Global log</b>: the remaining events keep their positions, and a position is never given again
- *       to another event, so checkpoints stay valid. The head position never falls.</li>
+ *       to another event, so checkpoints stay valid.</li>
  *   <li><b>Subscriptions</b> and projections that have not reached the removed events never see them; those
  *       that have passed them are not told (a read model drops a deleted stream's rows itself, for example
  *       where it calls these methods).</li>
