@@ -121,6 +121,7 @@ public final class SqliteEventStore implements EventStore, StreamOperations {
     private final int maxEventBytes;
     private final SubscriptionOptions subscriptionOptions;
     private final AppendSignal signal = new AppendSignal();
+    private final SqliteDataKeyStore dataKeys;
     private final LogReader log = this::readPage;
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final SqliteSnapshotStore snapshots;
@@ -134,6 +135,7 @@ public final class SqliteEventStore implements EventStore, StreamOperations {
         this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
                 builder.readConnections, builder.errorClassifier);
         this.snapshots = new SqliteSnapshotStore(db);
+        this.dataKeys = new SqliteDataKeyStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
     }
 
@@ -165,6 +167,11 @@ public final class SqliteEventStore implements EventStore, StreamOperations {
     /** The checkpoint store in the same file; closed with this store. */
     public SqliteCheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /** The wrapped data keys of personal data, in this file; for a {@link dev.relato.privacy.PersonalDataStore}. */
+    public SqliteDataKeyStore dataKeys() {
+        return dataKeys;
     }
 
     @Override

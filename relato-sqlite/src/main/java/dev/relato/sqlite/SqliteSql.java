@@ -287,6 +287,39 @@ final class SqliteSql {
         return "DELETE FROM " + snapshots + " WHERE category = ? AND stream_id = ?";
     }
 
+    // ---- data keys of personal data
+
+    private static final String DATA_KEY_COLUMNS = "key_id, subject, wrapped, created_at";
+
+    String newestDataKey() {
+        return "SELECT " + DATA_KEY_COLUMNS + " FROM " + dataKeys + " WHERE subject = ?"
+                + " ORDER BY created_at DESC, key_id DESC LIMIT 1";
+    }
+
+    String findDataKey() {
+        return "SELECT " + DATA_KEY_COLUMNS + " FROM " + dataKeys + " WHERE key_id = ?";
+    }
+
+    String dataKeysOf() {
+        return "SELECT " + DATA_KEY_COLUMNS + " FROM " + dataKeys + " WHERE subject = ? ORDER BY created_at, key_id";
+    }
+
+    String dataKeyIds() {
+        return "SELECT key_id FROM " + dataKeys;
+    }
+
+    String addDataKey() {
+        return "INSERT INTO " + dataKeys + " (" + DATA_KEY_COLUMNS + ") VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING";
+    }
+
+    String rewrapDataKey() {
+        return "UPDATE " + dataKeys + " SET wrapped = ? WHERE key_id = ?";
+    }
+
+    String destroyDataKeys() {
+        return "DELETE FROM " + dataKeys + " WHERE subject = ?";
+    }
+
     // ---- checkpoints
 
     String loadCheckpoint() {
