@@ -167,6 +167,11 @@ public final class PostgresEventStore implements EventStore, StreamOperations {
         return new PostgresSnapshotStore(dataSource, schema, errors);
     }
 
+    /** The wrapped data keys of personal data, in this schema; for a {@link dev.relato.privacy.PersonalDataStore}. */
+    public PostgresDataKeyStore dataKeys() {
+        return new PostgresDataKeyStore(dataSource, schema, errors);
+    }
+
     /** A checkpoint store in this store's schema and data source, classifying errors as this store does. */
     public PostgresCheckpointStore checkpoints() {
         return new PostgresCheckpointStore(dataSource, schema, errors);
