@@ -10,7 +10,9 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreCompanions;
+import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
@@ -57,8 +59,11 @@ import java.util.stream.Stream;
  * <p><b>Thread safety</b>: safe for any number of threads. Appends are serialised by one lock; reads,
  * {@link #readAll(GlobalRead)} and subscriptions never lock and see each append entirely or not at all.
  * After {@link #close()} every method but {@code close} throws {@link IllegalStateException}.
+ *
+ * <p>Streams are deleted, tombstoned and truncated as {@link StreamOperations} says; this store has no
+ * snapshot store of its own, so a deletion leaves snapshots kept elsewhere to their owner.
  */
-public final class InMemoryEventStore implements EventStore, StoreCompanions {
+public final class InMemoryEventStore implements EventStore, StoreCompanions, StreamOperations {
     private final int maxEventBytes;
     private final Clock clock;
     private final SubscriptionOptions subscriptionOptions;
@@ -67,6 +72,11 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions {
     private final ConcurrentHashMap<StreamId, AppendOnlyArray<RecordedEvent>> streams = new ConcurrentHashMap<>();
     /** For every stored event id, the events of the append that wrote it; touched only under the append lock. */
     private final Map<UUID, RecordedEvent[]> byId = new HashMap<>();
+    /** Positions of removed events; written only under the append lock. */
+    private final Set<Long> removed = ConcurrentHashMap.newKeySet();
+    /** Per truncated stream, its lowest version kept. */
+    private final ConcurrentHashMap<StreamId, Long> firstKept = new ConcurrentHashMap<>();
+    private final Set<StreamId> tombstones = ConcurrentHashMap.newKeySet();
     private final AppendSignal signal = new AppendSignal();
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final LogReader reader = this::readPage;
@@ -142,6 +152,9 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions {
         appendLock.lock();
         try {
             ensureOpen();
+            if (tombstones.contains(stream)) {
+                throw new StreamDeletedException(stream);
+            }
             AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
             long current = streamLog == null ? 0 : streamLog.size();
             RecordedEvent[] stored = storedAppend(events);
@@ -243,7 +256,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions {
         if (read.asOf().isPresent()) {
             last = countRecordedBy(streamLog, last, read.asOf().get());
         }
-        long low = read.lowestVersion();
+        long low = Math.max(read.lowestVersion(), firstKept.getOrDefault(stream, 1L));
         long high = Math.min(read.highestVersion(), last);
         if (low > high) {
             return List.of();
@@ -292,8 +305,12 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions {
         }
         List<RecordedEvent> page = new ArrayList<>(Math.min(max, size - (int) afterPosition));
         boolean all = filter.isAll();
+        boolean anyRemoved = !removed.isEmpty();
         for (int i = (int) afterPosition; i < size && page.size() < max; i++) {
             RecordedEvent e = log.get(i);
+            if (anyRemoved && removed.contains(e.position())) {
+                continue;
+            }
             if (all || filter.matches(e)) {
                 page.add(e);
             }
@@ -323,6 +340,81 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions {
         ensureOpen();
         AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
         return streamLog == null ? 0 : streamLog.size();
+    }
+
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, false);
+    }
+
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, true);
+    }
+
+    private long delete(StreamId stream, ExpectedVersion expected, boolean tombstone) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected");
+        ensureOpen();
+        appendLock.lock();
+        try {
+            ensureOpen();
+            AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
+            long current = streamLog == null ? 0 : streamLog.size();
+            if (!tombstones.contains(stream) && !expected.matches(current)) {
+                throw new WrongExpectedVersionException(stream, expected, current);
+            }
+            long from = firstKept.getOrDefault(stream, 1L);
+            if (tombstone) {
+                tombstones.add(stream);
+            }
+            firstKept.remove(stream);
+            streams.remove(stream);
+            return removeBelow(streamLog, from, current + 1);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        AppendValidation.checkTruncate(stream, version);
+        ensureOpen();
+        appendLock.lock();
+        try {
+            ensureOpen();
+            AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
+            long current = streamLog == null ? 0 : streamLog.size();
+            long from = firstKept.getOrDefault(stream, 1L);
+            long keep = Math.min(version, current);
+            if (keep <= from) {
+                return 0;
+            }
+            // The stream's reads move past the head first, then the log stops showing it.
+            firstKept.put(stream, keep);
+            return removeBelow(streamLog, from, keep);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Removes versions {@code [from, to)} of a stream from the log and the id index; under the append lock. */
+    private long removeBelow(AppendOnlyArray<RecordedEvent> streamLog, long from, long to) {
+        long count = 0;
+        for (long v = from; v < to; v++) {
+            RecordedEvent e = streamLog.get((int) v - 1);
+            removed.add(e.position());
+            byId.remove(e.eventId());
+            count++;
+        }
+        return count;
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        ensureOpen();
+        return tombstones.contains(stream);
     }
 
     @Override

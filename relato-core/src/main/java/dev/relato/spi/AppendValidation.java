@@ -72,4 +72,17 @@ public final class AppendValidation {
         }
         return maxEventBytes;
     }
+
+    /**
+     * Checks the arguments of {@link dev.relato.StreamOperations#truncateBefore}.
+     *
+     * @throws dev.relato.InvalidInputException if {@code version} is below 1
+     */
+    public static void checkTruncate(StreamId stream, long version) {
+        Objects.requireNonNull(stream, "stream must not be null");
+        if (version < 1) {
+            throw new dev.relato.InvalidInputException("stream '" + stream + "': truncate before version " + version
+                    + " is not possible, versions start at 1");
+        }
+    }
 }

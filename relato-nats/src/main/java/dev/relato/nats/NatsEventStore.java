@@ -232,6 +232,19 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
     }
 
     /**
+     * The wrapped data keys of personal data beside this store's events, for a
+     * {@link dev.relato.privacy.PersonalDataStore}: bucket {@code <stream>-data-keys}, set up as {@link #snapshots()}
+     * describes.
+     *
+     * @throws StoreUnavailableException  if the bucket cannot be set up now
+     * @throws NatsConfigurationException if it exists and does not fit
+     */
+    public NatsDataKeyStore dataKeys() {
+        checkOpen();
+        return buckets.dataKeys();
+    }
+
+    /**
      * The checkpoint store beside this store's events: bucket {@code <stream>-checkpoints}, set up as
      * {@link #snapshots()} describes.
      *

@@ -13,7 +13,9 @@ import dev.relato.RetryPolicy;
 import dev.relato.SchemaPolicy;
 import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
+import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
@@ -111,7 +113,7 @@ import org.slf4j.LoggerFactory;
  * head watcher thread; the data source stays open. After {@code close()} every method but {@code close}
  * throws {@link IllegalStateException}.
  */
-public final class PostgresEventStore implements EventStore, StoreCompanions {
+public final class PostgresEventStore implements EventStore, StoreCompanions, StreamOperations {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
     /** Attempts of an append whose event ids a concurrent append stored first: the next one answers from them. */
     private static final int ATTEMPTS = 3;
@@ -176,6 +178,11 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
     @Override
     public PostgresSnapshotStore snapshots() {
         return new PostgresSnapshotStore(dataSource, schema, errors);
+    }
+
+    /** The wrapped data keys of personal data, in this schema; for a {@link dev.relato.privacy.PersonalDataStore}. */
+    public PostgresDataKeyStore dataKeys() {
+        return new PostgresDataKeyStore(dataSource, schema, errors);
     }
 
     /** A checkpoint store in this store's schema and data source, classifying errors as this store does. */
@@ -329,6 +336,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
     private RuntimeException appendFailure(SQLException e, StreamId stream, ExpectedVersion expected,
                                            List<EventData> events, boolean callersTransaction) {
         String consequence = callersTransaction ? "; the caller's transaction is aborted" : "";
+        if (SqlErrors.isTombstoned(e)) {
+            return new StreamDeletedException(stream);
+        }
         if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + EVENT_ID_CONSTRAINT)) {
             UUID id = SqlErrors.conflictingId(e).orElse(events.get(0).eventId());
             return new DuplicateEventException(stream, id, "by a concurrent transaction that committed while"
@@ -386,7 +396,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
                             return AppendResult.of(recorded(stream, events, rs.getLong(2), rs.getLong(3),
                                     rs.getObject(9, OffsetDateTime.class).toInstant()), false);
                         }
-                        case "conflict" -> throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
+                        case "conflict" -> throw conflict(c, stream, expected, rs.getLong(2));
                         case "stored" -> stored.put(rs.getObject(4, UUID.class),
                                 new Stored(new StreamId(rs.getString(5), rs.getString(6)), rs.getLong(2),
                                         rs.getLong(3), rs.getInt(7), rs.getInt(8)));
@@ -601,6 +611,90 @@ public final class PostgresEventStore implements EventStore, StoreCompanions {
             }
             return true;
         }
+    }
+
+    /** A refused append: a tombstoned stream (which has no head row) refuses for that reason. */
+    private RuntimeException conflict(Connection c, StreamId stream, ExpectedVersion expected, long actual)
+            throws SQLException {
+        if (actual == 0) {
+            try (PreparedStatement ps = c.prepareStatement(sql.isTombstoned)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new StreamDeletedException(stream);
+                    }
+                }
+            }
+        }
+        return new WrongExpectedVersionException(stream, expected, actual);
+    }
+
+    /** Also deletes the stream's snapshot in {@link #snapshots()}, in the same transaction. */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, false);
+    }
+
+    /** Also deletes the stream's snapshot in {@link #snapshots()}, in the same transaction. */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, true);
+    }
+
+    private long delete(StreamId stream, ExpectedVersion expected, boolean tombstone) {
+        ensureOpen();
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected");
+        return Sessions.call(dataSource, errors, () -> (tombstone ? "tombstoning" : "deleting") + " stream '" + stream
+                + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteStream)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                ps.setLong(3, expectedCode(expected));
+                ps.setBoolean(4, tombstone);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getString(1).equals("conflict")) {
+                        throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
+                    }
+                    return rs.getLong(3);
+                }
+            }
+        });
+    }
+
+    /** Keeps the stream's snapshot. */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        ensureOpen();
+        AppendValidation.checkTruncate(stream, version);
+        return Sessions.call(dataSource, errors, () -> "truncating stream '" + stream + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.truncateStream)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                ps.setLong(3, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        ensureOpen();
+        Objects.requireNonNull(stream, "stream");
+        return Sessions.call(dataSource, errors, () -> "reading the tombstone of stream '" + stream + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.isTombstoned)) {
+                ps.setString(1, stream.category());
+                ps.setString(2, stream.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     @Override

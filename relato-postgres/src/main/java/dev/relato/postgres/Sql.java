@@ -41,6 +41,9 @@ final class Sql {
     final String append;
     final String streamVersion;
     final String headPosition;
+    final String deleteStream;
+    final String truncateStream;
+    final String isTombstoned;
     /** Indexed by (byCategory ? 2 : 0) + (byType ? 1 : 0). */
     private final String[] readPage = new String[4];
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
@@ -79,6 +82,9 @@ final class Sql {
         String events = schema.table("events");
         append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size, recorded_at"
                 + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        deleteStream = "SELECT outcome, version, removed FROM " + schema.table("delete_stream") + "(?, ?, ?, ?)";
+        truncateStream = "SELECT " + schema.table("truncate_stream") + "(?, ?, ?)";
+        isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
         streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
         for (int i = 0; i < 4; i++) {

@@ -32,6 +32,7 @@ final class SqlErrors {
     static final String DEADLOCK = "40P01";
     private static final Set<String> TRANSIENT_STATES = Set.of(SERIALIZATION_FAILURE, DEADLOCK, "57P01", "57P02",
             "57P03", "55P03");
+    private static final String TOMBSTONED = "RLT01";
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "53");
     /** Undefined table, function or column, or no such schema: the schema was not (fully) migrated. */
     private static final Set<String> MISSING_SCHEMA_STATES = Set.of("42P01", "42883", "42703", "3F000");
@@ -84,6 +85,11 @@ final class SqlErrors {
     }
 
     /** Whether the transaction lost a serialization or deadlock race: running it again may succeed. */
+    /** An append to a stream deleted with a tombstone (raised by the streams table's trigger, V7). */
+    static boolean isTombstoned(SQLException e) {
+        return TOMBSTONED.equals(state(e));
+    }
+
     static boolean isSerializationFailure(SQLException e) {
         String state = state(e);
         return state.equals(SERIALIZATION_FAILURE) || state.equals(DEADLOCK);

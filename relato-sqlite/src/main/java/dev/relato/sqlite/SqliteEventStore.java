@@ -16,7 +16,9 @@ import dev.relato.SchemaPolicy;
 import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
+import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
@@ -91,6 +93,10 @@ import java.util.stream.Stream;
  * read model kept in the same file changes atomically with the append, and a checkpoint can be saved with it
  * ({@link SqliteCheckpointStore#save(SqliteTransaction, String, long)}).
  *
+ * <h2>Deleting and truncating streams</h2>
+ * As {@link StreamOperations} states; a deletion also removes the stream's snapshot in {@link #snapshots()} in
+ * its transaction, and the highest position given is kept (table {@code log_head}) so no position is given twice.
+ *
  * <h2>Failures</h2>
  * Bad input throws {@link dev.relato.InvalidEventException} before the file is touched. A failed write is rolled
  * back, so nothing of a failed append is stored. SQLite failures on the allow-list of transient conditions throw
@@ -105,7 +111,7 @@ import java.util.stream.Stream;
  *
  * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process.
  */
-public final class SqliteEventStore implements EventStore, StoreCompanions {
+public final class SqliteEventStore implements EventStore, StoreCompanions, StreamOperations {
 
     /** How hard a commit pushes the file to disk. */
     public enum Synchronous {
@@ -120,6 +126,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
     private final int maxEventBytes;
     private final SubscriptionOptions subscriptionOptions;
     private final AppendSignal signal = new AppendSignal();
+    private final SqliteDataKeyStore dataKeys;
     private final LogReader log = this::readPage;
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final SqliteSnapshotStore snapshots;
@@ -134,6 +141,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
         this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
                 builder.readConnections, builder.errorClassifier, builder.schemaPolicy);
         this.snapshots = new SqliteSnapshotStore(db);
+        this.dataKeys = new SqliteDataKeyStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
         this.deadLetters = new SqliteDeadLetterStore(db);
     }
@@ -198,6 +206,11 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
     @Override
     public SqliteProjectionLeases leases(String nodeId) {
         return new SqliteProjectionLeases(db, nodeId);
+    }
+
+    /** The wrapped data keys of personal data, in this file; for a {@link dev.relato.privacy.PersonalDataStore}. */
+    public SqliteDataKeyStore dataKeys() {
+        return dataKeys;
     }
 
     @Override
@@ -302,6 +315,9 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
             current = rs.getLong(2);
             rs.getLong(3);
             firstIdStored = !rs.wasNull();
+            if (rs.getBoolean(4)) {
+                throw new StreamDeletedException(stream);
+            }
         }
         if (firstIdStored) {
             return retryOf(session, stream, expected, events);
@@ -563,6 +579,77 @@ public final class SqliteEventStore implements EventStore, StoreCompanions {
         public void close() {
             delegate.close();
             subscriptions.remove(this);
+        }
+    }
+
+    /** Also deletes the stream's snapshot in {@link #snapshots()}, in the same transaction. */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, false);
+    }
+
+    /** Also deletes the stream's snapshot in {@link #snapshots()}, in the same transaction. */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, true);
+    }
+
+    private long delete(StreamId stream, ExpectedVersion expected, boolean tombstone) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected");
+        return db.write((tombstone ? "tombstone" : "delete") + " stream '" + stream + "'", session -> {
+            if (isTombstoned(session, stream)) {
+                return 0L;
+            }
+            long current = streamVersion(session, stream);
+            if (!expected.matches(current)) {
+                throw new WrongExpectedVersionException(stream, expected, current);
+            }
+            session.prepare(sql.keepHead()).executeUpdate();
+            long removed = deleteBelow(session, stream, Long.MAX_VALUE);
+            PreparedStatement snapshot = session.prepare(sql.deleteSnapshot());
+            snapshot.setString(1, stream.category());
+            snapshot.setString(2, stream.id());
+            snapshot.executeUpdate();
+            if (tombstone) {
+                PreparedStatement add = session.prepare(sql.addTombstone());
+                add.setString(1, stream.category());
+                add.setString(2, stream.id());
+                add.setLong(3, System.currentTimeMillis());
+                add.executeUpdate();
+            }
+            return removed;
+        });
+    }
+
+    /** Keeps the stream's snapshot. */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        AppendValidation.checkTruncate(stream, version);
+        return db.write("truncate stream '" + stream + "'", session ->
+                deleteBelow(session, stream, Math.min(version, streamVersion(session, stream))));
+    }
+
+    private long deleteBelow(SqliteSession session, StreamId stream, long version) throws SQLException {
+        PreparedStatement delete = session.prepare(sql.deleteEventsBelow());
+        delete.setString(1, stream.category());
+        delete.setString(2, stream.id());
+        delete.setLong(3, version);
+        return delete.executeUpdate();
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        return db.read("tombstone of stream '" + stream + "'", session -> isTombstoned(session, stream));
+    }
+
+    private boolean isTombstoned(SqliteSession session, StreamId stream) throws SQLException {
+        PreparedStatement select = session.prepare(sql.isTombstoned());
+        select.setString(1, stream.category());
+        select.setString(2, stream.id());
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next();
         }
     }
 

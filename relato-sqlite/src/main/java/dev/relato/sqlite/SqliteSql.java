@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code events}: the log. {@code position} is the rowid, so the table is stored in position order and a
  *       range read by position is a b-tree range scan. Positions are assigned as {@code max(position) + 1}
- *       inside the single write transaction, so they rise strictly in commit order; nothing ever deletes
- *       events, so a position is never reused. {@code (category, stream_id, version)} is unique and serves stream
+ *       (or above {@code log_head}) inside the single write transaction, so they rise strictly in commit order
+ *       and a position is never reused. {@code (category, stream_id, version)} is unique and serves stream
  *       reads and the version check; {@code event_id} is unique and serves idempotent retries;
  *       {@code append_first}, the position of the first event of the same append, tells a retry of a whole
  *       append from a repetition of part of it.</li>
@@ -23,12 +23,16 @@ import java.util.regex.Pattern;
  *   <li>{@code events.occurred_at}: when an event occurred, if the appender said (schema version 3).</li>
  *   <li>{@code projection_leases}: who holds the lease of a projection (or partition) until when, in epoch
  *       milliseconds (schema version 4).</li>
+ *   <li>{@code log_head}: one row, the highest position given before a stream deletion removed the events
+ *       that held it, so positions are never given twice (schema version 5).</li>
+ *   <li>{@code stream_tombstones}: streams deleted with a tombstone, which refuse appends (schema version 5).</li>
+ *   <li>{@code data_keys}: the wrapped data keys of personal data, per subject (schema version 5).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -43,6 +47,9 @@ final class SqliteSql {
     final String deadLetters;
     final String leases;
     final String migrationsTable;
+    final String logHead;
+    final String tombstones;
+    final String dataKeys;
 
     SqliteSql(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -52,6 +59,9 @@ final class SqliteSql {
         this.deadLetters = prefix + "dead_letters";
         this.leases = prefix + "projection_leases";
         this.migrationsTable = prefix + "schema_migrations";
+        this.logHead = prefix + "log_head";
+        this.tombstones = prefix + "stream_tombstones";
+        this.dataKeys = prefix + "data_keys";
     }
 
     /**
@@ -155,7 +165,20 @@ final class SqliteSql {
                 List.of("CREATE TABLE " + leases + " ("
                         + "name TEXT NOT NULL PRIMARY KEY, "
                         + "owner TEXT NOT NULL, "
-                        + "expires_at INTEGER NOT NULL) WITHOUT ROWID"));
+                        + "expires_at INTEGER NOT NULL) WITHOUT ROWID"),
+                // Stream deletion and the keys of personal data.
+                List.of("CREATE TABLE " + logHead + " (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL)",
+                        "CREATE TABLE " + tombstones + " ("
+                                + "category TEXT NOT NULL, "
+                                + "stream_id TEXT NOT NULL, "
+                                + "deleted_at INTEGER NOT NULL, "
+                                + "PRIMARY KEY (category, stream_id)) WITHOUT ROWID",
+                        "CREATE TABLE " + dataKeys + " ("
+                                + "key_id TEXT NOT NULL PRIMARY KEY, "
+                                + "subject TEXT NOT NULL, "
+                                + "wrapped BLOB NOT NULL, "
+                                + "created_at INTEGER NOT NULL)",
+                        "CREATE INDEX " + dataKeys + "_subject ON " + dataKeys + " (subject, created_at)"));
     }
 
     // ---- appends
@@ -165,9 +188,16 @@ final class SqliteSql {
      * event id is stored (null if nowhere). Parameters: category, stream id, first event id.
      */
     String appendState() {
-        return "SELECT coalesce((SELECT max(position) FROM " + events + "), 0), "
-                + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ? AND stream_id = ?), 0), "
-                + "(SELECT position FROM " + events + " WHERE event_id = ?)";
+        return "SELECT " + head() + ", "
+                + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ?1 AND stream_id = ?2), 0), "
+                + "(SELECT position FROM " + events + " WHERE event_id = ?3), "
+                + "EXISTS (SELECT 1 FROM " + tombstones + " WHERE category = ?1 AND stream_id = ?2)";
+    }
+
+    /** The highest position given: of the events, or of events deleted since. */
+    private String head() {
+        return "max(coalesce((SELECT max(position) FROM " + events + "), 0), "
+                + "coalesce((SELECT position FROM " + logHead + " WHERE id = 1), 0))";
     }
 
     String insertEvent() {
@@ -191,7 +221,31 @@ final class SqliteSql {
     }
 
     String headPosition() {
-        return "SELECT coalesce(max(position), 0) FROM " + events;
+        return "SELECT " + head();
+    }
+
+    // ---- stream operations
+
+    /** Keeps the head before events are deleted. */
+    String keepHead() {
+        return "INSERT INTO " + logHead + " (id, position) SELECT 1, " + head()
+                + " WHERE true ON CONFLICT (id) DO UPDATE SET position = excluded.position";
+    }
+
+    /** Parameters: category, stream id, lowest version kept. */
+    String deleteEventsBelow() {
+        return "DELETE FROM " + events + " WHERE category = ? AND stream_id = ? AND version < ?";
+    }
+
+    /** Parameters: category, stream id. */
+    String isTombstoned() {
+        return "SELECT 1 FROM " + tombstones + " WHERE category = ? AND stream_id = ?";
+    }
+
+    /** Parameters: category, stream id, time. */
+    String addTombstone() {
+        return "INSERT INTO " + tombstones + " (category, stream_id, deleted_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (category, stream_id) DO NOTHING";
     }
 
     /** Parameters: category, stream id, lowest version, highest version, recorded at or before, limit. */
@@ -242,6 +296,39 @@ final class SqliteSql {
 
     String deleteSnapshot() {
         return "DELETE FROM " + snapshots + " WHERE category = ? AND stream_id = ?";
+    }
+
+    // ---- data keys of personal data
+
+    private static final String DATA_KEY_COLUMNS = "key_id, subject, wrapped, created_at";
+
+    String newestDataKey() {
+        return "SELECT " + DATA_KEY_COLUMNS + " FROM " + dataKeys + " WHERE subject = ?"
+                + " ORDER BY created_at DESC, key_id DESC LIMIT 1";
+    }
+
+    String findDataKey() {
+        return "SELECT " + DATA_KEY_COLUMNS + " FROM " + dataKeys + " WHERE key_id = ?";
+    }
+
+    String dataKeysOf() {
+        return "SELECT " + DATA_KEY_COLUMNS + " FROM " + dataKeys + " WHERE subject = ? ORDER BY created_at, key_id";
+    }
+
+    String dataKeyIds() {
+        return "SELECT key_id FROM " + dataKeys;
+    }
+
+    String addDataKey() {
+        return "INSERT INTO " + dataKeys + " (" + DATA_KEY_COLUMNS + ") VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING";
+    }
+
+    String rewrapDataKey() {
+        return "UPDATE " + dataKeys + " SET wrapped = ? WHERE key_id = ?";
+    }
+
+    String destroyDataKeys() {
+        return "DELETE FROM " + dataKeys + " WHERE subject = ?";
     }
 
     // ---- checkpoints

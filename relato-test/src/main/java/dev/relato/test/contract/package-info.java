@@ -14,6 +14,14 @@
  *       optionally {@code destroyDeadLetterStore(DeadLetterStore)}.</li>
  *   <li>{@link dev.relato.test.contract.ProjectionLeasesContract}: implement {@code createLeaseTable()}, which
  *       makes the nodes of one table of leases and drops it on close; optionally {@code shortLease()}.</li>
+ *   <li>{@link dev.relato.test.contract.StreamOperationsContract}: implement {@code createStore()} with a store
+ *       that also implements {@code StreamOperations}; optionally {@code snapshots(EventStore)} and
+ *       {@code destroyStore(EventStore)}.</li>
+ *   <li>{@link dev.relato.test.contract.DataKeyStoreContract}: implement {@code createKeyStore()}; optionally
+ *       {@code destroyKeyStore(DataKeyStore)}.</li>
+ *   <li>{@link dev.relato.test.contract.PersonalDataContract}: implement {@code createStore()},
+ *       {@code keyStore(EventStore)} (the data keys beside the events) and {@code rawContents(EventStore)} (what
+ *       the backend stored, as text, to prove no plain text of personal fields is in it).</li>
  * </ul>
  *
  * <p>Each factory method is called before every test, and its destroy hook after every test. The suites

@@ -1,0 +1,81 @@
+package dev.relato.privacy;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM from the JDK's providers: a fresh random 96-bit nonce per message, a 128-bit tag, and associated
+ * data the caller binds the message to. Sealed output is nonce followed by ciphertext and tag. Thread-safe.
+ */
+final class Aes {
+    static final int KEY_BYTES = 32;
+    static final int NONCE_BYTES = 12;
+    static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Aes() {
+    }
+
+    static byte[] newKey() {
+        byte[] key = new byte[KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return key;
+    }
+
+    static byte[] newNonce() {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return nonce;
+    }
+
+    /** Ciphertext and tag of {@code plain} under the key and nonce, bound to {@code associated}. */
+    static byte[] encrypt(byte[] key, byte[] nonce, byte[] plain, byte[] associated) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associated);
+            return cipher.doFinal(plain);
+        } catch (GeneralSecurityException e) {
+            throw new PersonalDataException("AES-256-GCM encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The plain text, or null if the tag does not match: wrong key, altered ciphertext or other associated data.
+     */
+    static byte[] decrypt(byte[] key, byte[] nonce, byte[] sealed, byte[] associated) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associated);
+            return cipher.doFinal(sealed);
+        } catch (AEADBadTagException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new PersonalDataException("AES-256-GCM decryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Nonce, then ciphertext and tag. */
+    static byte[] seal(byte[] key, byte[] plain, byte[] associated) {
+        byte[] nonce = newNonce();
+        byte[] sealed = encrypt(key, nonce, plain, associated);
+        byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
+        System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+        return out;
+    }
+
+    /** The plain text of {@link #seal} output, or null if it does not open. */
+    static byte[] open(byte[] key, byte[] sealed, byte[] associated) {
+        if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
+            return null;
+        }
+        return decrypt(key, Arrays.copyOf(sealed, NONCE_BYTES), Arrays.copyOfRange(sealed, NONCE_BYTES,
+                sealed.length), associated);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.relato.privacy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The data keys of subjects: made on first use, wrapped by the key-encryption key into a {@link DataKeyStore},
+ * unwrapped on use into a bounded cache (least recently used out first; entries older than the time to live are
+ * read again, so a subject forgotten by another process stops decrypting here within that time). Thread-safe.
+ */
+final class DataKeys {
+    /** The subject of the key that proves the key-encryption key is the one the stored keys were wrapped with. */
+    static final String CHECK_SUBJECT = "$relato-key-check";
+
+    private final DataKeyStore store;
+    private final KeyEncryptionKey kek;
+    private final Clock clock;
+    private final long ttlNanos;
+    private final Map<UUID, Cached> byId;
+    private final Map<String, Cached> newestBySubject;
+
+    record Key(UUID id, String subject, byte[] bytes) {
+    }
+
+    private record Cached(Key key, long loadedAt) {
+    }
+
+    DataKeys(DataKeyStore store, KeyEncryptionKey kek, int cacheSize, Duration ttl, Clock clock) {
+        this.store = store;
+        this.kek = kek;
+        this.clock = clock;
+        this.ttlNanos = ttl.toNanos();
+        this.byId = lru(cacheSize);
+        this.newestBySubject = lru(cacheSize);
+    }
+
+    private static <K> Map<K, Cached> lru(int size) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, Cached> eldest) {
+                return size() > size;
+            }
+        };
+    }
+
+    /**
+     * Checks that the key-encryption key opens the keys in the store, making the check key on first use.
+     *
+     * @throws PersonalDataException naming the key-encryption key if it does not
+     */
+    void verify() {
+        Optional<WrappedKey> check = store.newest(CHECK_SUBJECT);
+        if (check.isEmpty()) {
+            create(CHECK_SUBJECT);
+            return;
+        }
+        WrappedKey k = check.get();
+        if (kek.unwrap(k.wrapped(), k.keyId(), k.subject()) == null) {
+            throw wrongKek();
+        }
+    }
+
+    private PersonalDataException wrongKek() {
+        return new PersonalDataException("the key-encryption key from " + kek.description() + " does not open the"
+                + " data keys stored beside these events: it is not the key they were wrapped with. Nothing was"
+                + " written; start with the right key");
+    }
+
+    /** The subject's newest key, made and stored now if it has none. */
+    Key current(String subject) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            Cached c = newestBySubject.get(subject);
+            if (c != null && now - c.loadedAt < ttlNanos) {
+                return c.key;
+            }
+        }
+        Optional<WrappedKey> stored = store.newest(subject);
+        Key key = stored.isPresent() ? unwrap(stored.get()) : create(subject);
+        remember(key, true);
+        return key;
+    }
+
+    /** A new newest key for the subject: new data is encrypted with it, older keys still read. */
+    Key rotate(String subject) {
+        Key key = create(subject);
+        remember(key, true);
+        return key;
+    }
+
+    /** The key with this id, or empty if it was destroyed (its subject forgotten). */
+    Optional<Key> find(UUID id) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            Cached c = byId.get(id);
+            if (c != null && now - c.loadedAt < ttlNanos) {
+                return Optional.of(c.key);
+            }
+        }
+        Optional<WrappedKey> stored = store.find(id);
+        if (stored.isEmpty()) {
+            synchronized (this) {
+                byId.remove(id);
+            }
+            return Optional.empty();
+        }
+        Key key = unwrap(stored.get());
+        remember(key, false);
+        return Optional.of(key);
+    }
+
+    /** Destroys the subject's keys, here and in the store. */
+    int forget(String subject) {
+        synchronized (this) {
+            newestBySubject.remove(subject);
+            byId.values().removeIf(c -> c.key.subject().equals(subject));
+        }
+        return store.destroy(subject);
+    }
+
+    private Key create(String subject) {
+        byte[] bytes = Aes.newKey();
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        store.add(new WrappedKey(id, subject, kek.wrap(bytes, id, subject), now));
+        return new Key(id, subject, bytes);
+    }
+
+    private Key unwrap(WrappedKey stored) {
+        byte[] bytes = kek.unwrap(stored.wrapped(), stored.keyId(), stored.subject());
+        if (bytes == null) {
+            throw wrongKek();
+        }
+        return new Key(stored.keyId(), stored.subject(), bytes);
+    }
+
+    private synchronized void remember(Key key, boolean newest) {
+        Cached c = new Cached(key, System.nanoTime());
+        byId.put(key.id(), c);
+        if (newest) {
+            newestBySubject.put(key.subject(), c);
+        }
+    }
+
+    /**
+     * Re-wraps every stored key from one key-encryption key to another, without touching events.
+     *
+     * @return the number of keys re-wrapped
+     * @throws PersonalDataException if {@code from} does not open a stored key; keys re-wrapped before stay so
+     */
+    static int rewrap(DataKeyStore store, KeyEncryptionKey from, KeyEncryptionKey to) {
+        int count = 0;
+        for (UUID id : store.keyIds()) {
+            Optional<WrappedKey> k = store.find(id);
+            if (k.isEmpty()) {
+                continue;
+            }
+            byte[] wrapped = k.get().wrapped();
+            byte[] plain = from.unwrap(wrapped, id, k.get().subject());
+            if (plain == null) {
+                if (to.unwrap(wrapped, id, k.get().subject()) != null) {
+                    continue; // re-wrapped by an earlier run
+                }
+                throw new PersonalDataException("data key " + id + " does not open with the key-encryption key from "
+                        + from.description() + "; nothing was changed for it");
+            }
+            if (store.rewrap(id, to.wrap(plain, id, k.get().subject()))) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

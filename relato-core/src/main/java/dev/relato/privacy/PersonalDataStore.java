@@ -1,0 +1,271 @@
+package dev.relato.privacy;
+
+import dev.relato.AppendResult;
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.ForwardingEventStore;
+import dev.relato.GlobalRead;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionListener;
+import dev.relato.serialization.EventTypes;
+import dev.relato.serialization.RegisteredType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * An {@link EventStore} that encrypts personal data on its way in and decrypts it on its way out: crypto-shredding.
+ * Wrap any store; give it a {@link DataKeyStore} beside the events and a {@link KeyEncryptionKey} from outside them:
+ *
+ * <pre>{@code
+ * EventStore store = PersonalDataStore.builder(sqlite)
+ *         .keyStore(sqlite.dataKeys())
+ *         .keyEncryptionKey(KeyEncryptionKey.fromEnvironment("RELATO_KEK"))
+ *         .types(eventTypes)                       // reads @PersonalData on the registered records
+ *         .policy("LegacySignup", PersonalFields.of("userId", "email"))
+ *         .build();
+ * store.forget("customer-42");                     // erases customer-42's fields in every event
+ * }</pre>
+ *
+ * <h2>What is encrypted</h2>
+ * For each event type with a policy ({@link PersonalData} on the registered record class, or
+ * {@link Builder#policy(String, PersonalFields)}), each personal field that is present and not null is encrypted
+ * under the newest data key of the event's subject (the value of the subject field, made on first use). Everything
+ * else, the subject field included, stays plain JSON, so filters and projections on it keep working.
+ *
+ * <h2>Format</h2>
+ * An encrypted field's value becomes a JSON object
+ * {@code {"$pd":1,"kid":"<key id>","iv":"<nonce>","ct":"<ciphertext>","t":"<json type>"}}: {@code kid} is the
+ * data key's UUID, {@code iv} the base64 of a fresh random 96-bit nonce, {@code ct} the base64 of the AES-256-GCM
+ * ciphertext followed by its 128-bit tag, and {@code t} the JSON type of the plain value ({@code string},
+ * {@code number}, {@code boolean}, {@code object} or {@code array}). The plain text is the field's value as JSON
+ * text in UTF-8. The associated data is the UTF-8 of the lines {@code relato-pd-v1}, event id, stream category,
+ * stream id, event type, field path (dot-separated) and key id, joined by {@code \n}: a ciphertext copied into
+ * another event, stream, type or field does not decrypt. Data keys are wrapped by the key-encryption key with
+ * AES-256-GCM too (nonce, then ciphertext and tag; associated data {@code relato-data-key-v1\n<key id>\n<subject>}).
+ *
+ * <h2>Forgetting</h2>
+ * {@link #forget(String)} destroys every key of a subject. Afterwards every read, rebuild and subscription
+ * through this store sees the subject's encrypted fields as erased: a string field reads as {@value #ERASED},
+ * any other as JSON {@code null}, and the record's metadata lists the erased field paths, comma-separated, under
+ * {@value #ERASED_FIELDS}. That is never an exception. A forgotten subject that appears again gets a new key, so
+ * its new data is readable. Other processes see a forgotten key as gone once their cached copy is older than the
+ * {@linkplain Builder#cacheTimeToLive(Duration) cache's time to live} (one minute by default). Snapshots and read
+ * models hold decrypted state: delete the subject's snapshots and rows where you forget it (see the README).
+ *
+ * <h2>Failures</h2>
+ * {@link Builder#build()} checks the key-encryption key against the stored keys and fails with
+ * {@link PersonalDataException} naming the key if it is not the one they were wrapped with, before anything is
+ * written. An encrypted field that is malformed, altered, or copied from elsewhere throws
+ * {@link PersonalDataException} naming the event and field. An event whose subject field is missing throws
+ * {@link dev.relato.InvalidEventException} and is not appended.
+ *
+ * <p>Thread-safe when the wrapped store is.
+ */
+public final class PersonalDataStore extends ForwardingEventStore {
+    /** What an erased string field reads as. */
+    public static final String ERASED = "[erased]";
+    /** The metadata key listing the erased fields of a record, comma-separated. */
+    public static final String ERASED_FIELDS = "$erased";
+
+    private final Map<String, PersonalFields> policies;
+    private final DataKeys keys;
+    private final FieldCrypto crypto;
+
+    private PersonalDataStore(Builder b) {
+        super(b.delegate);
+        this.policies = Map.copyOf(b.policies);
+        this.keys = new DataKeys(b.keyStore, b.kek, b.cacheSize, b.cacheTtl, Clock.systemUTC());
+        this.crypto = new FieldCrypto(keys);
+    }
+
+    /** A builder wrapping {@code store}. */
+    public static Builder builder(EventStore store) {
+        return new Builder(store);
+    }
+
+    /** Whether a record read through this store had fields erased. */
+    public static boolean isErased(RecordedEvent record) {
+        return record.metadata().get(ERASED_FIELDS).isPresent();
+    }
+
+    /** The paths of the fields erased in a record read through this store; empty if none. */
+    public static List<String> erasedFields(RecordedEvent record) {
+        return record.metadata().get(ERASED_FIELDS).map(s -> List.of(s.split(","))).orElse(List.of());
+    }
+
+    /**
+     * Destroys every data key of the subject: its encrypted fields read as erased from now on, everywhere.
+     *
+     * @return the number of keys destroyed
+     */
+    public int forget(String subject) {
+        Objects.requireNonNull(subject, "subject");
+        return keys.forget(subject);
+    }
+
+    /** Makes a new data key for the subject: new events use it, events written earlier still read. */
+    public void rotate(String subject) {
+        Objects.requireNonNull(subject, "subject");
+        keys.rotate(subject);
+    }
+
+    /**
+     * Re-wraps every data key in {@code keyStore} from one key-encryption key to another, without touching events.
+     * Safe to run again after an interruption. Build stores with {@code to} afterwards.
+     *
+     * @return the number of keys re-wrapped
+     * @throws PersonalDataException if {@code from} does not open a stored key
+     */
+    public static int rewrapKeys(DataKeyStore keyStore, KeyEncryptionKey from, KeyEncryptionKey to) {
+        return DataKeys.rewrap(keyStore, from, to);
+    }
+
+    @Override
+    public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        List<EventData> sealed = new ArrayList<>(events.size());
+        Map<UUID, String> plain = new HashMap<>();
+        for (EventData e : events) {
+            PersonalFields policy = policies.get(e.type());
+            EventData s = policy == null ? e : crypto.encrypt(e, stream, policy);
+            if (s != e) {
+                plain.put(e.eventId(), e.payload());
+            }
+            sealed.add(s);
+        }
+        AppendResult result = delegate().append(stream, expected, sealed);
+        if (plain.isEmpty()) {
+            return result;
+        }
+        List<RecordedEvent> recorded = new ArrayList<>(result.events().size());
+        for (RecordedEvent r : result.events()) {
+            String payload = plain.get(r.eventId());
+            recorded.add(payload == null ? r : new RecordedEvent(r.eventId(), r.streamId(), r.streamVersion(),
+                    r.position(), r.type(), r.schemaVersion(), payload, r.metadata(), r.recordedAt(), r.occurredAt()));
+        }
+        return AppendResult.of(recorded, result.retried());
+    }
+
+    @Override
+    public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        return delegate().read(stream, read).stream().map(crypto::decrypt).toList();
+    }
+
+    @Override
+    public Stream<RecordedEvent> readAll(GlobalRead read) {
+        return delegate().readAll(read).map(crypto::decrypt);
+    }
+
+    @Override
+    public Subscription subscribe(long afterPosition, EventFilter filter, SubscriptionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return delegate().subscribe(afterPosition, filter, new SubscriptionListener() {
+            @Override
+            public void onEvent(RecordedEvent event) throws Exception {
+                listener.onEvent(crypto.decrypt(event));
+            }
+
+            @Override
+            public void onCaughtUp(long position) {
+                listener.onCaughtUp(position);
+            }
+
+            @Override
+            public void onStopped(Optional<Throwable> failure) {
+                listener.onStopped(failure);
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "PersonalDataStore[" + delegate() + ", " + policies.size() + " types with personal data]";
+    }
+
+    /** Builds a {@link PersonalDataStore}. Not thread-safe; use from one thread. */
+    public static final class Builder {
+        private final EventStore delegate;
+        private final Map<String, PersonalFields> policies = new HashMap<>();
+        private DataKeyStore keyStore;
+        private KeyEncryptionKey kek;
+        private int cacheSize = 10_000;
+        private Duration cacheTtl = Duration.ofMinutes(1);
+
+        private Builder(EventStore delegate) {
+            this.delegate = Objects.requireNonNull(delegate, "store");
+        }
+
+        /** Where the wrapped data keys are kept; required. */
+        public Builder keyStore(DataKeyStore store) {
+            this.keyStore = Objects.requireNonNull(store, "key store");
+            return this;
+        }
+
+        /** The key that wraps the data keys; required. */
+        public Builder keyEncryptionKey(KeyEncryptionKey key) {
+            this.kek = Objects.requireNonNull(key, "key-encryption key");
+            return this;
+        }
+
+        /** Takes the policy of every registered record class with {@link PersonalData} components. */
+        public Builder types(EventTypes types) {
+            for (RegisteredType type : types.all()) {
+                PersonalFields.declaredBy(type.eventClass()).ifPresent(p -> policies.put(type.name(), p));
+            }
+            return this;
+        }
+
+        /** The personal fields of events of type {@code type}, for types that cannot be annotated. */
+        public Builder policy(String type, PersonalFields fields) {
+            EventData.validateType(type);
+            policies.put(type, Objects.requireNonNull(fields, "fields"));
+            return this;
+        }
+
+        /** How many unwrapped data keys to keep in memory; default 10,000. */
+        public Builder cacheSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("cache size must be at least 1, got " + size);
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        /** How long an unwrapped key is used before it is looked up again; default one minute. */
+        public Builder cacheTimeToLive(Duration ttl) {
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("cache time to live must not be negative, got " + ttl);
+            }
+            this.cacheTtl = ttl;
+            return this;
+        }
+
+        /**
+         * The store, after checking the key-encryption key against the stored data keys.
+         *
+         * @throws IllegalStateException if the key store or the key-encryption key is not set
+         * @throws PersonalDataException if the key-encryption key is not the one the stored keys were wrapped with
+         */
+        public PersonalDataStore build() {
+            if (keyStore == null || kek == null) {
+                throw new IllegalStateException("a personal data store needs a keyStore(...) and a"
+                        + " keyEncryptionKey(...)");
+            }
+            PersonalDataStore store = new PersonalDataStore(this);
+            store.keys.verify();
+            return store;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.relato.test.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.Metadata;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.Subscription;
+import dev.relato.privacy.DataKeyStore;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataException;
+import dev.relato.privacy.PersonalDataStore;
+import dev.relato.privacy.PersonalFields;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crypto-shredding on a real store: personal fields are stored encrypted (the raw rows hold no plain text),
+ * forgetting one subject erases its fields in stream reads, the global log and a rebuilt read model while the
+ * other subject's stay intact, a ciphertext moved to another event does not decrypt, and a wrong key-encryption
+ * key is refused at start. A backend extends it with one small subclass.
+ */
+public abstract class PersonalDataContract {
+    private static final KeyEncryptionKey KEK = KeyEncryptionKey.of(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+        31, 32}, "contract key");
+    private EventStore raw;
+    private PersonalDataStore store;
+
+    /** For the subclass of a store module. */
+    protected PersonalDataContract() {
+    }
+
+    /** A new, empty event store, isolated from every other. */
+    protected abstract EventStore createStore();
+
+    /** The data key store beside the events of {@code store}. */
+    protected abstract DataKeyStore keyStore(EventStore store);
+
+    /** Everything the backend has stored for {@code store}, as text: the file's bytes, the table rows, the messages. */
+    protected abstract String rawContents(EventStore store) throws Exception;
+
+    /** Releases what {@link #createStore()} made; by default closes the store. */
+    protected void destroyStore(EventStore store) throws Exception {
+        store.close();
+    }
+
+    @BeforeEach
+    protected final void createStoreUnderTest() {
+        raw = createStore();
+        store = PersonalDataStore.builder(raw).keyStore(keyStore(raw)).keyEncryptionKey(KEK)
+                .policy("CustomerRegistered", PersonalFields.of("customerId", "name", "email")).build();
+    }
+
+    @AfterEach
+    protected final void destroyStoreUnderTest() throws Exception {
+        if (raw != null) {
+            destroyStore(raw);
+        }
+    }
+
+    private StreamId register(String customer, String name) {
+        StreamId stream = StreamId.of("customer", customer);
+        store.append(stream, ExpectedVersion.noStream(), List.of(EventData.of("CustomerRegistered",
+                "{\"customerId\":\"" + customer + "\",\"name\":\"" + name + "\",\"email\":\"" + customer
+                        + "@mail.example\",\"country\":\"NL\"}")));
+        return stream;
+    }
+
+    private static String name(RecordedEvent e) {
+        String payload = e.payload();
+        int at = payload.indexOf("\"name\":\"") + 8;
+        return payload.substring(at, payload.indexOf('"', at));
+    }
+
+    @Test
+    @DisplayName("a forgotten subject's fields are erased in stream reads, the global log and a rebuilt read model")
+    void forgetErasesEverywhere() throws Exception {
+        String ann = "ann-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        StreamId annStream = register(ann, "Ann Secretname");
+        StreamId bobStream = register(bob, "Bob Othername");
+
+        assertThat(store.forget(ann)).isEqualTo(1);
+
+        RecordedEvent annEvent = store.read(annStream).get(0);
+        assertThat(name(annEvent)).isEqualTo(PersonalDataStore.ERASED);
+        assertThat(PersonalDataStore.erasedFields(annEvent)).containsExactlyInAnyOrder("name", "email");
+        assertThat(annEvent.payload()).contains("\"country\":\"NL\"").contains(ann);
+        assertThat(name(store.read(bobStream).get(0))).isEqualTo("Bob Othername");
+
+        try (Stream<RecordedEvent> log = store.readAll(GlobalRead.fromStart())) {
+            assertThat(log.map(PersonalDataContract::name)).containsExactly(PersonalDataStore.ERASED, "Bob Othername");
+        }
+
+        Map<String, String> readModel = new ConcurrentHashMap<>();
+        RecordingListener listener = new RecordingListener();
+        try (Subscription rebuild = store.subscribe(0, EventFilter.all(), listener)) {
+            Await.until("the rebuild caught up", () -> listener.caughtUpCalls() > 0);
+            listener.events().forEach(e -> readModel.put(e.streamId().id(), name(e)));
+            assertThat(rebuild.failure()).isEmpty();
+        }
+        assertThat(readModel).containsEntry(ann, PersonalDataStore.ERASED).containsEntry(bob, "Bob Othername");
+    }
+
+    @Test
+    @DisplayName("the stored rows hold no plain text of personal fields")
+    void noPlainTextStored() throws Exception {
+        String ann = "ann-" + UUID.randomUUID();
+        register(ann, "Ann Secretname");
+        String contents = rawContents(raw);
+        assertThat(contents).as("raw contents").contains(ann).doesNotContain("Secretname")
+                .doesNotContain("@mail.example");
+    }
+
+    @Test
+    @DisplayName("a ciphertext moved into another event does not decrypt")
+    void movedCiphertextFails() {
+        StreamId ann = register("ann-" + UUID.randomUUID(), "Ann Secretname");
+        String sealed = raw.read(ann).get(0).payload();
+        StreamId elsewhere = StreamId.of("customer", "copy-" + UUID.randomUUID());
+        raw.append(elsewhere, ExpectedVersion.noStream(), List.of(new EventData(UUID.randomUUID(),
+                "CustomerRegistered", 1, sealed, Metadata.empty())));
+        assertThatThrownBy(() -> store.read(elsewhere)).isInstanceOf(PersonalDataException.class)
+                .hasMessageContaining("does not decrypt");
+    }
+
+    @Test
+    @DisplayName("a wrong key-encryption key is refused at start, naming it, and nothing is written")
+    void wrongKeyRefused() {
+        register("ann-" + UUID.randomUUID(), "Ann Secretname");
+        DataKeyStore keys = keyStore(raw);
+        List<UUID> before = keys.keyIds();
+        KeyEncryptionKey wrong = KeyEncryptionKey.of(new byte[32], "environment variable WRONG_KEK");
+        assertThatThrownBy(() -> PersonalDataStore.builder(raw).keyStore(keys).keyEncryptionKey(wrong).build())
+                .isInstanceOf(PersonalDataException.class).hasMessageContaining("WRONG_KEK");
+        assertThat(keys.keyIds()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(raw.read(StreamId.of("customer", "never")).stream().collect(Collectors.toList())).isEmpty();
+    }
+}

@@ -1,0 +1,277 @@
+package dev.relato.test.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.relato.EventData;
+import dev.relato.EventFilter;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
+import dev.relato.InvalidInputException;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamDeletedException;
+import dev.relato.StreamId;
+import dev.relato.StreamOperations;
+import dev.relato.StreamRead;
+import dev.relato.Subscription;
+import dev.relato.WrongExpectedVersionException;
+import dev.relato.snapshot.Snapshot;
+import dev.relato.snapshot.SnapshotStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link StreamOperations}: deleting, tombstoning and truncating streams, and what that does to
+ * stream reads, the global log, expected versions, subscriptions and snapshots. A backend extends it with one
+ * small subclass whose {@link #createStore()} returns a new, empty store that implements both
+ * {@link EventStore} and {@link StreamOperations}, and whose {@link #snapshots(EventStore)} returns the store's
+ * own snapshot store if it has one.
+ */
+public abstract class StreamOperationsContract {
+    private EventStore store;
+    private StreamOperations operations;
+
+    /** For the subclass of a store module. */
+    protected StreamOperationsContract() {
+    }
+
+    /** A new, empty store implementing {@link StreamOperations}, isolated from every other. */
+    protected abstract EventStore createStore();
+
+    /** Releases what {@link #createStore()} made; by default closes the store. */
+    protected void destroyStore(EventStore store) {
+        store.close();
+    }
+
+    /** The store's own snapshot store, whose snapshots a deletion removes; empty if it has none. */
+    protected Optional<SnapshotStore> snapshots(EventStore store) {
+        return Optional.empty();
+    }
+
+    @BeforeEach
+    protected final void createStoreUnderTest() {
+        store = createStore();
+        assertThat(store).as("createStore() returns a store with stream operations")
+                .isInstanceOf(StreamOperations.class);
+        operations = (StreamOperations) store;
+    }
+
+    @AfterEach
+    protected final void destroyStoreUnderTest() {
+        if (store != null) {
+            destroyStore(store);
+        }
+    }
+
+    private static StreamId stream() {
+        return StreamId.of("deletion", UUID.randomUUID().toString());
+    }
+
+    private static List<EventData> events(int count) {
+        List<EventData> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(EventData.of("Noted", "{\"n\":" + i + "}"));
+        }
+        return list;
+    }
+
+    private List<RecordedEvent> readAll() {
+        try (Stream<RecordedEvent> events = store.readAll(GlobalRead.fromStart())) {
+            return events.collect(Collectors.toList());
+        }
+    }
+
+    private static List<Long> versions(List<RecordedEvent> events) {
+        return events.stream().map(RecordedEvent::streamVersion).collect(Collectors.toList());
+    }
+
+    private List<StreamId> streamsInLog() {
+        return readAll().stream().map(RecordedEvent::streamId).distinct().collect(Collectors.toList());
+    }
+
+    @Test
+    @DisplayName("a deleted stream reads empty, leaves the global log, and starts again at version 1")
+    void deleteRemovesEverywhere() {
+        StreamId gone = stream();
+        StreamId kept = stream();
+        store.append(gone, ExpectedVersion.noStream(), events(3));
+        store.append(kept, ExpectedVersion.noStream(), events(2));
+        long head = store.headPosition();
+        List<Long> keptPositions = store.read(kept).stream().map(RecordedEvent::position).collect(Collectors.toList());
+
+        assertThat(operations.deleteStream(gone, ExpectedVersion.exactly(3))).isEqualTo(3);
+
+        assertThat(store.read(gone)).isEmpty();
+        assertThat(store.read(gone, StreamRead.backwards())).isEmpty();
+        assertThat(store.streamVersion(gone)).isZero();
+        assertThat(store.exists(gone)).isFalse();
+        assertThat(streamsInLog()).containsExactly(kept);
+        assertThat(store.read(kept).stream().map(RecordedEvent::position)).containsExactlyElementsOf(keptPositions);
+        assertThat(operations.isTombstoned(gone)).isFalse();
+
+        store.append(gone, ExpectedVersion.noStream(), events(1));
+        List<RecordedEvent> again = store.read(gone);
+        assertThat(versions(again)).containsExactly(1L);
+        assertThat(again.get(0).position()).as("positions are never given again").isGreaterThan(head);
+        assertThat(streamsInLog()).containsExactlyInAnyOrder(kept, gone);
+    }
+
+    @Test
+    @DisplayName("a delete checks the expected version and removes nothing on a mismatch")
+    void deleteChecksExpectedVersion() {
+        StreamId s = stream();
+        store.append(s, ExpectedVersion.noStream(), events(2));
+
+        assertThatThrownBy(() -> operations.deleteStream(s, ExpectedVersion.exactly(1)))
+                .isInstanceOf(WrongExpectedVersionException.class)
+                .satisfies(e -> assertThat(((WrongExpectedVersionException) e).actualVersion()).isEqualTo(2));
+        assertThatThrownBy(() -> operations.deleteStream(s, ExpectedVersion.noStream()))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(versions(store.read(s))).containsExactly(1L, 2L);
+
+        assertThat(operations.deleteStream(stream(), ExpectedVersion.any())).as("nothing to delete").isZero();
+        assertThat(operations.deleteStream(s, ExpectedVersion.streamExists())).isEqualTo(2);
+        assertThatThrownBy(() -> operations.deleteStream(s, ExpectedVersion.streamExists()))
+                .isInstanceOf(WrongExpectedVersionException.class);
+    }
+
+    @Test
+    @DisplayName("the event ids of a deleted stream can be appended again")
+    void deletedIdsAreFree() {
+        StreamId s = stream();
+        List<EventData> first = events(2);
+        store.append(s, ExpectedVersion.noStream(), first);
+        operations.deleteStream(s, ExpectedVersion.any());
+
+        StreamId other = stream();
+        store.append(other, ExpectedVersion.noStream(), first);
+        assertThat(store.read(other).stream().map(RecordedEvent::eventId))
+                .containsExactlyElementsOf(first.stream().map(EventData::eventId).collect(Collectors.toList()));
+    }
+
+    @Test
+    @DisplayName("a tombstoned stream refuses every later append and stays empty")
+    void tombstoneRefusesRecreation() {
+        StreamId s = stream();
+        store.append(s, ExpectedVersion.noStream(), events(2));
+
+        assertThat(operations.tombstoneStream(s, ExpectedVersion.exactly(2))).isEqualTo(2);
+        assertThat(operations.isTombstoned(s)).isTrue();
+        assertThat(store.read(s)).isEmpty();
+        assertThat(store.streamVersion(s)).isZero();
+        assertThat(streamsInLog()).doesNotContain(s);
+
+        for (ExpectedVersion expected : List.of(ExpectedVersion.noStream(), ExpectedVersion.any(),
+                ExpectedVersion.streamExists(), ExpectedVersion.exactly(2))) {
+            assertThatThrownBy(() -> store.append(s, expected, events(1)))
+                    .as("append with expected version %s", expected)
+                    .isInstanceOf(StreamDeletedException.class)
+                    .hasMessageContaining(s.toString());
+        }
+        assertThat(store.read(s)).isEmpty();
+        assertThat(operations.tombstoneStream(s, ExpectedVersion.any())).as("tombstoning again").isZero();
+        assertThat(operations.deleteStream(s, ExpectedVersion.any())).as("deleting a tombstone").isZero();
+        assertThat(operations.isTombstoned(s)).as("a delete does not lift a tombstone").isTrue();
+    }
+
+    @Test
+    @DisplayName("tombstoning a stream that never existed reserves its name")
+    void tombstoneUnknownStream() {
+        StreamId s = stream();
+        assertThat(operations.tombstoneStream(s, ExpectedVersion.noStream())).isZero();
+        assertThatThrownBy(() -> store.append(s, ExpectedVersion.noStream(), events(1)))
+                .isInstanceOf(StreamDeletedException.class);
+    }
+
+    @Test
+    @DisplayName("truncating keeps the tail with its versions, and appends continue the numbering")
+    void truncateKeepsTail() {
+        StreamId s = stream();
+        StreamId other = stream();
+        store.append(s, ExpectedVersion.noStream(), events(5));
+        store.append(other, ExpectedVersion.noStream(), events(1));
+
+        assertThat(operations.truncateBefore(s, 3)).isEqualTo(2);
+
+        assertThat(versions(store.read(s))).containsExactly(3L, 4L, 5L);
+        assertThat(versions(store.read(s, StreamRead.backwards()))).containsExactly(5L, 4L, 3L);
+        assertThat(store.streamVersion(s)).isEqualTo(5);
+        assertThat(readAll().stream().filter(e -> e.streamId().equals(s)).map(RecordedEvent::streamVersion))
+                .containsExactly(3L, 4L, 5L);
+        assertThat(operations.truncateBefore(s, 2)).as("already gone").isZero();
+
+        assertThatThrownBy(() -> store.append(s, ExpectedVersion.noStream(), events(1)))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        store.append(s, ExpectedVersion.exactly(5), events(1));
+        assertThat(versions(store.read(s))).containsExactly(3L, 4L, 5L, 6L);
+        assertThat(versions(store.read(other))).containsExactly(1L);
+    }
+
+    @Test
+    @DisplayName("truncating past the end keeps the last event; a version below 1 is refused")
+    void truncateNeverEmpties() {
+        StreamId s = stream();
+        store.append(s, ExpectedVersion.noStream(), events(3));
+
+        assertThat(operations.truncateBefore(s, 100)).isEqualTo(2);
+        assertThat(versions(store.read(s))).containsExactly(3L);
+        assertThat(store.streamVersion(s)).isEqualTo(3);
+        assertThat(operations.truncateBefore(stream(), 5)).as("no such stream").isZero();
+        assertThatThrownBy(() -> operations.truncateBefore(s, 0))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("0");
+    }
+
+    @Test
+    @DisplayName("a subscription started after a delete or truncation never sees the removed events")
+    void subscriptionsSkipRemovedEvents() {
+        StreamId gone = stream();
+        StreamId cut = stream();
+        store.append(gone, ExpectedVersion.noStream(), events(2));
+        store.append(cut, ExpectedVersion.noStream(), events(3));
+        operations.deleteStream(gone, ExpectedVersion.any());
+        operations.truncateBefore(cut, 3);
+        store.append(cut, ExpectedVersion.exactly(3), events(1));
+
+        RecordingListener listener = new RecordingListener();
+        try (Subscription subscription = store.subscribe(0, EventFilter.all(), listener)) {
+            Await.until("the subscription caught up", () -> listener.caughtUpCalls() > 0);
+            assertThat(listener.events().stream().map(e -> e.streamId() + "@" + e.streamVersion()))
+                    .containsExactly(cut + "@3", cut + "@4");
+            assertThat(subscription.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a delete removes the stream's snapshot in the store's own snapshot store; truncating keeps it")
+    void snapshotsFollowDeletion() {
+        Optional<SnapshotStore> own = snapshots(store);
+        StreamId deleted = stream();
+        StreamId truncated = stream();
+        store.append(deleted, ExpectedVersion.noStream(), events(2));
+        store.append(truncated, ExpectedVersion.noStream(), events(4));
+        if (own.isEmpty()) {
+            assertThat(operations.deleteStream(deleted, ExpectedVersion.any())).isEqualTo(2);
+            return;
+        }
+        SnapshotStore snapshots = own.get();
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        snapshots.save(new Snapshot(deleted, 2, 1, "{\"total\":2}", now));
+        snapshots.save(new Snapshot(truncated, 3, 1, "{\"total\":3}", now));
+
+        operations.deleteStream(deleted, ExpectedVersion.any());
+        operations.truncateBefore(truncated, 3);
+
+        assertThat(snapshots.load(deleted)).isEmpty();
+        assertThat(snapshots.load(truncated)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(3));
+    }
+}
