@@ -23,6 +23,7 @@ module dev.relato.core {
     exports dev.relato;
     exports dev.relato.aggregate;
     exports dev.relato.memory;
+    exports dev.relato.observe;
     exports dev.relato.projection;
     exports dev.relato.serialization;
     exports dev.relato.snapshot;
