@@ -115,8 +115,8 @@ final class BatchHandler<C> {
             }
             return true;
         }
-        advanced(next);
         observer.batchHandled(name, page.size(), Duration.ofNanos(System.nanoTime() - started));
+        advanced(next);
         limit = Math.min(settings.batchSize(), limit * 2);
         return true;
     }
