@@ -2,6 +2,7 @@ package dev.relato.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The store's health and the transaction that holds the global log back, named so an operator can end it. */
@@ -35,6 +37,34 @@ class PostgresHealthTest {
         store.close();
         pool.close();
         TestDatabase.dropSchema(schema);
+    }
+
+    @Test
+    void healthIsDownOnceThePrivateServerIsStoppedAndNeverThrows() throws Exception {
+        if (!"true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assumptions.assumeTrue(PrivateServer.available(), "no PostgreSQL binaries to start a private server");
+        }
+        try (PrivateServer server = PrivateServer.start()) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(server.url());
+            config.setMaximumPoolSize(2);
+            config.setConnectionTimeout(2_000);
+            try (HikariDataSource own = new HikariDataSource(config);
+                 PostgresEventStore stopped = PostgresEventStore.builder().dataSource(own).build()) {
+                stopped.migrate();
+                stopped.append(StreamId.of("Order", "o-1"), ExpectedVersion.noStream(),
+                        List.of(EventData.of("OrderPlaced", "{}")));
+                assertThat(stopped.health(Duration.ofMinutes(1)).up()).isTrue();
+                assertThat(Health.of(stopped).up()).isTrue();
+
+                server.stop();
+
+                Health down = stopped.health(Duration.ofMinutes(1));
+                assertThat(down.up()).isFalse();
+                assertThat(down.detail()).contains("StoreUnavailableException");
+                assertThat(Health.of(stopped).up()).isFalse();
+            }
+        }
     }
 
     @Test
