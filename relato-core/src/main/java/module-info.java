@@ -24,6 +24,7 @@ module dev.relato.core {
     exports dev.relato.aggregate;
     exports dev.relato.memory;
     exports dev.relato.privacy;
+    exports dev.relato.observe;
     exports dev.relato.projection;
     exports dev.relato.serialization;
     exports dev.relato.snapshot;

@@ -1,6 +1,7 @@
 package dev.relato;
 
 import dev.relato.internal.Timeouts;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendValidation;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +134,14 @@ public interface EventStore extends AutoCloseable {
      */
     default int maxEventBytes() {
         return AppendValidation.DEFAULT_MAX_EVENT_BYTES;
+    }
+
+    /**
+     * The observer this store reports its appends and reads to, and which repositories and projection runners
+     * built on this store report to as well; {@link RelatoObserver#none()} unless the store's builder was given one.
+     */
+    default RelatoObserver observer() {
+        return RelatoObserver.none();
     }
 
     /** Releases the store's threads and connections. Subscriptions it opened are closed. */

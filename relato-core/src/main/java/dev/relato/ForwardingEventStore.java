@@ -1,5 +1,6 @@
 package dev.relato;
 
+import dev.relato.observe.RelatoObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,11 @@ public abstract class ForwardingEventStore implements EventStore {
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         return delegate.append(stream, expected, events);
+    }
+
+    @Override
+    public RelatoObserver observer() {
+        return delegate.observer();
     }
 
     @Override

@@ -28,7 +28,8 @@ class PublicApiTest {
     void theApiOfEveryModuleMatchesItsCommittedFile() throws IOException {
         Map<String, ModuleReference> modules = ModulePath.ofClassPath().relato();
         assertThat(modules).as("Relato modules on the class path").containsKeys("dev.relato.core", "dev.relato.test",
-                "dev.relato.sqlite", "dev.relato.postgres", "dev.relato.nats");
+                "dev.relato.sqlite", "dev.relato.postgres", "dev.relato.nats", "dev.relato.micrometer",
+                "dev.relato.opentelemetry");
         boolean update = Boolean.getBoolean("relato.api.update");
         List<String> problems = new ArrayList<>();
         for (ModuleReference module : modules.values()) {

@@ -187,10 +187,13 @@ final class EventSourcedRepository<S, E> {
         RetryState retries = new RetryState(retry);
         while (true) {
             try {
-                return attempt.get();
+                T done = attempt.get();
+                store.observer().commandAttempts(category, retries.failures() + 1);
+                return done;
             } catch (WrongExpectedVersionException e) {
                 Optional<Duration> backoff = retries.failed();
                 if (backoff.isEmpty()) {
+                    store.observer().commandAttempts(category, retries.failures());
                     LOG.debug("giving up on '{}' after {} attempts: {}", stream, retries.failures(), e.getMessage());
                     throw e;
                 }
@@ -221,6 +224,12 @@ final class EventSourcedRepository<S, E> {
         if (snapshots == null) {
             return Optional.empty();
         }
+        Optional<Aggregate<S>> usable = usableSnapshot(stream, maxVersion);
+        store.observer().snapshotLoaded(category, usable.isPresent());
+        return usable;
+    }
+
+    private Optional<Aggregate<S>> usableSnapshot(StreamId stream, long maxVersion) {
         Optional<Snapshot> found;
         try {
             found = snapshots.store().load(stream);

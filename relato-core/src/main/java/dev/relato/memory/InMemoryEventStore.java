@@ -22,9 +22,11 @@ import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.projection.InMemoryProjectionLeases;
 import dev.relato.snapshot.InMemorySnapshotStore;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.LogReader;
+import dev.relato.spi.Observed;
 import dev.relato.spi.PollingSubscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +69,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
     private final int maxEventBytes;
     private final Clock clock;
     private final SubscriptionOptions subscriptionOptions;
+    private final RelatoObserver observer;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final AppendOnlyArray<RecordedEvent> log = new AppendOnlyArray<>(1024);
     private final ConcurrentHashMap<StreamId, AppendOnlyArray<RecordedEvent>> streams = new ConcurrentHashMap<>();
@@ -94,6 +97,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
         this.clock = builder.clock;
         this.subscriptionOptions = builder.subscriptionOptions;
         this.leases = InMemoryProjectionLeases.table(clock);
+        this.observer = builder.observer;
     }
 
     /** A store with the default event size limit, the system clock (UTC) and default subscription settings. */
@@ -146,6 +150,15 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        return Observed.append(observer, "memory", stream, events, carried -> appendNow(stream, expected, carried));
+    }
+
+    @Override
+    public RelatoObserver observer() {
+        return observer;
+    }
+
+    private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         ensureOpen();
         AppendResult result;
@@ -245,6 +258,10 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
 
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        return Observed.read(observer, "memory", stream, () -> readNow(stream, read));
+    }
+
+    private List<RecordedEvent> readNow(StreamId stream, StreamRead read) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
         ensureOpen();
@@ -460,6 +477,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
         private int maxEventBytes = AppendValidation.DEFAULT_MAX_EVENT_BYTES;
         private Clock clock = Clock.systemUTC();
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
+        private RelatoObserver observer = RelatoObserver.none();
 
         private Builder() {
         }
@@ -483,6 +501,15 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
         /** How subscriptions read the log; default {@link SubscriptionOptions#DEFAULT}. */
         public Builder subscriptionOptions(SubscriptionOptions options) {
             this.subscriptionOptions = Objects.requireNonNull(options, "subscription options");
+            return this;
+        }
+
+        /**
+         * The observer told about appends and stream loads (as store {@code "memory"}), and handed to the repositories
+         * and projection runners built on the store; default {@link RelatoObserver#none()}.
+         */
+        public Builder observer(RelatoObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

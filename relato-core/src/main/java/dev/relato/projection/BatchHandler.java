@@ -4,6 +4,9 @@ import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
 import dev.relato.StoreUnavailableException;
+import dev.relato.observe.Observation;
+import dev.relato.observe.Outcome;
+import dev.relato.observe.RelatoObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,6 +42,7 @@ final class BatchHandler<C> {
     private final LeaseKeeper lease;
     private final String name;
     private final FailurePolicy policy;
+    private final RelatoObserver observer;
     private long checkpoint;
     private int limit;
     private long outlivedAt = -1;
@@ -52,6 +56,7 @@ final class BatchHandler<C> {
         this.lease = lease;
         this.name = settings.name();
         this.policy = settings.failurePolicy();
+        this.observer = settings.store().observer();
         this.limit = settings.batchSize();
     }
 
@@ -79,6 +84,7 @@ final class BatchHandler<C> {
      * @return false if the runner must read again: the batch was cut short, or the runner is closing
      */
     boolean handle(List<RecordedEvent> page) throws Exception {
+        long started = System.nanoTime();
         long next = page.get(page.size() - 1).position();
         int[] reached = new int[1];
         try {
@@ -98,6 +104,7 @@ final class BatchHandler<C> {
                 return cutShort(page, reached[0], out);
             }
             Exception failure = handlerFailure(e);
+            observer.handlerFailed(name, failure);
             // The batch is rolled back (or, at least once, partly applied): handle its events one per
             // transaction, the failed one counting this failure as its first attempt.
             int failed = Math.min(reached[0], page.size() - 1);
@@ -108,6 +115,7 @@ final class BatchHandler<C> {
             }
             return true;
         }
+        observer.batchHandled(name, page.size(), Duration.ofNanos(System.nanoTime() - started));
         advanced(next);
         limit = Math.min(settings.batchSize(), limit * 2);
         return true;
@@ -147,6 +155,7 @@ final class BatchHandler<C> {
                 return exhausted(record, last, attempts);
             }
             if (attempts > 0) {
+                observer.handlerRetried(name);
                 progress.state(ProjectionState.RETRYING);
                 Duration wait = policy.backoffAfter(attempts);
                 if (attempts == 1) {
@@ -176,6 +185,7 @@ final class BatchHandler<C> {
                     continue;
                 }
                 last = handlerFailure(e);
+                observer.handlerFailed(name, last);
                 attempts++;
                 progress.error(last);
             }
@@ -204,6 +214,7 @@ final class BatchHandler<C> {
         }
         DeadLetter letter = DeadLetter.of(name, record, failure, attempts, settings.clock().instant());
         settings.deadLetters().add(letter);
+        observer.deadLettered(name);
         LOG.error("projection '{}' skips the event at position {} ({} of {}) after {} failed attempts; it is kept as a"
                 + " dead letter", name, record.position(), record.type(), record.streamId(), attempts, failure);
         settings.transactions().commit(name, checkpoint, record.position(), context -> fence());
@@ -268,11 +279,17 @@ final class BatchHandler<C> {
         if (!settings.partition().owns(record.streamId())) {
             return;
         }
-        try {
+        Observation observation = observer.handle(name, record);
+        try (HandlerContext mdc = HandlerContext.enter(name, record)) {
             settings.projection().handle(context, record, settings.serializer(), live);
         } catch (Exception e) {
+            observation.failed(e);
             throw new HandlerFailure(e);
+        } catch (Error e) {
+            observation.failed(e);
+            throw e;
         }
+        observation.end(Outcome.SUCCEEDED, 1);
     }
 
     /** Refuses a commit once the lease is lost, or once a close gave up waiting for this thread. */

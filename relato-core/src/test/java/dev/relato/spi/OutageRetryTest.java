@@ -43,6 +43,22 @@ class OutageRetryTest {
     }
 
     @Test
+    void aLongOutageWarnsOncePerIntervalAndItsRecoveryOnce() {
+        long[] now = {0};
+        OutageRetry retry = new OutageRetry(RetryPolicy.whileUnavailable(Duration.ofHours(1)), logger, "test loop",
+                Duration.ofMinutes(1), () -> now[0]);
+        StoreUnavailableException down = new StoreUnavailableException("down", null);
+        for (int i = 0; i < 7; i++) {
+            assertThat(retry.failed(down)).isPresent();
+            now[0] += Duration.ofSeconds(20).toNanos();
+        }
+        retry.succeeded();
+        retry.succeeded();
+
+        assertThat(lines).containsExactly("warn", "debug", "debug", "warn", "debug", "debug", "warn", "info");
+    }
+
+    @Test
     void pastTheCeilingItGivesUpAndLeavesTheLastWordToTheCaller() {
         OutageRetry retry = new OutageRetry(RetryPolicy.whileUnavailable(Duration.ofMinutes(1)).withMaxAttempts(3),
                 logger, "test loop");

@@ -9,6 +9,7 @@ import dev.relato.RetryPolicy;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.RetryState;
@@ -68,10 +69,11 @@ final class Appender {
     private final int maxEventBytes;
     private final RetryPolicy contention;
     private final AppendSignal signal;
+    private final RelatoObserver observer;
     private volatile Probe probe = Probe.NONE;
 
     Appender(JetStream js, StoredLog log, EventIdClaims claims, String streamName, long maxPayload, int maxEventBytes,
-             RetryPolicy contention, AppendSignal signal) {
+             RetryPolicy contention, AppendSignal signal, RelatoObserver observer) {
         this.js = js;
         this.log = log;
         this.claims = claims;
@@ -80,6 +82,7 @@ final class Appender {
         this.maxEventBytes = maxEventBytes;
         this.contention = contention;
         this.signal = signal;
+        this.observer = observer;
     }
 
     void probe(Probe observer) {
@@ -280,6 +283,7 @@ final class Appender {
                                 .toMillis() + " ms, the limit of its retry policy; nothing was stored: retry it", null);
                     }
                     LOG.debug("stream '{}' moved on during append; reading it again", stream);
+                    observer.publishRetried(NatsEventStore.STORE);
                     TimeUnit.NANOSECONDS.sleep(wait.get().toNanos());
                     previous = last.map(StoredBatch::sequence).orElse(0L);
                     continue;

@@ -21,9 +21,11 @@ import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.LogReader;
+import dev.relato.spi.Observed;
 import dev.relato.spi.PollingSubscription;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -132,6 +134,8 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} stops subscriptions and closes the connection if the store opened it.
  */
 public final class NatsEventStore implements EventStore, StoreCompanions {
+    /** The store name observers are told. */
+    static final String STORE = "nats";
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
     /** Retries of an append overtaken by other writers: 1 ms to 100 ms apart, for at most 10 seconds. */
     static final RetryPolicy DEFAULT_APPEND_RETRIES = new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(1),
@@ -153,6 +157,7 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
     private final SubscriptionOptions subscriptionOptions;
     private final Set<PollingSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RelatoObserver observer;
 
     private NatsEventStore(Builder b, NatsSupport.Handle handle) throws IOException, JetStreamApiException {
         this.handle = handle;
@@ -184,7 +189,8 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
         this.log = new StoredLog(requests, jsm, streamName, prefix);
         this.streams = new StreamReader(log);
         this.appender = new Appender(js, log, new EventIdClaims(new KeyValueBucket(js, requests, claimBucket, timeout)),
-                streamName, maxPayload, maxEventBytes, b.appendRetryPolicy, signal);
+                streamName, maxPayload, maxEventBytes, b.appendRetryPolicy, signal, b.observer);
+        this.observer = b.observer;
         this.buckets = new StoreBuckets(bucketName -> {
             BucketSettings settings = new BucketSettings(bucketName.purpose(), streamName + bucketName.suffix());
             settings.connection(connection);
@@ -293,6 +299,16 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        return Observed.append(observer, STORE, stream, events, carried -> appendNow(stream, expected, carried));
+    }
+
+    /** The observer given to the builder; {@link RelatoObserver#none()} by default. */
+    @Override
+    public RelatoObserver observer() {
+        return observer;
+    }
+
+    private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         checkOpen();
         try {
             return appender.append(stream, expected, events);
@@ -306,11 +322,13 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
         checkOpen();
-        try {
-            return streams.read(stream, read);
-        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
-            throw failures.translate("read of stream '" + stream + "'", e);
-        }
+        return Observed.read(observer, STORE, stream, () -> {
+            try {
+                return streams.read(stream, read);
+            } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+                throw failures.translate("read of stream '" + stream + "'", e);
+            }
+        });
     }
 
     @Override
@@ -433,8 +451,19 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
         private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
         private RetryPolicy appendRetryPolicy = DEFAULT_APPEND_RETRIES;
+        private RelatoObserver observer = RelatoObserver.none();
 
         private Builder() {
+        }
+
+        /**
+         * The observer told about appends and stream loads (as store {@code "nats"}) and each publish tried again
+         * because other writers moved the stream on; handed to the repositories and projection runners built on the
+         * store. Default {@link RelatoObserver#none()}.
+         */
+        public Builder observer(RelatoObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /** Use this connection; the store does not close it. */

@@ -23,10 +23,13 @@ import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.observe.Health;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
+import dev.relato.spi.Observed;
 import dev.relato.spi.PollingSubscription;
 import dev.relato.spi.RetryState;
 import java.sql.Connection;
@@ -114,6 +117,8 @@ import org.slf4j.LoggerFactory;
  * throws {@link IllegalStateException}.
  */
 public final class PostgresEventStore implements EventStore, StoreCompanions, StreamOperations {
+    /** The store name observers are told. */
+    static final String STORE = "postgres";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
     /** Attempts of an append whose event ids a concurrent append stored first: the next one answers from them. */
     private static final int ATTEMPTS = 3;
@@ -139,6 +144,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private HeadWatcher headWatcher;
     /** Callers waiting in {@link #awaitHead}: guarded by {@link #lifecycle}. */
     private int headWaiters;
+    private final RelatoObserver observer;
+    private final LogHoldbacks holdbacks;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -149,6 +156,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         this.subscriptionOptions = Objects.requireNonNull(builder.subscriptionOptions, "subscription options");
         this.errors = new SqlErrors(builder.errorClassifier);
         this.appendRetries = builder.appendRetries;
+        this.observer = builder.observer;
+        this.holdbacks = new LogHoldbacks(sql, observer);
     }
 
     /** A builder with the defaults: schema {@code relato}, no table prefix, 1 MiB events. */
@@ -233,6 +242,45 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        return Observed.append(observer, STORE, stream, events, carried -> appendNow(stream, expected, carried));
+    }
+
+    /** The observer given to the builder; {@link RelatoObserver#none()} by default. */
+    @Override
+    public RelatoObserver observer() {
+        return observer;
+    }
+
+    /**
+     * The transaction in flight, if any, that holds readers of the global log back now: events committed after it
+     * began wait, unseen by {@code readAll}, subscriptions and projections, until it ends. Reported to the observer
+     * ({@link RelatoObserver#readersHeldBack}) when found. One short read-only round trip.
+     *
+     * @throws dev.relato.StoreUnavailableException if the database cannot be reached
+     */
+    public Optional<LogHoldback> logHoldback() {
+        ensureOpen();
+        return Sessions.call(dataSource, errors, () -> "looking for a transaction holding the log back",
+                holdbacks::find);
+    }
+
+    /**
+     * The store's health: up with the head position after one round trip; down if the database cannot be reached,
+     * or if a transaction has held readers of the global log back for longer than {@code threshold}, naming it
+     * ({@link LogHoldback}, also warned about once per blocking transaction). Never throws for a failed check.
+     */
+    public Health health(Duration threshold) {
+        Objects.requireNonNull(threshold, "threshold must not be null");
+        try {
+            ensureOpen();
+            return Sessions.call(dataSource, errors, () -> "checking the store's health",
+                    c -> holdbacks.health(c, headPosition(c), threshold));
+        } catch (RuntimeException e) {
+            return new Health("store", false, e.toString());
+        }
+    }
+
+    private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         RetryState retries = appendRetries();
@@ -485,7 +533,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
-        return Sessions.call(dataSource, errors, () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read));
+        return Observed.read(observer, STORE, stream, () -> Sessions.call(dataSource, errors,
+                () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read)));
     }
 
     /**
@@ -838,6 +887,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
         private RetryPolicy appendRetries = DEFAULT_APPEND_RETRIES;
         private SchemaPolicy schemaPolicy = SchemaPolicy.EXTERNAL;
+        private RelatoObserver observer = RelatoObserver.none();
 
         private Builder() {
         }
@@ -905,6 +955,17 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
          */
         public Builder schemaPolicy(SchemaPolicy policy) {
             this.schemaPolicy = Objects.requireNonNull(policy, "schema policy must not be null");
+            return this;
+        }
+
+        /**
+         * The observer told about appends and stream loads (as store {@code "postgres"}) and about how long readers
+         * were held back by a transaction in flight when {@link #logHoldback()} or {@link #health(Duration)} finds
+         * one; handed to the repositories and projection runners built on the store. Default
+         * {@link RelatoObserver#none()}.
+         */
+        public Builder observer(RelatoObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer must not be null");
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.spi.Observed;
 import dev.relato.spi.RetryState;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -83,6 +84,11 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
         if (!projections.concerns(stream, events)) {
             return store.append(stream, expected, events);
         }
+        return Observed.append(store.observer(), PostgresEventStore.STORE, stream, events,
+                carried -> appendWithProjections(stream, expected, carried));
+    }
+
+    private AppendResult appendWithProjections(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         RetryState retries = store.appendRetries();
         while (true) {
             RuntimeException failure;

@@ -44,6 +44,8 @@ final class Sql {
     final String deleteStream;
     final String truncateStream;
     final String isTombstoned;
+    /** The oldest transaction in flight in this database below which committed events wait: see {@link LogHoldback}. */
+    final String logHoldback;
     /** Indexed by (byCategory ? 2 : 0) + (byType ? 1 : 0). */
     private final String[] readPage = new String[4];
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
@@ -87,6 +89,14 @@ final class Sql {
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
         streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
+        logHoldback = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''),"
+                + " extract(epoch FROM clock_timestamp() - a.xact_start)::float8, left(coalesce(a.query, ''), "
+                + LogHoldback.QUERY_PREVIEW + "), a.xact_start::text"
+                + " FROM pg_snapshot_xip(pg_current_snapshot()) AS x JOIN pg_stat_activity a"
+                + " ON a.backend_xid::text::bigint = (x::text::bigint & 4294967295)"
+                + " WHERE a.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())"
+                + " AND EXISTS (SELECT 1 FROM " + events + " e WHERE e.position >= (x::text::bigint << 20))"
+                + " ORDER BY x::text::bigint LIMIT 1";
         for (int i = 0; i < 4; i++) {
             readPage[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < "
                     + VISIBLE_BOUND + ((i & 2) != 0 ? " AND category = ANY (?)" : "")

@@ -5,6 +5,7 @@ import dev.relato.RelatoException;
 import dev.relato.SchemaPolicy;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
+import dev.relato.observe.RelatoObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,11 +62,13 @@ final class SqliteDatabase implements AutoCloseable {
     private final ConcurrentLinkedDeque<SqliteSession> idleReaders = new ConcurrentLinkedDeque<>();
     private SqliteSession writer; // guarded by writeLock; null after a failure until the next write reopens it
     private long lastRecordedAt; // guarded by writeLock
+    private final RelatoObserver observer;
     private volatile boolean closed;
 
     private SqliteDatabase(Path path, SqliteSql sql, SqliteEventStore.Synchronous synchronous, Duration busyTimeout,
-                           int readConnections, ErrorClassifier classifier) {
+                           int readConnections, ErrorClassifier classifier, RelatoObserver observer) {
         this.path = path;
+        this.observer = observer;
         this.sql = sql;
         this.url = "jdbc:sqlite:" + path;
         this.errors = new SqliteErrors(path, busyTimeout, classifier);
@@ -96,10 +99,11 @@ final class SqliteDatabase implements AutoCloseable {
      *                                   process beyond the busy timeout, a full disk)
      */
     static SqliteDatabase open(Path file, SqliteSql sql, SqliteEventStore.Synchronous synchronous, Duration busyTimeout,
-                               int readConnections, ErrorClassifier classifier, SchemaPolicy schemaPolicy) {
+                               int readConnections, ErrorClassifier classifier, SchemaPolicy schemaPolicy, RelatoObserver observer) {
         Path path = file.toAbsolutePath().normalize();
         checkPath(path);
-        SqliteDatabase db = new SqliteDatabase(path, sql, synchronous, busyTimeout, readConnections, classifier);
+        SqliteDatabase db = new SqliteDatabase(path, sql, synchronous, busyTimeout, readConnections, classifier,
+                observer);
         try {
             db.writer = db.openSession(db.writerConfig);
             db.checkJournalMode();
@@ -316,6 +320,17 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    private void observed(List<GroupedWrite<?>> group) {
+        if (observer == RelatoObserver.none() || group.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        observer.groupCommit(SqliteEventStore.STORE, group.size());
+        for (GroupedWrite<?> w : group) {
+            observer.writeQueueWait(SqliteEventStore.STORE, Duration.ofNanos(now - w.queuedAt));
+        }
+    }
+
     /** How many grouped writes wait for the write lock. */
     int queuedWrites() {
         return pendingWrites.size();
@@ -325,6 +340,7 @@ final class SqliteDatabase implements AutoCloseable {
     private static final class GroupedWrite<T> {
         final String what;
         final SqlWork<T> work;
+        final long queuedAt = System.nanoTime();
         T result;
         RuntimeException failure;
         boolean committed;
@@ -354,6 +370,7 @@ final class SqliteDatabase implements AutoCloseable {
         while (group.size() < MAX_GROUP && (next = pendingWrites.poll()) != null) {
             group.add(next);
         }
+        observed(group);
         try {
             runGroup(group);
         } catch (RuntimeException e) {

@@ -27,10 +27,12 @@ import dev.relato.SubscriptionState;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
+import dev.relato.spi.Observed;
 import dev.relato.spi.PollingSubscription;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -112,6 +114,8 @@ import java.util.stream.Stream;
  * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process.
  */
 public final class SqliteEventStore implements EventStore, StoreCompanions, StreamOperations {
+    /** The store name observers are told. */
+    static final String STORE = "sqlite";
 
     /** How hard a commit pushes the file to disk. */
     public enum Synchronous {
@@ -132,14 +136,16 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     private final SqliteSnapshotStore snapshots;
     private final SqliteCheckpointStore checkpoints;
     private final SqliteDeadLetterStore deadLetters;
+    private final RelatoObserver observer;
     private volatile boolean closed;
 
     private SqliteEventStore(Builder builder) {
+        this.observer = builder.observer;
         this.sql = new SqliteSql(builder.tablePrefix);
         this.maxEventBytes = builder.maxEventBytes;
         this.subscriptionOptions = builder.subscriptionOptions;
         this.db = SqliteDatabase.open(builder.path, sql, builder.synchronous, builder.busyTimeout,
-                builder.readConnections, builder.errorClassifier, builder.schemaPolicy);
+                builder.readConnections, builder.errorClassifier, builder.schemaPolicy, builder.observer);
         this.snapshots = new SqliteSnapshotStore(db);
         this.dataKeys = new SqliteDataKeyStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
@@ -215,6 +221,16 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        return Observed.append(observer, STORE, stream, events, carried -> appendNow(stream, expected, carried));
+    }
+
+    /** The observer given to the builder; {@link RelatoObserver#none()} by default. */
+    @Override
+    public RelatoObserver observer() {
+        return observer;
+    }
+
+    private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         String[] metadata = metadataJson(events);
         AppendResult result = db.writeGrouped("append to stream '" + stream + "'",
@@ -459,7 +475,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
-        return db.read("read of stream '" + stream + "'", session -> read(session, stream, read));
+        return Observed.read(observer, STORE, stream, () -> db.read("read of stream '" + stream + "'", session -> read(session, stream, read)));
     }
 
     /** A stream read on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
@@ -778,6 +794,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
         private SubscriptionOptions subscriptionOptions = SubscriptionOptions.DEFAULT;
         private ErrorClassifier errorClassifier = ErrorClassifier.storeDefault();
         private SchemaPolicy schemaPolicy = SchemaPolicy.MIGRATE;
+        private RelatoObserver observer = RelatoObserver.none();
 
         private Builder() {
         }
@@ -870,6 +887,16 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
          */
         public Builder schemaPolicy(SchemaPolicy policy) {
             this.schemaPolicy = Objects.requireNonNull(policy, "schema policy");
+            return this;
+        }
+
+        /**
+         * The observer told about appends and stream loads (as store {@code "sqlite"}), how long each append waited
+         * in the single writer's queue and how many appends each group commit took; handed to the repositories and
+         * projection runners built on the store. Default {@link RelatoObserver#none()}.
+         */
+        public Builder observer(RelatoObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -12,6 +12,7 @@ import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.spi.Observed;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +75,8 @@ public final class SqliteProjectingEventStore extends ForwardingEventStore {
         if (!projections.concerns(stream, events)) {
             return store.append(stream, expected, events);
         }
-        return store.callInTransaction(tx -> append(tx, stream, expected, events));
+        return Observed.append(store.observer(), SqliteEventStore.STORE, stream, events,
+                carried -> store.callInTransaction(tx -> append(tx, stream, expected, carried)));
     }
 
     /**

@@ -1,0 +1,292 @@
+package dev.relato.micrometer;
+
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.observe.Observation;
+import dev.relato.observe.Outcome;
+import dev.relato.observe.RelatoObserver;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionState;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Relato's meters in a Micrometer {@link MeterRegistry}: the one entry point of this module. Give it to each
+ * store's builder as its observer ({@code SqliteEventStore.builder().observer(metrics)}); the repositories and
+ * projection runners built on the store report through it too. {@link #bind(ProjectionRunner)} adds a runner's
+ * gauges (lag, state, lease).
+ *
+ * <table>
+ *   <caption>Meters (tags in brackets; never a stream id)</caption>
+ *   <tr><td>{@value #APPEND} timer [store, category, outcome]</td><td>append latency and count by outcome:
+ *       {@code succeeded}, {@code conflict} (wrong expected version), {@code retried} (idempotent retry),
+ *       {@code duplicate}, {@code invalid}, {@code unavailable}, {@code failed}</td></tr>
+ *   <tr><td>{@value #APPEND_EVENTS} summary [store, category]</td><td>events per append that stored or found
+ *       its events</td></tr>
+ *   <tr><td>{@value #LOAD} timer [store, category, outcome], {@value #LOAD_EVENTS} summary [store, category]</td>
+ *       <td>stream loads and the events they read</td></tr>
+ *   <tr><td>{@value #SNAPSHOT_LOADS} counter [category, result = hit | miss]</td><td>snapshot lookups of
+ *       repositories</td></tr>
+ *   <tr><td>{@value #COMMAND_ATTEMPTS} summary [category]</td><td>attempts per command (optimistic retries)</td></tr>
+ *   <tr><td>{@value #COMMAND} timer [category, command, outcome]</td><td>command handling, where a dispatcher
+ *       reports it</td></tr>
+ *   <tr><td>{@value #WRITE_QUEUE_WAIT} timer [store]</td><td>SQLite: wait in the single writer's queue</td></tr>
+ *   <tr><td>{@value #GROUP_COMMIT_SIZE} summary [store]</td><td>SQLite: appends per group commit</td></tr>
+ *   <tr><td>{@value #READERS_HELD_BACK} timer [store]</td><td>PostgreSQL: age of the transaction holding
+ *       readers of the log back, when a check finds one</td></tr>
+ *   <tr><td>{@value #PUBLISH_RETRIES} counter [store]</td><td>NATS: publishes tried again</td></tr>
+ *   <tr><td>{@value #HANDLE} timer [projection, outcome]</td><td>one event handled by a projection</td></tr>
+ *   <tr><td>{@value #BATCH} timer [projection], {@value #BATCH_EVENTS} summary [projection]</td><td>batches
+ *       committed by a runner</td></tr>
+ *   <tr><td>{@value #FAILURES}, {@value #RETRIES}, {@value #DEAD_LETTERS} counters [projection]</td><td>handler
+ *       failures, events handled again, events given up on</td></tr>
+ *   <tr><td>{@value #LAG_POSITIONS} gauge, {@value #LAG_TIME} time gauge [projection]</td><td>how far a bound
+ *       runner is behind the head, in positions and in time</td></tr>
+ *   <tr><td>{@value #STATE} gauge [projection, state]</td><td>1 for the runner's current state, 0 for the
+ *       others</td></tr>
+ *   <tr><td>{@value #LEASE_HELD} gauge [projection]</td><td>1 while this node runs the projection (not on
+ *       standby, not stopped or failed)</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe. Meters are created on first use and kept; each call costs a map lookup and the meter's own
+ * update.
+ */
+public final class RelatoMetrics implements RelatoObserver {
+    public static final String APPEND = "relato.append";
+    public static final String APPEND_EVENTS = "relato.append.events";
+    public static final String LOAD = "relato.load";
+    public static final String LOAD_EVENTS = "relato.load.events";
+    public static final String SNAPSHOT_LOADS = "relato.snapshot.loads";
+    public static final String COMMAND_ATTEMPTS = "relato.command.attempts";
+    public static final String COMMAND = "relato.command";
+    public static final String WRITE_QUEUE_WAIT = "relato.store.write.queue.wait";
+    public static final String GROUP_COMMIT_SIZE = "relato.store.group.commit.size";
+    public static final String READERS_HELD_BACK = "relato.store.readers.held.back";
+    public static final String PUBLISH_RETRIES = "relato.store.publish.retries";
+    public static final String HANDLE = "relato.projection.handle";
+    public static final String BATCH = "relato.projection.batch";
+    public static final String BATCH_EVENTS = "relato.projection.batch.events";
+    public static final String FAILURES = "relato.projection.failures";
+    public static final String RETRIES = "relato.projection.retries";
+    public static final String DEAD_LETTERS = "relato.projection.dead.letters";
+    public static final String LAG_POSITIONS = "relato.projection.lag.positions";
+    public static final String LAG_TIME = "relato.projection.lag.time";
+    public static final String STATE = "relato.projection.state";
+    public static final String LEASE_HELD = "relato.projection.lease.held";
+
+    /** A meter's name and tag values, the key of the meters made so far. */
+    private record Key(String name, String a, String b, String c) {
+    }
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Map<Key, Meter> meters = new ConcurrentHashMap<>();
+    private final Map<ProjectionRunner<?>, List<Meter>> bound = new ConcurrentHashMap<>();
+
+    private RelatoMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.clock = registry.config().clock();
+    }
+
+    /** Relato's meters in {@code registry}. */
+    public static RelatoMetrics of(MeterRegistry registry) {
+        return new RelatoMetrics(Objects.requireNonNull(registry, "registry must not be null"));
+    }
+
+    /** The registry the meters are in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Adds the gauges of {@code runner} ({@value #LAG_POSITIONS}, {@value #LAG_TIME}, {@value #STATE},
+     * {@value #LEASE_HELD}), read from its status when the registry is read. The gauges hold the runner weakly;
+     * {@link #unbind} removes them. Its events are counted without binding it, through its store's observer.
+     *
+     * @return this
+     */
+    public RelatoMetrics bind(ProjectionRunner<?> runner) {
+        Objects.requireNonNull(runner, "runner must not be null");
+        bound.computeIfAbsent(runner, r -> {
+            Tags tags = Tags.of("projection", r.name());
+            List<Meter> gauges = new ArrayList<>();
+            gauges.add(Gauge.builder(LAG_POSITIONS, r, x -> x.status().positionsBehind()).tags(tags)
+                    .description("positions between the runner's checkpoint and the head of the log")
+                    .register(registry));
+            gauges.add(TimeGauge.builder(LAG_TIME, r, TimeUnit.MILLISECONDS, x -> x.status().timeBehind().toMillis())
+                    .tags(tags).description("age of the oldest event the runner has not handled yet")
+                    .register(registry));
+            for (ProjectionState state : ProjectionState.values()) {
+                gauges.add(Gauge.builder(STATE, r, x -> x.status().state() == state ? 1 : 0)
+                        .tags(tags.and("state", state.name().toLowerCase(java.util.Locale.ROOT)))
+                        .register(registry));
+            }
+            gauges.add(Gauge.builder(LEASE_HELD, r, x -> holdsLease(x.status().state()) ? 1 : 0).tags(tags)
+                    .description("1 while this node runs the projection").register(registry));
+            return gauges;
+        });
+        return this;
+    }
+
+    /** Removes the gauges {@link #bind} added for {@code runner}, if any. */
+    public void unbind(ProjectionRunner<?> runner) {
+        List<Meter> gauges = bound.remove(runner);
+        if (gauges != null) {
+            gauges.forEach(registry::remove);
+        }
+    }
+
+    private static boolean holdsLease(ProjectionState state) {
+        return state != ProjectionState.STANDBY && state != ProjectionState.STOPPED && state != ProjectionState.FAILED;
+    }
+
+    @Override
+    public Observation append(String store, StreamId stream, int events) {
+        String category = stream.category();
+        return timed(outcome -> timer(APPEND, "store", store, "category", category, outcome), (outcome, count) -> {
+            if (outcome == Outcome.SUCCEEDED || outcome == Outcome.RETRIED) {
+                summary(APPEND_EVENTS, "store", store, "category", category).record(count);
+            }
+        });
+    }
+
+    @Override
+    public Observation load(String store, StreamId stream) {
+        String category = stream.category();
+        return timed(outcome -> timer(LOAD, "store", store, "category", category, outcome), (outcome, count) -> {
+            if (outcome == Outcome.SUCCEEDED) {
+                summary(LOAD_EVENTS, "store", store, "category", category).record(count);
+            }
+        });
+    }
+
+    @Override
+    public Observation handle(String projection, RecordedEvent event) {
+        return timed(outcome -> timer(HANDLE, "projection", projection, null, null, outcome), (outcome, count) -> { });
+    }
+
+    @Override
+    public Observation command(String category, String command) {
+        return timed(outcome -> timer(COMMAND, "category", category, "command", command, outcome),
+                (outcome, count) -> { });
+    }
+
+    @Override
+    public void batchHandled(String projection, int events, Duration took) {
+        timer(BATCH, "projection", projection, null, null, null).record(took);
+        summary(BATCH_EVENTS, "projection", projection, null, null).record(events);
+    }
+
+    @Override
+    public void handlerFailed(String projection, Throwable failure) {
+        counter(FAILURES, "projection", projection).increment();
+    }
+
+    @Override
+    public void handlerRetried(String projection) {
+        counter(RETRIES, "projection", projection).increment();
+    }
+
+    @Override
+    public void deadLettered(String projection) {
+        counter(DEAD_LETTERS, "projection", projection).increment();
+    }
+
+    @Override
+    public void commandAttempts(String category, int attempts) {
+        summary(COMMAND_ATTEMPTS, "category", category, null, null).record(attempts);
+    }
+
+    @Override
+    public void snapshotLoaded(String category, boolean hit) {
+        Key key = new Key(SNAPSHOT_LOADS, category, hit ? "hit" : "miss", null);
+        meter(key, k -> Counter.builder(SNAPSHOT_LOADS).tags("category", k.a(), "result", k.b())
+                .register(registry), Counter.class).increment();
+    }
+
+    @Override
+    public void writeQueueWait(String store, Duration wait) {
+        timer(WRITE_QUEUE_WAIT, "store", store, null, null, null).record(wait);
+    }
+
+    @Override
+    public void groupCommit(String store, int appends) {
+        summary(GROUP_COMMIT_SIZE, "store", store, null, null).record(appends);
+    }
+
+    @Override
+    public void readersHeldBack(String store, Duration held) {
+        timer(READERS_HELD_BACK, "store", store, null, null, null).record(held);
+    }
+
+    @Override
+    public void publishRetried(String store) {
+        counter(PUBLISH_RETRIES, "store", store).increment();
+    }
+
+    /** What an observation records when it ends, besides its timer. */
+    private interface Ending {
+        void ended(Outcome outcome, int count);
+    }
+
+    private Observation timed(Function<Outcome, Timer> timer, Ending more) {
+        long start = clock.monotonicTime();
+        return (outcome, count) -> {
+            timer.apply(outcome).record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+            more.ended(outcome, count);
+        };
+    }
+
+    private Timer timer(String name, String tag1, String value1, String tag2, String value2, Outcome outcome) {
+        String outcomeTag = outcome == null ? null : outcome.tag();
+        return meter(new Key(name, value1, value2, outcomeTag), k -> {
+            Tags tags = Tags.of(tag1, value1);
+            if (tag2 != null) {
+                tags = tags.and(tag2, value2);
+            }
+            if (outcomeTag != null) {
+                tags = tags.and("outcome", outcomeTag);
+            }
+            return Timer.builder(name).tags(tags).register(registry);
+        }, Timer.class);
+    }
+
+    private DistributionSummary summary(String name, String tag1, String value1, String tag2, String value2) {
+        return meter(new Key(name, value1, value2, null), k -> DistributionSummary.builder(name)
+                .tags(tag2 == null ? Tags.of(tag1, value1) : Tags.of(tag1, value1, tag2, value2))
+                .register(registry), DistributionSummary.class);
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return meter(new Key(name, value, null, null), k -> Counter.builder(name).tags(tag, value).register(registry),
+                Counter.class);
+    }
+
+    private <M extends Meter> M meter(Key key, Function<Key, M> create, Class<M> type) {
+        Meter m = meters.get(key);
+        if (m == null) {
+            m = meters.computeIfAbsent(key, create::apply);
+        }
+        return type.cast(m);
+    }
+
+    @Override
+    public String toString() {
+        return "RelatoMetrics[" + registry.getClass().getSimpleName() + "]";
+    }
+}
