@@ -59,19 +59,19 @@ final class Accounts {
         return new ConcurrentHashMap<>();
     }
 
-    /** An inline projection into the table {@code balances(account, balance)}, in the append's transaction. */
-    static InlineProjection balances() {
+    /** An inline projection into the table {@code table(account, balance)}, in the append's transaction. */
+    static InlineProjection balances(String table) {
         return InlineProjection.of(Projection.<Connection>named("balances")
                 .on(Opened.class, (connection, event, record) -> {
                     try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO balances (account, balance) VALUES (?, 0)")) {
+                            "INSERT INTO " + table + " (account, balance) VALUES (?, 0)")) {
                         insert.setString(1, record.streamId().id());
                         insert.executeUpdate();
                     }
                 })
                 .on(Deposited.class, (connection, event, record) -> {
                     try (PreparedStatement update = connection.prepareStatement(
-                            "UPDATE balances SET balance = balance + ? WHERE account = ?")) {
+                            "UPDATE " + table + " SET balance = balance + ? WHERE account = ?")) {
                         update.setBigDecimal(1, event.amount());
                         update.setString(2, record.streamId().id());
                         update.executeUpdate();

@@ -148,7 +148,7 @@ class RelatoAutoConfigurationTest {
 
     @Test
     void inlineProjectionsNeedASqlStore() {
-        runner.withBean(InlineProjection.class, Accounts::balances).run(context -> assertThat(context
+        runner.withBean(InlineProjection.class, () -> Accounts.balances("balances")).run(context -> assertThat(context
                 .getStartupFailure()).hasStackTraceContaining("relato.store=memory has no SQL transactions"));
     }
 
