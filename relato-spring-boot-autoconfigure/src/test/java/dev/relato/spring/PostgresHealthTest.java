@@ -41,6 +41,33 @@ class PostgresHealthTest {
         }
     }
 
+    @Test
+    void migrationOnStartCanBeLeftToFlywayOrLiquibase() {
+        String schema = TestDatabase.newSchema("spring_nomigrate");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        RelatoAutoConfiguration.class))
+                .withPropertyValues("relato.store=postgres", "relato.migrate=false", "relato.postgres.schema=" + schema,
+                        "spring.datasource.url=" + TestDatabase.url())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    try (Connection c = DriverManager.getConnection(TestDatabase.url());
+                         Statement s = c.createStatement();
+                         var rows = s.executeQuery("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '"
+                                 + schema + "'")) {
+                        rows.next();
+                        assertThat(rows.getInt(1)).as("schema " + schema + " created").isZero();
+                    }
+                });
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        RelatoAutoConfiguration.class))
+                .withPropertyValues("relato.store=postgres", "relato.postgres.schema=" + schema,
+                        "spring.datasource.url=" + TestDatabase.url())
+                .run(context -> assertThat(context.getBean(dev.relato.EventStore.class).headPosition()).isZero());
+        TestDatabase.dropSchema(schema);
+    }
+
     private static void admin(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(TestDatabase.otherDatabaseUrl()); Statement s = c.createStatement()) {
             s.execute(sql);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.relato.EventStore;
+import dev.relato.aggregate.AggregateRootRepository;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.projection.ProjectionState;
@@ -29,6 +30,7 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ResolvableType;
 
 /** The auto-configuration in plain application contexts, mostly on the in-memory store. */
 class RelatoAutoConfigurationTest {
@@ -51,6 +53,27 @@ class RelatoAutoConfigurationTest {
             assertThat(context.getBean("accountsRepository")).isSameAs(service.accounts);
             assertThat(context.getBean(EventSerializer.class).types().find("Opened")).isPresent();
         });
+    }
+
+    @Test
+    void anAggregateDefinitionBecomesARepository() {
+        runner.withUserConfiguration(LedgerConfiguration.class).run(context -> {
+            @SuppressWarnings("unchecked")
+            AggregateRootRepository<Ledger, AccountEvent> ledgers = context.getBean("ledgersRepository",
+                    AggregateRootRepository.class);
+            ledgers.create("l-1", ledger -> ledger.open("alice"));
+            ledgers.update("l-1", ledger -> ledger.deposit(BigDecimal.TEN));
+            assertThat(ledgers.load("l-1").orElseThrow().balance()).isEqualByComparingTo("10");
+            assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(AggregateRootRepository.class,
+                    Ledger.class, AccountEvent.class)).getObject()).isSameAs(ledgers);
+        });
+    }
+
+    @Test
+    void eventTypesComeFromACustomizerBean() {
+        runner.withBean(EventTypesCustomizer.class, () -> types -> types.register(NamedEvent.class, "Named", 2))
+                .run(context -> assertThat(context.getBean(EventSerializer.class).types().find("Named"))
+                        .hasValueSatisfying(t -> assertThat(t.version()).isEqualTo(2)));
     }
 
     @Test
@@ -184,6 +207,14 @@ class RelatoAutoConfigurationTest {
         @Bean
         DeciderDefinition<AccountCommand, AccountEvent, Account> accounts() {
             return Accounts.definition();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LedgerConfiguration {
+        @Bean
+        AggregateDefinition<Ledger, AccountEvent> ledgers() {
+            return AggregateDefinition.of("Ledger", AccountEvent.class, Ledger::new);
         }
     }
 
