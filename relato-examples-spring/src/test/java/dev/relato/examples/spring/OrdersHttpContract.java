@@ -1,0 +1,121 @@
+package dev.relato.examples.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relato.spring.RelatoProjections;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The Orders API over HTTP, the same on every store the Spring example runs on. */
+abstract class OrdersHttpContract {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    RelatoProjections projections;
+
+    record Reply(int status, JsonNode body) {}
+
+    @Test
+    void anOrderIsPlacedFilledConfirmedAndListed() throws Exception {
+        String customer = "alice-" + UUID.randomUUID();
+        Reply placed = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}");
+        assertThat(placed.status()).isEqualTo(201);
+        assertThat(placed.body().get("version").asLong()).isEqualTo(1);
+        String id = placed.body().get("id").asText();
+
+        Reply line = send("POST", "/orders/" + id + "/lines", "{\"sku\":\"BOOK-42\",\"quantity\":2,\"unitPrice\":12.5}");
+        assertThat(line.status()).isEqualTo(201);
+        assertThat(line.body().get("orderId").asText()).isEqualTo(id);
+        assertThat(line.body().get("version").asLong()).isEqualTo(2);
+
+        Reply confirmed = send("POST", "/orders/" + id + "/confirm", null);
+        assertThat(confirmed.status()).isEqualTo(200);
+        assertThat(confirmed.body().get("status").asText()).isEqualTo("confirmed");
+        assertThat(confirmed.body().get("version").asLong()).isEqualTo(3);
+        assertThat(confirmed.body().get("total").decimalValue()).isEqualByComparingTo("25");
+        assertThat(confirmed.body().get("lines").get(0).get("sku").asText()).isEqualTo("BOOK-42");
+
+        Reply order = send("GET", "/orders/" + id, null);
+        assertThat(order.status()).isEqualTo(200);
+        assertThat(order.body()).isEqualTo(confirmed.body());
+
+        assertThat(projections.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+        Reply list = send("GET", "/orders?customer=" + customer, null);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).hasSize(1);
+        JsonNode row = list.body().get(0);
+        assertThat(row.get("id").asText()).isEqualTo(id);
+        assertThat(row.get("status").asText()).isEqualTo("confirmed");
+        assertThat(row.get("lines").asInt()).isEqualTo(1);
+        assertThat(row.get("total").decimalValue()).isEqualByComparingTo("25");
+    }
+
+    @Test
+    void linesAreRemovedAndOrdersCancelled() throws Exception {
+        String id = send("POST", "/orders", "{\"customer\":\"bob\"}").body().get("id").asText();
+        String lineId = send("POST", "/orders/" + id + "/lines", "{\"sku\":\"PEN\",\"quantity\":1,\"unitPrice\":2}")
+                .body().get("lineId").asText();
+        Reply removed = send("DELETE", "/orders/" + id + "/lines/" + lineId, null);
+        assertThat(removed.status()).isEqualTo(200);
+        assertThat(removed.body().get("lines")).isEmpty();
+        Reply cancelled = send("POST", "/orders/" + id + "/cancel", "{\"reason\":\"changed my mind\"}");
+        assertThat(cancelled.body().get("status").asText()).isEqualTo("cancelled");
+        assertThat(cancelled.body().get("cancelReason").asText()).isEqualTo("changed my mind");
+    }
+
+    @Test
+    void rulesAnswerWithTheirStatusAndCode() throws Exception {
+        String id = send("POST", "/orders", "{\"customer\":\"carol\"}").body().get("id").asText();
+        Reply empty = send("POST", "/orders/" + id + "/confirm", null);
+        assertThat(empty.status()).isEqualTo(409);
+        assertThat(empty.body().get("error").asText()).isEqualTo("order_empty");
+
+        Reply invalid = send("POST", "/orders/" + id + "/lines", "{\"sku\":\"PEN\",\"quantity\":0,\"unitPrice\":2}");
+        assertThat(invalid.status()).isEqualTo(422);
+
+        Reply missing = send("GET", "/orders/" + UUID.randomUUID(), null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body().get("error").asText()).isEqualTo("order_not_found");
+
+        Reply unknown = send("POST", "/orders/" + UUID.randomUUID() + "/confirm", null);
+        assertThat(unknown.status()).isEqualTo(404);
+
+        Reply noCustomer = send("POST", "/orders", "{}");
+        assertThat(noCustomer.status()).isEqualTo(400);
+        assertThat(noCustomer.body().get("message").asText()).contains("customer");
+    }
+
+    @Test
+    void theActuatorReportsHealthAndTheProjections() throws Exception {
+        Reply health = send("GET", "/actuator/health", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body().at("/components/relato/status").asText()).isEqualTo("UP");
+        Reply listed = send("GET", "/actuator/projections", null);
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body().get(0).get("name").asText()).isEqualTo(OrderListTable.NAME);
+        assertThat(listed.body().get(0).has("lag")).isTrue();
+    }
+
+    private Reply send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body().isEmpty() ? JSON.nullNode()
+                : JSON.readTree(response.body()));
+    }
+}

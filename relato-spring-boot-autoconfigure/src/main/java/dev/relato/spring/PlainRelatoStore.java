@@ -1,0 +1,38 @@
+package dev.relato.spring;
+
+import dev.relato.EventStore;
+import dev.relato.projection.CheckpointStore;
+import dev.relato.projection.DeadLetterStore;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.serialization.EventSerializer;
+import java.util.function.Function;
+
+/**
+ * A store without SQL transactions (memory, NATS): appends commit one by one, inside a Spring transaction or not;
+ * projections keep their checkpoint in {@code checkpoints} and handle each event at least once, with the store as
+ * their context. Thread-safe.
+ */
+final class PlainRelatoStore extends RelatoStore {
+    private final CheckpointStore checkpoints;
+    private final DeadLetterStore deadLetters;
+
+    PlainRelatoStore(EventStore store, CheckpointStore checkpoints, DeadLetterStore deadLetters) {
+        super(store, new TransactionalEventStore(store) {
+            @Override
+            <T> T inCurrent(Function<EventStore, T> call) {
+                return call.apply(store);
+            }
+        });
+        this.checkpoints = checkpoints;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer) {
+        return ProjectionRunner.builder((Projection<Object>) (Projection) projection, store(), serializer)
+                .context(store(), checkpoints)
+                .deadLetters(deadLetters);
+    }
+}
