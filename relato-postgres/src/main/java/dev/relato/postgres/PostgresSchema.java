@@ -14,11 +14,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -101,6 +104,73 @@ public record PostgresSchema(String name, String tablePrefix) {
     }
 
     /**
+     * The shipped migrations, oldest first, rendered for this schema and prefix: one file each for Flyway or
+     * Liquibase ({@code V1__events.sql}, …). The first also creates the schema. Their names and versions never
+     * change once shipped; a new Relato version adds files.
+     */
+    public List<Migration> migrations() {
+        List<Migration> migrations = new ArrayList<>();
+        for (String file : MIGRATION_FILES) {
+            String template = template(file);
+            String body = render(template);
+            if (migrations.isEmpty()) {
+                body = new Sql(this).createSchema + ";\n\n" + body;
+            }
+            migrations.add(new Migration(versionOf(file), file, body, checksum(template)));
+        }
+        return List.copyOf(migrations);
+    }
+
+    /**
+     * The migrations {@link #migrate} recorded as applied in this schema: version to checksum; empty if it never
+     * ran here (or the schema is managed by another tool).
+     *
+     * @throws StoreUnavailableException if the database cannot be reached
+     * @throws StoreFailureException     if the database refuses the query for another reason
+     */
+    public SortedMap<Integer, String> appliedMigrations(DataSource dataSource) {
+        SqlErrors errors = new SqlErrors(ErrorClassifier.storeDefault());
+        Sql sql = new Sql(this);
+        return Sessions.call(dataSource, errors, () -> "reading the migrations applied to schema '" + name + "'", c -> {
+            SortedMap<Integer, String> applied = new TreeMap<>();
+            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, table("schema_history"));
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return applied;
+                    }
+                }
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.selectHistory)) {
+                while (rs.next()) {
+                    applied.put(rs.getInt(1), rs.getString(2));
+                }
+            }
+            return applied;
+        });
+    }
+
+    /**
+     * One shipped migration. Immutable and thread-safe.
+     *
+     * @param version  its version, 1, 2, 3 …
+     * @param fileName its file name, {@code V<version>__<description>.sql}
+     * @param sql      its script, rendered for the schema and prefix
+     * @param checksum SHA-256 of the shipped template, as {@link #appliedMigrations} reports an applied one
+     */
+    public record Migration(int version, String fileName, String sql, String checksum) {
+        public Migration {
+            Objects.requireNonNull(fileName, "fileName");
+            Objects.requireNonNull(sql, "sql");
+            Objects.requireNonNull(checksum, "checksum");
+        }
+    }
+
+    private static int versionOf(String file) {
+        return Integer.parseInt(file.substring(1, file.indexOf("__")));
+    }
+
+    /**
      * Creates the schema and applies the migrations not yet applied, in one transaction, under an advisory
      * lock. Idempotent and safe to call from several processes at once.
      *
@@ -151,7 +221,7 @@ public record PostgresSchema(String name, String tablePrefix) {
             }
         }
         for (String file : MIGRATION_FILES) {
-            int version = Integer.parseInt(file.substring(1, file.indexOf("__")));
+            int version = versionOf(file);
             String template = template(file);
             String checksum = checksum(template);
             String done = applied.get(version);
