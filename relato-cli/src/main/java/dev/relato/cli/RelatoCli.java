@@ -1,5 +1,6 @@
 package dev.relato.cli;
 
+import dev.relato.InvalidInputException;
 import dev.relato.RelatoException;
 import dev.relato.cli.ops.OperationException;
 import dev.relato.cli.ops.UsageException;
@@ -18,7 +19,7 @@ import picocli.CommandLine;
 @Command(name = "relato", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Looks at and operates a Relato event store.",
         subcommands = {SchemaCommand.class, StreamsCommand.class, StreamCommand.class, LogCommand.class,
-                ProjectionsCommand.class, DeadLettersCommand.class},
+                ProjectionsCommand.class, DeadLettersCommand.class, ConsoleCommand.class},
         footer = {"", "Examples:",
                 "  relato streams list --store sqlite:orders.db --category Order",
                 "  relato log tail --follow --json --store jdbc:postgresql://localhost/app?user=app",
@@ -50,8 +51,8 @@ public final class RelatoCli {
                 e.printStackTrace(commandLine.getErr());
             }
             commandLine.getErr().flush();
-            return e instanceof UsageException || e instanceof IllegalArgumentException && !(e instanceof RelatoException)
-                    ? 2 : 1;
+            return e instanceof UsageException || e instanceof InvalidInputException
+                    || e instanceof IllegalArgumentException ? 2 : 1;
         });
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine commandLine = e.getCommandLine();

@@ -1,6 +1,7 @@
 package dev.relato.cli;
 
 import dev.relato.cli.ops.MigrationStatus;
+import dev.relato.cli.ops.SchemaOperations;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,7 @@ final class SchemaCommand {
             footer = {"", "Example:", "  relato schema write src/main/resources/db/migration --store jdbc:postgresql://localhost/app"})
     void write(@Mixin Connect connect, @Parameters(paramLabel = "DIR") Path directory,
                @Option(names = "--filename", paramLabel = "NAME") Optional<String> fileName) throws Exception {
+        fileName.ifPresent(SchemaOperations::checkFileName);
         connect.run(ops -> {
             List<Path> written = ops.schema().write(directory, fileName);
             try (Printer printer = new Printer(spec.commandLine().getOut(), connect.json)) {

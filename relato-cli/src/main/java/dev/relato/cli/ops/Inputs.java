@@ -1,5 +1,6 @@
 package dev.relato.cli.ops;
 
+import dev.relato.InvalidInputException;
 import dev.relato.StreamId;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -41,7 +42,7 @@ public final class Inputs {
         requireText(name, "stream name", StreamId.MAX_CATEGORY_LENGTH + 1 + StreamId.MAX_ID_LENGTH);
         try {
             return StreamId.parse(name);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             throw new UsageException(e.getMessage());
         }
     }

@@ -3,6 +3,7 @@ package dev.relato.cli.ops;
 import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.GlobalRead;
+import dev.relato.InvalidInputException;
 import dev.relato.RecordedEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,7 +35,7 @@ public final class LogOperations {
                 .collect(Collectors.toSet());
         try {
             return new EventFilter(checkedCategories, checkedTypes);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             throw new UsageException(e.getMessage());
         }
     }

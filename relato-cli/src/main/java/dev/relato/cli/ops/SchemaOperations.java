@@ -53,10 +53,7 @@ public final class SchemaOperations {
      * @return the files written
      */
     public List<Path> write(Path directory, Optional<String> fileName) {
-        if (fileName.isPresent() && !FILE_NAME.matcher(fileName.get()).matches()) {
-            throw new UsageException("file name '" + Inputs.preview(fileName.get()) + "' is not allowed: use letters, "
-                    + "digits, '.', '_' and '-', starting with a letter or digit, up to 200 characters");
-        }
+        fileName.ifPresent(SchemaOperations::checkFileName);
         try {
             Files.createDirectories(directory);
             List<Path> written = new ArrayList<>();
@@ -74,6 +71,15 @@ public final class SchemaOperations {
         } catch (UncheckedIOException e) {
             throw new OperationException("cannot write the schema to " + directory + ": " + e.getCause().getMessage());
         }
+    }
+
+    /** Checks a file name for {@link #write}: no directory part, no control character. */
+    public static String checkFileName(String fileName) {
+        if (!FILE_NAME.matcher(fileName).matches()) {
+            throw new UsageException("file name '" + Inputs.preview(fileName) + "' is not allowed: use letters, "
+                    + "digits, '.', '_' and '-', starting with a letter or digit, up to 200 characters");
+        }
+        return fileName;
     }
 
     /** Applies the migrations the schema lacks, and returns the status after. */

@@ -3,6 +3,7 @@ package dev.relato.cli.ops;
 import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.GlobalRead;
+import dev.relato.InvalidInputException;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -84,7 +85,7 @@ public final class StreamOperations {
         Inputs.requireText(category, "category", StreamId.MAX_CATEGORY_LENGTH);
         try {
             return StreamId.validateCategory(category);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             throw new UsageException(e.getMessage());
         }
     }
