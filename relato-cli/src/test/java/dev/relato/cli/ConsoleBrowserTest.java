@@ -199,8 +199,12 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void withWritesAllowedOperationsAskForConfirmation() {
+    void withWritesAllowedOperationsAskForConfirmation() throws Exception {
         serve(true);
+        HttpResponse<String> foreign = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                        + "/projections/order-list/rebuild")).header("Origin", "http://elsewhere.example")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).as("a form posted from another site").isEqualTo(403);
         browser.get(url + "/projections");
         browser.findElement(By.xpath("//tr[@class='dead-letter']//button[text()='Discard']")).click();
         browser.switchTo().alert().dismiss();

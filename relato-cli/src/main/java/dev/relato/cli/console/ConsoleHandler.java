@@ -46,7 +46,7 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long one live-tail connection is kept; the browser reconnects after it. */
     private static final Duration TAIL_SPAN = Duration.ofMinutes(10);
-    private static final int MAX_QUERY = 4096;
+    private static final int MAX_QUERY = 12_000;
 
     private final Operations ops;
     private final boolean writes;
@@ -72,7 +72,7 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
         response.getHeaders().put("Content-Security-Policy",
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
                         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-        response.getHeaders().put("Referrer-Policy", "no-referrer");
+        response.getHeaders().put("Referrer-Policy", "same-origin");
         try {
             String query = request.getHttpURI().getQuery();
             if (query != null && query.length() > MAX_QUERY) {
@@ -123,7 +123,10 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
         }
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         String host = request.getHeaders().get(HttpHeader.HOST);
-        if (origin == null || host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+        String site = request.getHeaders().get("Sec-Fetch-Site");
+        boolean sameOrigin = site != null ? site.equals("same-origin")
+                : origin != null && host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+        if (!sameOrigin) {
             send(response, callback, HttpStatus.FORBIDDEN_403, "text/plain", "operations are accepted from the console's own pages only\n");
             return true;
         }
@@ -209,7 +212,7 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
 
     private void error(Response response, Callback callback, Pages pages, String base, int status, String message) {
         String body = Html.page(base, "Error " + status, "", ops.target().description(), writes,
-                "<p class=\"error\" id=\"error\">" + Html.text(message == null ? "failed" : Inputs.preview(message)) + "</p>");
+                "<p class=\"error\" id=\"error\">" + Html.text(message == null ? "failed" : message.length() > 500 ? message.substring(0, 500) + "…" : message) + "</p>");
         send(response, callback, status, "text/html", body);
     }
 
