@@ -78,7 +78,12 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
             if (query != null && query.length() > MAX_QUERY) {
                 throw new UsageException("the query is " + query.length() + " characters long; the limit is " + MAX_QUERY);
             }
-            Fields params = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            Fields params;
+            try {
+                params = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                throw new UsageException("the query cannot be read: " + e.getMessage());
+            }
             String method = request.getMethod();
             if (method.equals("POST")) {
                 return post(request, response, callback, path, base);

@@ -36,6 +36,15 @@ public final class ConsoleServer implements AutoCloseable {
      * @throws UncheckedIOException if the address cannot be bound
      */
     public static ConsoleServer start(String host, int port, ConsoleHandler handler) {
+        return start(host, port, handler, IDLE_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(String, int, ConsoleHandler)}, closing connections silent for {@code idleTimeout}.
+     *
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public static ConsoleServer start(String host, int port, ConsoleHandler handler, Duration idleTimeout) {
         Objects.requireNonNull(host, "host");
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("relato-console");
@@ -48,7 +57,7 @@ public final class ConsoleServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.setIdleTimeout(idleTimeout.toMillis());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
         server.setHandler(handler);
