@@ -1,6 +1,7 @@
 package dev.relato.projection;
 
 import dev.relato.internal.Text;
+import java.util.SortedMap;
 
 /**
  * Durable positions of asynchronous consumers: for each consumer name, the global position of the last
@@ -22,6 +23,16 @@ public interface CheckpointStore {
 
     /** Forgets the consumer's checkpoint, so it starts again from the beginning. */
     void delete(String consumer);
+
+    /**
+     * Every stored checkpoint, by consumer name in name order: what operators list. Stores of Relato's modules all
+     * list theirs; this default, for stores written elsewhere, refuses.
+     *
+     * @throws UnsupportedOperationException if this store cannot list its checkpoints
+     */
+    default SortedMap<String, Long> loadAll() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot list its checkpoints");
+    }
 
     /** Checks a consumer name: 1 to 200 characters, not blank, no control character or unpaired surrogate. */
     static String validateName(String consumer) {

@@ -1,5 +1,8 @@
 package dev.relato.projection;
 
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -27,5 +30,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     @Override
     public void delete(String consumer) {
         positions.remove(CheckpointStore.validateName(consumer));
+    }
+
+    @Override
+    public SortedMap<String, Long> loadAll() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(positions));
     }
 }

@@ -10,7 +10,10 @@ import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A {@link CheckpointStore} in a JetStream key-value bucket (default {@code relato-checkpoints}): one key per
@@ -80,6 +83,25 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
             kv.delete(key, KeyValueBucket.ANY_REVISION);
         } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("deleting the checkpoint of consumer '" + consumer + "'", e);
+        }
+    }
+
+    @Override
+    public SortedMap<String, Long> loadAll() {
+        try {
+            SortedMap<String, Long> all = new TreeMap<>();
+            for (KeyValueBucket.Entry entry : kv.list(">")) {
+                String consumer = Names.decode(entry.key());
+                try {
+                    all.put(consumer, Long.parseLong(new String(entry.value(), StandardCharsets.US_ASCII)));
+                } catch (NumberFormatException e) {
+                    throw new StoreFailureException("the checkpoint of consumer '" + consumer + "' in bucket '"
+                            + bucket + "' is not a number; delete it to start the consumer again", e);
+                }
+            }
+            return Collections.unmodifiableSortedMap(all);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("listing the checkpoints", e);
         }
     }
 

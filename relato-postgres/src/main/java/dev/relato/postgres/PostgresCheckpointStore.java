@@ -6,7 +6,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -100,6 +103,19 @@ public final class PostgresCheckpointStore implements CheckpointStore {
                 ps.setString(1, consumer);
                 return ps.executeUpdate();
             }
+        });
+    }
+
+    @Override
+    public SortedMap<String, Long> loadAll() {
+        return Sessions.call(dataSource, errors, () -> "listing the checkpoints", c -> {
+            SortedMap<String, Long> all = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.loadAllCheckpoints); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return Collections.unmodifiableSortedMap(all);
         });
     }
 

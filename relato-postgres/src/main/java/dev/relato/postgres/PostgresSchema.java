@@ -20,6 +20,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -105,6 +107,54 @@ public record PostgresSchema(String name, String tablePrefix) {
                     .append(sql.recordHistory(version(file), file, checksum(template))).append(";\n");
         }
         return script.toString();
+    }
+
+    /**
+     * The shipped migrations, oldest first, rendered for this schema and prefix: one file each for Flyway or
+     * Liquibase ({@code V1__events.sql}, …). The first also creates the schema. Their names and versions never
+     * change once shipped; a new Relato version adds files.
+     */
+    public List<Migration> migrations() {
+        List<Migration> migrations = new ArrayList<>();
+        for (String file : MIGRATION_FILES) {
+            String template = template(file);
+            String body = render(template);
+            if (migrations.isEmpty()) {
+                body = new Sql(this).createSchema + ";\n\n" + body;
+            }
+            migrations.add(new Migration(version(file), file, body, checksum(template)));
+        }
+        return List.copyOf(migrations);
+    }
+
+    /**
+     * The migrations {@link #migrate} recorded as applied in this schema: version to checksum; empty if it never
+     * ran here (or the schema is managed by another tool).
+     *
+     * @throws StoreUnavailableException if the database cannot be reached
+     * @throws StoreFailureException     if the database refuses the query for another reason
+     */
+    public SortedMap<Integer, String> appliedMigrations(DataSource dataSource) {
+        SqlErrors errors = new SqlErrors(ErrorClassifier.storeDefault());
+        Sql sql = new Sql(this);
+        return Sessions.call(dataSource, errors, () -> "reading the migrations applied to schema '" + name + "'",
+                c -> exists(c, sql, table("schema_history")) ? new TreeMap<>(applied(c, sql)) : new TreeMap<>());
+    }
+
+    /**
+     * One shipped migration. Immutable and thread-safe.
+     *
+     * @param version  its version, 1, 2, 3 …
+     * @param fileName its file name, {@code V<version>__<description>.sql}
+     * @param sql      its script, rendered for the schema and prefix
+     * @param checksum SHA-256 of the shipped template, as {@link #appliedMigrations} reports an applied one
+     */
+    public record Migration(int version, String fileName, String sql, String checksum) {
+        public Migration {
+            Objects.requireNonNull(fileName, "fileName");
+            Objects.requireNonNull(sql, "sql");
+            Objects.requireNonNull(checksum, "checksum");
+        }
     }
 
     /**

@@ -60,6 +60,7 @@ final class Sql {
     final String loadCheckpoint;
     final String saveCheckpoint;
     final String deleteCheckpoint;
+    final String loadAllCheckpoints;
 
     // projections: checkpoint fencing, dead letters, leases
     final String lockCheckpoint;
@@ -123,6 +124,7 @@ final class Sql {
         saveCheckpoint = "INSERT INTO " + checkpoints + " (consumer, position, updated_at) VALUES (?, ?, now())"
                 + " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at";
         deleteCheckpoint = "DELETE FROM " + checkpoints + " WHERE consumer = ?";
+        loadAllCheckpoints = "SELECT consumer, position FROM " + checkpoints + " ORDER BY consumer";
 
         lockCheckpoint = "SELECT position FROM " + checkpoints + " WHERE consumer = ? FOR UPDATE";
         String leases = schema.table("projection_leases");

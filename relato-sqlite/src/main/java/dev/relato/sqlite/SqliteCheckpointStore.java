@@ -4,6 +4,9 @@ import dev.relato.projection.CheckpointStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Checkpoints of asynchronous consumers in the same SQLite file as the events (table {@code <prefix>checkpoints}).
@@ -76,6 +79,19 @@ public final class SqliteCheckpointStore implements CheckpointStore {
             PreparedStatement delete = session.prepare(sql.deleteCheckpoint());
             delete.setString(1, consumer);
             return delete.executeUpdate();
+        });
+    }
+
+    @Override
+    public SortedMap<String, Long> loadAll() {
+        return db.read("listing of the checkpoints", session -> {
+            SortedMap<String, Long> all = new TreeMap<>();
+            try (ResultSet rs = session.prepare(sql.loadAllCheckpoints()).executeQuery()) {
+                while (rs.next()) {
+                    all.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return Collections.unmodifiableSortedMap(all);
         });
     }
 

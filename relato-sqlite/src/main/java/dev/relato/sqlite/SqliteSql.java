@@ -346,6 +346,10 @@ final class SqliteSql {
         return "DELETE FROM " + checkpoints + " WHERE consumer = ?";
     }
 
+    String loadAllCheckpoints() {
+        return "SELECT consumer, position FROM " + checkpoints + " ORDER BY consumer";
+    }
+
     // ---- dead letters of projections
 
     private static final String DEAD_LETTER_COLUMNS =

@@ -67,6 +67,22 @@ public abstract class CheckpointStoreContract {
     }
 
     @Test
+    @DisplayName("loadAll lists every stored checkpoint by name, without deleted ones")
+    void loadAllListsCheckpoints() {
+        String a = "a-" + consumer();
+        String b = "b-" + consumer();
+        String gone = "c-" + consumer();
+        store.save(b, 12);
+        store.save(a, 5);
+        store.save(a, 7);
+        store.save(gone, 3);
+        store.delete(gone);
+        assertThat(store.loadAll()).containsEntry(a, 7L).containsEntry(b, 12L).doesNotContainKey(gone);
+        List<String> names = new ArrayList<>(store.loadAll().keySet());
+        assertThat(names.indexOf(a)).as("name order").isLessThan(names.indexOf(b));
+    }
+
+    @Test
     @DisplayName("a saved checkpoint loads back; a later save overwrites it, lower or higher")
     void saveAndOverwrite() {
         String c = consumer();

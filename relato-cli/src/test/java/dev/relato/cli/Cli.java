@@ -1,0 +1,95 @@
+package dev.relato.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged jar as a child process, as a user would. */
+final class Cli {
+    static final Path JAR = Path.of(System.getProperty("relato.cli.jar", "target/relato.jar"));
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private Cli() {
+    }
+
+    /** What a run printed and how it ended. */
+    record Result(int code, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out\n" + out + "\n--- err\n" + err;
+        }
+    }
+
+    static Result run(String... args) {
+        return runWith(List.of(), args);
+    }
+
+    /** Runs the jar with these JVM options before {@code -jar}. */
+    static Result runWith(List<String> jvmOptions, String... args) {
+        try {
+            Process process = start(jvmOptions, args);
+            process.getOutputStream().close();
+            Path errFile = Files.createTempFile("relato-cli", ".err");
+            try {
+                Thread errors = drain(process, errFile);
+                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("relato " + String.join(" ", args) + " did not end in 120 s");
+                }
+                errors.join();
+                return new Result(process.exitValue(), out, Files.readString(errFile));
+            } finally {
+                Files.deleteIfExists(errFile);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run the jar " + JAR + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts the jar; the caller reads its output and ends it. */
+    static Process start(List<String> jvmOptions, String... args) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new AssertionError("the jar " + JAR + " is missing: these tests run after the package phase");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).start();
+    }
+
+    private static Thread drain(Process process, Path errFile) {
+        Thread thread = new Thread(() -> {
+            try {
+                Files.copy(process.getErrorStream(), errFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    /** A reader of a running process' standard output. */
+    static BufferedReader output(Process process) {
+        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+}

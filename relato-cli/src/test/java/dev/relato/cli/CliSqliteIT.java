@@ -1,0 +1,240 @@
+package dev.relato.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relato.EventData;
+import dev.relato.ExpectedVersion;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
+import dev.relato.sqlite.SqliteDeadLetterStore;
+import dev.relato.sqlite.SqliteEventStore;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command of the jar, run as a process against a SQLite file with known events. */
+class CliSqliteIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path file;
+    static String store;
+    static Fixture fixture;
+
+    @BeforeAll
+    static void writeEvents() {
+        file = dir.resolve("orders.db");
+        store = "sqlite:" + file;
+        try (SqliteEventStore events = SqliteEventStore.open(file)) {
+            fixture = Fixture.write(events, events.checkpoints(), new SqliteDeadLetterStore(events));
+        }
+    }
+
+
+    static List<JsonNode> json(Cli.Result result) throws Exception {
+        assertThat(result.code()).as(result.toString()).isZero();
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : result.lines()) {
+            nodes.add(JSON.readTree(line));
+        }
+        return nodes;
+    }
+
+    @Test
+    void helpRunsFromTheJar() {
+        Cli.Result result = Cli.run("stream", "read", "--help");
+        assertThat(result.code()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Usage: relato stream read", "--as-of", "Example");
+    }
+
+    @Test
+    void streamsListShowsStreamsInCreationOrderAsATableOrJson() throws Exception {
+        Cli.Result table = Cli.run("streams", "list", "--store", store);
+        assertThat(table.code()).as(table.toString()).isZero();
+        assertThat(table.lines().get(0)).startsWith("STREAM").contains("VERSION");
+        assertThat(table.lines()).hasSize(5);
+        assertThat(table.lines().get(2)).startsWith("Order-o-1 ").contains(" 3 ");
+
+        List<JsonNode> orders = json(Cli.run("streams", "list", "--category", "Order", "--json", "--store", store));
+        assertThat(orders).extracting(n -> n.get("stream").asText()).containsExactly("Order-o-1", "Order-o-2");
+        assertThat(orders.get(0).get("version").asLong()).isEqualTo(3);
+
+        List<JsonNode> page = json(Cli.run("streams", "list", "--limit", "1", "--json", "--after",
+                orders.get(0).get("position").asText(), "--store", store));
+        assertThat(page).extracting(n -> n.get("stream").asText()).containsExactly("Order-o-2");
+        assertThat(json(Cli.run("streams", "list", "--prefix-id", "c-", "--json", "--store", store)))
+                .extracting(n -> n.get("stream").asText()).containsExactly("Customer-c-1");
+    }
+
+    @Test
+    void streamReadReadsRangesBackwardsAndAsOf() throws Exception {
+        List<JsonNode> all = json(Cli.run("stream", "read", "Order-o-1", "--json", "--store", store));
+        assertThat(all).extracting(n -> n.get("version").asLong()).containsExactly(1L, 2L, 3L);
+        assertThat(all.get(1).get("payload").get("sku").asText()).isEqualTo("book");
+        assertThat(all.get(1).get("metadata").get("$correlationId").asText()).isEqualTo("corr-1");
+        assertThat(all.get(0).get("eventId").asText()).isEqualTo(fixture.o1.get(0).eventId().toString());
+
+        assertThat(json(Cli.run("stream", "read", "Order-o-1", "--from", "2", "--to", "3", "--json", "--store", store)))
+                .extracting(n -> n.get("type").asText()).containsExactly("OrderLineAdded", "OrderConfirmed");
+        assertThat(json(Cli.run("stream", "read", "Order-o-1", "--backwards", "--limit", "2", "--json", "--store", store)))
+                .extracting(n -> n.get("version").asLong()).containsExactly(3L, 2L);
+
+        Instant asOf = fixture.o1.get(1).recordedAt();
+        long expected = fixture.o1.stream().filter(e -> !e.recordedAt().isAfter(asOf)).count();
+        assertThat(json(Cli.run("stream", "read", "Order-o-1", "--as-of", asOf.toString(), "--json", "--store", store)))
+                .hasSize((int) expected);
+
+        Cli.Result table = Cli.run("stream", "read", "Order-o-1", "--store", store);
+        assertThat(table.lines().get(0)).startsWith("POSITION").contains("STREAM", "VERSION", "TYPE", "PAYLOAD");
+        assertThat(table.out()).contains("OrderLineAdded", "{\"sku\":\"book\",\"quantity\":2}");
+    }
+
+    @Test
+    void logReadFiltersByCategoryTypeAndPosition() throws Exception {
+        List<JsonNode> all = json(Cli.run("log", "read", "--json", "--store", store));
+        assertThat(all).hasSize(5);
+        assertThat(json(Cli.run("log", "read", "--json", "--category", "Customer", "--store", store)))
+                .extracting(n -> n.get("type").asText()).containsExactly("CustomerRegistered");
+        assertThat(json(Cli.run("log", "read", "--json", "--type", "OrderPlaced", "--store", store)))
+                .extracting(n -> n.get("stream").asText()).containsExactly("Order-o-1", "Order-o-2");
+        assertThat(json(Cli.run("log", "read", "--json", "--after", all.get(2).get("position").asText(), "--store", store)))
+                .hasSize(2);
+        assertThat(json(Cli.run("log", "read", "--json", "--limit", "2", "--store", store))).hasSize(2);
+    }
+
+    @Test
+    void logTailShowsTheLastEventsAndFollowsNewOnes() throws Exception {
+        assertThat(json(Cli.run("log", "tail", "--last", "2", "--json", "--store", store)))
+                .extracting(n -> n.get("stream").asText()).containsExactly("Order-o-2", "Customer-c-1");
+
+        Path followed = dir.resolve("followed.db");
+        try (SqliteEventStore events = SqliteEventStore.open(followed)) {
+            events.append(StreamId.of("Order", "f-1"), ExpectedVersion.any(), List.of(Fixture.event("OrderPlaced", "{}")));
+            Process tail = Cli.start(List.of(), "log", "tail", "--follow", "--json", "--type", "OrderShipped",
+                    "--limit", "2", "--store", "sqlite:" + followed);
+            try (BufferedReader out = Cli.output(tail)) {
+                for (int i = 1; i <= 2; i++) {
+                    events.append(StreamId.of("Order", "f-1"), ExpectedVersion.any(),
+                            List.of(Fixture.event("OrderLineAdded", "{}"), Fixture.event("OrderShipped", "{\"n\":" + i + "}")));
+                    String line = out.readLine();
+                    assertThat(line).as("event %d followed", i).isNotNull();
+                    JsonNode node = JSON.readTree(line);
+                    assertThat(node.get("type").asText()).isEqualTo("OrderShipped");
+                    assertThat(node.get("payload").get("n").asInt()).isEqualTo(i);
+                }
+                assertThat(tail.waitFor(60, TimeUnit.SECONDS)).as("stops after --limit events").isTrue();
+                assertThat(tail.exitValue()).isZero();
+            } finally {
+                tail.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void projectionsListStatusResetAndRebuild() throws Exception {
+        Path copy = copyOfStore("projections.db");
+        String at = "sqlite:" + copy;
+        List<JsonNode> list = json(Cli.run("projections", "list", "--json", "--store", at));
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("name").asText()).isEqualTo(Fixture.PROJECTION);
+        assertThat(list.get(0).get("position").asLong()).isEqualTo(fixture.o1.get(2).position());
+        assertThat(list.get(0).get("head").asLong()).isEqualTo(fixture.c1.position());
+        assertThat(list.get(0).get("deadLetters").asInt()).isEqualTo(1);
+
+        Cli.Result status = Cli.run("projections", "status", Fixture.PROJECTION, "--store", at);
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("order-list", "BEHIND");
+
+        long to = fixture.o1.get(0).position();
+        assertThat(json(Cli.run("projections", "reset", Fixture.PROJECTION, "--to", Long.toString(to), "--json",
+                "--store", at)).get(0).get("position").asLong()).isEqualTo(to);
+        assertThat(json(Cli.run("projections", "rebuild", Fixture.PROJECTION, "--json", "--store", at)).get(0)
+                .get("position").asLong()).isZero();
+        try (SqliteEventStore events = SqliteEventStore.open(copy)) {
+            assertThat(events.checkpoints().load(Fixture.PROJECTION)).isZero();
+        }
+
+        Cli.Result unknown = Cli.run("projections", "status", "nope", "--store", at);
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("relato: no projection 'nope': no checkpoint has that name\n");
+        Cli.Result beyond = Cli.run("projections", "reset", Fixture.PROJECTION, "--to", "999999999", "--store", at);
+        assertThat(beyond.code()).isEqualTo(1);
+        assertThat(beyond.err()).contains("outside the log");
+    }
+
+    @Test
+    void deadLettersListShowAndDiscard() throws Exception {
+        Path copy = copyOfStore("dead-letters.db");
+        String at = "sqlite:" + copy;
+        List<JsonNode> list = json(Cli.run("dead-letters", "list", "--json", "--store", at));
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("stream").asText()).isEqualTo("Order-o-2");
+        assertThat(list.get(0).get("error").asText()).contains("no such customer: bob");
+        assertThat(json(Cli.run("dead-letters", "list", "--projection", Fixture.PROJECTION, "--json", "--store", at)))
+                .hasSize(1);
+
+        String position = Long.toString(fixture.o2.position());
+        Cli.Result show = Cli.run("dead-letters", "show", Fixture.PROJECTION, position, "--store", at);
+        assertThat(show.code()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("stack trace:", "java.lang.IllegalStateException: no such customer: bob");
+
+        Cli.Result discard = Cli.run("dead-letters", "discard", Fixture.PROJECTION, position, "--store", at);
+        assertThat(discard.code()).as(discard.toString()).isZero();
+        assertThat(discard.out()).contains("discarded");
+        Cli.Result none = Cli.run("dead-letters", "list", "--store", at);
+        assertThat(none.out()).contains("(no dead letters)");
+        Cli.Result again = Cli.run("dead-letters", "show", Fixture.PROJECTION, position, "--store", at);
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("has no dead letter at position " + position);
+    }
+
+    @Test
+    void schemaCommandsSayTheyAreForPostgres() {
+        Cli.Result result = Cli.run("schema", "status", "--store", store);
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("relato: schema commands are for PostgreSQL stores: a sqlite store "
+                + "migrates its file itself when opened\n");
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitCode() {
+        expect(Cli.run("streams", "list", "--store", "mysql://localhost/x"), 2, "unknown store location 'mysql://localhost/x'");
+        expect(Cli.run("stream", "read", "Order-nope", "--store", store), 1, "no stream 'Order-nope'");
+        expect(Cli.run("stream", "read", "Order-o-1", "--as-of", "yesterday", "--store", store), 2,
+                "--as-of 'yesterday' is not an ISO-8601 instant");
+        expect(Cli.run("streams", "list"), 2, "Missing required option: '--store=LOCATION'");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Cli.Result quiet = Cli.run("stream", "read", "Order-nope", "--store", store);
+        assertThat(quiet.err().lines()).hasSize(1);
+        Cli.Result verbose = Cli.run("stream", "read", "Order-nope", "--verbose", "--store", store);
+        assertThat(verbose.code()).isEqualTo(1);
+        assertThat(verbose.err()).contains("no stream 'Order-nope'", "\tat dev.relato.cli.");
+    }
+
+    static void expect(Cli.Result result, int code, String error) {
+        assertThat(result.code()).as(result.toString()).isEqualTo(code);
+        assertThat(result.err()).as(result.toString()).contains(error).doesNotContain("\tat ");
+        assertThat(result.err().lines().filter(l -> l.startsWith("relato: ")).count()).as(result.toString()).isEqualTo(1);
+    }
+
+    private static Path copyOfStore(String name) throws Exception {
+        Path copy = dir.resolve(name);
+        Files.copy(file, copy);
+        return copy;
+    }
+
+}
