@@ -200,12 +200,14 @@ public final class PostgresEventStore implements EventStore {
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         RetryState retries = appendRetries();
+        boolean lookUpIds = false;
         for (int attempt = 1; ; attempt++) {
             SQLException failure;
+            boolean lookUp = lookUpIds;
             // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
                 AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
-                        events));
+                        events, lookUp));
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -213,10 +215,12 @@ public final class PostgresEventStore implements EventStore {
             } catch (SQLException e) {
                 failure = e;
             }
-            // Two writers raced with the same ids and the other committed first: the next attempt sees its
-            // events and answers from them (an idempotent retry, or a duplicate).
+            // An id of this append is stored already: an idempotent retry, a duplicate, or two writers that raced
+            // with the same ids. The failed attempt wrote nothing; the next one looks the ids up first and answers
+            // from the stored events.
             if (SqlErrors.isUniqueViolation(failure, schema.tablePrefix() + EVENT_ID_CONSTRAINT) && attempt < ATTEMPTS) {
-                LOG.debug("append to '{}' raced with another writer of the same event ids; trying again", stream);
+                LOG.debug("append to '{}' found an event id stored already; looking the ids up", stream);
+                lookUpIds = true;
                 continue;
             }
             if (!retryAfter(failure, retries)) {
@@ -267,7 +271,8 @@ public final class PostgresEventStore implements EventStore {
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         try {
-            AppendResult result = doAppend(tx, stream, expected, events);
+            // Ids looked up first: a stored one must not abort the caller's transaction.
+            AppendResult result = doAppend(tx, stream, expected, events, true);
             if (!result.retried()) {
                 hurryHeadWatcher();
             }
@@ -321,8 +326,14 @@ public final class PostgresEventStore implements EventStore {
         return errors.translate(e, what);
     }
 
-    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events)
-            throws SQLException {
+    /**
+     * One call of the append function.
+     *
+     * @param lookUpIds whether the function looks the event ids up before writing (and answers from stored ones);
+     *                  without, a stored id fails the statement on the unique event id, which aborts the transaction
+     */
+    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                  boolean lookUpIds) throws SQLException {
         int n = events.size();
         UUID[] ids = new UUID[n];
         String[] types = new String[n];
@@ -350,6 +361,7 @@ public final class PostgresEventStore implements EventStore {
             ps.setArray(7, c.createArrayOf("text", payloads));
             ps.setArray(8, c.createArrayOf("text", metadata));
             ps.setArray(9, c.createArrayOf("timestamptz", occurredAt));
+            ps.setBoolean(10, lookUpIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     switch (rs.getString(1)) {

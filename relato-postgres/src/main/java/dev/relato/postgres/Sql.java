@@ -74,7 +74,7 @@ final class Sql {
 
         String events = schema.table("events");
         append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size, recorded_at"
-                + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
         for (int i = 0; i < 4; i++) {
