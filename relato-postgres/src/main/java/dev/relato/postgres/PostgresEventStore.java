@@ -93,7 +93,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Subscriptions</b> in this process are woken at once by this store's own appends. Appends by other
  * processes, other store instances and callers' transactions are found by one thread per store, which runs
- * while the store has subscriptions: it reads the head of the log every 20 ms while the log is busy (and
+ * while the store has subscriptions: it reads the head of the log every 10 ms while the log is busy (and
  * from the moment {@code append(Connection, …)} returns), backing off to the subscriptions' poll interval, or
  * at most 1 s, when it is quiet. An append commits once and sends no notification, so nothing is added to its
  * commit, and its events are visible to this process's {@code readAll} and {@code headPosition} as soon as it
