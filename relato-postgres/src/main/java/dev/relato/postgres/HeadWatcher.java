@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 final class HeadWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(HeadWatcher.class);
     /** The wait between reads while the log is busy. */
-    static final Duration FAST = Duration.ofMillis(20);
+    static final Duration FAST = Duration.ofMillis(10);
     /** How long after the head last moved the log counts as busy. */
     static final Duration ACTIVE = Duration.ofSeconds(2);
     /** The longest wait between reads, whatever the subscriptions' poll interval. */

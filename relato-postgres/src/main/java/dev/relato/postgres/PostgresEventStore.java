@@ -102,7 +102,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Subscriptions</b> in this process are woken at once by this store's own appends. Appends by other
  * processes, other store instances and callers' transactions are found by one thread per store, which runs
- * while the store has subscriptions: it reads the head of the log every 20 ms while the log is busy (and
+ * while the store has subscriptions: it reads the head of the log every 10 ms while the log is busy (and
  * from the moment {@code append(Connection, …)} returns), backing off to the subscriptions' poll interval, or
  * at most 1 s, when it is quiet. An append commits once and sends no notification, so nothing is added to its
  * commit, and its events are visible to this process's {@code readAll} and {@code headPosition} as soon as it
@@ -284,12 +284,14 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         RetryState retries = appendRetries();
+        boolean lookUpIds = false;
         for (int attempt = 1; ; attempt++) {
             SQLException failure;
+            boolean lookUp = lookUpIds;
             // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
                 AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
-                        events));
+                        events, lookUp));
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -297,10 +299,12 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             } catch (SQLException e) {
                 failure = e;
             }
-            // Two writers raced with the same ids and the other committed first: the next attempt sees its
-            // events and answers from them (an idempotent retry, or a duplicate).
+            // An id of this append is stored already: an idempotent retry, a duplicate, or two writers that raced
+            // with the same ids. The failed attempt wrote nothing; the next one looks the ids up first and answers
+            // from the stored events.
             if (SqlErrors.isUniqueViolation(failure, schema.tablePrefix() + EVENT_ID_CONSTRAINT) && attempt < ATTEMPTS) {
-                LOG.debug("append to '{}' raced with another writer of the same event ids; trying again", stream);
+                LOG.debug("append to '{}' found an event id stored already; looking the ids up", stream);
+                lookUpIds = true;
                 continue;
             }
             if (!retryAfter(failure, retries)) {
@@ -351,7 +355,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         try {
-            AppendResult result = doAppend(tx, stream, expected, events);
+            // Ids looked up first: a stored one must not abort the caller's transaction.
+            AppendResult result = doAppend(tx, stream, expected, events, true);
             if (!result.retried()) {
                 hurryHeadWatcher();
             }
@@ -408,8 +413,14 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         return errors.translate(e, what);
     }
 
-    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events)
-            throws SQLException {
+    /**
+     * One call of the append function.
+     *
+     * @param lookUpIds whether the function looks the event ids up before writing (and answers from stored ones);
+     *                  without, a stored id fails the statement on the unique event id, which aborts the transaction
+     */
+    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                  boolean lookUpIds) throws SQLException {
         int n = events.size();
         UUID[] ids = new UUID[n];
         String[] types = new String[n];
@@ -437,6 +448,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             ps.setArray(7, c.createArrayOf("text", payloads));
             ps.setArray(8, c.createArrayOf("text", metadata));
             ps.setArray(9, c.createArrayOf("timestamptz", occurredAt));
+            ps.setBoolean(10, lookUpIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     switch (rs.getString(1)) {

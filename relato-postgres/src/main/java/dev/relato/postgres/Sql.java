@@ -84,7 +84,7 @@ final class Sql {
 
         String events = schema.table("events");
         append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size, recorded_at"
-                + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         deleteStream = "SELECT outcome, version, removed FROM " + schema.table("delete_stream") + "(?, ?, ?, ?)";
         truncateStream = "SELECT " + schema.table("truncate_stream") + "(?, ?, ?)";
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";

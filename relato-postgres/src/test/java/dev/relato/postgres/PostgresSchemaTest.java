@@ -159,7 +159,7 @@ class PostgresSchemaTest {
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7);
+            assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         }
     }
 
