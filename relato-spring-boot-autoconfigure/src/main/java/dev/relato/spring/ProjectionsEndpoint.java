@@ -5,12 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * The {@code projections} actuator endpoint: {@code GET /actuator/projections} lists each projection with its state,
@@ -41,25 +42,24 @@ public final class ProjectionsEndpoint {
     }
 
     /**
-     * Pauses, resumes or rebuilds a projection and returns its state afterwards; {@code null} (404) if there is no
-     * projection of that name.
+     * Pauses, resumes or rebuilds a projection and returns its state afterwards; 404 if there is no projection of
+     * that name.
      *
-     * @throws IllegalArgumentException (400) for another operation
+     * @throws InvalidEndpointRequestException (400) for another operation
      */
     @WriteOperation
-    public @Nullable Map<String, Object> operate(@Selector String name, @Selector String operation) {
-        try {
-            switch (operation) {
-                case "pause" -> projections.pause(name);
-                case "resume" -> projections.resume(name);
-                case "rebuild" -> projections.rebuild(name);
-                default -> throw new IllegalArgumentException("operation '" + operation
-                        + "' is not one of pause, resume, rebuild");
-            }
-        } catch (NoSuchElementException unknown) {
-            return null;
+    public WebEndpointResponse<Map<String, Object>> operate(@Selector String name, @Selector String operation) {
+        if (!projections.names().contains(name)) {
+            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
         }
-        return describe(name);
+        switch (operation) {
+            case "pause" -> projections.pause(name);
+            case "resume" -> projections.resume(name);
+            case "rebuild" -> projections.rebuild(name);
+            default -> throw new InvalidEndpointRequestException("operation '" + operation
+                    + "' is not one of pause, resume, rebuild", "unknown operation");
+        }
+        return new WebEndpointResponse<>(describe(name));
     }
 
     private Map<String, Object> describe(String name) {

@@ -23,8 +23,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -134,8 +134,11 @@ class PostgresSpringBootTest {
         }
 
         @Bean
-        Bank bank(DeciderRepository<AccountCommand, AccountEvent, Account> accounts, DataSource dataSource) {
-            return new Bank(accounts, work -> work.run(DataSourceUtils.getConnection(dataSource)), SCHEMA + ".audit");
+        Bank bank(DeciderRepository<AccountCommand, AccountEvent, Account> accounts, JdbcTemplate jdbc) {
+            return new Bank(accounts, work -> jdbc.execute((ConnectionCallback<Void>) connection -> {
+                work.run(connection);
+                return null;
+            }), SCHEMA + ".audit");
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /** Closing the context waits for the projection batch in flight, which completes and is checkpointed. */
 class ProjectionShutdownTest {
@@ -52,8 +51,7 @@ class ProjectionShutdownTest {
                             .position();
                     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
                     RelatoProjections projections = context.getBean(RelatoProjections.class);
-                    Thread closer = new Thread(() -> ((ConfigurableApplicationContext) context.getSourceApplicationContext())
-                            .close());
+                    Thread closer = new Thread(() -> context.getSourceApplicationContext().close());
                     closer.start();
                     while (projections.isRunning()) {
                         Thread.onSpinWait();

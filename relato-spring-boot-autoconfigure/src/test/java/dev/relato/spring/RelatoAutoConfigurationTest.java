@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
@@ -130,14 +131,14 @@ class RelatoAutoConfigurationTest {
                     accounts.create("a-1", new Open("alice"));
                     assertThat(projections.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
 
-                    assertThat(endpoint.operate("owners", "pause")).containsEntry("paused", true)
+                    assertThat(endpoint.operate("owners", "pause").getBody()).containsEntry("paused", true)
                             .containsEntry("state", "stopped");
                     accounts.create("a-2", new Open("bob"));
                     assertThat(owners).doesNotContainKey("a-2");
                     assertThat(endpoint.projections()).singleElement().satisfies(p -> assertThat(p)
                             .containsEntry("name", "owners").containsEntry("paused", true));
 
-                    assertThat(endpoint.operate("owners", "resume")).containsEntry("paused", false);
+                    assertThat(endpoint.operate("owners", "resume").getBody()).containsEntry("paused", false);
                     assertThat(projections.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
                     assertThat(owners).containsEntry("a-2", "bob");
 
@@ -146,10 +147,10 @@ class RelatoAutoConfigurationTest {
                     assertThat(projections.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
                     assertThat(owners).containsOnlyKeys("a-1", "a-2");
 
-                    assertThat(endpoint.operate("nobody", "pause")).isNull();
+                    assertThat(endpoint.operate("nobody", "pause").getStatus()).isEqualTo(404);
                     assertThat(endpoint.projection("nobody")).isNull();
                     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> endpoint.operate("owners", "drop")))
-                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("drop");
+                            .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("drop");
                 });
     }
 

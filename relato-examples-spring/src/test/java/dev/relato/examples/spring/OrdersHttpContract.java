@@ -107,6 +107,17 @@ abstract class OrdersHttpContract {
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.body().get(0).get("name").asText()).isEqualTo(OrderListTable.NAME);
         assertThat(listed.body().get(0).has("lag")).isTrue();
+
+        Reply paused = send("POST", "/actuator/projections/" + OrderListTable.NAME + "/pause", null);
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.body().get("paused").asBoolean()).isTrue();
+        assertThat(paused.body().get("state").asText()).isEqualTo("stopped");
+        Reply resumed = send("POST", "/actuator/projections/" + OrderListTable.NAME + "/resume", null);
+        assertThat(resumed.status()).isEqualTo(200);
+        assertThat(resumed.body().get("paused").asBoolean()).isFalse();
+        assertThat(send("POST", "/actuator/projections/nothing/pause", null).status()).isEqualTo(404);
+        assertThat(send("POST", "/actuator/projections/" + OrderListTable.NAME + "/drop", null).status())
+                .isEqualTo(400);
     }
 
     private Reply send(String method, String path, String body) throws IOException, InterruptedException {
