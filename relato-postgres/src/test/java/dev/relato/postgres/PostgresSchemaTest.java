@@ -102,6 +102,19 @@ class PostgresSchemaTest {
     }
 
     @Test
+    void openMigratesTheDefaultSchemaOfADataSource() throws Exception {
+        try (PostgresEventStore store = PostgresEventStore.open(pool)) {
+            assertThat(store.schema()).isEqualTo(PostgresSchema.defaults());
+            store.validate();
+            assertThat(store.append(StreamId.of("Order", "1"), ExpectedVersion.noStream(),
+                    List.of(EventData.of("Placed", "{}"))).lastVersion()).isEqualTo(1);
+            assertThat(historyVersions(PostgresSchema.DEFAULT_NAME, "")).containsExactly(1, 2, 3, 4, 5, 6);
+        } finally {
+            TestDatabase.dropSchema(PostgresSchema.DEFAULT_NAME);
+        }
+    }
+
+    @Test
     void tablesMadeWithoutARecordOfTheirMigrationsAreReportedWithTheFix() throws Exception {
         String scripted = schema + "_u";
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
