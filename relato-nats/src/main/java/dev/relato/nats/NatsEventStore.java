@@ -202,6 +202,18 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
         });
     }
 
+    /**
+     * A store with the defaults (stream {@code relato}, file storage, one replica) on the servers at {@code natsUrl}
+     * ({@code nats://host:port}, comma-separated), over a connection the store owns and closes: the same as
+     * {@code builder().url(natsUrl).build()}.
+     *
+     * @throws StoreUnavailableException  if the servers cannot be reached or the stream set up now
+     * @throws NatsConfigurationException if the stream exists and does not fit
+     */
+    public static NatsEventStore open(String natsUrl) {
+        return builder().url(natsUrl).build();
+    }
+
     /** A builder with the defaults: stream {@code relato}, file storage, one replica. */
     public static Builder builder() {
         return new Builder();

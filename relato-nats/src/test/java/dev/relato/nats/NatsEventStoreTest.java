@@ -38,6 +38,20 @@ import org.junit.jupiter.api.Test;
 
 class NatsEventStoreTest extends NatsStoreFixture {
 
+    @Test
+    void openConnectsToTheUrlWithTheDefaultsAndClosesTheConnectionItOwns() throws Exception {
+        try (OwnNatsServer server = OwnNatsServer.start()) {
+            StreamId stream = StreamId.of("Order", "1");
+            try (NatsEventStore opened = NatsEventStore.open(server.url())) {
+                assertThat(opened.streamName()).isEqualTo("relato");
+                opened.append(stream, ExpectedVersion.noStream(), List.of(EventData.of("Placed", "{}")));
+            }
+            try (NatsEventStore again = NatsEventStore.open(server.url())) {
+                assertThat(again.streamVersion(stream)).isEqualTo(1);
+            }
+        }
+    }
+
     private static List<EventData> events(int n) {
         return IntStream.rangeClosed(1, n).mapToObj(i -> EventData.of("Happened", "{\"n\":" + i + "}")).toList();
     }

@@ -160,6 +160,18 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         this.holdbacks = new LogHoldbacks(sql, observer);
     }
 
+    /**
+     * A store with the defaults (schema {@code relato}, no table prefix, 1 MiB events) on {@code dataSource}, with
+     * its schema migrated: the same as {@code builder().dataSource(dataSource).schemaPolicy(SchemaPolicy.MIGRATE)
+     * .build()}. The data source stays the caller's to close.
+     *
+     * @throws dev.relato.StoreUnavailableException if the database cannot be reached now
+     * @throws StoreFailureException                if the database refuses the migration for a permanent reason
+     */
+    public static PostgresEventStore open(DataSource dataSource) {
+        return builder().dataSource(dataSource).schemaPolicy(SchemaPolicy.MIGRATE).build();
+    }
+
     /** A builder with the defaults: schema {@code relato}, no table prefix, 1 MiB events. */
     public static Builder builder() {
         return new Builder();

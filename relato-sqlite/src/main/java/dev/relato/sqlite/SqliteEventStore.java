@@ -185,6 +185,33 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     }
 
     /**
+     * Runs {@code query} on one of this store's read connections and returns its result: for read models kept in
+     * this file, so that a query borrows a pooled, already open connection instead of opening one of its own. The
+     * connection is read-only ({@code PRAGMA query_only}), sees the last committed state of the file (never the
+     * caller's transaction in progress), and goes back to the pool when {@code query} returns; close what the query
+     * opens on it, and do not keep it. Waits for a connection if all {@link Builder#readConnections} are in use.
+     *
+     * <p>Thread-safe. A {@link SQLException} the query throws (a syntax error, a write refused) surfaces as
+     * {@link dev.relato.StoreFailureException}, or {@link StoreUnavailableException} if SQLite was busy, and the
+     * connection is discarded.
+     */
+    public <T> T query(Query<T> query) {
+        Objects.requireNonNull(query, "query must not be null");
+        return db.read("query", session -> query.run(session.connection()));
+    }
+
+    /**
+     * A read of the caller's own tables on a read connection of the store; see {@link #query(Query)}.
+     *
+     * @param <T> the result
+     */
+    @FunctionalInterface
+    public interface Query<T> {
+        /** Reads through {@code connection}, which belongs to the store. */
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
      * This store running {@code projections} inline with every append made through the returned store, in the
      * append's write transaction; see {@link SqliteProjectingEventStore}. Closing either closes this store.
      *

@@ -23,6 +23,7 @@ import dev.relato.WrongExpectedVersionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -350,6 +351,40 @@ class SqliteEventStoreTest {
                 .build()) {
             assertThat(validated.streamVersion(ORDER)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void readModelsAreQueriedOnTheStoresReadConnections() {
+        try (SqliteEventStore one = SqliteEventStore.builder().path(dir.resolve("read-model.db")).readConnections(1)
+                .build()) {
+            one.inTransaction(tx -> {
+                try (var statement = tx.connection().createStatement()) {
+                    statement.execute("CREATE TABLE order_totals (customer TEXT PRIMARY KEY, total INTEGER)");
+                    statement.execute("INSERT INTO order_totals VALUES ('alice', 25), ('bob', 7)");
+                }
+            });
+
+            SqliteEventStore.Query<Connection> itself = connection -> connection;
+            Connection first = one.query(itself);
+            assertThat(singleNumber(one, "SELECT sum(total) FROM order_totals")).isEqualTo(32);
+            assertThat(one.query(itself)).as("the pooled connection, not a new one").isSameAs(first);
+
+            assertThatThrownBy(() -> one.query(connection -> {
+                try (var statement = connection.createStatement()) {
+                    return statement.executeUpdate("DELETE FROM order_totals");
+                }
+            })).isInstanceOf(StoreFailureException.class).hasMessageContaining("query");
+            assertThat(singleNumber(one, "SELECT count(*) FROM order_totals")).isEqualTo(2);
+        }
+    }
+
+    private static long singleNumber(SqliteEventStore store, String select) {
+        return store.query(connection -> {
+            try (var statement = connection.createStatement(); var rows = statement.executeQuery(select)) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
     }
 
     @Test
