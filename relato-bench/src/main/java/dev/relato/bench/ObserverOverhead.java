@@ -40,7 +40,7 @@ import java.util.function.Function;
  * {@code SimpleMeterRegistry}) and OpenTelemetry ({@code RelatoTracing} on the SDK, every span sampled and
  * exported in batches to an exporter that drops them), their rounds interleaved in one run, medians compared.
  *
- * <pre>java -cp relato-bench/target/relato-bench.jar dev.relato.bench.ObserverOverhead [memory,sqlite,postgres] [rounds]</pre>
+ * <pre>java -cp relato-bench/target/relato-bench.jar dev.relato.bench.ObserverOverhead [memory,sqlite,postgres] [rounds] [metrics|tracing|both]</pre>
  */
 public final class ObserverOverhead {
     private static final String PAYLOAD = "{\"accountId\":\"%s\",\"amount\":100,\"currency\":\"EUR\",\"note\":\"deposit\"}";
@@ -59,8 +59,14 @@ public final class ObserverOverhead {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
                 .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build()).build()).build();
-        RelatoObserver observer = RelatoObserver.of(RelatoMetrics.of(new SimpleMeterRegistry()),
-                RelatoTracing.of(sdk));
+        String observe = args.length > 2 ? args[2] : "both";
+        RelatoObserver observer = switch (observe) {
+            case "metrics" -> RelatoMetrics.of(new SimpleMeterRegistry());
+            case "tracing" -> RelatoTracing.of(sdk);
+            case "both" -> RelatoObserver.of(RelatoMetrics.of(new SimpleMeterRegistry()), RelatoTracing.of(sdk));
+            default -> throw new IllegalArgumentException("observe metrics, tracing or both, not " + observe);
+        };
+        System.out.println("observed: " + observe + ", " + rounds + " rounds");
         System.out.printf(Locale.ROOT, "%-10s %-32s %14s %14s %9s%n", "backend", "figure (events/s)", "plain",
                 "observed", "change");
         for (String backend : backends) {
