@@ -8,7 +8,8 @@ import java.util.Objects;
  * positions above the ones it may still take, so {@code readAll}, subscriptions and projections cannot pass it until
  * it commits or rolls back. Names the backend so that an operator knows what to end
  * ({@code SELECT pg_terminate_backend(pid)}); {@code idle_in_transaction_session_timeout} ends such sessions on its
- * own. Immutable and thread-safe.
+ * own. The sessions of other roles are visible only to a role with {@code pg_read_all_stats} (or a superuser).
+ * Immutable and thread-safe.
  *
  * @param pid             the blocking backend's process id
  * @param applicationName its {@code application_name} (empty if unset)

@@ -1,0 +1,240 @@
+package dev.relato.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.EventData;
+import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.StreamId;
+import dev.relato.memory.InMemoryEventStore;
+import dev.relato.micrometer.RelatoMetrics;
+import dev.relato.observe.RelatoObserver;
+import dev.relato.opentelemetry.RelatoTracing;
+import dev.relato.postgres.PostgresEventStore;
+import dev.relato.sqlite.SqliteEventStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * The cost of observation on the append path: W1 (batch appends) and W2 (single appends, 1 and 8 writers) on a
+ * plain store and on the same kind of store reporting to Micrometer ({@code RelatoMetrics} on a
+ * {@code SimpleMeterRegistry}) and OpenTelemetry ({@code RelatoTracing} on the SDK, every span sampled and
+ * exported in batches to an exporter that drops them), their rounds interleaved in one run, medians compared.
+ *
+ * <pre>java -cp relato-bench/target/relato-bench.jar dev.relato.bench.ObserverOverhead [memory,sqlite,postgres] [rounds] [metrics|tracing|both]</pre>
+ */
+public final class ObserverOverhead {
+    private static final String PAYLOAD = "{\"accountId\":\"%s\",\"amount\":100,\"currency\":\"EUR\",\"note\":\"deposit\"}";
+    private static final int W1_STREAMS = 500;
+    private static final int W1_EVENTS = 100;
+    private static final int W2_APPENDS = 2000;
+    private static final int W2_WRITERS = 8;
+    private static final int W2_PER_WRITER = 250;
+    private static final int WARMUPS = 2;
+
+    private ObserverOverhead() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> backends = List.of((args.length > 0 ? args[0] : "memory,sqlite,postgres").split(","));
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build()).build()).build();
+        String observe = args.length > 2 ? args[2] : "both";
+        RelatoObserver observer = switch (observe) {
+            case "metrics" -> RelatoMetrics.of(new SimpleMeterRegistry());
+            case "tracing" -> RelatoTracing.of(sdk);
+            case "both" -> RelatoObserver.of(RelatoMetrics.of(new SimpleMeterRegistry()), RelatoTracing.of(sdk));
+            default -> throw new IllegalArgumentException("observe metrics, tracing or both, not " + observe);
+        };
+        System.out.println("observed: " + observe + ", " + rounds + " rounds");
+        System.out.printf(Locale.ROOT, "%-10s %-32s %14s %14s %9s%n", "backend", "figure (events/s)", "plain",
+                "observed", "change");
+        for (String backend : backends) {
+            try (Stores stores = Stores.open(backend, observer)) {
+                report(backend, "W1 batch append", rounds, stores, ObserverOverhead::w1);
+                report(backend, "W2 single appends, 1 writer", rounds, stores, ObserverOverhead::w2One);
+                report(backend, "W2 single appends, 8 writers", rounds, stores, ObserverOverhead::w2Many);
+            }
+        }
+        sdk.close();
+    }
+
+    /** A workload: appends on the store in round {@code round} (its streams its own), returns events per second. */
+    @FunctionalInterface
+    private interface Workload {
+        double run(EventStore store, String round) throws Exception;
+    }
+
+    private static void report(String backend, String figure, int rounds, Stores stores, Workload workload) {
+        double[][] medians = Rounds.medians(WARMUPS, rounds, List.of(
+                r -> new double[] {workload.run(stores.plain, "p" + r)},
+                r -> new double[] {workload.run(stores.observed, "o" + r)}));
+        double plain = medians[0][0];
+        double observed = medians[1][0];
+        System.out.printf(Locale.ROOT, "%-10s %-32s %14.0f %14.0f %+8.1f%%%n", backend, figure, plain, observed,
+                (observed / plain - 1) * 100);
+    }
+
+    private static EventData event() {
+        return EventData.of("Deposited", String.format(Locale.ROOT, PAYLOAD, UUID.randomUUID()));
+    }
+
+    private static double w1(EventStore store, String round) {
+        long start = System.nanoTime();
+        for (int s = 0; s < W1_STREAMS; s++) {
+            List<EventData> events = new ArrayList<>(W1_EVENTS);
+            for (int e = 0; e < W1_EVENTS; e++) {
+                events.add(event());
+            }
+            store.append(StreamId.of("Account", "w1-" + round + "-" + s), ExpectedVersion.noStream(), events);
+        }
+        return W1_STREAMS * W1_EVENTS / seconds(start);
+    }
+
+    private static double w2One(EventStore store, String round) {
+        long start = System.nanoTime();
+        appendSingly(store, "w2-" + round, W2_APPENDS);
+        return W2_APPENDS / seconds(start);
+    }
+
+    private static double w2Many(EventStore store, String round) throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(W2_WRITERS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int w = 0; w < W2_WRITERS; w++) {
+                String prefix = "w2m-" + round + "-" + w;
+                done.add(writers.submit(() -> appendSingly(store, prefix, W2_PER_WRITER)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            return W2_WRITERS * W2_PER_WRITER / seconds(start);
+        } finally {
+            writers.shutdown();
+        }
+    }
+
+    /** {@code appends} appends of one event each, with the exact expected version, 100 to a stream. */
+    private static void appendSingly(EventStore store, String prefix, int appends) {
+        for (int i = 0; i < appends; i++) {
+            store.append(StreamId.of("Account", prefix + "-" + i / 100), ExpectedVersion.exactly(i % 100),
+                    List.of(event()));
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** A plain store and an observed one of the same backend, each in its own file or schema. */
+    private static final class Stores implements AutoCloseable {
+        final EventStore plain;
+        final EventStore observed;
+        final List<AutoCloseable> cleanUp;
+
+        private Stores(EventStore plain, EventStore observed, List<AutoCloseable> cleanUp) {
+            this.plain = plain;
+            this.observed = observed;
+            this.cleanUp = cleanUp;
+        }
+
+        static Stores open(String backend, RelatoObserver observer) throws Exception {
+            List<AutoCloseable> cleanUp = new ArrayList<>();
+            Function<RelatoObserver, EventStore> make = switch (backend) {
+                case "memory" -> o -> InMemoryEventStore.builder().observer(o).build();
+                case "sqlite" -> {
+                    Path dir = Files.createTempDirectory("relato-overhead-");
+                    cleanUp.add(() -> deleteTree(dir));
+                    yield o -> SqliteEventStore.builder().path(dir.resolve(UUID.randomUUID() + ".db")).observer(o).build();
+                }
+                case "postgres" -> {
+                    String url = System.getProperty("relato.pg.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+                    HikariConfig config = new HikariConfig();
+                    config.setJdbcUrl(url);
+                    config.setMaximumPoolSize(10);
+                    HikariDataSource pool = new HikariDataSource(config);
+                    List<String> schemas = new ArrayList<>();
+                    cleanUp.add(() -> dropSchemas(url, schemas));
+                    cleanUp.add(pool);
+                    yield o -> {
+                        String schema = "relato_overhead_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+                        schemas.add(schema);
+                        PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema)
+                                .observer(o).build();
+                        store.migrate();
+                        return store;
+                    };
+                }
+                default -> throw new IllegalArgumentException("unknown backend " + backend
+                        + "; use memory, sqlite or postgres");
+            };
+            EventStore plain = make.apply(RelatoObserver.none());
+            EventStore observed = make.apply(observer);
+            cleanUp.add(0, plain);
+            cleanUp.add(0, observed);
+            return new Stores(plain, observed, cleanUp);
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable c : cleanUp) {
+                c.close();
+            }
+        }
+
+        private static void dropSchemas(String url, List<String> schemas) throws Exception {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                for (String schema : schemas) {
+                    s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                }
+            }
+        }
+
+        private static void deleteTree(Path dir) throws Exception {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Takes spans and drops them: the cost measured is Relato's and the SDK's, not an exporter's network. */
+    private static final class DroppingExporter implements SpanExporter {
+        @Override
+        public CompletableResultCode export(Collection<SpanData> spans) {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+}
