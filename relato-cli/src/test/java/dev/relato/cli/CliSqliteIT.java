@@ -11,12 +11,18 @@ import dev.relato.StreamId;
 import dev.relato.sqlite.SqliteDeadLetterStore;
 import dev.relato.sqlite.SqliteEventStore;
 import java.io.BufferedReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -197,6 +203,30 @@ class CliSqliteIT {
         Cli.Result again = Cli.run("dead-letters", "show", Fixture.PROJECTION, position, "--store", at);
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("has no dead letter at position " + position);
+    }
+
+    @Test
+    void consoleServesThePagesOnLoopbackReadOnly() throws Exception {
+        Process console = Cli.start(List.of(), "console", "--port", "0", "--store", store);
+        try (BufferedReader out = Cli.output(console)) {
+            String line = out.readLine();
+            assertThat(line).as("the console's first line").isNotNull();
+            Matcher address = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+)/ \\(read-only\\)$").matcher(line);
+            assertThat(address.find()).as(line).isTrue();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> overview = http.send(HttpRequest.newBuilder(URI.create(address.group(1) + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(overview.statusCode()).isEqualTo(200);
+            assertThat(overview.body()).contains("<title>Overview · Relato console</title>", "id=\"head-position\">"
+                    + fixture.c1.position() + "<");
+            HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(address.group(1)
+                    + "/projections/order-list/rebuild")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(write.statusCode()).isEqualTo(403);
+        } finally {
+            console.destroy();
+            assertThat(console.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -19,6 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,26 @@ class ConsoleServerTest {
             byte[] answer = in.readAllBytes(); // returns when the server closes the connection
             String text = new String(answer, StandardCharsets.US_ASCII);
             assertThat(text.isEmpty() || text.startsWith("HTTP/1.1 408")).as(text).isTrue();
+        }
+    }
+
+    @Test
+    void theConsoleMountsAtAPathOfAnApplicationsServer() throws Exception {
+        Server application = new Server();
+        ServerConnector connector = new ServerConnector(application);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        application.addConnector(connector);
+        try (ConsoleHandler console = new ConsoleHandler(new Operations(target), false)) {
+            application.setHandler(new ContextHandler(console, "/console"));
+            application.start();
+            String base = "http://127.0.0.1:" + connector.getLocalPort();
+            HttpResponse<String> streams = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+                    + "/console/streams")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(streams.statusCode()).isEqualTo(200);
+            assertThat(streams.body()).contains("href=\"/console/stream?id=Order-o-1\"", "href=\"/console/projections\"");
+        } finally {
+            application.stop();
         }
     }
 
