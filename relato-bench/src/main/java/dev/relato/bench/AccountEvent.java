@@ -1,5 +1,6 @@
 package dev.relato.bench;
 
+import dev.relato.privacy.PersonalData;
 import java.time.Instant;
 
 /**
@@ -11,14 +12,16 @@ public sealed interface AccountEvent {
     String accountId();
 
     /** The account was opened. */
-    record Opened(String accountId, String owner, Instant openedAt) implements AccountEvent {
+    record Opened(String accountId, @PersonalData(subject = "accountId") String owner, Instant openedAt) implements AccountEvent {
     }
 
     /** Money came in. */
-    record Deposited(String accountId, long amountCents, String reference) implements AccountEvent {
+    record Deposited(String accountId, long amountCents,
+                     @PersonalData(subject = "accountId") String reference) implements AccountEvent {
     }
 
     /** Money went out. */
-    record Withdrawn(String accountId, long amountCents, String reference) implements AccountEvent {
+    record Withdrawn(String accountId, long amountCents,
+                     @PersonalData(subject = "accountId") String reference) implements AccountEvent {
     }
 }

@@ -24,6 +24,11 @@ abstract class Backend implements AutoCloseable {
     static final String AXON = "axon";
     /** Relato appending inside transactions the caller owns ({@code PostgresEventStore.append(Connection, …)}). */
     static final String RELATO_CALLER_TX = "relato-caller-tx";
+    /**
+     * Relato with the personal fields of the account events (owner, references) encrypted by a
+     * {@code PersonalDataStore}, data keys beside the events.
+     */
+    static final String RELATO_ENCRYPTED = "relato-encrypted";
 
     private final Map<String, Subject> open = new LinkedHashMap<>();
 

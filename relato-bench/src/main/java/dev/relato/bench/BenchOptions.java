@@ -23,7 +23,8 @@ import java.util.Set;
 record BenchOptions(List<String> backends, List<String> peers, double scale, int warmups, int rounds, String pgUrl,
                     String pgUser, String pgPassword, long growthEvents) {
     static final List<String> ALL_BACKENDS = List.of("memory", "sqlite", "postgres");
-    static final List<String> ALL_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON);
+    static final List<String> ALL_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON,
+            Backend.RELATO_ENCRYPTED);
     static final List<String> DEFAULT_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.AXON);
     /** The growth run's default size. */
     static final long GROWTH_EVENTS = 10_000_000;
@@ -62,7 +63,8 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     static final String USAGE = """
             usage: java -jar relato-bench.jar [options]
               --backends LIST     comma-separated, from memory,sqlite,postgres (default: all)
-              --peers LIST        peers beside Relato, from jdbc,jdbc-wide,axon (default: jdbc,axon)
+              --peers LIST        peers beside Relato, from jdbc,jdbc-wide,axon,relato-encrypted (default: jdbc,axon);
+                                  relato-encrypted runs W1 and W5 with personal fields encrypted (memory, sqlite)
               --quick             a fast run: scale 0.05, 1 warm-up and 3 measured rounds
               --scale F           multiply every workload's size by F (default 1)
               --rounds N          measured rounds per figure (default 5)

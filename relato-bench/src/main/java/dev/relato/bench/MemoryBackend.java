@@ -1,6 +1,7 @@
 package dev.relato.bench;
 
 import dev.relato.memory.InMemoryEventStore;
+import dev.relato.privacy.InMemoryDataKeyStore;
 import dev.relato.snapshot.InMemorySnapshotStore;
 import java.util.List;
 import java.util.Optional;
@@ -20,15 +21,19 @@ final class MemoryBackend extends Backend {
 
     @Override
     List<String> kinds() {
-        return List.of(RELATO);
+        return List.of(RELATO, RELATO_ENCRYPTED);
     }
 
     @Override
     Subject open(String kind) {
-        if (!kind.equals(RELATO)) {
+        if (!kind.equals(RELATO) && !kind.equals(RELATO_ENCRYPTED)) {
             throw new IllegalArgumentException("memory has no subject '" + kind + "'");
         }
         InMemoryEventStore store = InMemoryEventStore.create();
+        if (kind.equals(RELATO_ENCRYPTED)) {
+            return RelatoSubject.encrypted(store, new InMemoryDataKeyStore(), new InMemorySnapshotStore(),
+                    new ReadModel.InMemory(), store);
+        }
         return new RelatoSubject(store, new InMemorySnapshotStore(), new ReadModel.InMemory(), store);
     }
 

@@ -12,6 +12,9 @@ import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.aggregate.SnapshotPolicy;
+import dev.relato.privacy.DataKeyStore;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
@@ -74,6 +77,21 @@ final class RelatoSubject implements Subject {
                 .build();
     }
 
+    /**
+     * Relato with the {@code @PersonalData} fields of the account events encrypted, one data key per account,
+     * wrapped by a fixed key-encryption key.
+     *
+     * @param keys where the store's data keys live
+     */
+    static RelatoSubject encrypted(EventStore store, DataKeyStore keys, SnapshotStore snapshots,
+                                   ReadModel<?> readModel, AutoCloseable owner) {
+        EventStore encrypting = PersonalDataStore.builder(store).keyStore(keys)
+                .keyEncryptionKey(KeyEncryptionKey.of(new byte[32], "the bench's fixed key")).types(Account.TYPES)
+                .build();
+        return new RelatoSubject(Backend.RELATO_ENCRYPTED, encrypting, encrypting::append, snapshots, readModel,
+                owner);
+    }
+
     /** How events reach the store. */
     @FunctionalInterface
     interface Appender {
@@ -101,6 +119,9 @@ final class RelatoSubject implements Subject {
 
     @Override
     public boolean supports(Workload workload) {
+        if (kind.equals(Backend.RELATO_ENCRYPTED)) {
+            return workload == Workload.BATCH_APPEND || workload == Workload.AGGREGATE_LOAD;
+        }
         return kind.equals(Backend.RELATO) || workload == Workload.SINGLE_APPENDS;
     }
 

@@ -94,7 +94,8 @@ final class Results {
     }
 
     /** The peers' columns in this order; Relato's ratios are taken against these two. */
-    static final List<String> PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON);
+    static final List<String> PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON,
+            Backend.RELATO_ENCRYPTED);
     private static final List<String> RATIO_PEERS = List.of(Backend.JDBC, Backend.AXON);
 
     private final List<Figure> order = new ArrayList<>();

@@ -51,14 +51,16 @@ final class SqliteBackend extends Backend {
 
     @Override
     List<String> kinds() {
-        return List.of(RELATO, JDBC, JDBC_WIDE);
+        return List.of(RELATO, RELATO_ENCRYPTED, JDBC, JDBC_WIDE);
     }
 
     @Override
     Subject open(String kind) {
         return switch (kind) {
-            case RELATO -> {
-                SqliteEventStore store = SqliteEventStore.builder().path(file).build();
+            case RELATO, RELATO_ENCRYPTED -> {
+                boolean encrypted = kind.equals(RELATO_ENCRYPTED);
+                SqliteEventStore store = SqliteEventStore.builder().path(file).tablePrefix(encrypted ? "enc_" : "")
+                        .build();
                 JdbcSubject.Connections inStore = new JdbcSubject.Connections() {
                     @Override
                     public <T> T run(JdbcSubject.SqlWork<T> work) {
@@ -66,9 +68,10 @@ final class SqliteBackend extends Backend {
                     }
                 };
                 ReadModel<?> balances = new ReadModel.Sql(
-                        new JdbcSql(JdbcSql.Dialect.SQLITE, JdbcSql.Shape.LEAN, "", "app_"),
+                        new JdbcSql(JdbcSql.Dialect.SQLITE, JdbcSql.Shape.LEAN, "", encrypted ? "enc_app_" : "app_"),
                         new SqliteProjectionTransactions(store), inStore);
-                yield new RelatoSubject(store, store.snapshots(), balances, store);
+                yield encrypted ? RelatoSubject.encrypted(store, store.dataKeys(), store.snapshots(), balances, store)
+                        : new RelatoSubject(store, store.snapshots(), balances, store);
             }
             case JDBC -> jdbc(JdbcSql.Shape.LEAN, "jdbc_");
             case JDBC_WIDE -> jdbc(JdbcSql.Shape.RELATO, "wide_");

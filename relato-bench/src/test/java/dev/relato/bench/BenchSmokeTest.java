@@ -29,6 +29,8 @@ class BenchSmokeTest {
                 "W7 ", "Delivery to a subscriber, same process"), Backend.RELATO);
         assertMeasured(results, "sqlite", EVERY_SQL_WORKLOAD, Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE);
         assertMeasured(results, "sqlite", List.of("Delivery to a subscriber"), Backend.RELATO);
+        assertMeasured(results, "memory", List.of("W1 ", "W5 "), Backend.RELATO_ENCRYPTED);
+        assertMeasured(results, "sqlite", List.of("W1 ", "W5 "), Backend.RELATO_ENCRYPTED);
         assertThat(results.table(List.of("memory", "sqlite")))
                 .contains("W1 batch append", "W5 load 100-event aggregate", "relato/jdbc", "jdbc-wide",
                         "<= 1.20 x jdbc", ">= 1,000,000 events/s");
@@ -99,7 +101,7 @@ class BenchSmokeTest {
     }
 
     private static BenchOptions tiny(String backends, String... more) {
-        List<String> args = new ArrayList<>(List.of("--backends", backends, "--peers", "jdbc,jdbc-wide,axon",
+        List<String> args = new ArrayList<>(List.of("--backends", backends, "--peers", "jdbc,jdbc-wide,axon,relato-encrypted",
                 "--scale", "0.001", "--warmups", "0", "--rounds", "1"));
         args.addAll(List.of(more));
         return BenchOptions.parse(args.toArray(String[]::new));

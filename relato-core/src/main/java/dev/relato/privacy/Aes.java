@@ -17,6 +17,14 @@ final class Aes {
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A cipher per thread: looking one up in the providers costs more than the encryption of a field. */
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new PersonalDataException("this JVM has no AES/GCM/NoPadding cipher: " + e.getMessage(), e);
+        }
+    });
 
     private Aes() {
     }
@@ -36,7 +44,7 @@ final class Aes {
     /** Ciphertext and tag of {@code plain} under the key and nonce, bound to {@code associated}. */
     static byte[] encrypt(byte[] key, byte[] nonce, byte[] plain, byte[] associated) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHER.get();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated);
             return cipher.doFinal(plain);
@@ -50,7 +58,7 @@ final class Aes {
      */
     static byte[] decrypt(byte[] key, byte[] nonce, byte[] sealed, byte[] associated) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHER.get();
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated);
             return cipher.doFinal(sealed);

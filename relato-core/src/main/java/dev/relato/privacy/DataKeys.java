@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -113,6 +114,11 @@ final class DataKeys {
         Key key = unwrap(stored.get());
         remember(key, false);
         return Optional.of(key);
+    }
+
+    /** The ids of the subject's stored keys. */
+    List<UUID> keyIdsOf(String subject) {
+        return store.keysOf(subject).stream().map(WrappedKey::keyId).toList();
     }
 
     /** Destroys the subject's keys, here and in the store. */

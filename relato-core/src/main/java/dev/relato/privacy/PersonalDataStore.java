@@ -14,14 +14,17 @@ import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.serialization.EventTypes;
 import dev.relato.serialization.RegisteredType;
+import dev.relato.snapshot.SnapshotStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -62,8 +65,9 @@ import java.util.stream.Stream;
  * any other as JSON {@code null}, and the record's metadata lists the erased field paths, comma-separated, under
  * {@value #ERASED_FIELDS}. That is never an exception. A forgotten subject that appears again gets a new key, so
  * its new data is readable. Other processes see a forgotten key as gone once their cached copy is older than the
- * {@linkplain Builder#cacheTimeToLive(Duration) cache's time to live} (one minute by default). Snapshots and read
- * models hold decrypted state: delete the subject's snapshots and rows where you forget it (see the README).
+ * {@linkplain Builder#cacheTimeToLive(Duration) cache's time to live} (one minute by default). Snapshots hold
+ * decrypted state: {@link #forget(String, SnapshotStore)} also removes the snapshots of the streams holding the
+ * subject's data. Read models hold decrypted state too: drop the subject's rows where you forget it.
  *
  * <h2>Failures</h2>
  * {@link Builder#build()} checks the key-encryption key against the stored keys and fails with
@@ -114,6 +118,31 @@ public final class PersonalDataStore extends ForwardingEventStore {
     public int forget(String subject) {
         Objects.requireNonNull(subject, "subject");
         return keys.forget(subject);
+    }
+
+    /**
+     * Forgets a subject as {@link #forget(String)} does, and first removes from {@code snapshots} the snapshot of
+     * every stream holding data encrypted under the subject's keys (found by scanning the events of the types
+     * with personal data in the global log), since snapshots hold decrypted state. Safe to run again after an
+     * interruption: the keys are destroyed last.
+     *
+     * @return the number of streams whose snapshot was removed
+     */
+    public int forget(String subject, SnapshotStore snapshots) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(snapshots, "snapshots");
+        List<String> keyIds = keys.keyIdsOf(subject).stream().map(id -> "\"" + id + "\"").toList();
+        Set<StreamId> streams = new LinkedHashSet<>();
+        if (!keyIds.isEmpty() && !policies.isEmpty()) {
+            try (Stream<RecordedEvent> events = delegate().readAll(GlobalRead.fromStart()
+                    .filter(EventFilter.types(policies.keySet())))) {
+                events.filter(e -> keyIds.stream().anyMatch(e.payload()::contains))
+                        .forEach(e -> streams.add(e.streamId()));
+            }
+        }
+        streams.forEach(snapshots::delete);
+        keys.forget(subject);
+        return streams.size();
     }
 
     /** Makes a new data key for the subject: new events use it, events written earlier still read. */

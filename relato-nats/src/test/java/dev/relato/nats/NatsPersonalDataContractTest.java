@@ -4,6 +4,7 @@ import dev.relato.EventStore;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.privacy.DataKeyStore;
+import dev.relato.snapshot.SnapshotStore;
 import dev.relato.test.contract.PersonalDataContract;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,6 +25,11 @@ class NatsPersonalDataContractTest extends PersonalDataContract {
     protected EventStore createStore() {
         streamName = NatsTestServer.uniqueName("relato-personal");
         return NatsEventStore.builder().connection(NatsTestServer.shared()).streamName(streamName).build();
+    }
+
+    @Override
+    protected SnapshotStore snapshots(EventStore store) {
+        return ((NatsEventStore) store).snapshots();
     }
 
     @Override

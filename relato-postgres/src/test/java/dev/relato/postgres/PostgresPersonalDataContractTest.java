@@ -3,6 +3,7 @@ package dev.relato.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.EventStore;
 import dev.relato.privacy.DataKeyStore;
+import dev.relato.snapshot.SnapshotStore;
 import dev.relato.test.contract.PersonalDataContract;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,6 +32,11 @@ class PostgresPersonalDataContractTest extends PersonalDataContract {
         PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
         store.migrate();
         return store;
+    }
+
+    @Override
+    protected SnapshotStore snapshots(EventStore store) {
+        return ((PostgresEventStore) store).snapshots();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.relato.sqlite;
 
 import dev.relato.EventStore;
 import dev.relato.privacy.DataKeyStore;
+import dev.relato.snapshot.SnapshotStore;
 import dev.relato.test.contract.PersonalDataContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,11 @@ class SqlitePersonalDataContractTest extends PersonalDataContract {
     @Override
     protected EventStore createStore() {
         return SqliteEventStore.open(dir.resolve("events.db"));
+    }
+
+    @Override
+    protected SnapshotStore snapshots(EventStore store) {
+        return ((SqliteEventStore) store).snapshots();
     }
 
     @Override

@@ -17,6 +17,9 @@ import dev.relato.privacy.KeyEncryptionKey;
 import dev.relato.privacy.PersonalDataException;
 import dev.relato.privacy.PersonalDataStore;
 import dev.relato.privacy.PersonalFields;
+import dev.relato.snapshot.Snapshot;
+import dev.relato.snapshot.SnapshotStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Crypto-shredding on a real store: personal fields are stored encrypted (the raw rows hold no plain text),
- * forgetting one subject erases its fields in stream reads, the global log and a rebuilt read model while the
- * other subject's stay intact, a ciphertext moved to another event does not decrypt, and a wrong key-encryption
+ * forgetting one subject erases its fields in stream reads, the global log, a rebuilt read model and its
+ * snapshots while the other subject's stay intact, a ciphertext moved to another event does not decrypt, and a wrong key-encryption
  * key is refused at start. A backend extends it with one small subclass.
  */
 public abstract class PersonalDataContract {
@@ -53,6 +56,9 @@ public abstract class PersonalDataContract {
 
     /** Everything the backend has stored for {@code store}, as text: the file's bytes, the table rows, the messages. */
     protected abstract String rawContents(EventStore store) throws Exception;
+
+    /** The snapshot store beside the events of {@code store}. */
+    protected abstract SnapshotStore snapshots(EventStore store);
 
     /** Releases what {@link #createStore()} made; by default closes the store. */
     protected void destroyStore(EventStore store) throws Exception {
@@ -115,6 +121,26 @@ public abstract class PersonalDataContract {
             assertThat(rebuild.failure()).isEmpty();
         }
         assertThat(readModel).containsEntry(ann, PersonalDataStore.ERASED).containsEntry(bob, "Bob Othername");
+    }
+
+    @Test
+    @DisplayName("forgetting with the snapshot store removes the snapshots holding the subject's data")
+    void forgetRemovesSnapshots() {
+        String ann = "ann-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        StreamId annStream = register(ann, "Ann Secretname");
+        StreamId bobStream = register(bob, "Bob Othername");
+        SnapshotStore snapshots = snapshots(raw);
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        snapshots.save(new Snapshot(annStream, 1, 1, "{\"name\":\"Ann Secretname\"}", now));
+        snapshots.save(new Snapshot(bobStream, 1, 1, "{\"name\":\"Bob Othername\"}", now));
+
+        assertThat(store.forget(ann, snapshots)).isEqualTo(1);
+
+        assertThat(snapshots.load(annStream)).isEmpty();
+        assertThat(snapshots.load(bobStream)).hasValueSatisfying(s -> assertThat(s.payload()).contains("Bob"));
+        assertThat(name(store.read(annStream).get(0))).isEqualTo(PersonalDataStore.ERASED);
+        assertThat(store.forget(ann, snapshots)).as("again: nothing left").isZero();
     }
 
     @Test

@@ -20,8 +20,9 @@
  *   <li>{@link dev.relato.test.contract.DataKeyStoreContract}: implement {@code createKeyStore()}; optionally
  *       {@code destroyKeyStore(DataKeyStore)}.</li>
  *   <li>{@link dev.relato.test.contract.PersonalDataContract}: implement {@code createStore()},
- *       {@code keyStore(EventStore)} (the data keys beside the events) and {@code rawContents(EventStore)} (what
- *       the backend stored, as text, to prove no plain text of personal fields is in it).</li>
+ *       {@code keyStore(EventStore)} (the data keys beside the events), {@code snapshots(EventStore)} and
+ *       {@code rawContents(EventStore)} (what the backend stored, as text, to prove no plain text of personal
+ *       fields is in it).</li>
  * </ul>
  *
  * <p>Each factory method is called before every test, and its destroy hook after every test. The suites

@@ -6,16 +6,24 @@ import dev.relato.RecordedEvent;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.privacy.DataKeyStore;
 import dev.relato.privacy.InMemoryDataKeyStore;
+import dev.relato.snapshot.InMemorySnapshotStore;
+import dev.relato.snapshot.SnapshotStore;
 import dev.relato.test.contract.PersonalDataContract;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 class InMemoryPersonalDataContractTest extends PersonalDataContract {
     private final DataKeyStore keys = new InMemoryDataKeyStore();
+    private final SnapshotStore snapshots = new InMemorySnapshotStore();
 
     @Override
     protected EventStore createStore() {
         return InMemoryEventStore.create();
+    }
+
+    @Override
+    protected SnapshotStore snapshots(EventStore store) {
+        return snapshots;
     }
 
     @Override
