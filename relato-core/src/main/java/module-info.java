@@ -22,6 +22,7 @@ module dev.relato.core {
 
     exports dev.relato;
     exports dev.relato.aggregate;
+    exports dev.relato.command;
     exports dev.relato.memory;
     exports dev.relato.projection;
     exports dev.relato.serialization;
