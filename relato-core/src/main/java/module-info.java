@@ -24,6 +24,7 @@ module dev.relato.core {
     exports dev.relato.aggregate;
     exports dev.relato.command;
     exports dev.relato.memory;
+    exports dev.relato.process;
     exports dev.relato.projection;
     exports dev.relato.serialization;
     exports dev.relato.snapshot;

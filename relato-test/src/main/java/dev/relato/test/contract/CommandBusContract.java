@@ -22,8 +22,6 @@ import dev.relato.serialization.EventTypes;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,33 +30,12 @@ import org.junit.jupiter.api.Test;
  * the domain's exception and appends nothing; an unknown command type appends nothing. A backend extends it with
  * {@link #createStore()} (and {@link #destroyStore} if closing is not enough); each test gets a new, empty store.
  */
-public abstract class CommandBusContract {
-    private EventStore store;
+public abstract class CommandBusContract extends OnFreshStore {
     private final EventSerializer serializer = EventSerializer.of(EventTypes.builder()
             .register(Ledger.Credited.class, "Credited", 1).build());
 
     /** For the subclass of a store module. */
     protected CommandBusContract() {
-    }
-
-    /** A new, empty store, isolated from every other store this method returns. */
-    protected abstract EventStore createStore();
-
-    /** Releases what {@link #createStore()} made; the default closes the store. */
-    protected void destroyStore(EventStore store) {
-        store.close();
-    }
-
-    @BeforeEach
-    protected final void createStoreUnderTest() {
-        store = createStore();
-    }
-
-    @AfterEach
-    protected final void destroyStoreUnderTest() {
-        if (store != null) {
-            destroyStore(store);
-        }
     }
 
     private CommandBus bus(EventStore through) {
@@ -73,26 +50,26 @@ public abstract class CommandBusContract {
 
     @Test
     void aCommandReSentAfterItsReplyWasLostIsAppliedOnce() {
-        LosingReplies losing = new LosingReplies(store);
+        LosingReplies losing = new LosingReplies(store());
         CommandBus bus = bus(losing);
         Command<Ledger.Credit> credit = Command.of(UUID.randomUUID(), new Ledger.Credit("l-1", 5));
         bus.send(new Ledger.Credit("l-1", 1));
 
         losing.loseNextReply();
         assertThatThrownBy(() -> bus.send(credit)).isInstanceOf(StoreUnavailableException.class);
-        assertThat(store.streamVersion(ledger("l-1"))).as("the first attempt committed").isEqualTo(2);
+        assertThat(store().streamVersion(ledger("l-1"))).as("the first attempt committed").isEqualTo(2);
 
         Receipt retry = bus.send(credit);
 
         assertThat(retry.repeated()).isTrue();
         assertThat(retry.version()).isEqualTo(2);
-        assertThat(store.read(ledger("l-1"))).hasSize(2);
-        assertThat(retry.position()).isEqualTo(store.read(ledger("l-1")).get(1).position());
+        assertThat(store().read(ledger("l-1"))).hasSize(2);
+        assertThat(retry.position()).isEqualTo(store().read(ledger("l-1")).get(1).position());
     }
 
     @Test
     void aCommandReSentAfterLaterCommandsIsStillAppliedOnce() {
-        CommandBus bus = bus(store);
+        CommandBus bus = bus(store());
         Command<Ledger.Credit> credit = Command.of(UUID.randomUUID(), new Ledger.Credit("l-2", 5));
         Receipt first = bus.send(credit);
         bus.send(new Ledger.Credit("l-2", 7));
@@ -101,15 +78,15 @@ public abstract class CommandBusContract {
 
         assertThat(again.repeated()).isTrue();
         assertThat(again.version()).isEqualTo(first.version());
-        assertThat(store.read(ledger("l-2"))).hasSize(2);
+        assertThat(store().read(ledger("l-2"))).hasSize(2);
     }
 
     @Test
     void eventIdsDeriveFromTheCommandIdAndEventsCarryItAsCausation() {
         UUID id = UUID.randomUUID();
-        Receipt receipt = bus(store).send(Command.of(id, new Ledger.Credit("l-3", 2)));
+        Receipt receipt = bus(store()).send(Command.of(id, new Ledger.Credit("l-3", 2)));
 
-        RecordedEvent event = store.read(ledger("l-3")).get(0);
+        RecordedEvent event = store().read(ledger("l-3")).get(0);
         assertThat(event.eventId()).isEqualTo(Command.eventId(id, 0));
         assertThat(event.metadata().causationId()).contains(id.toString());
         assertThat(receipt.repeated()).isFalse();
@@ -119,21 +96,21 @@ public abstract class CommandBusContract {
 
     @Test
     void aRejectionIsTheDomainsExceptionAndAppendsNothing() {
-        CommandBus bus = bus(store);
+        CommandBus bus = bus(store());
 
         assertThatThrownBy(() -> bus.send(new Ledger.Credit("l-4", -1))).isInstanceOf(Ledger.Rejected.class)
                 .hasMessageContaining("positive");
-        assertThat(store.exists(ledger("l-4"))).isFalse();
+        assertThat(store().exists(ledger("l-4"))).isFalse();
     }
 
     @Test
     void anUnknownCommandTypeIsAClearErrorAndAppendsNothing() {
-        CommandBus bus = bus(store);
-        long head = store.headPosition();
+        CommandBus bus = bus(store());
+        long head = store().headPosition();
 
         assertThatThrownBy(() -> bus.send("not a command")).isInstanceOf(UnknownCommandException.class)
                 .hasMessageContaining("java.lang.String");
-        assertThat(store.headPosition()).isEqualTo(head);
+        assertThat(store().headPosition()).isEqualTo(head);
         assertThat(bus.send(new Ledger.Credit("l-5", 1)).version()).as("the bus still works").isEqualTo(1);
     }
 
