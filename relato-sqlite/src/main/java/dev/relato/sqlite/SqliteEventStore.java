@@ -119,6 +119,7 @@ public final class SqliteEventStore implements EventStore {
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final SqliteSnapshotStore snapshots;
     private final SqliteCheckpointStore checkpoints;
+    private final SqliteDeadlineStore deadlines;
     private volatile boolean closed;
 
     private SqliteEventStore(Builder builder) {
@@ -129,6 +130,7 @@ public final class SqliteEventStore implements EventStore {
                 builder.readConnections, builder.errorClassifier);
         this.snapshots = new SqliteSnapshotStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
+        this.deadlines = new SqliteDeadlineStore(db);
     }
 
     /**
@@ -159,6 +161,11 @@ public final class SqliteEventStore implements EventStore {
     /** The checkpoint store in the same file; closed with this store. */
     public SqliteCheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /** The deadline store of process managers in the same file; closed with this store. */
+    public SqliteDeadlineStore deadlines() {
+        return deadlines;
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 3;
+    static final int SCHEMA_VERSION = 5;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -39,6 +39,7 @@ final class SqliteSql {
     final String snapshots;
     final String checkpoints;
     final String deadLetters;
+    final String deadlines;
     final String migrationsTable;
 
     SqliteSql(String prefix) {
@@ -47,6 +48,7 @@ final class SqliteSql {
         this.snapshots = prefix + "snapshots";
         this.checkpoints = prefix + "checkpoints";
         this.deadLetters = prefix + "dead_letters";
+        this.deadlines = prefix + "deadlines";
         this.migrationsTable = prefix + "schema_migrations";
     }
 
@@ -144,7 +146,17 @@ final class SqliteSql {
                         + "failed_at INTEGER NOT NULL, "
                         + "PRIMARY KEY (projection, position)) WITHOUT ROWID"),
                 // The time an event occurred, when the appender gave one (epoch microseconds; null: as recorded).
-                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"));
+                List.of("ALTER TABLE " + events + " ADD COLUMN occurred_at INTEGER"),
+                // Version 4 belongs to the personal data tables.
+                List.of(),
+                // Deadlines of process managers; due in epoch milliseconds.
+                List.of("CREATE TABLE " + deadlines + " ("
+                                + "id TEXT NOT NULL PRIMARY KEY, "
+                                + "process TEXT NOT NULL, "
+                                + "instance TEXT NOT NULL, "
+                                + "name TEXT NOT NULL, "
+                                + "due INTEGER NOT NULL) WITHOUT ROWID",
+                        "CREATE INDEX " + deadlines + "_due ON " + deadlines + " (process, due)"));
     }
 
     // ---- appends
@@ -271,5 +283,31 @@ final class SqliteSql {
 
     String removeDeadLetter() {
         return "DELETE FROM " + deadLetters + " WHERE projection = ? AND position = ?";
+    }
+
+    // ---- deadlines of process managers
+
+    private static final String DEADLINE_COLUMNS = "id, process, instance, name, due";
+
+    String scheduleDeadline() {
+        return "INSERT INTO " + deadlines + " (" + DEADLINE_COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET due = excluded.due";
+    }
+
+    String cancelDeadline() {
+        return "DELETE FROM " + deadlines + " WHERE id = ?";
+    }
+
+    String findDeadline() {
+        return "SELECT " + DEADLINE_COLUMNS + " FROM " + deadlines + " WHERE id = ?";
+    }
+
+    String dueDeadlines() {
+        return "SELECT " + DEADLINE_COLUMNS + " FROM " + deadlines + " WHERE process = ? AND due <= ?"
+                + " ORDER BY due, id LIMIT ?";
+    }
+
+    String removeDeadline() {
+        return "DELETE FROM " + deadlines + " WHERE id = ? AND due = ?";
     }
 }
