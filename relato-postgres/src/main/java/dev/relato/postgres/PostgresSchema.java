@@ -53,7 +53,8 @@ public record PostgresSchema(String name, String tablePrefix) {
     private static final String MIGRATIONS = "/dev/relato/postgres/migrations/";
     /** The shipped migrations, oldest first. */
     private static final List<String> MIGRATION_FILES = List.of("V1__events.sql", "V2__snapshots_checkpoints.sql",
-            "V3__projections.sql", "V4__notify_after_commit.sql", "V5__stream_order.sql", "V6__occurred_at.sql");
+            "V3__projections.sql", "V4__notify_after_commit.sql", "V5__stream_order.sql", "V6__occurred_at.sql",
+            "V8__deadlines.sql");
     /** First key of the advisory lock {@link #migrate} holds: "rlto". */
     private static final int MIGRATION_LOCK_CLASS = 0x726c746f;
 
