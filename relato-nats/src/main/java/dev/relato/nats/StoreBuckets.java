@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The key-value stores that live beside a {@link NatsEventStore}'s events: snapshots, checkpoints, dead letters
- * and projection leases, each in a bucket named after the event stream ({@code <stream>-snapshots} …). A bucket is
+ * The key-value stores that live beside a {@link NatsEventStore}'s events: snapshots, checkpoints, dead letters,
+ * projection leases and deadlines, each in a bucket named after the event stream ({@code <stream>-snapshots} …). A bucket is
  * created or checked on first use, on the store's connection with its settings, and kept; a failure to open one is
  * thrown to that caller and tried again by the next. Thread-safe.
  */
@@ -20,7 +20,8 @@ final class StoreBuckets {
         SNAPSHOTS("snapshots", "-snapshots"),
         CHECKPOINTS("projection checkpoints", "-checkpoints"),
         DEAD_LETTERS("dead letters of projections", "-dead-letters"),
-        LEASES("projection leases", "-leases");
+        LEASES("projection leases", "-leases"),
+        DEADLINES("deadlines of process managers", "-deadlines");
 
         private final String purpose;
         private final String suffix;
@@ -45,6 +46,7 @@ final class StoreBuckets {
     private NatsSnapshotStore snapshots; // guarded by this
     private NatsCheckpointStore checkpoints; // guarded by this
     private NatsDeadLetterStore deadLetters; // guarded by this
+    private NatsDeadlineStore deadlines; // guarded by this
 
     /** @param opener creates or checks a bucket and opens it on the event store's connection */
     StoreBuckets(Function<Bucket, BucketSettings.Opened> opener) {
@@ -70,6 +72,13 @@ final class StoreBuckets {
             deadLetters = new NatsDeadLetterStore(open(Bucket.DEAD_LETTERS));
         }
         return deadLetters;
+    }
+
+    synchronized NatsDeadlineStore deadlines() {
+        if (deadlines == null) {
+            deadlines = new NatsDeadlineStore(open(Bucket.DEADLINES));
+        }
+        return deadlines;
     }
 
     /** The leases of a node: one instance per node id, so that the runners of a node share what it has seen. */
