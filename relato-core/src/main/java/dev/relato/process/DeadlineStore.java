@@ -35,4 +35,18 @@ public interface DeadlineStore {
      * was removed.
      */
     boolean remove(Deadline deadline);
+
+    /**
+     * Checks the arguments of {@link #due}, for implementations.
+     *
+     * @throws NullPointerException     if {@code process} or {@code now} is null
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    static void checkDue(String process, Instant now, int limit) {
+        java.util.Objects.requireNonNull(process, "process must not be null");
+        java.util.Objects.requireNonNull(now, "now must not be null");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+    }
 }

@@ -30,11 +30,7 @@ public final class InMemoryDeadlineStore implements DeadlineStore {
 
     @Override
     public List<Deadline> due(String process, Instant now, int limit) {
-        Objects.requireNonNull(process, "process must not be null");
-        Objects.requireNonNull(now, "now must not be null");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, got " + limit);
-        }
+        DeadlineStore.checkDue(process, now, limit);
         return deadlines.values().stream().filter(d -> d.process().equals(process) && !d.due().isAfter(now))
                 .sorted(Comparator.comparing(Deadline::due).thenComparing(Deadline::id)).limit(limit).toList();
     }

@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * applied once.
  *
  * <p><b>Rejections.</b> A command rejected by the domain (any exception that is not a store failure) comes back
- * to the same instance as {@link CommandRejected}, so the manager can compensate. A store failure propagates, and
+ * to the same instance as {@link CommandRejected}, so the manager can compensate; the commands its step would have
+ * sent after the rejected one are not sent (the manager knows which were: those before it). A store failure propagates, and
  * the runner's failure policy retries the event.
  *
  * <p>Thread-safe: the runner's thread and a deadline thread may use one engine; concurrent steps of one instance
@@ -276,6 +277,7 @@ public final class ProcessEngine<S> {
                 LOG.debug("{}-{}: {} rejected: {}", manager.name(), instance, command, e.toString());
                 step(instance, new CommandRejected(command, e), Command.derivedId(commandId, "rejected"), time, false,
                         cause.withCausationId(commandId.toString()));
+                return;
             }
         }
     }

@@ -80,11 +80,7 @@ public final class NatsDeadlineStore implements DeadlineStore {
 
     @Override
     public List<Deadline> due(String process, Instant now, int limit) {
-        Objects.requireNonNull(process, "process must not be null");
-        Objects.requireNonNull(now, "now must not be null");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, got " + limit);
-        }
+        DeadlineStore.checkDue(process, now, limit);
         try {
             List<Deadline> due = new ArrayList<>();
             for (KeyValueBucket.Entry entry : kv.list(Names.encode(process) + ".*")) {

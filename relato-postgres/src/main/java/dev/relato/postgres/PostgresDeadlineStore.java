@@ -77,11 +77,7 @@ public final class PostgresDeadlineStore implements DeadlineStore {
 
     @Override
     public List<Deadline> due(String process, java.time.Instant now, int limit) {
-        Objects.requireNonNull(process, "process must not be null");
-        Objects.requireNonNull(now, "now must not be null");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, got " + limit);
-        }
+        DeadlineStore.checkDue(process, now, limit);
         return Sessions.call(dataSource, errors, () -> "looking up the due deadlines of '" + process + "'", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.dueDeadlines)) {
                 ps.setString(1, process);

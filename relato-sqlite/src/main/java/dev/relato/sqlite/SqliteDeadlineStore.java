@@ -67,11 +67,7 @@ public final class SqliteDeadlineStore implements DeadlineStore {
 
     @Override
     public List<Deadline> due(String process, Instant now, int limit) {
-        Objects.requireNonNull(process, "process must not be null");
-        Objects.requireNonNull(now, "now must not be null");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, got " + limit);
-        }
+        DeadlineStore.checkDue(process, now, limit);
         return db.read("lookup of the due deadlines of '" + process + "'", session -> {
             PreparedStatement select = session.prepare(sql.dueDeadlines());
             select.setString(1, process);
