@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *         .clock(clock).build();
  * ProjectionRunner<ProcessEngine<Fulfilment>> runner = engine.runner(store.checkpoints())
  *         .leases(store.leases(node), Duration.ofSeconds(10)).start();   // events: on the projection runtime
- * engine.fireDueDeadlines();                                            // or startDeadlines(interval)
+ * engine.fireDueDeadlines();                                            // on a schedule of your choice
  * }</pre>
  *
  * <p><b>Events</b> reach the engine through a {@link ProjectionRunner} ({@link #runner}): checkpoints, failure
