@@ -22,9 +22,11 @@ module dev.relato.core {
 
     exports dev.relato;
     exports dev.relato.aggregate;
+    exports dev.relato.command;
     exports dev.relato.memory;
     exports dev.relato.privacy;
     exports dev.relato.observe;
+    exports dev.relato.process;
     exports dev.relato.projection;
     exports dev.relato.serialization;
     exports dev.relato.snapshot;

@@ -12,5 +12,5 @@ module dev.relato.test {
     exports dev.relato.test.fixture;
 
     // JUnit runs the suites' package-private test methods and nested classes reflectively
-    opens dev.relato.test.contract to org.junit.platform.commons;
+    opens dev.relato.test.contract to org.junit.platform.commons, com.fasterxml.jackson.databind;
 }

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -199,13 +198,7 @@ final class EventSourcedRepository<S, E> {
                 }
                 LOG.debug("concurrent write to '{}' (now at version {}); attempt {} in {}", stream, e.actualVersion(),
                         retries.failures() + 1, backoff.get());
-                try {
-                    TimeUnit.NANOSECONDS.sleep(backoff.get().toNanos());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    e.addSuppressed(interrupted);
-                    throw e;
-                }
+                RetryState.pause(backoff.get(), e);
             }
         }
     }

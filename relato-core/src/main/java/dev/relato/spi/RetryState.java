@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,5 +61,19 @@ public final class RetryState {
     /** Whether the last attempt failed (and no success came since). */
     public boolean isFailing() {
         return failures > 0;
+    }
+
+    /**
+     * Waits {@code backoff} before the next attempt after {@code failure}. An interrupted wait rethrows
+     * {@code failure} at once, with the interrupt recorded on it and the thread's interrupt flag set.
+     */
+    public static void pause(Duration backoff, RuntimeException failure) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(interrupted);
+            throw failure;
+        }
     }
 }

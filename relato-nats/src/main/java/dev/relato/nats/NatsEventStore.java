@@ -289,6 +289,18 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
     }
 
     /**
+     * The deadline store of process managers beside this store's events: bucket {@code <stream>-deadlines}, set up
+     * as {@link #snapshots()} describes.
+     *
+     * @throws StoreUnavailableException  if the bucket cannot be set up now
+     * @throws NatsConfigurationException if it exists and does not fit
+     */
+    public NatsDeadlineStore deadlines() {
+        checkOpen();
+        return buckets.deadlines();
+    }
+
+    /**
      * Projection leases of node {@code nodeId} beside this store's events: bucket {@code <stream>-leases}, set up
      * as {@link #snapshots()} describes; one instance per node id, for all the node's runners.
      *

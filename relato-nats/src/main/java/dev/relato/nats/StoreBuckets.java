@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * The key-value stores that live beside a {@link NatsEventStore}'s events: snapshots, checkpoints, dead letters,
- * projection leases and data keys, each in a bucket named after the event stream ({@code <stream>-snapshots} …). A bucket is
+ * projection leases, data keys and deadlines, each in a bucket named after the event stream ({@code <stream>-snapshots} …). A bucket is
  * created or checked on first use, on the store's connection with its settings, and kept; a failure to open one is
  * thrown to that caller and tried again by the next. Thread-safe.
  */
@@ -21,7 +21,8 @@ final class StoreBuckets {
         CHECKPOINTS("projection checkpoints", "-checkpoints"),
         DEAD_LETTERS("dead letters of projections", "-dead-letters"),
         LEASES("projection leases", "-leases"),
-        DATA_KEYS("data keys of personal data", "-data-keys");
+        DATA_KEYS("data keys of personal data", "-data-keys"),
+        DEADLINES("deadlines of process managers", "-deadlines");
 
         private final String purpose;
         private final String suffix;
@@ -47,6 +48,7 @@ final class StoreBuckets {
     private NatsCheckpointStore checkpoints; // guarded by this
     private NatsDeadLetterStore deadLetters; // guarded by this
     private NatsDataKeyStore dataKeys; // guarded by this
+    private NatsDeadlineStore deadlines; // guarded by this
 
     /** @param opener creates or checks a bucket and opens it on the event store's connection */
     StoreBuckets(Function<Bucket, BucketSettings.Opened> opener) {
@@ -79,6 +81,13 @@ final class StoreBuckets {
             dataKeys = new NatsDataKeyStore(open(Bucket.DATA_KEYS));
         }
         return dataKeys;
+    }
+
+    synchronized NatsDeadlineStore deadlines() {
+        if (deadlines == null) {
+            deadlines = new NatsDeadlineStore(open(Bucket.DEADLINES));
+        }
+        return deadlines;
     }
 
     /** The leases of a node: one instance per node id, so that the runners of a node share what it has seen. */

@@ -88,6 +88,7 @@ final class NatsTestServer {
     static void deleteEventStore(Connection connection, String streamName) {
         deleteStreams(connection, List.of(streamName, "KV_" + streamName + "-event-ids", "KV_" + streamName + "-snapshots",
                 "KV_" + streamName + "-checkpoints", "KV_" + streamName + "-dead-letters", "KV_" + streamName + "-leases",
-                "KV_" + streamName + "-data-keys"));
+                "KV_" + streamName + "-data-keys",
+                "KV_" + streamName + "-deadlines"));
     }
 }

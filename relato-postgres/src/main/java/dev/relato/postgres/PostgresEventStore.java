@@ -212,6 +212,11 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         return new PostgresCheckpointStore(dataSource, schema, errors);
     }
 
+    /** The deadline store of process managers in this store's schema and data source. */
+    public PostgresDeadlineStore deadlines() {
+        return new PostgresDeadlineStore(dataSource, schema, errors);
+    }
+
     /** A dead-letter store in this store's schema and data source, classifying errors as this store does. */
     @Override
     public PostgresDeadLetterStore deadLetters() {

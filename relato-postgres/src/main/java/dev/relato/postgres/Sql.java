@@ -58,6 +58,11 @@ final class Sql {
 
     // checkpoints
     final String loadCheckpoint;
+    final String scheduleDeadline;
+    final String cancelDeadline;
+    final String findDeadline;
+    final String dueDeadlines;
+    final String removeDeadline;
     final String saveCheckpoint;
     final String deleteCheckpoint;
     final String loadAllCheckpoints;
@@ -118,6 +123,16 @@ final class Sql {
                 + " version = excluded.version, schema_version = excluded.schema_version,"
                 + " payload = excluded.payload, taken_at = excluded.taken_at WHERE s.version <= excluded.version";
         deleteSnapshot = "DELETE FROM " + snapshots + " WHERE category = ? AND stream_id = ?";
+
+        String deadlines = schema.table("deadlines");
+        String deadlineColumns = "id, process, instance, name, due";
+        scheduleDeadline = "INSERT INTO " + deadlines + " (" + deadlineColumns + ") VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET due = excluded.due";
+        cancelDeadline = "DELETE FROM " + deadlines + " WHERE id = ?";
+        findDeadline = "SELECT " + deadlineColumns + " FROM " + deadlines + " WHERE id = ?";
+        dueDeadlines = "SELECT " + deadlineColumns + " FROM " + deadlines + " WHERE process = ? AND due <= ?"
+                + " ORDER BY due, id LIMIT ?";
+        removeDeadline = "DELETE FROM " + deadlines + " WHERE id = ? AND due = ?";
 
         String checkpoints = schema.table("checkpoints");
         loadCheckpoint = "SELECT position FROM " + checkpoints + " WHERE consumer = ?";

@@ -12,6 +12,7 @@ import dev.relato.aggregate.AggregateRoot;
 import dev.relato.aggregate.AggregateRootRepository;
 import dev.relato.aggregate.Decider;
 import dev.relato.aggregate.DeciderRepository;
+import dev.relato.command.CommandBus;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
@@ -162,6 +163,23 @@ class PostgresBoundRepositoryTest {
         assertThat(store.exists(StreamId.of("Account", prefix + "a-2"))).isFalse();
         assertThat(store.headPosition()).isEqualTo(head);
         assertThat(auditRows(prefix)).isZero();
+    }
+
+    @Test
+    void commandsRunInTheCallersTransactionAndRollBackWithIt() throws SQLException {
+        CommandBus bus = CommandBus.builder(store)
+                .decider(Deposit.class, accounts, deposit -> prefix + "a-" + deposit.amount()).build();
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            bus.using(store.boundTo(tx)).send(new Deposit(1));
+            audit(tx, prefix + "a-1", "deposit by command");
+            tx.commit();
+            bus.using(store.boundTo(tx)).send(new Deposit(2));
+            tx.rollback();
+        }
+        assertThat(store.exists(StreamId.of("Account", prefix + "a-1"))).isTrue();
+        assertThat(store.exists(StreamId.of("Account", prefix + "a-2"))).as("rolled back with the caller").isFalse();
+        assertThat(auditRows(prefix)).isEqualTo(1);
     }
 
     @Test

@@ -137,6 +137,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     private final SqliteCheckpointStore checkpoints;
     private final SqliteDeadLetterStore deadLetters;
     private final RelatoObserver observer;
+    private final SqliteDeadlineStore deadlines;
     private volatile boolean closed;
 
     private SqliteEventStore(Builder builder) {
@@ -150,6 +151,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
         this.dataKeys = new SqliteDataKeyStore(db);
         this.checkpoints = new SqliteCheckpointStore(db);
         this.deadLetters = new SqliteDeadLetterStore(db);
+        this.deadlines = new SqliteDeadlineStore(db);
     }
 
     /**
@@ -244,6 +246,11 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     /** The wrapped data keys of personal data, in this file; for a {@link dev.relato.privacy.PersonalDataStore}. */
     public SqliteDataKeyStore dataKeys() {
         return dataKeys;
+    }
+
+    /** The deadline store of process managers in the same file; closed with this store. */
+    public SqliteDeadlineStore deadlines() {
+        return deadlines;
     }
 
     @Override

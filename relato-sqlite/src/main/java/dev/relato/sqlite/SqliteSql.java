@@ -27,12 +27,13 @@ import java.util.regex.Pattern;
  *       that held it, so positions are never given twice (schema version 5).</li>
  *   <li>{@code stream_tombstones}: streams deleted with a tombstone, which refuse appends (schema version 5).</li>
  *   <li>{@code data_keys}: the wrapped data keys of personal data, per subject (schema version 5).</li>
+ *   <li>{@code deadlines}: the deadlines process managers scheduled, due in epoch milliseconds (schema version 6).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 5;
+    static final int SCHEMA_VERSION = 6;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -46,6 +47,7 @@ final class SqliteSql {
     final String checkpoints;
     final String deadLetters;
     final String leases;
+    final String deadlines;
     final String migrationsTable;
     final String logHead;
     final String tombstones;
@@ -58,6 +60,7 @@ final class SqliteSql {
         this.checkpoints = prefix + "checkpoints";
         this.deadLetters = prefix + "dead_letters";
         this.leases = prefix + "projection_leases";
+        this.deadlines = prefix + "deadlines";
         this.migrationsTable = prefix + "schema_migrations";
         this.logHead = prefix + "log_head";
         this.tombstones = prefix + "stream_tombstones";
@@ -178,7 +181,15 @@ final class SqliteSql {
                                 + "subject TEXT NOT NULL, "
                                 + "wrapped BLOB NOT NULL, "
                                 + "created_at INTEGER NOT NULL)",
-                        "CREATE INDEX " + dataKeys + "_subject ON " + dataKeys + " (subject, created_at)"));
+                        "CREATE INDEX " + dataKeys + "_subject ON " + dataKeys + " (subject, created_at)"),
+                // Deadlines of process managers; due in epoch milliseconds.
+                List.of("CREATE TABLE " + deadlines + " ("
+                                + "id TEXT NOT NULL PRIMARY KEY, "
+                                + "process TEXT NOT NULL, "
+                                + "instance TEXT NOT NULL, "
+                                + "name TEXT NOT NULL, "
+                                + "due INTEGER NOT NULL) WITHOUT ROWID",
+                        "CREATE INDEX " + deadlines + "_due ON " + deadlines + " (process, due)"));
     }
 
     // ---- appends
@@ -395,5 +406,31 @@ final class SqliteSql {
     /** Parameters: name, now. */
     String leaseOwner() {
         return "SELECT owner FROM " + leases + " WHERE name = ? AND expires_at > ?";
+    }
+
+    // ---- deadlines of process managers
+
+    private static final String DEADLINE_COLUMNS = "id, process, instance, name, due";
+
+    String scheduleDeadline() {
+        return "INSERT INTO " + deadlines + " (" + DEADLINE_COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET due = excluded.due";
+    }
+
+    String cancelDeadline() {
+        return "DELETE FROM " + deadlines + " WHERE id = ?";
+    }
+
+    String findDeadline() {
+        return "SELECT " + DEADLINE_COLUMNS + " FROM " + deadlines + " WHERE id = ?";
+    }
+
+    String dueDeadlines() {
+        return "SELECT " + DEADLINE_COLUMNS + " FROM " + deadlines + " WHERE process = ? AND due <= ?"
+                + " ORDER BY due, id LIMIT ?";
+    }
+
+    String removeDeadline() {
+        return "DELETE FROM " + deadlines + " WHERE id = ? AND due = ?";
     }
 }

@@ -11,6 +11,7 @@ import dev.relato.aggregate.AggregateRoot;
 import dev.relato.aggregate.AggregateRootRepository;
 import dev.relato.aggregate.Decider;
 import dev.relato.aggregate.DeciderRepository;
+import dev.relato.command.CommandBus;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
@@ -147,6 +148,24 @@ class SqliteBoundRepositoryTest {
         assertThat(store.exists(StreamId.of("Account", "a-2"))).isFalse();
         assertThat(store.headPosition()).isZero();
         assertThat(auditRows()).isZero();
+    }
+
+    @Test
+    void commandsRunInTheCallersTransactionAndRollBackWithIt() {
+        CommandBus bus = CommandBus.builder(store).decider(Deposit.class, accounts, deposit -> "a-" + deposit.amount())
+                .build();
+        store.inTransaction(tx -> {
+            bus.using(store.boundTo(tx)).send(new Deposit(1));
+            audit(tx.connection(), "a-1", "deposit by command");
+        });
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            bus.using(store.boundTo(tx)).send(new Deposit(2));
+            throw new IllegalStateException("the caller changes its mind");
+        })).hasMessage("the caller changes its mind");
+
+        assertThat(store.exists(StreamId.of("Account", "a-1"))).isTrue();
+        assertThat(store.exists(StreamId.of("Account", "a-2"))).as("rolled back with the caller").isFalse();
+        assertThat(auditRows()).isEqualTo(1);
     }
 
     @Test

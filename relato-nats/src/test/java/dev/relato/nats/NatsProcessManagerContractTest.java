@@ -1,0 +1,35 @@
+package dev.relato.nats;
+
+import dev.relato.EventStore;
+import dev.relato.process.DeadlineStore;
+import dev.relato.test.contract.ProcessManagerContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The process manager contract against the machine's nats-server, each test on a stream of its own. */
+@ExtendWith(NatsServerCondition.class)
+class NatsProcessManagerContractTest extends ProcessManagerContract {
+    private String streamName;
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        NatsTestServer.closeShared();
+    }
+
+    @Override
+    protected EventStore createStore() {
+        streamName = NatsTestServer.uniqueName("relato-processes");
+        return NatsEventStore.builder().connection(NatsTestServer.shared()).streamName(streamName).build();
+    }
+
+    @Override
+    protected void destroyStore(EventStore store) {
+        store.close();
+        NatsTestServer.deleteEventStore(NatsTestServer.shared(), streamName);
+    }
+
+    @Override
+    protected DeadlineStore deadlines(EventStore store) {
+        return ((NatsEventStore) store).deadlines();
+    }
+}

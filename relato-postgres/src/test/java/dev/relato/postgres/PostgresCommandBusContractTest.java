@@ -1,0 +1,37 @@
+package dev.relato.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.EventStore;
+import dev.relato.test.contract.CommandBusContract;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The command bus contract against PostgreSQL: every test in a fresh schema. */
+class PostgresCommandBusContractTest extends CommandBusContract {
+    private static HikariDataSource pool;
+    private String schema;
+
+    @BeforeAll
+    static void openPool() {
+        pool = TestDatabase.pool("relato_contract_commands", 4);
+    }
+
+    @AfterAll
+    static void closePool() {
+        pool.close();
+    }
+
+    @Override
+    protected EventStore createStore() {
+        schema = TestDatabase.newSchema("contract");
+        PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
+        store.migrate();
+        return store;
+    }
+
+    @Override
+    protected void destroyStore(EventStore store) {
+        store.close();
+        TestDatabase.dropSchema(schema);
+    }
+}
