@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Transactions.</b> {@link #append(StreamId, ExpectedVersion, List)} runs in a transaction of its own
- * (one round trip: a single call of the schema's append function). {@link #append(Connection, StreamId,
+ * (one round trip: a single call of the schema's append function; a second call, which looks the event ids up
+ * first, when an id of the append is stored already). {@link #append(Connection, StreamId,
  * ExpectedVersion, List)} joins the caller's transaction instead and neither commits nor rolls it back, so
  * events and read-model changes commit together. Events appended in a transaction that rolls back leave no
  * trace.

@@ -251,6 +251,28 @@ class PostgresEventStoreTest {
     }
 
     @Test
+    void storedIdsInTheCallersTransactionAreAnsweredWithoutAbortingIt() throws SQLException {
+        StreamId stream = newStream();
+        List<EventData> batch = events(2);
+        AppendResult original = store.append(stream, ExpectedVersion.noStream(), batch);
+        StreamId other = newStream();
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            AppendResult retried = store.append(tx, stream, ExpectedVersion.any(), batch);
+            assertThat(retried.retried()).isTrue();
+            assertThat(retried.lastPosition()).isEqualTo(original.lastPosition());
+            assertThatThrownBy(() -> store.append(tx, other, ExpectedVersion.any(), List.of(batch.get(0))))
+                    .isInstanceOf(DuplicateEventException.class);
+            // the transaction is still usable
+            store.append(tx, other, ExpectedVersion.noStream(), events(1));
+            tx.commit();
+            tx.setAutoCommit(true);
+        }
+        assertThat(store.read(stream)).hasSize(2);
+        assertThat(store.read(other)).hasSize(1);
+    }
+
+    @Test
     void appendJoinsTheCallersTransaction() throws SQLException {
         StreamId committed = newStream();
         StreamId rolledBack = newStream();
