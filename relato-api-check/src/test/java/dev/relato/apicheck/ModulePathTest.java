@@ -109,7 +109,8 @@ class ModulePathTest {
         assertThat(core.getDescriptor().exports()).filteredOn(e -> !e.isQualified())
                 .extracting(e -> e.source())
                 .containsExactlyInAnyOrder("dev.relato", "dev.relato.aggregate", "dev.relato.memory",
-                        "dev.relato.observe", "dev.relato.projection", "dev.relato.serialization", "dev.relato.snapshot");
+                        "dev.relato.observe", "dev.relato.privacy", "dev.relato.projection", "dev.relato.serialization",
+                        "dev.relato.snapshot");
         for (String hidden : List.of("dev.relato.spi", "dev.relato.internal")) {
             assertThat(core.isExported(hidden)).as(hidden + " exported to everyone").isFalse();
             for (String store : List.of("dev.relato.sqlite", "dev.relato.postgres", "dev.relato.nats", "dev.relato.test")) {

@@ -84,14 +84,16 @@ public class RelatoAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "relato.projections", name = "enabled", matchIfMissing = true)
     RelatoProjections relatoProjections(ObjectProvider<RelatoStore> store, RelatoProperties properties,
-                                        EventSerializer serializer, ObjectProvider<Projection<?>> projections) {
+                                        EventSerializer serializer, ObjectProvider<Projection<?>> projections,
+                                        ObjectProvider<ProjectionRunnerListener> listeners) {
         RelatoStore relato = required(store, properties);
         RelatoProperties.Projections settings = properties.getProjections();
         List<Projection<?>> beans = projections.orderedStream().toList();
+        List<ProjectionRunnerListener> started = listeners.orderedStream().toList();
         return new RelatoProjections(beans, p -> relato.runner(p, serializer)
                 .batchSize(settings.getBatchSize())
                 .pollInterval(settings.getPollInterval())
-                .closeTimeout(settings.getShutdownTimeout()));
+                .closeTimeout(settings.getShutdownTimeout()), runner -> started.forEach(l -> l.started(runner)));
     }
 
     private static RelatoStore required(ObjectProvider<RelatoStore> store, RelatoProperties properties) {

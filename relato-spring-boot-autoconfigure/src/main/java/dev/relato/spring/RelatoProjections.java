@@ -36,9 +36,10 @@ public final class RelatoProjections implements SmartLifecycle {
     private final Map<String, Managed> projections = new LinkedHashMap<>();
     private volatile boolean running;
 
-    RelatoProjections(List<Projection<?>> beans, Function<Projection<?>, ProjectionRunner.Builder<?>> runners) {
+    RelatoProjections(List<Projection<?>> beans, Function<Projection<?>, ProjectionRunner.Builder<?>> runners,
+                      ProjectionRunnerListener started) {
         for (Projection<?> projection : beans) {
-            if (projections.putIfAbsent(projection.name(), new Managed(runners.apply(projection))) != null) {
+            if (projections.putIfAbsent(projection.name(), new Managed(runners.apply(projection), started)) != null) {
                 throw new IllegalStateException("two projection beans are named '" + projection.name()
                         + "': projection names key checkpoints and must be unique");
             }
@@ -161,11 +162,13 @@ public final class RelatoProjections implements SmartLifecycle {
     /** One projection's runner. Its operations are serialized; {@link #status()} reads without the lock. */
     private static final class Managed {
         private final ProjectionRunner.Builder<?> builder;
+        private final ProjectionRunnerListener started;
         private volatile @Nullable ProjectionRunner<?> runner;
         private volatile boolean paused;
 
-        Managed(ProjectionRunner.Builder<?> builder) {
+        Managed(ProjectionRunner.Builder<?> builder, ProjectionRunnerListener started) {
             this.builder = builder;
+            this.started = started;
         }
 
         Optional<ProjectionStatus> status() {
@@ -175,7 +178,9 @@ public final class RelatoProjections implements SmartLifecycle {
 
         synchronized void start() {
             if (!paused && (runner == null || runner.status().state().isTerminal())) {
-                runner = builder.start();
+                ProjectionRunner<?> current = builder.start();
+                runner = current;
+                started.started(current);
             }
         }
 

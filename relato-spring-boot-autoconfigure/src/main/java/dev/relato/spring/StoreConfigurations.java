@@ -2,6 +2,7 @@ package dev.relato.spring;
 
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.nats.NatsEventStore;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
@@ -28,6 +29,15 @@ final class StoreConfigurations {
         return inline.orderedStream().map(InlineProjection::projection).toList();
     }
 
+    /**
+     * The {@link RelatoObserver} beans (such as the one of {@link RelatoMetricsAutoConfiguration}) as the one observer
+     * a store is built with; the repositories and projection runners on the store report to it too.
+     */
+    private static RelatoObserver observer(ObjectProvider<RelatoObserver> observers) {
+        List<RelatoObserver> all = observers.orderedStream().toList();
+        return all.isEmpty() ? RelatoObserver.none() : RelatoObserver.of(all.toArray(RelatoObserver[]::new));
+    }
+
     private static void noInline(ObjectProvider<InlineProjection> inline, String store) {
         if (inline.orderedStream().findAny().isPresent()) {
             throw new IllegalStateException("relato.store=" + store + " has no SQL transactions, so it cannot run the"
@@ -41,8 +51,8 @@ final class StoreConfigurations {
     static class Memory {
         @Bean
         @ConditionalOnMissingBean
-        InMemoryEventStore relatoMemoryStore() {
-            return InMemoryEventStore.create();
+        InMemoryEventStore relatoMemoryStore(ObjectProvider<RelatoObserver> observers) {
+            return InMemoryEventStore.builder().observer(observer(observers)).build();
         }
 
         @Bean
@@ -58,13 +68,14 @@ final class StoreConfigurations {
     static class Sqlite {
         @Bean
         @ConditionalOnMissingBean
-        SqliteEventStore relatoSqliteStore(RelatoProperties properties) {
+        SqliteEventStore relatoSqliteStore(RelatoProperties properties, ObjectProvider<RelatoObserver> observers) {
             RelatoProperties.Sqlite sqlite = properties.getSqlite();
             SqliteEventStore.Builder builder = SqliteEventStore.builder()
                     .path(sqlite.getPath())
                     .tablePrefix(sqlite.getTablePrefix())
                     .busyTimeout(sqlite.getBusyTimeout())
-                    .readConnections(sqlite.getReadConnections());
+                    .readConnections(sqlite.getReadConnections())
+                    .observer(observer(observers));
             if (properties.getMaxEventBytes() != null) {
                 builder.maxEventBytes(properties.getMaxEventBytes());
             }
@@ -93,12 +104,14 @@ final class StoreConfigurations {
     static class Postgres {
         @Bean
         @ConditionalOnMissingBean
-        PostgresEventStore relatoPostgresStore(RelatoProperties properties, ObjectProvider<DataSource> dataSource) {
+        PostgresEventStore relatoPostgresStore(RelatoProperties properties, ObjectProvider<DataSource> dataSource,
+                                               ObjectProvider<RelatoObserver> observers) {
             RelatoProperties.Postgres postgres = properties.getPostgres();
             PostgresEventStore.Builder builder = PostgresEventStore.builder()
                     .dataSource(dataSource(dataSource))
                     .schema(postgres.getSchema())
-                    .tablePrefix(postgres.getTablePrefix());
+                    .tablePrefix(postgres.getTablePrefix())
+                    .observer(observer(observers));
             if (properties.getMaxEventBytes() != null) {
                 builder.maxEventBytes(properties.getMaxEventBytes());
             }
@@ -131,13 +144,14 @@ final class StoreConfigurations {
     static class Nats {
         @Bean
         @ConditionalOnMissingBean
-        NatsEventStore relatoNatsStore(RelatoProperties properties) {
+        NatsEventStore relatoNatsStore(RelatoProperties properties, ObjectProvider<RelatoObserver> observers) {
             RelatoProperties.Nats nats = properties.getNats();
             NatsEventStore.Builder builder = NatsEventStore.builder()
                     .url(nats.getUrl())
                     .streamName(nats.getStreamName())
                     .replicas(nats.getReplicas())
-                    .requestTimeout(nats.getRequestTimeout());
+                    .requestTimeout(nats.getRequestTimeout())
+                    .observer(observer(observers));
             if (nats.getSubjectPrefix() != null) {
                 builder.subjectPrefix(nats.getSubjectPrefix());
             }

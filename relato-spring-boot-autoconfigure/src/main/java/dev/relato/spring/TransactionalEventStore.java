@@ -11,6 +11,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.observe.RelatoObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -30,6 +31,12 @@ abstract class TransactionalEventStore implements EventStore {
 
     /** Runs {@code call} on the store bound to the current transaction, or on {@code store} outside one. */
     abstract <T> T inCurrent(Function<EventStore, T> call);
+
+    /** The store's observer, so that the repositories built on this bean report to it too. */
+    @Override
+    public RelatoObserver observer() {
+        return store.observer();
+    }
 
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {

@@ -1,5 +1,6 @@
 package dev.relato.examples.spring;
 
+import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.aggregate.CommandResult;
 import dev.relato.examples.orders.OrderCommand;
@@ -86,6 +87,16 @@ class OrdersController {
                 .orElseThrow(() -> new OrderNotFoundException(id));
     }
 
+    /** The order's history: each event with its stored JSON payload, as the plain example answers it. */
+    @GetMapping("/orders/{id}/events")
+    List<Map<String, Object>> history(@PathVariable String id) {
+        List<RecordedEvent> events = service.history(id);
+        if (events.isEmpty()) {
+            throw new OrderNotFoundException(id);
+        }
+        return events.stream().map(OrdersController::event).toList();
+    }
+
     /** The order list (an asynchronous projection: it may lag the commands by a moment). */
     @GetMapping("/orders")
     List<Map<String, Object>> list(@RequestParam String customer) {
@@ -105,6 +116,20 @@ class OrdersController {
         out.put("total", state.total());
         out.put("lines", state.lines().stream().map(OrdersController::line).toList());
         state.cancelReason().ifPresent(reason -> out.put("cancelReason", reason));
+        return out;
+    }
+
+    private static Map<String, Object> event(RecordedEvent event) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("eventId", event.eventId().toString());
+        out.put("type", event.type());
+        out.put("version", event.streamVersion());
+        out.put("position", event.position());
+        out.put("recordedAt", event.recordedAt().toString());
+        out.put("payload", new RawJson(event.payload()));
+        if (!event.metadata().isEmpty()) {
+            out.put("metadata", event.metadata().entries());
+        }
         return out;
     }
 

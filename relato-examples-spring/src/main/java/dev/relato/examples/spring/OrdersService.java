@@ -1,11 +1,15 @@
 package dev.relato.examples.spring;
 
+import dev.relato.EventStore;
+import dev.relato.RecordedEvent;
+import dev.relato.StreamId;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.examples.orders.OrderCommand;
 import dev.relato.examples.orders.OrderEvent;
 import dev.relato.examples.orders.OrderState;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -17,9 +21,11 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class OrdersService {
     private final DeciderRepository<OrderCommand, OrderEvent, OrderState> orders;
+    private final EventStore store;
 
-    public OrdersService(DeciderRepository<OrderCommand, OrderEvent, OrderState> orders) {
+    public OrdersService(DeciderRepository<OrderCommand, OrderEvent, OrderState> orders, EventStore store) {
         this.orders = orders;
+        this.store = store;
     }
 
     /** Places a new order. */
@@ -38,5 +44,11 @@ public class OrdersService {
     @Transactional(readOnly = true)
     public Optional<Aggregate<OrderState>> order(String orderId) {
         return orders.load(orderId);
+    }
+
+    /** The order's events, oldest first; empty if it does not exist. */
+    @Transactional(readOnly = true)
+    public List<RecordedEvent> history(String orderId) {
+        return store.read(StreamId.of(OrdersSpringApp.CATEGORY, orderId));
     }
 }

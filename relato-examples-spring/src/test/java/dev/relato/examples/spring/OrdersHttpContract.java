@@ -2,8 +2,11 @@ package dev.relato.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.relato.spring.RelatoProjections;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +22,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The Orders API over HTTP, the same on every store the Spring example runs on. */
 abstract class OrdersHttpContract {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals read as sent, so that a test sees {@code 12.50} and not {@code 12.5}. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @LocalServerPort
@@ -96,6 +104,59 @@ abstract class OrdersHttpContract {
         Reply noCustomer = send("POST", "/orders", "{}");
         assertThat(noCustomer.status()).isEqualTo(400);
         assertThat(noCustomer.body().get("message").asText()).contains("customer");
+    }
+
+    @Test
+    void pricesAreStoredAndEchoedInCanonicalForm() throws Exception {
+        String id = send("POST", "/orders", "{\"customer\":\"dora\"}").body().get("id").asText();
+        assertThat(send("POST", "/orders/" + id + "/lines", line("A", "12.500000")).status()).isEqualTo(201);
+        assertThat(send("POST", "/orders/" + id + "/lines", line("B", "8")).status()).isEqualTo(201);
+        JsonNode order = send("GET", "/orders/" + id, null).body();
+        assertThat(order.get("lines").get(0).get("unitPrice").asText()).isEqualTo("12.50");
+        assertThat(order.get("lines").get(1).get("unitPrice").asText()).isEqualTo("8.00");
+        assertThat(order.get("total").asText()).isEqualTo("20.50");
+        JsonNode history = send("GET", "/orders/" + id + "/events", null).body();
+        assertThat(history.get(1).get("payload").get("unitPrice").asText()).isEqualTo("12.50");
+    }
+
+    @Test
+    void hostilePricesGetASmall422AndPoisonNothing() throws Exception {
+        String id = send("POST", "/orders", "{\"customer\":\"erin\"}").body().get("id").asText();
+        for (String price : List.of("1e999999999", "0E-10000", "12.5" + "0".repeat(63), "-0.01", "0.00001",
+                "1000000000000", "1" + "0".repeat(200))) {
+            Reply reply = send("POST", "/orders/" + id + "/lines", line("X", price));
+            assertThat(reply.status()).as(price).isEqualTo(422);
+            assertThat(reply.body().get("error").asText()).as(price).isEqualTo("invalid_price");
+            assertThat(reply.body().toString().length()).as(price).isLessThan(1000);
+        }
+        assertThat(send("POST", "/orders/" + id + "/lines", line("X", "1" + "0".repeat(2000))).status())
+                .isEqualTo(400);
+        assertThat(send("GET", "/orders/" + id, null).body().get("lines")).isEmpty();
+        assertThat(send("GET", "/orders/" + id + "/events", null).body()).hasSize(1);
+    }
+
+    @Test
+    void anOrdersHistoryListsItsEventsOldestFirst() throws Exception {
+        String id = send("POST", "/orders", "{\"customer\":\"fay\"}").body().get("id").asText();
+        send("POST", "/orders/" + id + "/lines", line("PEN", "2"));
+        send("POST", "/orders/" + id + "/confirm", null);
+        Reply history = send("GET", "/orders/" + id + "/events", null);
+        assertThat(history.status()).isEqualTo(200);
+        assertThat(history.body()).hasSize(3);
+        assertThat(history.body().get(0).get("type").asText()).isEqualTo("OrderPlaced");
+        assertThat(history.body().get(0).get("version").asLong()).isEqualTo(1);
+        assertThat(history.body().get(0).get("payload").get("customer").asText()).isEqualTo("fay");
+        assertThat(history.body().get(2).get("version").asLong()).isEqualTo(3);
+        assertThat(history.body().get(1).get("position").asLong())
+                .isGreaterThan(history.body().get(0).get("position").asLong());
+
+        Reply unknown = send("GET", "/orders/" + UUID.randomUUID() + "/events", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asText()).isEqualTo("order_not_found");
+    }
+
+    private static String line(String sku, String price) {
+        return "{\"sku\":\"" + sku + "\",\"quantity\":1,\"unitPrice\":" + price + "}";
     }
 
     @Test
