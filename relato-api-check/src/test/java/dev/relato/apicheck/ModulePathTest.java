@@ -108,9 +108,9 @@ class ModulePathTest {
         Module core = layer.findModule("dev.relato.core").orElseThrow();
         assertThat(core.getDescriptor().exports()).filteredOn(e -> !e.isQualified())
                 .extracting(e -> e.source())
-                .containsExactlyInAnyOrder("dev.relato", "dev.relato.aggregate", "dev.relato.memory",
-                        "dev.relato.observe", "dev.relato.privacy", "dev.relato.projection", "dev.relato.serialization",
-                        "dev.relato.snapshot");
+                .containsExactlyInAnyOrder("dev.relato", "dev.relato.aggregate", "dev.relato.command", "dev.relato.memory",
+                        "dev.relato.observe", "dev.relato.privacy", "dev.relato.process", "dev.relato.projection",
+                        "dev.relato.serialization", "dev.relato.snapshot");
         for (String hidden : List.of("dev.relato.spi", "dev.relato.internal")) {
             assertThat(core.isExported(hidden)).as(hidden + " exported to everyone").isFalse();
             for (String store : List.of("dev.relato.sqlite", "dev.relato.postgres", "dev.relato.nats", "dev.relato.test")) {
