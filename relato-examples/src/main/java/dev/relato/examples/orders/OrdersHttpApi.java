@@ -66,12 +66,13 @@ import org.slf4j.LoggerFactory;
  * POST   /projections/{name}/skip | /resume       out of a stop
  * POST   /projections/{name}/dead-letters/{position}/replay
  * GET    /health                                  200 or 503 with the failing parts
+ * GET    /metrics                                 Relato's meters, Prometheus text format
  * GET    /openapi.json                            this API as OpenAPI 3
  * </pre>
  *
- * <p>Every answer is JSON and carries an {@code X-Request-Id} (the client's, if it sent 1 to 100 printable ASCII
- * characters, else a new UUID); errors are {@code {error, message, requestId}}, and every 5xx is logged with
- * the request id. Commands accept an {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read
+ * <p>Every answer but {@code GET /metrics} is JSON, and every answer carries an {@code X-Request-Id} (the
+ * client's, if it sent 1 to 100 printable ASCII characters, else a new UUID); errors are
+ * {@code {error, message, requestId}}, and every 5xx is logged with the request id. Commands accept an {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read
  * by {@link BodyReader}. Thread-safe: requests are handled concurrently.
  */
 final class OrdersHttpApi extends Handler.Abstract {
