@@ -73,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every answer but {@code GET /metrics} is JSON, and every answer carries an {@code X-Request-Id} (the
  * client's, if it sent 1 to 100 printable ASCII characters, else a new UUID); errors are
  * {@code {error, message, requestId}}, and every 5xx is logged with the request id. Commands accept an
- * {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read by {@link BodyReader}. Thread-safe: requests are handled concurrently.
+ * {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read by {@link BodyReader}.
+ * Thread-safe: requests are handled concurrently.
  */
 final class OrdersHttpApi extends Handler.Abstract {
     static final int MAX_BODY_BYTES = 16 * 1024;
