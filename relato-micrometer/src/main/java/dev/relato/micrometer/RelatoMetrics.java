@@ -1,7 +1,11 @@
 package dev.relato.micrometer;
 
+import dev.relato.EventStore;
+import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.Subscription;
+import dev.relato.SubscriptionState;
 import dev.relato.observe.Observation;
 import dev.relato.observe.Outcome;
 import dev.relato.observe.RelatoObserver;
@@ -24,6 +28,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * Relato's meters in a Micrometer {@link MeterRegistry}: the one entry point of this module. Give it to each
@@ -61,6 +67,9 @@ import java.util.function.Function;
  *       others</td></tr>
  *   <tr><td>{@value #LEASE_HELD} gauge [projection]</td><td>1 while this node runs the projection (not on
  *       standby, not stopped or failed)</td></tr>
+ *   <tr><td>{@value #SUBSCRIPTION_LAG_POSITIONS} gauge, {@value #SUBSCRIPTION_LAG_TIME} time gauge,
+ *       {@value #SUBSCRIPTION_STATE} gauge [subscription, state]</td><td>how far a plain subscription bound with
+ *       {@link #bind(String, Subscription, EventStore)} is behind the head, and its state</td></tr>
  * </table>
  *
  * <p>Thread-safe. Meters are created on first use and kept; each call costs a map lookup and the meter's own
@@ -88,6 +97,9 @@ public final class RelatoMetrics implements RelatoObserver {
     public static final String LAG_TIME = "relato.projection.lag.time";
     public static final String STATE = "relato.projection.state";
     public static final String LEASE_HELD = "relato.projection.lease.held";
+    public static final String SUBSCRIPTION_LAG_POSITIONS = "relato.subscription.lag.positions";
+    public static final String SUBSCRIPTION_LAG_TIME = "relato.subscription.lag.time";
+    public static final String SUBSCRIPTION_STATE = "relato.subscription.state";
 
     /** A meter's name and tag values, the key of the meters made so far. */
     private record Key(String name, String a, String b, String c) {
@@ -96,7 +108,7 @@ public final class RelatoMetrics implements RelatoObserver {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<Key, Meter> meters = new ConcurrentHashMap<>();
-    private final Map<ProjectionRunner<?>, List<Meter>> bound = new ConcurrentHashMap<>();
+    private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
 
     private RelatoMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -122,7 +134,8 @@ public final class RelatoMetrics implements RelatoObserver {
      */
     public RelatoMetrics bind(ProjectionRunner<?> runner) {
         Objects.requireNonNull(runner, "runner must not be null");
-        bound.computeIfAbsent(runner, r -> {
+        bound.computeIfAbsent(runner, key -> {
+            ProjectionRunner<?> r = runner;
             Tags tags = Tags.of("projection", r.name());
             List<Meter> gauges = new ArrayList<>();
             gauges.add(Gauge.builder(LAG_POSITIONS, r, x -> x.status().positionsBehind()).tags(tags)
@@ -145,9 +158,70 @@ public final class RelatoMetrics implements RelatoObserver {
 
     /** Removes the gauges {@link #bind} added for {@code runner}, if any. */
     public void unbind(ProjectionRunner<?> runner) {
-        List<Meter> gauges = bound.remove(runner);
+        unbindGauges(runner);
+    }
+
+    /**
+     * Adds the gauges of a plain subscription (one outside a projection runner) under the tag
+     * {@code subscription=name}: {@value #SUBSCRIPTION_LAG_POSITIONS} (the store's head position minus the
+     * subscription's), {@value #SUBSCRIPTION_LAG_TIME} (the age of the first event after its position, 0 when there
+     * is none) and {@value #SUBSCRIPTION_STATE} (1 for its current state, 0 for the others). The lags are read from
+     * {@code store} when the registry is read: one head-position round trip and one read of at most one event per
+     * subscription; while the store cannot be read they are NaN. The gauges hold the subscription weakly;
+     * {@link #unbind(Subscription)} removes them. {@code name} must be bounded (a fixed name, never a stream id).
+     *
+     * @return this
+     */
+    public RelatoMetrics bind(String name, Subscription subscription, EventStore store) {
+        Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(subscription, "subscription must not be null");
+        Objects.requireNonNull(store, "store must not be null");
+        bound.computeIfAbsent(subscription, key -> {
+            Tags tags = Tags.of("subscription", name);
+            List<Meter> gauges = new ArrayList<>();
+            gauges.add(Gauge.builder(SUBSCRIPTION_LAG_POSITIONS, subscription,
+                            x -> readOrNaN(() -> Math.max(0, store.headPosition() - x.position())))
+                    .tags(tags).description("positions between the subscription's position and the head of the log")
+                    .register(registry));
+            gauges.add(TimeGauge.builder(SUBSCRIPTION_LAG_TIME, subscription, TimeUnit.MILLISECONDS,
+                            x -> readOrNaN(() -> oldestPendingAgeMillis(store, x.position())))
+                    .tags(tags).description("age of the first event after the subscription's position")
+                    .register(registry));
+            for (SubscriptionState state : SubscriptionState.values()) {
+                gauges.add(Gauge.builder(SUBSCRIPTION_STATE, subscription, x -> x.state() == state ? 1 : 0)
+                        .tags(tags.and("state", state.name().toLowerCase(java.util.Locale.ROOT)))
+                        .register(registry));
+            }
+            return gauges;
+        });
+        return this;
+    }
+
+    /** Removes the gauges {@link #bind(String, Subscription, EventStore)} added for {@code subscription}, if any. */
+    public void unbind(Subscription subscription) {
+        unbindGauges(subscription);
+    }
+
+    private void unbindGauges(Object key) {
+        List<Meter> gauges = bound.remove(key);
         if (gauges != null) {
             gauges.forEach(registry::remove);
+        }
+    }
+
+    private long oldestPendingAgeMillis(EventStore store, long position) {
+        try (Stream<RecordedEvent> next = store.readAll(GlobalRead.after(position).limit(1))) {
+            return next.findFirst()
+                    .map(e -> Math.max(0, clock.wallTime() - e.recordedAt().toEpochMilli()))
+                    .orElse(0L);
+        }
+    }
+
+    private static double readOrNaN(LongSupplier read) {
+        try {
+            return read.getAsLong();
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 

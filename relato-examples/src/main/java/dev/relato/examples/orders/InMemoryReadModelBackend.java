@@ -1,6 +1,7 @@
 package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
+import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.Projection;
@@ -27,13 +28,15 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
     private final DeadLetterStore deadLetters;
     private final List<ManagedProjection<?>> projections;
+    private final RelatoMetrics metrics;
 
     InMemoryReadModelBackend(String description, EventStore store, DeadLetterStore deadLetters,
-                             EventSerializer serializer) {
+                             EventSerializer serializer, RelatoMetrics metrics) {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(serializer, "serializer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         List<ManagedProjection<?>> started = new ArrayList<>();
         try {
             started.add(run(InMemoryOrderList.PROJECTION, orderList, serializer));
@@ -48,7 +51,7 @@ final class InMemoryReadModelBackend implements OrdersBackend {
 
     private <C> ManagedProjection<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
         return new ManagedProjection<>(projection, store, serializer,
-                ProjectionTransactions.atLeastOnce(readModel, new InMemoryCheckpointStore()), deadLetters);
+                ProjectionTransactions.atLeastOnce(readModel, new InMemoryCheckpointStore()), deadLetters, metrics);
     }
 
     @Override

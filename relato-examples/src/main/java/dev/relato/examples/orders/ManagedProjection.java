@@ -4,6 +4,7 @@ import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
+import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.projection.DeadLetter;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.FailurePolicy;
@@ -51,6 +52,7 @@ final class ManagedProjection<C> implements AutoCloseable {
     private final EventSerializer serializer;
     private final EventFilter filter;
     private final DeadLetterStore deadLetters;
+    private final RelatoMetrics metrics;
     private volatile ProjectionRunner<C> runner;
     private boolean closed;
 
@@ -60,19 +62,30 @@ final class ManagedProjection<C> implements AutoCloseable {
      * @param store        the store whose log the runner reads
      * @param transactions where the read model and the checkpoint live
      * @param deadLetters  where skipped events are kept
+     * @param metrics      where each runner's lag, state and lease gauges are kept (its events are counted
+     *                     through the store's observer)
      */
     ManagedProjection(Projection<C> projection, EventStore store, EventSerializer serializer,
-                      ProjectionTransactions<C> transactions, DeadLetterStore deadLetters) {
+                      ProjectionTransactions<C> transactions, DeadLetterStore deadLetters, RelatoMetrics metrics) {
         this.projection = Objects.requireNonNull(projection, "projection");
         this.store = Objects.requireNonNull(store, "store");
         this.serializer = Objects.requireNonNull(serializer, "serializer");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.filter = projection.filter(serializer);
         this.builder = ProjectionRunner.builder(projection, store, serializer)
                 .transactions(transactions)
                 .failurePolicy(POLICY)
                 .deadLetters(deadLetters);
         this.runner = builder.start();
+        metrics.bind(runner);
+    }
+
+    /** Starts a new runner in place of {@code stopped}, its gauges in place of the stopped one's. */
+    private void restart(ProjectionRunner<C> stopped) {
+        runner = builder.start();
+        metrics.unbind(stopped);
+        metrics.bind(runner);
     }
 
     /** The projection's name, the key of its checkpoint and dead letters. */
@@ -144,7 +157,7 @@ final class ManagedProjection<C> implements AutoCloseable {
                 poison.streamVersion(), poison.type(), error, "", POLICY.maxAttempts(), Instant.now());
         deadLetters.add(letter);
         stopped.resetTo(poison.position());
-        runner = builder.start();
+        restart(stopped);
         LOG.warn("projection '{}': the event at position {} ({} of {}) was skipped by an operator and kept as a dead"
                 + " letter; the projection goes on", status.name(), poison.position(), poison.type(), poison.streamId());
         return letter;
@@ -158,7 +171,7 @@ final class ManagedProjection<C> implements AutoCloseable {
      */
     synchronized void resume() {
         ProjectionRunner<C> stopped = failedRunner("resume");
-        runner = builder.start();
+        restart(stopped);
         LOG.info("projection '{}' resumed by an operator from position {}", name(), stopped.status().position());
     }
 
@@ -190,6 +203,7 @@ final class ManagedProjection<C> implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         runner.close();
+        metrics.unbind(runner);
     }
 
     /**

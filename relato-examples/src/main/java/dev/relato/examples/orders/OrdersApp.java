@@ -2,11 +2,14 @@ package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
 import dev.relato.memory.InMemoryEventStore;
+import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.nats.NatsEventStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteEventStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +44,15 @@ public final class OrdersApp implements AutoCloseable {
     private final OrdersBackend backend;
     private final OrdersHttpServer server;
     private final OrdersHttpApi api;
+    private final PrometheusMeterRegistry registry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OrdersApp(OrdersBackend backend, OrdersHttpServer server, OrdersHttpApi api) {
+    private OrdersApp(OrdersBackend backend, OrdersHttpServer server, OrdersHttpApi api,
+                      PrometheusMeterRegistry registry) {
         this.backend = backend;
         this.server = server;
         this.api = api;
+        this.registry = registry;
     }
 
     /**
@@ -64,17 +70,25 @@ public final class OrdersApp implements AutoCloseable {
     static OrdersApp start(Settings settings, UnaryOperator<EventStore> storeView) {
         Objects.requireNonNull(settings, "settings");
         EventSerializer serializer = OrdersService.serializer();
-        OrdersBackend backend = openBackend(settings, serializer);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OrdersBackend backend;
+        try {
+            backend = openBackend(settings, serializer, RelatoMetrics.of(registry));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         try {
             OrdersService service = new OrdersService(backend, storeView.apply(backend.store()), serializer,
                     READ_MODEL_WAIT);
-            OrdersHttpApi api = new OrdersHttpApi(service, settings.timeout());
+            OrdersHttpApi api = new OrdersHttpApi(service, settings.timeout(), registry);
             OrdersHttpServer server = OrdersHttpServer.start(settings.host(), settings.port(), settings.timeout(), api);
-            OrdersApp app = new OrdersApp(backend, server, api);
+            OrdersApp app = new OrdersApp(backend, server, api, registry);
             LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
             return app;
         } catch (RuntimeException e) {
             backend.close();
+            registry.close();
             throw e;
         }
     }
@@ -110,6 +124,11 @@ public final class OrdersApp implements AutoCloseable {
         return api;
     }
 
+    /** The meters {@code GET /metrics} shows, for tests. */
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
     /** Stops the HTTP server (requests in progress may finish), then the projections, then the store. */
     @Override
     public void close() {
@@ -119,7 +138,11 @@ public final class OrdersApp implements AutoCloseable {
         try {
             server.close();
         } finally {
-            backend.close();
+            try {
+                backend.close();
+            } finally {
+                registry.close();
+            }
         }
         LOG.info("Orders service stopped");
     }
@@ -156,23 +179,28 @@ public final class OrdersApp implements AutoCloseable {
         System.out.println("Orders service listening on " + app.url() + " (store: " + app.storeDescription() + ")");
     }
 
-    private static OrdersBackend openBackend(Settings settings, EventSerializer serializer) {
+    private static OrdersBackend openBackend(Settings settings, EventSerializer serializer, RelatoMetrics metrics) {
         return switch (settings.store()) {
-            case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)", InMemoryEventStore.create(),
-                    new InMemoryDeadLetterStore(), serializer);
+            case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)",
+                    InMemoryEventStore.builder().observer(metrics).build(), new InMemoryDeadLetterStore(), serializer,
+                    metrics);
             case SQLITE -> {
                 String location = settings.url().orElse("relato-orders.db");
                 Path file = Path.of(location.startsWith(JDBC_SQLITE) ? location.substring(JDBC_SQLITE.length()) : location)
                         .toAbsolutePath().normalize();
-                yield new SqliteBackend(SqliteEventStore.open(file), serializer);
+                yield new SqliteBackend(SqliteEventStore.builder().path(file).observer(metrics).build(), serializer,
+                        metrics);
             }
             case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(
-                    () -> new IllegalArgumentException(Settings.POSTGRES_URL_NEEDED)), settings.schema(), serializer);
+                    () -> new IllegalArgumentException(Settings.POSTGRES_URL_NEEDED)), settings.schema(), serializer,
+                    metrics);
             case NATS -> {
                 String url = settings.url().orElse(DEFAULT_NATS_URL);
-                NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).build();
+                NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).observer(metrics)
+                        .build();
                 yield new InMemoryReadModelBackend("nats at " + url + ", stream " + settings.stream()
-                                + " (read models in memory, rebuilt at start)", store, deadLettersOf(store), serializer);
+                                + " (read models in memory, rebuilt at start)", store, deadLettersOf(store), serializer,
+                        metrics);
             }
         };
     }

@@ -9,9 +9,10 @@ import dev.relato.StoreUnavailableException;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
+import dev.relato.observe.Health;
 import dev.relato.projection.DeadLetter;
-import dev.relato.projection.ProjectionState;
 import dev.relato.projection.ProjectionStatus;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,13 +66,15 @@ import org.slf4j.LoggerFactory;
  * POST   /projections/{name}/skip | /resume       out of a stop
  * POST   /projections/{name}/dead-letters/{position}/replay
  * GET    /health                                  200 or 503 with the failing parts
+ * GET    /metrics                                 Relato's meters, Prometheus text format
  * GET    /openapi.json                            this API as OpenAPI 3
  * </pre>
  *
- * <p>Every answer is JSON and carries an {@code X-Request-Id} (the client's, if it sent 1 to 100 printable ASCII
- * characters, else a new UUID); errors are {@code {error, message, requestId}}, and every 5xx is logged with
- * the request id. Commands accept an {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read
- * by {@link BodyReader}. Thread-safe: requests are handled concurrently.
+ * <p>Every answer but {@code GET /metrics} is JSON, and every answer carries an {@code X-Request-Id} (the
+ * client's, if it sent 1 to 100 printable ASCII characters, else a new UUID); errors are
+ * {@code {error, message, requestId}}, and every 5xx is logged with the request id. Commands accept an
+ * {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read by {@link BodyReader}.
+ * Thread-safe: requests are handled concurrently.
  */
 final class OrdersHttpApi extends Handler.Abstract {
     static final int MAX_BODY_BYTES = 16 * 1024;
@@ -85,19 +88,27 @@ final class OrdersHttpApi extends Handler.Abstract {
     static final int MAX_PATH_TEXT = 200;
     private static final Logger LOG = LoggerFactory.getLogger(OrdersHttpApi.class);
     private static final String JSON_TYPE = "application/json; charset=utf-8";
+    /** The Prometheus text exposition format, version 0.0.4, which {@link PrometheusMeterRegistry#scrape()} writes. */
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** A projection this far behind the head, in positions or in time, makes the service not ready. */
+    static final long HEALTH_MAX_POSITIONS_BEHIND = 100_000;
+    static final Duration HEALTH_MAX_TIME_BEHIND = Duration.ofMinutes(1);
 
     private final OrdersService service;
     private final Duration bodyTimeout;
     private final OrdersJson json = new OrdersJson();
     private final PathMappings<Route> routes = new PathMappings<>();
     private final byte[] openApi;
+    private final PrometheusMeterRegistry registry;
 
     /**
      * @param bodyTimeout how long a request body may take to arrive
+     * @param registry    the meters {@code GET /metrics} shows
      */
-    OrdersHttpApi(OrdersService service, Duration bodyTimeout) {
+    OrdersHttpApi(OrdersService service, Duration bodyTimeout, PrometheusMeterRegistry registry) {
         super(InvocationType.BLOCKING);
         this.service = Objects.requireNonNull(service, "service");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         this.openApi = resource("openapi.json");
         get("/orders", this::list);
@@ -120,6 +131,8 @@ final class OrdersHttpApi extends Handler.Abstract {
         post("/projections/{name}/resume", this::resume);
         post("/projections/{name}/dead-letters/{position}/replay", this::replay);
         get("/health", call -> health());
+        get("/metrics", call -> new Reply(200, null, registry.scrape().getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", PROMETHEUS_TYPE), null));
         get("/openapi.json", call -> new Reply(200, null, openApi, Map.of(), null));
     }
 
@@ -288,21 +301,20 @@ final class OrdersHttpApi extends Handler.Abstract {
     private Reply health() {
         ObjectNode out = json.object();
         List<String> failing = new ArrayList<>();
-        ObjectNode store = out.putObject("store");
-        try {
-            store.put("status", "up").put("head", service.headPosition());
-        } catch (RuntimeException e) {
+        Health storeHealth = service.storeHealth();
+        out.putObject("store").put("status", storeHealth.up() ? "up" : "down").put("detail", storeHealth.detail());
+        if (!storeHealth.up()) {
             failing.add("store");
-            store.put("status", "down").put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         ArrayNode projections = out.putArray("projections");
         for (ManagedProjection<?> projection : service.projections()) {
             ProjectionStatus status = projection.runner().status();
-            boolean failed = status.state() == ProjectionState.FAILED;
-            ObjectNode node = projections.addObject().put("name", status.name()).put("status", failed ? "down" : "up")
-                    .put("state", OrdersJson.label(status.state()));
+            Health health = Health.of(status, HEALTH_MAX_POSITIONS_BEHIND, HEALTH_MAX_TIME_BEHIND);
+            ObjectNode node = projections.addObject().put("name", status.name())
+                    .put("status", health.up() ? "up" : "down").put("state", OrdersJson.label(status.state()))
+                    .put("detail", health.detail());
             status.lastError().ifPresent(error -> node.put("lastError", error));
-            if (failed) {
+            if (!health.up()) {
                 failing.add("projection " + status.name());
             }
         }

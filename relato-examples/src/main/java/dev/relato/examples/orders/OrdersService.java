@@ -19,6 +19,7 @@ import dev.relato.examples.orders.OrderCommand.ConfirmOrder;
 import dev.relato.examples.orders.OrderCommand.PlaceOrder;
 import dev.relato.examples.orders.OrderCommand.RemoveLine;
 import dev.relato.examples.orders.OrderCommand.ShipOrder;
+import dev.relato.observe.Health;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import java.math.BigDecimal;
@@ -146,9 +147,9 @@ final class OrdersService {
         return backend.projections();
     }
 
-    /** The head of the log: a round trip to the store. */
-    long headPosition() {
-        return store.headPosition();
+    /** The store's health: a round trip to it (its head position); down, with the failure, if it fails. */
+    Health storeHealth() {
+        return Health.of(store);
     }
 
     private Outcome execute(OrderCommand command, Origin origin) {
@@ -161,6 +162,7 @@ final class OrdersService {
             if (key.isPresent()) {
                 Optional<Outcome> earlier = earlierOutcome(stream, records, key.get(), digest);
                 if (earlier.isPresent()) {
+                    store.observer().commandAttempts(CATEGORY, attempt + 1);
                     return earlier.get();
                 }
             }
@@ -176,6 +178,7 @@ final class OrdersService {
                 appended = store.append(stream, ExpectedVersion.exactly(current.version()), data);
             } catch (WrongExpectedVersionException e) {
                 if (attempt >= MAX_RETRIES) {
+                    store.observer().commandAttempts(CATEGORY, attempt + 1);
                     throw e;
                 }
                 continue;
@@ -193,6 +196,7 @@ final class OrdersService {
                 }
                 continue;
             }
+            store.observer().commandAttempts(CATEGORY, attempt + 1);
             OrderState state = current.state();
             for (OrderEvent event : events) {
                 state = decider.evolve(state, event);

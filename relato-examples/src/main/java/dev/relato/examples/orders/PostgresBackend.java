@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.SchemaPolicy;
 import dev.relato.StoreUnavailableException;
+import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
@@ -38,7 +39,7 @@ final class PostgresBackend implements OrdersBackend {
     private final String description;
     private final ManagedProjection<Connection> orderList;
 
-    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer) {
+    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer, RelatoMetrics metrics) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
@@ -55,7 +56,7 @@ final class PostgresBackend implements OrdersBackend {
         }
         try {
             PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
-                    .schemaPolicy(SchemaPolicy.MIGRATE).build();
+                    .schemaPolicy(SchemaPolicy.MIGRATE).observer(metrics).build();
             inTransaction(tx -> {
                 OrderListTables.createTables(tx);
                 CustomerTotalsTables.createTables(tx);
@@ -63,7 +64,7 @@ final class PostgresBackend implements OrdersBackend {
             this.store = postgres.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION));
             this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
             this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, postgres, serializer,
-                    postgres.projectionTransactions(), postgres.deadLetters());
+                    postgres.projectionTransactions(), postgres.deadLetters(), metrics);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

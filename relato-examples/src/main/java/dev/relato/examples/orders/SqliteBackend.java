@@ -1,6 +1,7 @@
 package dev.relato.examples.orders;
 
 import dev.relato.StoreUnavailableException;
+import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteDeadLetterStore;
@@ -33,7 +34,7 @@ final class SqliteBackend implements OrdersBackend {
     private final String url;
     private final ManagedProjection<Connection> orderList;
 
-    SqliteBackend(SqliteEventStore sqlite, EventSerializer serializer) {
+    SqliteBackend(SqliteEventStore sqlite, EventSerializer serializer, RelatoMetrics metrics) {
         this.sqlite = sqlite;
         this.url = "jdbc:sqlite:" + sqlite.path();
         try {
@@ -43,7 +44,7 @@ final class SqliteBackend implements OrdersBackend {
             });
             this.store = sqlite.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION));
             this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, sqlite, serializer,
-                    new SqliteProjectionTransactions(sqlite), sqlite.deadLetters());
+                    new SqliteProjectionTransactions(sqlite), sqlite.deadLetters(), metrics);
         } catch (RuntimeException e) {
             sqlite.close();
             throw e;

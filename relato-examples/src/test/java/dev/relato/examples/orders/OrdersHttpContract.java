@@ -714,6 +714,40 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void metricsShowRelatosMetersInPrometheusFormatAndTheyMoveWhenAnOrderIsPlaced() {
+        Reply before = client.get("/metrics");
+        assertThat(before.status()).isEqualTo(200);
+        assertThat(before.contentType()).startsWith("text/plain; version=0.0.4");
+        PrometheusText was = PrometheusText.parse(before.body());
+
+        String id = client.place(customer());
+        client.addLine(id, "METER", 2, "3.50");
+
+        PrometheusText now = PrometheusText.parse(client.get("/metrics").body());
+        Map<String, String> appended = Map.of("category", OrdersService.CATEGORY, "outcome", "succeeded");
+        assertThat(now.sum("relato_append_seconds_count", appended) - was.sum("relato_append_seconds_count",
+                appended)).isEqualTo(2);
+        Map<String, String> order = Map.of("category", OrdersService.CATEGORY);
+        assertThat(now.sum("relato_append_events_count", order) - was.sum("relato_append_events_count", order))
+                .isEqualTo(2);
+        assertThat(now.sum("relato_command_attempts_count", order) - was.sum("relato_command_attempts_count", order))
+                .isEqualTo(2);
+        assertThat(now.sum("relato_load_seconds_count", order)).isGreaterThan(was.sum("relato_load_seconds_count",
+                order));
+        Map<String, String> orderList = Map.of("projection", "order-list", "outcome", "succeeded");
+        assertThat(now.sum("relato_projection_handle_seconds_count", orderList)
+                - was.sum("relato_projection_handle_seconds_count", orderList)).isGreaterThanOrEqualTo(2);
+        Map<String, String> projection = Map.of("projection", "order-list");
+        assertThat(now.samples("relato_projection_lag_positions", projection)).hasSize(1);
+        assertThat(now.samples("relato_projection_lag_time_seconds", projection)).hasSize(1);
+        assertThat(now.samples("relato_projection_state", projection)).isNotEmpty()
+                .allSatisfy(value -> assertThat(value).isIn(0.0, 1.0));
+        assertThat(now.sum("relato_projection_state", projection)).isEqualTo(1);
+        assertThat(now.sum("relato_projection_lease_held", projection)).isEqualTo(1);
+        assertThat(now.body()).doesNotContain(id);
+    }
+
+    @Test
     void aStoppedProjectionShowsAndAnOperatorSkipsItsPoisonEvent() throws Exception {
         String poisoned = "poison-" + UUID.randomUUID();
         AppendResult poison = app.store().append(new StreamId(OrdersService.CATEGORY, poisoned),
@@ -779,7 +813,8 @@ abstract class OrdersHttpContract {
                     .replace("{customer}", "nobody").replace("{name}", "order-list").replace("{position}", "1");
             for (String method : path.getValue()) {
                 Reply reply = client.send(method, concrete, "{}");
-                assertThat(reply.contentType()).as(method + " " + concrete).startsWith("application/json");
+                assertThat(reply.contentType()).as(method + " " + concrete)
+                        .startsWith(path.getKey().equals("/metrics") ? "text/plain" : "application/json");
                 assertThat(reply.status()).as(method + " " + concrete + ": " + reply).isNotEqualTo(405);
                 if (reply.status() == 404) {
                     assertThat(reply.error()).as(method + " " + concrete).isNotEqualTo("not_found");
