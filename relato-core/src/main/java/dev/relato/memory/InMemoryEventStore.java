@@ -62,8 +62,9 @@ import java.util.stream.Stream;
  * {@link #readAll(GlobalRead)} and subscriptions never lock and see each append entirely or not at all.
  * After {@link #close()} every method but {@code close} throws {@link IllegalStateException}.
  *
- * <p>Streams are deleted, tombstoned and truncated as {@link StreamOperations} says; this store has no
- * snapshot store of its own, so a deletion leaves snapshots kept elsewhere to their owner.
+ * <p>Streams are deleted, tombstoned and truncated as {@link StreamOperations} says; a delete or tombstone also
+ * removes the stream's snapshot from this store's own {@link #snapshots() snapshot store}, a truncation keeps
+ * it.
  */
 public final class InMemoryEventStore implements EventStore, StoreCompanions, StreamOperations {
     private final int maxEventBytes;
@@ -387,6 +388,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             }
             firstKept.remove(stream);
             streams.remove(stream);
+            snapshots.delete(stream);
             return removeBelow(streamLog, from, current + 1);
         } finally {
             appendLock.unlock();

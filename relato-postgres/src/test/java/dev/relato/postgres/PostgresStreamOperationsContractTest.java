@@ -2,9 +2,7 @@ package dev.relato.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.EventStore;
-import dev.relato.snapshot.SnapshotStore;
 import dev.relato.test.contract.StreamOperationsContract;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -29,11 +27,6 @@ class PostgresStreamOperationsContractTest extends StreamOperationsContract {
         PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
         store.migrate();
         return store;
-    }
-
-    @Override
-    protected Optional<SnapshotStore> snapshots(EventStore store) {
-        return Optional.of(((PostgresEventStore) store).snapshots());
     }
 
     @Override

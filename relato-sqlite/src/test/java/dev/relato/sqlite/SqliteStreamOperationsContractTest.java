@@ -1,10 +1,8 @@
 package dev.relato.sqlite;
 
 import dev.relato.EventStore;
-import dev.relato.snapshot.SnapshotStore;
 import dev.relato.test.contract.StreamOperationsContract;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteStreamOperationsContractTest extends StreamOperationsContract {
@@ -14,10 +12,5 @@ class SqliteStreamOperationsContractTest extends StreamOperationsContract {
     @Override
     protected EventStore createStore() {
         return SqliteEventStore.open(dir.resolve("events.db"));
-    }
-
-    @Override
-    protected Optional<SnapshotStore> snapshots(EventStore store) {
-        return Optional.of(((SqliteEventStore) store).snapshots());
     }
 }

@@ -10,6 +10,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.InvalidInputException;
 import dev.relato.RecordedEvent;
+import dev.relato.StoreCompanions;
 import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
 import dev.relato.StreamOperations;
@@ -21,7 +22,6 @@ import dev.relato.snapshot.SnapshotStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * The contract of {@link StreamOperations}: deleting, tombstoning and truncating streams, and what that does to
  * stream reads, the global log, expected versions, subscriptions and snapshots. A backend extends it with one
  * small subclass whose {@link #createStore()} returns a new, empty store that implements both
- * {@link EventStore} and {@link StreamOperations}, and whose {@link #snapshots(EventStore)} returns the store's
- * own snapshot store if it has one.
+ * {@link EventStore}, {@link StreamOperations} and {@link StoreCompanions}; a deletion must also remove the
+ * stream's snapshot from the store's own {@link StoreCompanions#snapshots() snapshot store}.
  */
 public abstract class StreamOperationsContract {
     private EventStore store;
@@ -53,16 +53,12 @@ public abstract class StreamOperationsContract {
         store.close();
     }
 
-    /** The store's own snapshot store, whose snapshots a deletion removes; empty if it has none. */
-    protected Optional<SnapshotStore> snapshots(EventStore store) {
-        return Optional.empty();
-    }
 
     @BeforeEach
     protected final void createStoreUnderTest() {
         store = createStore();
-        assertThat(store).as("createStore() returns a store with stream operations")
-                .isInstanceOf(StreamOperations.class);
+        assertThat(store).as("createStore() returns a store with stream operations and companions")
+                .isInstanceOf(StreamOperations.class).isInstanceOf(StoreCompanions.class);
         operations = (StreamOperations) store;
     }
 
@@ -254,16 +250,11 @@ public abstract class StreamOperationsContract {
     @Test
     @DisplayName("a delete removes the stream's snapshot in the store's own snapshot store; truncating keeps it")
     void snapshotsFollowDeletion() {
-        Optional<SnapshotStore> own = snapshots(store);
+        SnapshotStore snapshots = ((StoreCompanions) store).snapshots();
         StreamId deleted = stream();
         StreamId truncated = stream();
         store.append(deleted, ExpectedVersion.noStream(), events(2));
         store.append(truncated, ExpectedVersion.noStream(), events(4));
-        if (own.isEmpty()) {
-            assertThat(operations.deleteStream(deleted, ExpectedVersion.any())).isEqualTo(2);
-            return;
-        }
-        SnapshotStore snapshots = own.get();
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         snapshots.save(new Snapshot(deleted, 2, 1, "{\"total\":2}", now));
         snapshots.save(new Snapshot(truncated, 3, 1, "{\"total\":3}", now));

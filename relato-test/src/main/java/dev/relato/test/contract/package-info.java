@@ -15,7 +15,7 @@
  *   <li>{@link dev.relato.test.contract.ProjectionLeasesContract}: implement {@code createLeaseTable()}, which
  *       makes the nodes of one table of leases and drops it on close; optionally {@code shortLease()}.</li>
  *   <li>{@link dev.relato.test.contract.StreamOperationsContract}: implement {@code createStore()} with a store
- *       that also implements {@code StreamOperations}; optionally {@code snapshots(EventStore)} and
+ *       that also implements {@code StreamOperations} and {@code StoreCompanions}; optionally
  *       {@code destroyStore(EventStore)}.</li>
  *   <li>{@link dev.relato.test.contract.DataKeyStoreContract}: implement {@code createKeyStore()}; optionally
  *       {@code destroyKeyStore(DataKeyStore)}.</li>
