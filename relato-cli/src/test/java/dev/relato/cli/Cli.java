@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged jar as a child process, as a user would. */
@@ -40,8 +41,14 @@ final class Cli {
      */
     @SafeVarargs
     static List<Result> runSeveral(List<String>... commands) {
+        return runSeveralWith(Map.of(), commands);
+    }
+
+    /** As {@link #runSeveral}, with these variables added to the child's environment. */
+    @SafeVarargs
+    static List<Result> runSeveralWith(Map<String, String> environment, List<String>... commands) {
         try {
-            Process process = startSeveral(List.of(), List.of(commands));
+            Process process = startSeveral(List.of(), List.of(commands), environment);
             process.getOutputStream().close();
             Path errFile = Files.createTempFile("relato-cli", ".err");
             try {
@@ -135,6 +142,11 @@ final class Cli {
      * output ends with a line {@code CliRuns.MARKER code}.
      */
     static Process startSeveral(List<String> jvmOptions, List<List<String>> commands) throws IOException {
+        return startSeveral(jvmOptions, commands, Map.of());
+    }
+
+    private static Process startSeveral(List<String> jvmOptions, List<List<String>> commands,
+                                        Map<String, String> environment) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new AssertionError("the jar " + JAR + " is missing: these tests run after the package phase");
         }
@@ -153,7 +165,9 @@ final class Cli {
             }
             command.addAll(commands.get(i));
         }
-        return new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static Thread drain(Process process, Path errFile) {

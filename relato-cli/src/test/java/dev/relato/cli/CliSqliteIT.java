@@ -15,20 +15,24 @@ import dev.relato.privacy.PersonalFields;
 import dev.relato.sqlite.SqliteDeadLetterStore;
 import dev.relato.sqlite.SqliteEventStore;
 import java.io.BufferedReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -293,25 +297,41 @@ class CliSqliteIT {
         Files.writeString(wrongKek, Base64.getEncoder().encodeToString(new byte[32]));
         StreamId alice = StreamId.of("Signup", "alice");
         StreamId bob = StreamId.of("Signup", "bob");
+        StreamId carol = StreamId.of("Signup", "carol");
         try (SqliteEventStore events = SqliteEventStore.open(db)) {
             PersonalDataStore personal = personal(events, key);
             personal.append(alice, ExpectedVersion.noStream(), List.of(Fixture.event("LegacySignup",
                     "{\"user\":{\"id\":\"customer-42\",\"email\":\"alice@example.com\"}}")));
             personal.append(bob, ExpectedVersion.noStream(), List.of(Fixture.event("LegacySignup",
                     "{\"user\":{\"id\":\"customer-7\",\"email\":\"bob@example.com\"}}")));
+            personal.append(carol, ExpectedVersion.noStream(), List.of(Fixture.event("LegacySignup",
+                    "{\"user\":{\"id\":\"customer-9\",\"email\":\"carol@example.com\"}}")));
+        }
+        Path pkcs12 = dir.resolve("kek.p12");
+        char[] password = "store-password".toCharArray();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, password);
+        keys.setEntry("relato", new KeyStore.SecretKeyEntry(new SecretKeySpec(key, "AES")),
+                new KeyStore.PasswordProtection(password));
+        try (OutputStream out = Files.newOutputStream(pkcs12)) {
+            keys.store(out, password);
         }
         String at = "sqlite:" + db;
-        List<Cli.Result> runs = Cli.runSeveral(
+        List<Cli.Result> runs = Cli.runSeveralWith(Map.of("RELATO_CLI_TEST_P12_PASSWORD", new String(password)),
                 List.of("forget", "customer-42", "--kek-file", kekFile.toString(), "--store", at),
                 List.of("forget", "customer-42", "--yes", "--store", at),
                 List.of("forget", "customer-42", "--kek-env", "RELATO_CLI_TEST_NO_SUCH_VARIABLE", "--yes", "--store", at),
                 List.of("forget", "customer-42", "--kek-file", wrongKek.toString(), "--yes", "--store", at),
-                List.of("forget", "customer-42", "--kek-file", kekFile.toString(), "--yes", "--json", "--store", at));
+                List.of("forget", "customer-42", "--kek-file", kekFile.toString(), "--yes", "--json", "--store", at),
+                List.of("forget", "customer-9", "--kek-pkcs12", pkcs12.toString(), "--kek-alias", "relato",
+                        "--kek-password-env", "RELATO_CLI_TEST_P12_PASSWORD", "--yes", "--json", "--store", at));
         expect(runs.get(0), 2, "forget destroys data for good: add --yes to confirm");
         expect(runs.get(1), 2, "exactly one of --kek-env, --kek-file or --kek-pkcs12");
         expect(runs.get(2), 1, "environment variable RELATO_CLI_TEST_NO_SUCH_VARIABLE is not set");
         expect(runs.get(3), 1, "key file " + wrongKek);
         assertThat(json(runs.get(4))).singleElement()
+                .satisfies(n -> assertThat(n.get("keysDestroyed").asInt()).isEqualTo(1));
+        assertThat(json(runs.get(5))).singleElement()
                 .satisfies(n -> assertThat(n.get("keysDestroyed").asInt()).isEqualTo(1));
 
         try (SqliteEventStore events = SqliteEventStore.open(db)) {
@@ -322,6 +342,7 @@ class CliSqliteIT {
             RecordedEvent kept = personal.read(bob).get(0);
             assertThat(PersonalDataStore.isErased(kept)).isFalse();
             assertThat(JSON.readTree(kept.payload()).get("user").get("email").asText()).isEqualTo("bob@example.com");
+            assertThat(PersonalDataStore.erasedFields(personal.read(carol).get(0))).contains("user.email");
         }
     }
 
