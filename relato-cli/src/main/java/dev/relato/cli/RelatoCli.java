@@ -19,7 +19,7 @@ import picocli.CommandLine;
 @Command(name = "relato", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Looks at and operates a Relato event store.",
         subcommands = {SchemaCommand.class, StreamsCommand.class, StreamCommand.class, LogCommand.class,
-                ProjectionsCommand.class, DeadLettersCommand.class, ConsoleCommand.class},
+                ProjectionsCommand.class, DeadLettersCommand.class, ForgetCommand.class, ConsoleCommand.class},
         footer = {"", "Examples:",
                 "  relato streams list --store sqlite:orders.db --category Order",
                 "  relato log tail --follow --json --store jdbc:postgresql://localhost/app?user=app",

@@ -4,6 +4,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.cli.ops.Inputs;
+import dev.relato.cli.ops.UsageException;
 import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code stream read}. */
-@Command(name = "stream", mixinStandardHelpOptions = true, description = "One stream.")
+/** {@code stream read | delete | tombstone | truncate}. */
+@Command(name = "stream", mixinStandardHelpOptions = true, description = "One stream: read it, or remove its events.")
 final class StreamCommand {
     @Spec
     CommandSpec spec;
@@ -52,5 +53,58 @@ final class StreamCommand {
                 events.forEach(e -> printer.row(Rows.event(e, connect.json)));
             }
         });
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Deletes stream ID: its events are removed for good and it may be written again from "
+                    + "version 1.", "Destroys data: needs --yes. Not offered by the NATS store."},
+            footer = {"", "Examples:", "  relato stream delete Order-o-1 --yes --store sqlite:orders.db",
+                    "  relato stream delete Order-o-1 --expected-version 4 --yes --store sqlite:orders.db"})
+    void delete(@Mixin Connect connect, @Parameters(paramLabel = "ID") String id,
+                @Option(names = "--expected-version", paramLabel = "V",
+                        description = "Delete only if the stream is at version V.") Optional<String> expected,
+                @Option(names = "--yes", description = "Confirms the deletion.") boolean yes) throws Exception {
+        StreamId stream = Inputs.stream(id);
+        Optional<Long> version = expected.map(Numbers::version);
+        confirm(yes, "stream delete");
+        connect.run(ops -> removed(connect, id, "deleted", ops.removal().delete(stream, version)));
+    }
+
+    @Command(name = "tombstone", mixinStandardHelpOptions = true,
+            description = {"Deletes stream ID for good: its events are removed and every later append to it fails.",
+                    "Destroys data: needs --yes. Not offered by the NATS store."},
+            footer = {"", "Example:", "  relato stream tombstone Order-o-1 --yes --store sqlite:orders.db"})
+    void tombstone(@Mixin Connect connect, @Parameters(paramLabel = "ID") String id,
+                   @Option(names = "--yes", description = "Confirms the tombstone.") boolean yes) throws Exception {
+        StreamId stream = Inputs.stream(id);
+        confirm(yes, "stream tombstone");
+        connect.run(ops -> removed(connect, id, "tombstoned", ops.removal().tombstone(stream)));
+    }
+
+    @Command(name = "truncate", mixinStandardHelpOptions = true,
+            description = {"Removes the events of stream ID below version V; the rest keep their versions and the "
+                    + "last event always stays.", "Destroys data: needs --yes. Not offered by the NATS store."},
+            footer = {"", "Example:", "  relato stream truncate Order-o-1 --before 100 --yes --store sqlite:orders.db"})
+    void truncate(@Mixin Connect connect, @Parameters(paramLabel = "ID") String id,
+                  @Option(names = "--before", paramLabel = "V", required = true,
+                          description = "The lowest version to keep.") String before,
+                  @Option(names = "--yes", description = "Confirms the truncation.") boolean yes) throws Exception {
+        StreamId stream = Inputs.stream(id);
+        long version = Numbers.version(before);
+        confirm(yes, "stream truncate");
+        connect.run(ops -> removed(connect, id, "truncated", ops.removal().truncate(stream, version)));
+    }
+
+    /** Refuses a destructive command without {@code --yes}, before the store is opened. */
+    static void confirm(boolean yes, String command) {
+        if (!yes) {
+            throw new UsageException(command + " destroys data for good: add --yes to confirm");
+        }
+    }
+
+    private void removed(Connect connect, String id, String action, long removed) {
+        try (Printer printer = new Printer(spec.commandLine().getOut(), connect.json)) {
+            printer.row(Printer.row("stream", id, "action", action, "removed", removed));
+        }
     }
 }

@@ -80,6 +80,14 @@ class CliNatsIT {
     }
 
     @Test
+    void streamRemovalIsRefusedClearly() {
+        Cli.Result result = Cli.run("stream", "delete", "Order-o-1", "--yes", "--stream-name", streamName, "--store", URL);
+        assertThat(result.code()).as(result.toString()).isEqualTo(1);
+        assertThat(result.err()).contains("relato: the nats store cannot delete or truncate streams")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void anUnreachableServerIsOneLineAndExitCode1() {
         Cli.Result result = Cli.run("streams", "list", "--store", "nats://127.0.0.1:1");
         assertThat(result.code()).as(result.toString()).isEqualTo(1);

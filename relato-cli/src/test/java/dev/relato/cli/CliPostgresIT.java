@@ -3,6 +3,8 @@ package dev.relato.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relato.ExpectedVersion;
+import dev.relato.StreamId;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.TestDatabase;
 import java.nio.file.Files;
@@ -85,6 +87,26 @@ class CliPostgresIT {
         assertThat(projections.out()).contains("\"name\":\"order-list\"", "\"deadLetters\":1");
         Cli.Result letters = Cli.run("dead-letters", "list", "--json", "--schema", schema, "--store", url);
         assertThat(letters.out()).contains("no such customer: bob");
+    }
+
+    @Test
+    void streamTruncateAndDeleteRemoveEvents() {
+        StreamId cart = StreamId.of("Cart", "k-1");
+        try (HikariDataSource pool = TestDatabase.pool("relato-cli-test", 2);
+             PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build()) {
+            store.append(cart, ExpectedVersion.noStream(), List.of(Fixture.event("CartOpened", "{}"),
+                    Fixture.event("ItemAdded", "{}"), Fixture.event("ItemAdded", "{}")));
+            List<Cli.Result> runs = Cli.runSeveral(
+                    List.of("stream", "truncate", "Cart-k-1", "--before", "3", "--yes", "--json", "--schema", schema,
+                            "--store", url),
+                    List.of("stream", "delete", "Cart-k-1", "--expected-version", "3", "--yes", "--json", "--schema",
+                            schema, "--store", url));
+            assertThat(runs.get(0).code()).as(runs.get(0).toString()).isZero();
+            assertThat(runs.get(0).out()).contains("\"action\":\"truncated\"", "\"removed\":2");
+            assertThat(runs.get(1).code()).as(runs.get(1).toString()).isZero();
+            assertThat(runs.get(1).out()).contains("\"action\":\"deleted\"", "\"removed\":1");
+            assertThat(store.streamVersion(cart)).isZero();
+        }
     }
 
     @Test

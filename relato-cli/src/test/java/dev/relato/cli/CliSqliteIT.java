@@ -6,23 +6,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
+import dev.relato.GlobalRead;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataStore;
+import dev.relato.privacy.PersonalFields;
 import dev.relato.sqlite.SqliteDeadLetterStore;
 import dev.relato.sqlite.SqliteEventStore;
 import java.io.BufferedReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,57 +76,65 @@ class CliSqliteIT {
 
     @Test
     void streamsListShowsStreamsInCreationOrderAsATableOrJson() throws Exception {
-        Cli.Result table = Cli.run("streams", "list", "--store", store);
+        List<Cli.Result> runs = Cli.runSeveral(
+                List.of("streams", "list", "--store", store),
+                List.of("streams", "list", "--category", "Order", "--json", "--store", store),
+                List.of("streams", "list", "--limit", "1", "--json", "--after",
+                        Long.toString(fixture.o1.get(0).position()), "--store", store),
+                List.of("streams", "list", "--prefix-id", "c-", "--json", "--store", store));
+        Cli.Result table = runs.get(0);
         assertThat(table.code()).as(table.toString()).isZero();
         assertThat(table.lines().get(0)).startsWith("STREAM").contains("VERSION");
         assertThat(table.lines()).hasSize(5);
         assertThat(table.lines().get(2)).startsWith("Order-o-1 ").contains(" 3 ");
 
-        List<JsonNode> orders = json(Cli.run("streams", "list", "--category", "Order", "--json", "--store", store));
+        List<JsonNode> orders = json(runs.get(1));
         assertThat(orders).extracting(n -> n.get("stream").asText()).containsExactly("Order-o-1", "Order-o-2");
         assertThat(orders.get(0).get("version").asLong()).isEqualTo(3);
 
-        List<JsonNode> page = json(Cli.run("streams", "list", "--limit", "1", "--json", "--after",
-                orders.get(0).get("position").asText(), "--store", store));
-        assertThat(page).extracting(n -> n.get("stream").asText()).containsExactly("Order-o-2");
-        assertThat(json(Cli.run("streams", "list", "--prefix-id", "c-", "--json", "--store", store)))
-                .extracting(n -> n.get("stream").asText()).containsExactly("Customer-c-1");
+        assertThat(json(runs.get(2))).extracting(n -> n.get("stream").asText()).containsExactly("Order-o-2");
+        assertThat(json(runs.get(3))).extracting(n -> n.get("stream").asText()).containsExactly("Customer-c-1");
     }
 
     @Test
     void streamReadReadsRangesBackwardsAndAsOf() throws Exception {
-        List<JsonNode> all = json(Cli.run("stream", "read", "Order-o-1", "--json", "--store", store));
+        Instant asOf = fixture.o1.get(1).recordedAt();
+        List<Cli.Result> runs = Cli.runSeveral(
+                List.of("stream", "read", "Order-o-1", "--json", "--store", store),
+                List.of("stream", "read", "Order-o-1", "--from", "2", "--to", "3", "--json", "--store", store),
+                List.of("stream", "read", "Order-o-1", "--backwards", "--limit", "2", "--json", "--store", store),
+                List.of("stream", "read", "Order-o-1", "--as-of", asOf.toString(), "--json", "--store", store),
+                List.of("stream", "read", "Order-o-1", "--store", store));
+        List<JsonNode> all = json(runs.get(0));
         assertThat(all).extracting(n -> n.get("version").asLong()).containsExactly(1L, 2L, 3L);
         assertThat(all.get(1).get("payload").get("sku").asText()).isEqualTo("book");
         assertThat(all.get(1).get("metadata").get("$correlationId").asText()).isEqualTo("corr-1");
         assertThat(all.get(0).get("eventId").asText()).isEqualTo(fixture.o1.get(0).eventId().toString());
 
-        assertThat(json(Cli.run("stream", "read", "Order-o-1", "--from", "2", "--to", "3", "--json", "--store", store)))
-                .extracting(n -> n.get("type").asText()).containsExactly("OrderLineAdded", "OrderConfirmed");
-        assertThat(json(Cli.run("stream", "read", "Order-o-1", "--backwards", "--limit", "2", "--json", "--store", store)))
-                .extracting(n -> n.get("version").asLong()).containsExactly(3L, 2L);
+        assertThat(json(runs.get(1))).extracting(n -> n.get("type").asText()).containsExactly("OrderLineAdded", "OrderConfirmed");
+        assertThat(json(runs.get(2))).extracting(n -> n.get("version").asLong()).containsExactly(3L, 2L);
 
-        Instant asOf = fixture.o1.get(1).recordedAt();
         long expected = fixture.o1.stream().filter(e -> !e.recordedAt().isAfter(asOf)).count();
-        assertThat(json(Cli.run("stream", "read", "Order-o-1", "--as-of", asOf.toString(), "--json", "--store", store)))
-                .hasSize((int) expected);
+        assertThat(json(runs.get(3))).hasSize((int) expected);
 
-        Cli.Result table = Cli.run("stream", "read", "Order-o-1", "--store", store);
+        Cli.Result table = runs.get(4);
         assertThat(table.lines().get(0)).startsWith("POSITION").contains("STREAM", "VERSION", "TYPE", "PAYLOAD");
         assertThat(table.out()).contains("OrderLineAdded", "{\"sku\":\"book\",\"quantity\":2}");
     }
 
     @Test
     void logReadFiltersByCategoryTypeAndPosition() throws Exception {
-        List<JsonNode> all = json(Cli.run("log", "read", "--json", "--store", store));
-        assertThat(all).hasSize(5);
-        assertThat(json(Cli.run("log", "read", "--json", "--category", "Customer", "--store", store)))
-                .extracting(n -> n.get("type").asText()).containsExactly("CustomerRegistered");
-        assertThat(json(Cli.run("log", "read", "--json", "--type", "OrderPlaced", "--store", store)))
-                .extracting(n -> n.get("stream").asText()).containsExactly("Order-o-1", "Order-o-2");
-        assertThat(json(Cli.run("log", "read", "--json", "--after", all.get(2).get("position").asText(), "--store", store)))
-                .hasSize(2);
-        assertThat(json(Cli.run("log", "read", "--json", "--limit", "2", "--store", store))).hasSize(2);
+        List<Cli.Result> runs = Cli.runSeveral(
+                List.of("log", "read", "--json", "--store", store),
+                List.of("log", "read", "--json", "--category", "Customer", "--store", store),
+                List.of("log", "read", "--json", "--type", "OrderPlaced", "--store", store),
+                List.of("log", "read", "--json", "--after", Long.toString(fixture.o1.get(2).position()), "--store", store),
+                List.of("log", "read", "--json", "--limit", "2", "--store", store));
+        assertThat(json(runs.get(0))).hasSize(5);
+        assertThat(json(runs.get(1))).extracting(n -> n.get("type").asText()).containsExactly("CustomerRegistered");
+        assertThat(json(runs.get(2))).extracting(n -> n.get("stream").asText()).containsExactly("Order-o-1", "Order-o-2");
+        assertThat(json(runs.get(3))).hasSize(2);
+        assertThat(json(runs.get(4))).hasSize(2);
     }
 
     @Test
@@ -227,6 +245,111 @@ class CliSqliteIT {
             console.destroy();
             assertThat(console.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    @Test
+    void streamDeleteTombstoneAndTruncateNeedYesAndRemoveEvents() throws Exception {
+        Path copy = copyOfStore("removal.db");
+        String at = "sqlite:" + copy;
+        List<Cli.Result> runs = Cli.runSeveral(
+                List.of("stream", "delete", "Order-o-1", "--store", at),
+                List.of("stream", "truncate", "Order-o-1", "--before", "3", "--store", at),
+                List.of("stream", "tombstone", "Customer-c-1", "--store", at),
+                List.of("stream", "truncate", "Order-o-1", "--before", "3", "--yes", "--json", "--store", at),
+                List.of("stream", "delete", "Order-o-1", "--expected-version", "2", "--yes", "--store", at),
+                List.of("stream", "delete", "Order-o-1", "--expected-version", "3", "--yes", "--json", "--store", at),
+                List.of("stream", "delete", "Order-o-1", "--yes", "--store", at),
+                List.of("stream", "tombstone", "Customer-c-1", "--yes", "--store", at),
+                List.of("stream", "truncate", "Order-o-2", "--before", "0", "--yes", "--store", at),
+                List.of("stream", "delete", "Order-o-2", "--store", "sqlite:" + dir.resolve("missing.db")));
+        expect(runs.get(0), 2, "stream delete destroys data for good: add --yes to confirm");
+        expect(runs.get(1), 2, "stream truncate destroys data for good: add --yes to confirm");
+        expect(runs.get(2), 2, "stream tombstone destroys data for good: add --yes to confirm");
+        assertThat(json(runs.get(3))).singleElement().satisfies(n -> {
+            assertThat(n.get("action").asText()).isEqualTo("truncated");
+            assertThat(n.get("removed").asLong()).isEqualTo(2);
+        });
+        expect(runs.get(4), 1, "Order-o-1");
+        assertThat(json(runs.get(5)).get(0).get("removed").asLong()).isEqualTo(1);
+        expect(runs.get(6), 1, "no stream 'Order-o-1'");
+        assertThat(runs.get(7).code()).as(runs.get(7).toString()).isZero();
+        assertThat(runs.get(7).out()).contains("Customer-c-1", "tombstoned");
+        expect(runs.get(8), 2, "version");
+        expect(runs.get(9), 2, "add --yes to confirm"); // refused before the (missing) store is opened
+
+        try (SqliteEventStore events = SqliteEventStore.open(copy)) {
+            assertThat(events.streamVersion(Fixture.O1)).isZero();
+            assertThat(events.isTombstoned(Fixture.C1)).isTrue();
+            assertThat(events.read(Fixture.O2)).hasSize(1);
+            assertThat(events.readAll(GlobalRead.fromStart()).toList()).extracting(RecordedEvent::streamId)
+                    .containsExactly(Fixture.O2);
+        }
+    }
+
+    @Test
+    void forgetErasesTheSubjectsPersonalFields() throws Exception {
+        Path db = dir.resolve("privacy.db");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path kekFile = dir.resolve("kek");
+        Files.writeString(kekFile, Base64.getEncoder().encodeToString(key));
+        Path wrongKek = dir.resolve("wrong-kek");
+        Files.writeString(wrongKek, Base64.getEncoder().encodeToString(new byte[32]));
+        StreamId alice = StreamId.of("Signup", "alice");
+        StreamId bob = StreamId.of("Signup", "bob");
+        StreamId carol = StreamId.of("Signup", "carol");
+        try (SqliteEventStore events = SqliteEventStore.open(db)) {
+            PersonalDataStore personal = personal(events, key);
+            personal.append(alice, ExpectedVersion.noStream(), List.of(Fixture.event("LegacySignup",
+                    "{\"user\":{\"id\":\"customer-42\",\"email\":\"alice@example.com\"}}")));
+            personal.append(bob, ExpectedVersion.noStream(), List.of(Fixture.event("LegacySignup",
+                    "{\"user\":{\"id\":\"customer-7\",\"email\":\"bob@example.com\"}}")));
+            personal.append(carol, ExpectedVersion.noStream(), List.of(Fixture.event("LegacySignup",
+                    "{\"user\":{\"id\":\"customer-9\",\"email\":\"carol@example.com\"}}")));
+        }
+        Path pkcs12 = dir.resolve("kek.p12");
+        char[] password = "store-password".toCharArray();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, password);
+        keys.setEntry("relato", new KeyStore.SecretKeyEntry(new SecretKeySpec(key, "AES")),
+                new KeyStore.PasswordProtection(password));
+        try (OutputStream out = Files.newOutputStream(pkcs12)) {
+            keys.store(out, password);
+        }
+        String at = "sqlite:" + db;
+        List<Cli.Result> runs = Cli.runSeveralWith(Map.of("RELATO_CLI_TEST_P12_PASSWORD", new String(password)),
+                List.of("forget", "customer-42", "--kek-file", kekFile.toString(), "--store", at),
+                List.of("forget", "customer-42", "--yes", "--store", at),
+                List.of("forget", "customer-42", "--kek-env", "RELATO_CLI_TEST_NO_SUCH_VARIABLE", "--yes", "--store", at),
+                List.of("forget", "customer-42", "--kek-file", wrongKek.toString(), "--yes", "--store", at),
+                List.of("forget", "customer-42", "--kek-file", kekFile.toString(), "--yes", "--json", "--store", at),
+                List.of("forget", "customer-9", "--kek-pkcs12", pkcs12.toString(), "--kek-alias", "relato",
+                        "--kek-password-env", "RELATO_CLI_TEST_P12_PASSWORD", "--yes", "--json", "--store", at));
+        expect(runs.get(0), 2, "forget destroys data for good: add --yes to confirm");
+        expect(runs.get(1), 2, "exactly one of --kek-env, --kek-file or --kek-pkcs12");
+        expect(runs.get(2), 1, "environment variable RELATO_CLI_TEST_NO_SUCH_VARIABLE is not set");
+        expect(runs.get(3), 1, "key file " + wrongKek);
+        assertThat(json(runs.get(4))).singleElement()
+                .satisfies(n -> assertThat(n.get("keysDestroyed").asInt()).isEqualTo(1));
+        assertThat(json(runs.get(5))).singleElement()
+                .satisfies(n -> assertThat(n.get("keysDestroyed").asInt()).isEqualTo(1));
+
+        try (SqliteEventStore events = SqliteEventStore.open(db)) {
+            PersonalDataStore personal = personal(events, key);
+            RecordedEvent forgotten = personal.read(alice).get(0);
+            assertThat(PersonalDataStore.erasedFields(forgotten)).contains("user.email");
+            assertThat(JSON.readTree(forgotten.payload()).get("user").get("email").asText()).isEqualTo("[erased]");
+            RecordedEvent kept = personal.read(bob).get(0);
+            assertThat(PersonalDataStore.isErased(kept)).isFalse();
+            assertThat(JSON.readTree(kept.payload()).get("user").get("email").asText()).isEqualTo("bob@example.com");
+            assertThat(PersonalDataStore.erasedFields(personal.read(carol).get(0))).contains("user.email");
+        }
+    }
+
+    private static PersonalDataStore personal(SqliteEventStore events, byte[] key) {
+        return PersonalDataStore.builder(events).keyStore(events.dataKeys())
+                .keyEncryptionKey(KeyEncryptionKey.of(key, "test key"))
+                .policy("LegacySignup", PersonalFields.of("user.id", "user.email")).build();
     }
 
     @Test

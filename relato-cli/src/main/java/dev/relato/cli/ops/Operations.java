@@ -4,12 +4,13 @@ import java.util.Objects;
 
 /**
  * Every operation on one store, by area, for the command line and the console alike: streams, the global log,
- * projections, dead letters and the SQL schema. Stream deletion and personal-data erasure will be areas of their own
- * beside these once the stores offer them. Thread-safe.
+ * removing events from streams, personal-data erasure, projections, dead letters and the SQL schema. Thread-safe.
  */
 public final class Operations {
     private final StoreTarget target;
     private final StreamOperations streams;
+    private final StreamRemoval removal;
+    private final Erasure erasure;
     private final LogOperations log;
     private final ProjectionOperations projections;
     private final DeadLetterOperations deadLetters;
@@ -22,6 +23,8 @@ public final class Operations {
     public Operations(StoreTarget target, ProjectionOperations projections) {
         this.target = Objects.requireNonNull(target, "target");
         this.streams = new StreamOperations(target.store());
+        this.removal = new StreamRemoval(target.store(), target.kind());
+        this.erasure = new Erasure(target.store(), target::dataKeys);
         this.log = new LogOperations(target.store());
         this.projections = Objects.requireNonNull(projections, "projections");
         this.deadLetters = new DeadLetterOperations(target.deadLetters(), projections);
@@ -33,6 +36,14 @@ public final class Operations {
 
     public StreamOperations streams() {
         return streams;
+    }
+
+    public StreamRemoval removal() {
+        return removal;
+    }
+
+    public Erasure erasure() {
+        return erasure;
     }
 
     public LogOperations log() {

@@ -6,6 +6,7 @@ import dev.relato.EventStore;
 import dev.relato.nats.NatsEventStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresSchema;
+import dev.relato.privacy.DataKeyStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.sqlite.SqliteDeadLetterStore;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -30,18 +32,21 @@ public final class StoreTarget implements AutoCloseable {
     private final EventStore store;
     private final CheckpointStore checkpoints;
     private final DeadLetterStore deadLetters;
+    private final Supplier<DataKeyStore> dataKeys;
     private final Optional<PostgresSchema> schema;
     private final Optional<DataSource> dataSource;
     private final List<AutoCloseable> resources;
 
     private StoreTarget(String kind, String description, EventStore store, CheckpointStore checkpoints,
-                        DeadLetterStore deadLetters, Optional<PostgresSchema> schema, Optional<DataSource> dataSource,
+                        DeadLetterStore deadLetters, Supplier<DataKeyStore> dataKeys, Optional<PostgresSchema> schema,
+                        Optional<DataSource> dataSource,
                         List<AutoCloseable> resources) {
         this.kind = kind;
         this.description = description;
         this.store = store;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
+        this.dataKeys = dataKeys;
         this.schema = schema;
         this.dataSource = dataSource;
         this.resources = resources;
@@ -89,7 +94,8 @@ public final class StoreTarget implements AutoCloseable {
         options.prefix().ifPresent(builder::tablePrefix);
         SqliteEventStore store = builder.build();
         return new StoreTarget("sqlite", "SQLite " + path.toAbsolutePath(), store, store.checkpoints(),
-                new SqliteDeadLetterStore(store), Optional.empty(), Optional.empty(), List.of(store));
+                new SqliteDeadLetterStore(store), store::dataKeys, Optional.empty(), Optional.empty(),
+                List.of(store));
     }
 
     private static StoreTarget postgres(String url, StoreOptions options) {
@@ -111,7 +117,8 @@ public final class StoreTarget implements AutoCloseable {
             resources.add(dataSource);
             return new StoreTarget("postgres", "PostgreSQL " + redact(url) + " schema " + schema.name()
                     + (schema.tablePrefix().isEmpty() ? "" : " prefix " + schema.tablePrefix()), store,
-                    store.checkpoints(), store.deadLetters(), Optional.of(schema), Optional.of(dataSource), resources);
+                    store.checkpoints(), store.deadLetters(), store::dataKeys, Optional.of(schema),
+                    Optional.of(dataSource), resources);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -125,7 +132,8 @@ public final class StoreTarget implements AutoCloseable {
         NatsEventStore store = builder.build();
         try {
             return new StoreTarget("nats", "NATS " + redact(url) + " stream " + store.streamName(), store,
-                    store.checkpoints(), store.deadLetters(), Optional.empty(), Optional.empty(), List.of(store));
+                    store.checkpoints(), store.deadLetters(), store::dataKeys, Optional.empty(), Optional.empty(),
+                    List.of(store));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -153,6 +161,14 @@ public final class StoreTarget implements AutoCloseable {
 
     public CheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /**
+     * The store's data keys, for personal-data erasure; set up on first use (on NATS that creates the key bucket),
+     * so commands that do not need them touch nothing.
+     */
+    public DataKeyStore dataKeys() {
+        return dataKeys.get();
     }
 
     public DeadLetterStore deadLetters() {
