@@ -3,6 +3,7 @@ package dev.relato.examples.spring;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.aggregate.CommandResult;
+import dev.relato.examples.orders.CustomerTotals;
 import dev.relato.examples.orders.IdempotencyKeys;
 import dev.relato.examples.orders.IdempotentOrderCommands;
 import dev.relato.examples.orders.OrderCommand;
@@ -36,10 +37,12 @@ import org.springframework.web.bind.annotation.RestController;
 class OrdersController {
     private final OrdersService service;
     private final OrderListTable orderList;
+    private final CustomerTotalsTable customerTotals;
 
-    OrdersController(OrdersService service, OrderListTable orderList) {
+    OrdersController(OrdersService service, OrderListTable orderList, CustomerTotalsTable customerTotals) {
         this.service = service;
         this.orderList = orderList;
+        this.customerTotals = customerTotals;
     }
 
     record PlaceBody(String customer) {}
@@ -129,6 +132,21 @@ class OrdersController {
     @GetMapping("/orders")
     List<Map<String, Object>> list(@RequestParam String customer) {
         return orderList.byCustomer(customer);
+    }
+
+    /** The customer's totals (kept inline, so they include every command answered so far). */
+    @GetMapping("/customers/{customer}")
+    Map<String, Object> customer(@PathVariable String customer) {
+        CustomerTotals totals = customerTotals.find(customer)
+                .orElseThrow(() -> new CustomerNotFoundException(customer));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("customer", totals.customer());
+        out.put("orders", totals.orders());
+        out.put("confirmed", totals.confirmed());
+        out.put("shipped", totals.shipped());
+        out.put("cancelled", totals.cancelled());
+        out.put("confirmedValue", totals.confirmedValue());
+        return out;
     }
 
     private ResponseEntity<Map<String, Object>> changed(OrderCommand command, String key, String requestId) {

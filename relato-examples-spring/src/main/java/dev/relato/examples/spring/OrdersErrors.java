@@ -29,6 +29,11 @@ class OrdersErrors {
         return problem(HttpStatus.NOT_FOUND, "order_not_found", e.getMessage());
     }
 
+    @ExceptionHandler(CustomerNotFoundException.class)
+    ResponseEntity<Map<String, String>> customerNotFound(CustomerNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "customer_not_found", e.getMessage());
+    }
+
     @ExceptionHandler(WrongExpectedVersionException.class)
     ResponseEntity<Map<String, String>> conflict(WrongExpectedVersionException e) {
         return problem(HttpStatus.CONFLICT, "concurrent_change", e.getMessage());

@@ -162,6 +162,30 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void customerTotalsCountOrdersAndConfirmedValue() throws Exception {
+        String customer = "totals-" + UUID.randomUUID();
+        String first = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}").body().get("id").asText();
+        send("POST", "/orders/" + first + "/lines", "{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":10.25}");
+        send("POST", "/orders/" + first + "/confirm", null);
+        send("POST", "/orders/" + first + "/ship", null);
+        String second = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}").body().get("id").asText();
+        send("POST", "/orders/" + second + "/lines", line("B", "5"));
+        send("POST", "/orders/" + second + "/confirm", null);
+        send("POST", "/orders/" + second + "/cancel", "{\"reason\":\"duplicate\"}");
+        send("POST", "/orders", "{\"customer\":\"" + customer + "\"}");
+
+        Reply totals = send("GET", "/customers/" + customer, null);
+        assertThat(totals.status()).isEqualTo(200);
+        assertThat(totals.body().get("customer").asText()).isEqualTo(customer);
+        assertThat(totals.body().get("orders").asLong()).isEqualTo(3);
+        assertThat(totals.body().get("confirmed").asLong()).isEqualTo(2);
+        assertThat(totals.body().get("shipped").asLong()).isEqualTo(1);
+        assertThat(totals.body().get("cancelled").asLong()).isEqualTo(1);
+        assertThat(totals.body().get("confirmedValue").asText()).isEqualTo("25.50");
+        assertError(send("GET", "/customers/nobody-" + UUID.randomUUID(), null), 404, "customer_not_found");
+    }
+
+    @Test
     void anIdempotencyKeyReplaysTheFirstOutcome() throws Exception {
         String customer = "idem-" + UUID.randomUUID();
         String placeKey = UUID.randomUUID().toString();
