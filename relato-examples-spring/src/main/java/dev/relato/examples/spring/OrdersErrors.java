@@ -2,6 +2,7 @@ package dev.relato.examples.spring;
 
 import dev.relato.StoreUnavailableException;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.examples.orders.IdempotencyKeyReusedException;
 import dev.relato.examples.orders.OrderRejectedException;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -28,6 +29,11 @@ class OrdersErrors {
         return problem(HttpStatus.NOT_FOUND, "order_not_found", e.getMessage());
     }
 
+    @ExceptionHandler(CustomerNotFoundException.class)
+    ResponseEntity<Map<String, String>> customerNotFound(CustomerNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "customer_not_found", e.getMessage());
+    }
+
     @ExceptionHandler(WrongExpectedVersionException.class)
     ResponseEntity<Map<String, String>> conflict(WrongExpectedVersionException e) {
         return problem(HttpStatus.CONFLICT, "concurrent_change", e.getMessage());
@@ -36,6 +42,16 @@ class OrdersErrors {
     @ExceptionHandler({MissingFieldException.class, HttpMessageNotReadableException.class})
     ResponseEntity<Map<String, String>> badRequest(RuntimeException e) {
         return problem(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidIdempotencyKeyException.class)
+    ResponseEntity<Map<String, String>> invalidKey(InvalidIdempotencyKeyException e) {
+        return problem(HttpStatus.BAD_REQUEST, "invalid_idempotency_key", e.getMessage());
+    }
+
+    @ExceptionHandler(IdempotencyKeyReusedException.class)
+    ResponseEntity<Map<String, String>> keyReused(IdempotencyKeyReusedException e) {
+        return problem(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency_key_reused", e.getMessage());
     }
 
     @ExceptionHandler(StoreUnavailableException.class)

@@ -4,11 +4,12 @@ import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.aggregate.Aggregate;
-import dev.relato.aggregate.CommandResult;
 import dev.relato.aggregate.DeciderRepository;
+import dev.relato.examples.orders.IdempotentOrderCommands;
 import dev.relato.examples.orders.OrderCommand;
 import dev.relato.examples.orders.OrderEvent;
 import dev.relato.examples.orders.OrderState;
+import dev.relato.serialization.EventSerializer;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -16,28 +17,34 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The orders' commands and queries. Each command runs in a Spring-managed transaction: its events, the inline
- * projections and any SQL the application adds commit together.
+ * projections and any SQL the application adds commit together. Commands may carry an idempotency key: the
+ * plain example's {@link IdempotentOrderCommands} runs them, so a retry with the same key answers the first
+ * outcome again and the same key with another command is refused.
  */
 @Service
 public class OrdersService {
     private final DeciderRepository<OrderCommand, OrderEvent, OrderState> orders;
     private final EventStore store;
+    private final IdempotentOrderCommands commands;
 
-    public OrdersService(DeciderRepository<OrderCommand, OrderEvent, OrderState> orders, EventStore store) {
+    public OrdersService(DeciderRepository<OrderCommand, OrderEvent, OrderState> orders, EventStore store,
+            EventSerializer serializer) {
         this.orders = orders;
         this.store = store;
+        this.commands = new IdempotentOrderCommands(store, serializer, OrdersSpringApp.CATEGORY);
     }
 
-    /** Places a new order. */
+    /**
+     * Runs a command (placing an order, or any command on an existing one, which the decider rejects on an order
+     * that does not exist).
+     *
+     * @param requestId      stored as the events' correlation id
+     * @param idempotencyKey the client's key for this operation, if it sent one
+     */
     @Transactional
-    public CommandResult<OrderState, OrderEvent> place(OrderCommand.PlaceOrder command) {
-        return orders.create(command.orderId(), command);
-    }
-
-    /** Any other command on an existing order (the decider rejects it on an order that does not exist). */
-    @Transactional
-    public CommandResult<OrderState, OrderEvent> handle(OrderCommand command) {
-        return orders.handle(command.orderId(), command);
+    public IdempotentOrderCommands.Outcome execute(OrderCommand command, String requestId,
+            Optional<String> idempotencyKey) {
+        return commands.execute(command, requestId, idempotencyKey);
     }
 
     /** The order's current state, or empty if it does not exist. */

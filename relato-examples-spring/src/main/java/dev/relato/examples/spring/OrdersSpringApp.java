@@ -1,11 +1,13 @@
 package dev.relato.examples.spring;
 
+import dev.relato.examples.orders.CustomerTotalsTables;
 import dev.relato.examples.orders.OrderCommand;
 import dev.relato.examples.orders.OrderDecider;
 import dev.relato.examples.orders.OrderEvent;
 import dev.relato.examples.orders.OrderState;
 import dev.relato.projection.Projection;
 import dev.relato.spring.DeciderDefinition;
+import dev.relato.spring.InlineProjection;
 import java.sql.Connection;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -34,6 +36,12 @@ public class OrdersSpringApp {
     @Bean
     DeciderDefinition<OrderCommand, OrderEvent, OrderState> orders() {
         return DeciderDefinition.of(CATEGORY, OrderEvent.class, new OrderDecider());
+    }
+
+    /** The customer totals, the plain example's inline projection: they change in each append's transaction. */
+    @Bean
+    InlineProjection customerTotals() {
+        return InlineProjection.of(CustomerTotalsTables.PROJECTION);
     }
 
     /** The order list, an asynchronous projection into a table of the store's database. */

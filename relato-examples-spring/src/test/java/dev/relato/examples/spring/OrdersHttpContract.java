@@ -11,10 +11,12 @@ import dev.relato.spring.RelatoProjections;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +36,11 @@ abstract class OrdersHttpContract {
     @Autowired
     RelatoProjections projections;
 
-    record Reply(int status, JsonNode body) {}
+    record Reply(int status, JsonNode body, HttpHeaders headers) {
+        Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+    }
 
     @Test
     void anOrderIsPlacedFilledConfirmedAndListed() throws Exception {
@@ -155,6 +161,95 @@ abstract class OrdersHttpContract {
         assertThat(unknown.body().get("error").asText()).isEqualTo("order_not_found");
     }
 
+    @Test
+    void customerTotalsCountOrdersAndConfirmedValue() throws Exception {
+        String customer = "totals-" + UUID.randomUUID();
+        String first = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}").body().get("id").asText();
+        send("POST", "/orders/" + first + "/lines", "{\"sku\":\"A\",\"quantity\":2,\"unitPrice\":10.25}");
+        send("POST", "/orders/" + first + "/confirm", null);
+        send("POST", "/orders/" + first + "/ship", null);
+        String second = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}").body().get("id").asText();
+        send("POST", "/orders/" + second + "/lines", line("B", "5"));
+        send("POST", "/orders/" + second + "/confirm", null);
+        send("POST", "/orders/" + second + "/cancel", "{\"reason\":\"duplicate\"}");
+        send("POST", "/orders", "{\"customer\":\"" + customer + "\"}");
+
+        Reply totals = send("GET", "/customers/" + customer, null);
+        assertThat(totals.status()).isEqualTo(200);
+        assertThat(totals.body().get("customer").asText()).isEqualTo(customer);
+        assertThat(totals.body().get("orders").asLong()).isEqualTo(3);
+        assertThat(totals.body().get("confirmed").asLong()).isEqualTo(2);
+        assertThat(totals.body().get("shipped").asLong()).isEqualTo(1);
+        assertThat(totals.body().get("cancelled").asLong()).isEqualTo(1);
+        assertThat(totals.body().get("confirmedValue").asText()).isEqualTo("25.50");
+        assertError(send("GET", "/customers/nobody-" + UUID.randomUUID(), null), 404, "customer_not_found");
+    }
+
+    @Test
+    void anIdempotencyKeyReplaysTheFirstOutcome() throws Exception {
+        String customer = "idem-" + UUID.randomUUID();
+        String placeKey = UUID.randomUUID().toString();
+        Reply placed = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}", placeKey);
+        assertThat(placed.status()).isEqualTo(201);
+        assertThat(placed.header("Idempotent-Replayed")).isEmpty();
+        Reply again = send("POST", "/orders", "{\"customer\":\"" + customer + "\"}", placeKey);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.body()).isEqualTo(placed.body());
+        assertThat(again.header("Location")).isEqualTo(placed.header("Location"));
+        assertThat(again.header("Idempotent-Replayed")).contains("true");
+        String id = placed.body().get("id").asText();
+
+        String lineKey = UUID.randomUUID().toString();
+        Reply line = send("POST", "/orders/" + id + "/lines", line("A", "3.5"), lineKey);
+        assertThat(line.status()).isEqualTo(201);
+        Reply lineAgain = send("POST", "/orders/" + id + "/lines", line("A", "3.50"), lineKey);
+        assertThat(lineAgain.status()).isEqualTo(201);
+        assertThat(lineAgain.body()).isEqualTo(line.body());
+        assertThat(lineAgain.header("Idempotent-Replayed")).contains("true");
+
+        String confirmKey = UUID.randomUUID().toString();
+        Reply confirmed = send("POST", "/orders/" + id + "/confirm", null, confirmKey);
+        assertThat(confirmed.status()).isEqualTo(200);
+        Reply confirmedAgain = send("POST", "/orders/" + id + "/confirm", null, confirmKey);
+        assertThat(confirmedAgain.status()).isEqualTo(200);
+        assertThat(confirmedAgain.body()).isEqualTo(confirmed.body());
+        assertThat(confirmedAgain.header("Idempotent-Replayed")).contains("true");
+
+        Reply events = send("GET", "/orders/" + id + "/events", null);
+        assertThat(events.body()).hasSize(3);
+        assertThat(events.body().get(0).get("metadata").get("idempotencyKey").asText()).isEqualTo(placeKey);
+        assertThat(projections.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+        assertThat(send("GET", "/orders?customer=" + customer, null).body()).hasSize(1);
+    }
+
+    @Test
+    void theSameKeyWithAnotherRequestIsRefused() throws Exception {
+        String key = UUID.randomUUID().toString();
+        assertThat(send("POST", "/orders", "{\"customer\":\"carol\"}", key).status()).isEqualTo(201);
+        assertError(send("POST", "/orders", "{\"customer\":\"dave\"}", key), 422, "idempotency_key_reused");
+
+        String id = send("POST", "/orders", "{\"customer\":\"erin\"}").body().get("id").asText();
+        String lineKey = UUID.randomUUID().toString();
+        assertThat(send("POST", "/orders/" + id + "/lines", line("A", "1"), lineKey).status()).isEqualTo(201);
+        assertError(send("POST", "/orders/" + id + "/lines", line("A", "2"), lineKey), 422,
+                "idempotency_key_reused");
+        assertError(send("POST", "/orders/" + id + "/confirm", null, lineKey), 422, "idempotency_key_reused");
+        String other = send("POST", "/orders", "{\"customer\":\"frank\"}").body().get("id").asText();
+        assertError(send("POST", "/orders/" + other + "/lines", line("A", "1"), lineKey), 422,
+                "idempotency_key_reused");
+        assertError(send("POST", "/orders", "{\"customer\":\"x\"}", "has space"), 400,
+                "invalid_idempotency_key");
+        assertError(send("POST", "/orders", "{\"customer\":\"x\"}", "k".repeat(201)), 400,
+                "invalid_idempotency_key");
+        assertThat(send("GET", "/orders/" + id + "/events", null).body()).hasSize(2);
+        assertThat(send("GET", "/orders/" + other + "/events", null).body()).hasSize(1);
+    }
+
+    private static void assertError(Reply reply, int status, String error) {
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
+        assertThat(reply.body().get("error").asText()).isEqualTo(error);
+    }
+
     private static String line(String sku, String price) {
         return "{\"sku\":\"" + sku + "\",\"quantity\":1,\"unitPrice\":" + price + "}";
     }
@@ -182,12 +277,21 @@ abstract class OrdersHttpContract {
     }
 
     private Reply send(String method, String path, String body) throws IOException, InterruptedException {
+        return send(method, path, body, null);
+    }
+
+    private Reply send(String method, String path, String body, String idempotencyKey)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json");
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        request
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body().isEmpty() ? JSON.nullNode()
-                : JSON.readTree(response.body()));
+                : JSON.readTree(response.body()), response.headers());
     }
 }

@@ -23,9 +23,9 @@ import java.util.function.UnaryOperator;
  * {@code orders_owner} maps each order to its customer (later events do not name the customer). The value
  * is decimal text summed in Java. Stateless and thread-safe; the connections are the caller's.
  */
-final class CustomerTotalsTables {
+public final class CustomerTotalsTables {
     /** The projection, run on the connection of the append's transaction. */
-    static final Projection<Connection> PROJECTION = Projection.<Connection>named("customer-totals")
+    public static final Projection<Connection> PROJECTION = Projection.<Connection>named("customer-totals")
             .categories(OrdersService.CATEGORY)
             .on(OrderPlaced.class, CustomerTotalsTables::placed)
             .on(OrderConfirmed.class, (sql, e, record) -> update(sql, e.orderId(),
@@ -60,7 +60,7 @@ final class CustomerTotalsTables {
     }
 
     /** Creates the tables if they do not exist. */
-    static void createTables(Connection sql) throws SQLException {
+    public static void createTables(Connection sql) throws SQLException {
         try (Statement statement = sql.createStatement()) {
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
@@ -69,7 +69,7 @@ final class CustomerTotalsTables {
     }
 
     /** The customer's totals, if the customer has placed an order. */
-    static Optional<CustomerTotals> find(Connection sql, String customer) throws SQLException {
+    public static Optional<CustomerTotals> find(Connection sql, String customer) throws SQLException {
         try (PreparedStatement select = sql.prepareStatement(SELECT_CUSTOMER)) {
             select.setString(1, customer);
             try (ResultSet rs = select.executeQuery()) {

@@ -20,13 +20,13 @@ import java.util.UUID;
  *
  * <p>Keys are global to the service: clients should use a new UUID per operation. Stateless and thread-safe.
  */
-final class IdempotencyKeys {
+public final class IdempotencyKeys {
     /** The events' metadata entry holding the key. */
-    static final String KEY_ENTRY = "idempotencyKey";
+    public static final String KEY_ENTRY = "idempotencyKey";
     /** The events' metadata entry holding the digest of the command. */
-    static final String DIGEST_ENTRY = "commandDigest";
+    public static final String DIGEST_ENTRY = "commandDigest";
     /** Keys are 1 to this many printable ASCII characters. */
-    static final int MAX_LENGTH = 200;
+    public static final int MAX_LENGTH = 200;
     private static final String NAMESPACE = "relato-orders/";
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -36,7 +36,7 @@ final class IdempotencyKeys {
     }
 
     /** What is wrong with a key, if anything: it must be 1 to {@value #MAX_LENGTH} printable ASCII characters. */
-    static Optional<String> problem(String key) {
+    public static Optional<String> problem(String key) {
         if (key.isEmpty() || key.length() > MAX_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return Optional.of("an idempotency key must be 1 to " + MAX_LENGTH
                     + " printable ASCII characters without spaces, such as a UUID");
@@ -45,22 +45,22 @@ final class IdempotencyKeys {
     }
 
     /** The id of the {@code index}-th event (from 0) of the command sent with {@code key}. */
-    static UUID eventId(String key, int index) {
+    public static UUID eventId(String key, int index) {
         return name("event/" + index + "/" + key);
     }
 
     /** The id of the order placed by the command sent with {@code key}. */
-    static String orderId(String key) {
+    public static String orderId(String key) {
         return name("order/" + key).toString();
     }
 
     /** The id of the line added by the command sent with {@code key}. */
-    static String lineId(String key) {
+    public static String lineId(String key) {
         return name("line/" + key).toString();
     }
 
     /** A digest of the command (its type and every field), to tell a retry from another command under one key. */
-    static String digest(OrderCommand command) {
+    public static String digest(OrderCommand command) {
         try {
             byte[] text = (command.getClass().getSimpleName() + JSON.writeValueAsString(command))
                     .getBytes(StandardCharsets.UTF_8);

@@ -1,13 +1,8 @@
 package dev.relato.examples.orders;
 
 import dev.relato.AppendResult;
-import dev.relato.DuplicateEventException;
-import dev.relato.EventData;
 import dev.relato.EventStore;
-import dev.relato.ExpectedVersion;
-import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
-import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
@@ -25,7 +20,6 @@ import dev.relato.serialization.EventTypes;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,11 +32,12 @@ import org.slf4j.LoggerFactory;
  * answers queries from the aggregate's stream and from the read models.
  *
  * <p><b>Commands</b> load the order's stream, decide, and append expecting the version they loaded; when
- * another writer got there first they load and decide again, up to {@value #MAX_RETRIES} times, then fail with
+ * another writer got there first they load and decide again, up to
+ * {@value IdempotentOrderCommands#MAX_RETRIES} times, then fail with
  * {@link WrongExpectedVersionException}. A rejected command throws {@link OrderRejectedException}; store
  * failures surface as {@link dev.relato.StoreUnavailableException}. Each command carries its {@link Origin}:
  * the request id (stored as the events' correlation id) and, optionally, an idempotency key (see
- * {@link IdempotencyKeys}): a command whose key is already in the stream is not decided again but answered with
+ * {@link IdempotencyKeys}, run by {@link IdempotentOrderCommands}): a command whose key is already in the stream is not decided again but answered with
  * its first outcome ({@link Outcome#replayed()}); the same key with another command throws
  * {@link IdempotencyKeyReusedException}.
  *
@@ -56,13 +51,13 @@ import org.slf4j.LoggerFactory;
 final class OrdersService {
     /** The stream category of orders. */
     static final String CATEGORY = "Order";
-    static final int MAX_RETRIES = 20;
     private static final Logger LOG = LoggerFactory.getLogger(OrdersService.class);
 
     private final OrdersBackend backend;
     private final EventStore store;
     private final EventSerializer serializer;
     private final OrderDecider decider = new OrderDecider();
+    private final IdempotentOrderCommands commands;
     private final DeciderRepository<OrderCommand, OrderEvent, OrderState> orders;
     private final Duration readModelWait;
 
@@ -74,6 +69,7 @@ final class OrdersService {
         this.store = Objects.requireNonNull(store, "store");
         this.serializer = Objects.requireNonNull(serializer, "serializer");
         this.readModelWait = Objects.requireNonNull(readModelWait, "readModelWait");
+        this.commands = new IdempotentOrderCommands(store, serializer, CATEGORY);
         this.orders = DeciderRepository.builder(store, serializer, CATEGORY, OrderEvent.class, decider).build();
     }
 
@@ -92,8 +88,7 @@ final class OrdersService {
     Outcome addLine(String orderId, String sku, int quantity, BigDecimal unitPrice, Origin origin) {
         String lineId = origin.idempotencyKey().map(IdempotencyKeys::lineId)
                 .orElseGet(() -> UUID.randomUUID().toString());
-        BigDecimal price = Money.unitPrice(unitPrice).orElse(unitPrice);
-        return execute(new AddLine(orderId, lineId, sku, quantity, price), origin);
+        return execute(new AddLine(orderId, lineId, sku, quantity, unitPrice), origin);
     }
 
     Outcome removeLine(String orderId, String lineId, Origin origin) {
@@ -153,94 +148,10 @@ final class OrdersService {
     }
 
     private Outcome execute(OrderCommand command, Origin origin) {
-        StreamId stream = orders.stream(command.orderId());
-        Optional<String> key = origin.idempotencyKey();
-        String digest = key.map(k -> IdempotencyKeys.digest(command)).orElse("");
-        Metadata metadata = origin.metadata(digest);
-        for (int attempt = 0; ; attempt++) {
-            List<RecordedEvent> records = store.read(stream);
-            if (key.isPresent()) {
-                Optional<Outcome> earlier = earlierOutcome(stream, records, key.get(), digest);
-                if (earlier.isPresent()) {
-                    store.observer().commandAttempts(CATEGORY, attempt + 1);
-                    return earlier.get();
-                }
-            }
-            Aggregate<OrderState> current = fold(stream, records, records.size());
-            List<OrderEvent> events = decider.decide(command, current.state());
-            List<EventData> data = new ArrayList<>();
-            for (int i = 0; i < events.size(); i++) {
-                UUID id = key.isPresent() ? IdempotencyKeys.eventId(key.get(), i) : UUID.randomUUID();
-                data.add(serializer.serialize(events.get(i), metadata, id));
-            }
-            AppendResult appended;
-            try {
-                appended = store.append(stream, ExpectedVersion.exactly(current.version()), data);
-            } catch (WrongExpectedVersionException e) {
-                if (attempt >= MAX_RETRIES) {
-                    store.observer().commandAttempts(CATEGORY, attempt + 1);
-                    throw e;
-                }
-                continue;
-            } catch (DuplicateEventException e) {
-                if (key.isPresent()) {
-                    throw new IdempotencyKeyReusedException("the idempotency key was already used for a command on"
-                            + " another order; use a new key for each operation");
-                }
-                throw e;
-            }
-            if (appended.retried()) {
-                if (attempt >= MAX_RETRIES) {
-                    throw new IllegalStateException("'" + stream + "' holds the events of idempotency key '"
-                            + key.orElse("") + "', but they cannot be read back");
-                }
-                continue;
-            }
-            store.observer().commandAttempts(CATEGORY, attempt + 1);
-            OrderState state = current.state();
-            for (OrderEvent event : events) {
-                state = decider.evolve(state, event);
-            }
-            CommandResult<OrderState, OrderEvent> result = new CommandResult<>(stream, events, state,
-                    appended.lastVersion());
-            awaitReadModels(appended, origin);
-            return new Outcome(result, false);
-        }
-    }
-
-    /** The outcome of the command sent earlier with this key on this stream, if its events are there. */
-    private Optional<Outcome> earlierOutcome(StreamId stream, List<RecordedEvent> records, String key, String digest) {
-        UUID first = IdempotencyKeys.eventId(key, 0);
-        int start = 0;
-        while (start < records.size() && !records.get(start).eventId().equals(first)) {
-            start++;
-        }
-        if (start == records.size()) {
-            return Optional.empty();
-        }
-        if (!records.get(start).metadata().get(IdempotencyKeys.DIGEST_ENTRY).orElse("").equals(digest)) {
-            throw new IdempotencyKeyReusedException("the idempotency key was already used for another command on "
-                    + "this order; use a new key for each operation");
-        }
-        int end = start + 1;
-        while (end < records.size() && records.get(end).eventId().equals(IdempotencyKeys.eventId(key, end - start))) {
-            end++;
-        }
-        List<OrderEvent> events = records.subList(start, end).stream()
-                .map(r -> serializer.decode(r, OrderEvent.class).event()).toList();
-        Aggregate<OrderState> after = fold(stream, records, end);
-        return Optional.of(new Outcome(new CommandResult<>(stream, events, after.state(), after.version()), true));
-    }
-
-    /** The state after the first {@code count} records. */
-    private Aggregate<OrderState> fold(StreamId stream, List<RecordedEvent> records, int count) {
-        OrderState state = decider.initialState();
-        long version = 0;
-        for (RecordedEvent record : records.subList(0, count)) {
-            state = decider.evolve(state, serializer.decode(record, OrderEvent.class).event());
-            version = record.streamVersion();
-        }
-        return new Aggregate<>(stream, version, state);
+        IdempotentOrderCommands.Outcome outcome = commands.execute(command, origin.requestId(),
+                origin.idempotencyKey());
+        outcome.appended().ifPresent(appended -> awaitReadModels(appended, origin));
+        return new Outcome(outcome.result(), outcome.replayed());
     }
 
     /** Waits for the read models; the events are stored, so a failure here is logged, never thrown. */
@@ -271,12 +182,6 @@ final class OrdersService {
         Origin {
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        }
-
-        Metadata metadata(String digest) {
-            Metadata metadata = Metadata.empty().withCorrelationId(requestId);
-            return idempotencyKey.map(k -> metadata.with(IdempotencyKeys.KEY_ENTRY, k)
-                    .with(IdempotencyKeys.DIGEST_ENTRY, digest)).orElse(metadata);
         }
     }
 
