@@ -118,6 +118,18 @@ class OrdersTracingTest {
     }
 
     @Test
+    void theLoggingExporterConfiguresTheSdk() {
+        OpenTelemetry configured = OrdersTelemetry.configure(Map.of(OrdersTelemetry.TRACES_EXPORTER, "logging")::get);
+        try {
+            assertThat(configured).isInstanceOf(OpenTelemetrySdk.class);
+            assertThat(configured.getTracer("test").spanBuilder("probe").startSpan().getSpanContext().isValid())
+                    .isTrue();
+        } finally {
+            OrdersTelemetry.close(configured);
+        }
+    }
+
+    @Test
     void anUnknownTracesExporterFailsTheStart() {
         assertThatThrownBy(() -> OrdersTelemetry.configure(Map.of(OrdersTelemetry.TRACES_EXPORTER, "carrier-pigeon")::get))
                 .hasMessageContaining("carrier-pigeon");
