@@ -4,12 +4,15 @@ import dev.relato.EventStore;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.nats.NatsEventStore;
+import dev.relato.observe.RelatoObserver;
+import dev.relato.opentelemetry.RelatoTracing;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteEventStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +48,8 @@ public final class OrdersApp implements AutoCloseable {
     private final OrdersHttpServer server;
     private final OrdersHttpApi api;
     private final PrometheusMeterRegistry registry;
+    /** The OpenTelemetry the service configured itself and closes, if any. */
+    private volatile OpenTelemetry ownedTelemetry = OpenTelemetry.noop();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OrdersApp(OrdersBackend backend, OrdersHttpServer server, OrdersHttpApi api,
@@ -63,17 +68,36 @@ public final class OrdersApp implements AutoCloseable {
      * @throws dev.relato.StoreUnavailableException if the store cannot be opened
      */
     public static OrdersApp start(Settings settings) {
-        return start(settings, UnaryOperator.identity());
+        OpenTelemetry openTelemetry = OrdersTelemetry.fromEnvironment();
+        try {
+            OrdersApp app = start(settings, UnaryOperator.identity(), openTelemetry);
+            app.ownedTelemetry = openTelemetry;
+            return app;
+        } catch (RuntimeException e) {
+            OrdersTelemetry.close(openTelemetry);
+            throw e;
+        }
     }
 
     /** Starts the service with the commands' and queries' store wrapped by {@code storeView} (fault tests). */
     static OrdersApp start(Settings settings, UnaryOperator<EventStore> storeView) {
+        return start(settings, storeView, OpenTelemetry.noop());
+    }
+
+    /**
+     * Starts the service with its spans going to {@code openTelemetry} (left open: the caller closes it), and the
+     * commands' and queries' store wrapped by {@code storeView}.
+     */
+    static OrdersApp start(Settings settings, UnaryOperator<EventStore> storeView, OpenTelemetry openTelemetry) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
         EventSerializer serializer = OrdersService.serializer();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OrdersBackend backend;
         try {
-            backend = openBackend(settings, serializer, RelatoMetrics.of(registry));
+            RelatoMetrics metrics = RelatoMetrics.of(registry);
+            backend = openBackend(settings, serializer, metrics,
+                    RelatoObserver.of(metrics, RelatoTracing.of(openTelemetry)));
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -82,7 +106,8 @@ public final class OrdersApp implements AutoCloseable {
             OrdersService service = new OrdersService(backend, storeView.apply(backend.store()), serializer,
                     READ_MODEL_WAIT);
             OrdersHttpApi api = new OrdersHttpApi(service, settings.timeout(), registry);
-            OrdersHttpServer server = OrdersHttpServer.start(settings.host(), settings.port(), settings.timeout(), api);
+            OrdersHttpServer server = OrdersHttpServer.start(settings.host(), settings.port(), settings.timeout(), api,
+                    openTelemetry);
             OrdersApp app = new OrdersApp(backend, server, api, registry);
             LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
             return app;
@@ -142,6 +167,7 @@ public final class OrdersApp implements AutoCloseable {
                 backend.close();
             } finally {
                 registry.close();
+                OrdersTelemetry.close(ownedTelemetry);
             }
         }
         LOG.info("Orders service stopped");
@@ -179,24 +205,26 @@ public final class OrdersApp implements AutoCloseable {
         System.out.println("Orders service listening on " + app.url() + " (store: " + app.storeDescription() + ")");
     }
 
-    private static OrdersBackend openBackend(Settings settings, EventSerializer serializer, RelatoMetrics metrics) {
+    /** Opens the store with {@code observer} (metrics and spans) and the projections with {@code metrics}. */
+    private static OrdersBackend openBackend(Settings settings, EventSerializer serializer, RelatoMetrics metrics,
+                                             RelatoObserver observer) {
         return switch (settings.store()) {
             case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)",
-                    InMemoryEventStore.builder().observer(metrics).build(), new InMemoryDeadLetterStore(), serializer,
+                    InMemoryEventStore.builder().observer(observer).build(), new InMemoryDeadLetterStore(), serializer,
                     metrics);
             case SQLITE -> {
                 String location = settings.url().orElse("relato-orders.db");
                 Path file = Path.of(location.startsWith(JDBC_SQLITE) ? location.substring(JDBC_SQLITE.length()) : location)
                         .toAbsolutePath().normalize();
-                yield new SqliteBackend(SqliteEventStore.builder().path(file).observer(metrics).build(), serializer,
+                yield new SqliteBackend(SqliteEventStore.builder().path(file).observer(observer).build(), serializer,
                         metrics);
             }
             case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(
                     () -> new IllegalArgumentException(Settings.POSTGRES_URL_NEEDED)), settings.schema(), serializer,
-                    metrics);
+                    metrics, observer);
             case NATS -> {
                 String url = settings.url().orElse(DEFAULT_NATS_URL);
-                NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).observer(metrics)
+                NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).observer(observer)
                         .build();
                 yield new InMemoryReadModelBackend("nats at " + url + ", stream " + settings.stream()
                                 + " (read models in memory, rebuilt at start)", store, deadLettersOf(store), serializer,

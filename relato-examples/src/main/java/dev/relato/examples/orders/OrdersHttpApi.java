@@ -13,6 +13,8 @@ import dev.relato.observe.Health;
 import dev.relato.projection.DeadLetter;
 import dev.relato.projection.ProjectionStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -157,9 +159,12 @@ final class OrdersHttpApi extends Handler.Abstract {
             Endpoint endpoint = route.endpoint(request.getMethod());
             Map<String, String> params = ((UriTemplatePathSpec) matched.getPathSpec()).getPathParams(path);
             if (endpoint.readsBody()) {
-                BodyReader.read(request, MAX_BODY_BYTES, bodyTimeout,
-                        body -> exchange.answer(endpoint, new Call(exchange, params, Optional.of(body))),
-                        exchange::problem);
+                Context context = Context.current();
+                BodyReader.read(request, MAX_BODY_BYTES, bodyTimeout, body -> {
+                    try (Scope ignored = context.makeCurrent()) {
+                        exchange.answer(endpoint, new Call(exchange, params, Optional.of(body)));
+                    }
+                }, exchange::problem);
             } else {
                 exchange.answer(endpoint, new Call(exchange, params, Optional.empty()));
             }

@@ -1,5 +1,6 @@
 package dev.relato.examples.orders;
 
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       slow clients cannot take them all. At most {@value #MAX_CONNECTIONS} connections are open at once.</li>
  *   <li>An access log line per request, through SLF4J (logger {@value #ACCESS_LOG}), with the request id.</li>
  *   <li>Every error Jetty answers itself is JSON ({@link JsonErrorHandler}).</li>
+ *   <li>A server span per request ({@link TracingHandler}), the parent of the spans Relato starts for it.</li>
  *   <li>{@link #close()} stops accepting, lets requests in progress finish for up to {@value #STOP_MILLIS} ms,
  *       then stops.</li>
  * </ul>
@@ -48,10 +50,12 @@ final class OrdersHttpServer implements AutoCloseable {
     /**
      * Starts the server and returns once it listens.
      *
-     * @param timeout how long a connection may stay silent and a request body may take
+     * @param timeout       how long a connection may stay silent and a request body may take
+     * @param openTelemetry where each request's server span goes ({@link TracingHandler})
      * @throws UncheckedIOException if the address cannot be bound
      */
-    static OrdersHttpServer start(String host, int port, Duration timeout, OrdersHttpApi api) {
+    static OrdersHttpServer start(String host, int port, Duration timeout, OrdersHttpApi api,
+                                  OpenTelemetry openTelemetry) {
         Objects.requireNonNull(host, "host");
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
         threads.setName("orders-http");
@@ -69,7 +73,7 @@ final class OrdersHttpServer implements AutoCloseable {
         Slf4jRequestLogWriter accessLog = new Slf4jRequestLogWriter();
         accessLog.setLoggerName(ACCESS_LOG);
         server.setRequestLog(new CustomRequestLog(accessLog, ACCESS_FORMAT));
-        server.setHandler(new GracefulHandler(api));
+        server.setHandler(new GracefulHandler(new TracingHandler(openTelemetry, api)));
         server.setStopTimeout(STOP_MILLIS);
         server.setStopAtShutdown(false);
         try {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.SchemaPolicy;
 import dev.relato.StoreUnavailableException;
 import dev.relato.micrometer.RelatoMetrics;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
@@ -39,7 +40,8 @@ final class PostgresBackend implements OrdersBackend {
     private final String description;
     private final ManagedProjection<Connection> orderList;
 
-    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer, RelatoMetrics metrics) {
+    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer, RelatoMetrics metrics,
+                    RelatoObserver observer) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
@@ -56,7 +58,7 @@ final class PostgresBackend implements OrdersBackend {
         }
         try {
             PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
-                    .schemaPolicy(SchemaPolicy.MIGRATE).observer(metrics).build();
+                    .schemaPolicy(SchemaPolicy.MIGRATE).observer(observer).build();
             inTransaction(tx -> {
                 OrderListTables.createTables(tx);
                 CustomerTotalsTables.createTables(tx);
