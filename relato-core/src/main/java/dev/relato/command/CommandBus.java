@@ -4,12 +4,15 @@ import dev.relato.AppendResult;
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.RetryPolicy;
+import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.AggregateNotFoundException;
 import dev.relato.aggregate.AggregateRoot;
 import dev.relato.aggregate.AggregateRootRepository;
 import dev.relato.aggregate.DeciderRepository;
+import dev.relato.observe.Observation;
+import dev.relato.observe.Outcome;
 import dev.relato.spi.RetryState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,9 +62,17 @@ import java.util.function.Function;
  * roll back with the caller's writes, and a concurrent write is not retried but thrown to the caller. Snapshots
  * are read as the repositories are configured, but not saved by policy through the bus.
  *
+ * <p><b>Observed.</b> Every dispatch, after the middleware, is one {@link dev.relato.observe.RelatoObserver#command}
+ * observation on the store's {@link EventStore#observer()}: tagged with the aggregate's category ({@code none}
+ * for a free-function handler) and the command record's simple class name, ended with
+ * {@link Outcome#SUCCEEDED} and the events appended, {@link Outcome#RETRIED} for a repeated command, or the
+ * outcome of the failure that reached the sender. With relato-opentelemetry this is a span, with
+ * relato-micrometer a timer; a command without a handler is not observed.
+ *
  * <p>Thread-safe: one bus serves every thread, as long as its handlers and middleware are thread-safe.
  */
 public final class CommandBus {
+    private static final String FREE_FUNCTION = "none";
     private static final RetryPolicy DEFAULT_RETRY = new RetryPolicy(6, Duration.ofMillis(2), Duration.ofMillis(200),
             Duration.ofSeconds(10));
 
@@ -127,11 +138,25 @@ public final class CommandBus {
     /** The one place every command is handled, after its middleware. */
     private Receipt dispatch(Command<?> command) {
         Route route = route(command.type()).orElseThrow(() -> new UnknownCommandException(command.type()));
+        Observation observation = store.observer().command(route.category(), command.type().getSimpleName());
+        Receipt receipt;
+        try {
+            receipt = attempt(route, command);
+        } catch (RuntimeException | Error e) {
+            observation.failed(e);
+            throw e;
+        }
+        observation.end(receipt.repeated() ? Outcome.RETRIED : Outcome.SUCCEEDED, receipt.eventCount());
+        return receipt;
+    }
+
+    /** Handles {@code command} on {@code route}, again from a fresh load after each concurrent write. */
+    private Receipt attempt(Route route, Command<?> command) {
         RetryState retries = new RetryState(retry);
         while (true) {
             CommandScope scope = new CommandScope(store, command);
             try {
-                route.handle(command.body(), scope);
+                route.handler().handle(command.body(), scope);
                 List<AppendResult> appends = scope.appends();
                 boolean repeated = !appends.isEmpty() && appends.stream().allMatch(AppendResult::retried);
                 return new Receipt(command.id(), appends, repeated);
@@ -175,9 +200,13 @@ public final class CommandBus {
         return "CommandBus[" + routes.keySet().stream().map(Class::getSimpleName).toList() + " on " + store + "]";
     }
 
-    /** How one command type is handled, through the attempt's store. */
+    /** How one command type is handled: the category its observation is tagged with, and its handler. */
+    private record Route(String category, RouteHandler handler) {
+    }
+
+    /** Handles one command through the attempt's store. */
     @FunctionalInterface
-    private interface Route {
+    private interface RouteHandler {
         void handle(Object command, CommandScope scope);
     }
 
@@ -200,7 +229,7 @@ public final class CommandBus {
                                    Function<? super K, String> id) {
             Objects.requireNonNull(repository, "repository must not be null");
             Objects.requireNonNull(id, "id function must not be null");
-            return route(type, (command, scope) -> {
+            return route(type, categoryOf(repository::stream), (command, scope) -> {
                 K typed = type.cast(command);
                 repository.using(scope).handle(aggregateId(id, typed), typed);
             });
@@ -234,7 +263,7 @@ public final class CommandBus {
             Objects.requireNonNull(repository, "repository must not be null");
             Objects.requireNonNull(id, "id function must not be null");
             Objects.requireNonNull(action, "action must not be null");
-            return route(type, (command, scope) -> {
+            return route(type, categoryOf(repository::stream), (command, scope) -> {
                 K typed = type.cast(command);
                 AggregateRootRepository<R, ?> bound = repository.using(scope);
                 if (creates) {
@@ -248,7 +277,8 @@ public final class CommandBus {
         /** Commands of {@code type} are handled by a free function. */
         public <K> Builder handler(Class<K> type, CommandHandler<? super K> handler) {
             Objects.requireNonNull(handler, "handler must not be null");
-            return route(type, (command, scope) -> handler.handle(type.cast(command), new CommandContext(scope)));
+            return route(type, FREE_FUNCTION,
+                    (command, scope) -> handler.handle(type.cast(command), new CommandContext(scope)));
         }
 
         /** Adds middleware around every dispatch; the first added runs outermost. */
@@ -273,7 +303,8 @@ public final class CommandBus {
             return new CommandBus(store, Map.copyOf(routes), List.copyOf(middleware), retry);
         }
 
-        private Builder route(Class<?> type, Route route) {
+        private Builder route(Class<?> type, String category, RouteHandler handler) {
+            Route route = new Route(category, handler);
             Objects.requireNonNull(type, "command type must not be null");
             if (Command.class.isAssignableFrom(type)) {
                 throw new IllegalArgumentException("route the command record's own type, not Command");
@@ -282,6 +313,11 @@ public final class CommandBus {
                 throw new IllegalArgumentException("command type " + type.getName() + " already has a handler");
             }
             return this;
+        }
+
+        /** The category of a repository's streams, read from the stream of any id. */
+        private static String categoryOf(Function<String, StreamId> stream) {
+            return stream.apply("id").category();
         }
 
         private static <K> String aggregateId(Function<? super K, String> id, K command) {

@@ -14,6 +14,8 @@ import dev.relato.aggregate.AggregateNotFoundException;
 import dev.relato.aggregate.AggregateRootRepository;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.memory.InMemoryEventStore;
+import dev.relato.observe.Observation;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.order.Order;
 import dev.relato.order.OrderCommand.AddLine;
 import dev.relato.order.OrderCommand.ConfirmOrder;
@@ -179,5 +181,41 @@ class CommandBusTest {
         assertThatThrownBy(() -> deciderRoutes().decider(PlaceOrder.class, orders, PlaceOrder::orderId))
                 .hasMessageContaining("already has a handler");
         assertThatThrownBy(() -> deciderRoutes().build().send((Object) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void everyDispatchIsOneCommandObservationOnTheStoresObserverEndedWithItsOutcome() {
+        List<String> observed = new ArrayList<>();
+        RelatoObserver recording = new RelatoObserver() {
+            @Override
+            public Observation command(String category, String command) {
+                observed.add("start " + category + " " + command);
+                return (outcome, count) -> observed.add("end " + category + " " + command + " " + outcome.tag()
+                        + " " + count);
+            }
+        };
+        try (InMemoryEventStore observedStore = InMemoryEventStore.builder().observer(recording).build()) {
+            DeciderRepository<OrderCommand, OrderEvent, OrderState> observedOrders = DeciderRepository
+                    .builder(observedStore, serializer, "Order", OrderEvent.class, new OrderDecider()).build();
+            CommandBus bus = CommandBus.builder(observedStore)
+                    .decider(PlaceOrder.class, observedOrders, PlaceOrder::orderId)
+                    .decider(ConfirmOrder.class, observedOrders, ConfirmOrder::orderId)
+                    .handler(Note.class, (note, context) -> { })
+                    .build();
+            Command<PlaceOrder> place = Command.of(new PlaceOrder("o-9", "ada", AT));
+
+            bus.send(place);
+            bus.send(place);
+            assertThatThrownBy(() -> bus.send(new ConfirmOrder("o-9"))).isInstanceOf(IllegalStateException.class);
+            bus.send(new Note("hi"));
+            assertThatThrownBy(() -> bus.send(new AddLine("o-9", "sku", 1, BigDecimal.ONE)))
+                    .isInstanceOf(UnknownCommandException.class);
+        }
+
+        assertThat(observed).containsExactly(
+                "start Order PlaceOrder", "end Order PlaceOrder succeeded 1",
+                "start Order PlaceOrder", "end Order PlaceOrder retried 1",
+                "start Order ConfirmOrder", "end Order ConfirmOrder failed 0",
+                "start none Note", "end none Note succeeded 0");
     }
 }

@@ -8,6 +8,8 @@ import dev.relato.ExpectedVersion;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.command.Command;
+import dev.relato.command.CommandBus;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.observe.Observation;
 import dev.relato.observe.Outcome;
@@ -116,5 +118,33 @@ class RelatoTracingTest {
         assertThat(appends.get(1).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(appends.get(1).getAttributes().get(RelatoTracing.OUTCOME)).isEqualTo("conflict");
         assertThat(Span.current().getSpanContext().isValid()).as("the command's scope is closed").isFalse();
+    }
+
+    record Deposit(String account, int amount) {
+    }
+
+    @Test
+    void aCommandSentThroughTheBusIsASpanAroundItsAppendsEndedWithItsOutcome() {
+        CommandBus bus = CommandBus.builder(store).handler(Deposit.class, (deposit, context) -> {
+            if (deposit.amount() <= 0) {
+                throw new IllegalStateException("a deposit must be positive");
+            }
+            context.store().append(StreamId.of("Account", deposit.account()), ExpectedVersion.any(),
+                    List.of(SERIALIZER.serialize(new Ledger.Deposited(deposit.amount()))));
+        }).build();
+        Command<Deposit> deposit = Command.of(new Deposit("a-3", 5));
+
+        bus.send(deposit);
+        assertThatThrownBy(() -> bus.send(new Deposit("a-3", 0))).isInstanceOf(IllegalStateException.class);
+
+        List<SpanData> commands = exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("command none Deposit")).toList();
+        assertThat(commands).hasSize(2);
+        assertThat(commands.get(0).getAttributes().get(RelatoTracing.OUTCOME)).isEqualTo("succeeded");
+        assertThat(commands.get(0).getAttributes().get(RelatoTracing.EVENTS)).isEqualTo(1L);
+        assertThat(span("append Account").getParentSpanId()).isEqualTo(commands.get(0).getSpanId());
+        assertThat(commands.get(1).getAttributes().get(RelatoTracing.OUTCOME)).isEqualTo("failed");
+        assertThat(commands.get(1).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(commands.get(1).getEvents()).extracting(e -> e.getName()).contains("exception");
     }
 }
