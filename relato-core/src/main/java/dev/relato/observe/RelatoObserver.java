@@ -90,8 +90,10 @@ public interface RelatoObserver {
     }
 
     /**
-     * PostgreSQL: readers of the global log were held back for {@code held} by a transaction in flight below the
-     * head (they cannot pass a position an uncommitted transaction may still fill).
+     * PostgreSQL: readers of the global log are held back, for {@code held} so far, by a transaction in flight below
+     * the head (they cannot pass a position an uncommitted transaction may still fill). Told about once a second
+     * while the store's subscriptions poll and the hold-back lasts, and on each check an operator asks for;
+     * {@link Duration#ZERO} when a hold-back seen by that polling has ended.
      */
     default void readersHeldBack(String store, Duration held) {
     }

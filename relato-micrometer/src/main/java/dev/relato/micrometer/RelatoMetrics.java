@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -54,7 +55,9 @@ import java.util.stream.Stream;
  *   <tr><td>{@value #WRITE_QUEUE_WAIT} timer [store]</td><td>SQLite: wait in the single writer's queue</td></tr>
  *   <tr><td>{@value #GROUP_COMMIT_SIZE} summary [store]</td><td>SQLite: appends per group commit</td></tr>
  *   <tr><td>{@value #READERS_HELD_BACK} timer [store]</td><td>PostgreSQL: age of the transaction holding
- *       readers of the log back, when a check finds one</td></tr>
+ *       readers of the log back, each time a check finds one (about once a second while subscriptions poll)</td></tr>
+ *   <tr><td>{@value #READERS_HELD_BACK_NOW} time gauge [store]</td><td>PostgreSQL: how long readers have been held
+ *       back as of the last check, 0 once the hold-back ended</td></tr>
  *   <tr><td>{@value #PUBLISH_RETRIES} counter [store]</td><td>NATS: publishes tried again</td></tr>
  *   <tr><td>{@value #HANDLE} timer [projection, outcome]</td><td>one event handled by a projection</td></tr>
  *   <tr><td>{@value #BATCH} timer [projection], {@value #BATCH_EVENTS} summary [projection]</td><td>batches
@@ -86,6 +89,7 @@ public final class RelatoMetrics implements RelatoObserver {
     public static final String WRITE_QUEUE_WAIT = "relato.store.write.queue.wait";
     public static final String GROUP_COMMIT_SIZE = "relato.store.group.commit.size";
     public static final String READERS_HELD_BACK = "relato.store.readers.held.back";
+    public static final String READERS_HELD_BACK_NOW = "relato.store.readers.held.back.now";
     public static final String PUBLISH_RETRIES = "relato.store.publish.retries";
     public static final String HANDLE = "relato.projection.handle";
     public static final String BATCH = "relato.projection.batch";
@@ -109,6 +113,8 @@ public final class RelatoMetrics implements RelatoObserver {
     private final Clock clock;
     private final Map<Key, Meter> meters = new ConcurrentHashMap<>();
     private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
+    /** The current hold-back of each store's readers, in nanoseconds, read by its time gauge. */
+    private final Map<String, AtomicLong> heldBack = new ConcurrentHashMap<>();
 
     private RelatoMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -305,7 +311,24 @@ public final class RelatoMetrics implements RelatoObserver {
 
     @Override
     public void readersHeldBack(String store, Duration held) {
-        timer(READERS_HELD_BACK, "store", store, null, null, null).record(held);
+        heldBackNow(store).set(held.toNanos());
+        if (!held.isZero()) {
+            timer(READERS_HELD_BACK, "store", store, null, null, null).record(held);
+        }
+    }
+
+    private AtomicLong heldBackNow(String store) {
+        AtomicLong now = heldBack.get(store);
+        if (now == null) {
+            now = heldBack.computeIfAbsent(store, s -> {
+                AtomicLong nanos = new AtomicLong();
+                TimeGauge.builder(READERS_HELD_BACK_NOW, nanos, TimeUnit.NANOSECONDS, AtomicLong::get)
+                        .tags("store", s).description("how long readers of the log have been held back, as of the"
+                                + " last check").register(registry);
+                return nanos;
+            });
+        }
+        return now;
     }
 
     @Override

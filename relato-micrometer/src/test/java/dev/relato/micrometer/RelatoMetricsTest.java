@@ -17,6 +17,7 @@ import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.snapshot.InMemorySnapshotStore;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -121,5 +122,20 @@ class RelatoMetricsTest {
         assertThat(registry.get(RelatoMetrics.READERS_HELD_BACK).tags("store", "postgres").timer()
                 .totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
         assertThat(registry.get(RelatoMetrics.PUBLISH_RETRIES).tags("store", "nats").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theCurrentHoldBackIsAGaugeThatFallsToZeroWhenItEnds() {
+        metrics.readersHeldBack("postgres", Duration.ofSeconds(2));
+        metrics.readersHeldBack("postgres", Duration.ofSeconds(3));
+        assertThat(registry.get(RelatoMetrics.READERS_HELD_BACK_NOW).tags("store", "postgres").timeGauge()
+                .value(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3);
+
+        metrics.readersHeldBack("postgres", Duration.ZERO);
+        assertThat(registry.get(RelatoMetrics.READERS_HELD_BACK_NOW).tags("store", "postgres").timeGauge()
+                .value(java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        Timer held = registry.get(RelatoMetrics.READERS_HELD_BACK).tags("store", "postgres").timer();
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(held.max(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3);
     }
 }

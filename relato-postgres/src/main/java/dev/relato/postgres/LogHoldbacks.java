@@ -8,26 +8,71 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds the transaction in flight that holds readers of the global log back ({@link LogHoldback}), reports how
- * long to the store's observer, and warns once per blocking transaction held longer than a check's threshold.
- * Thread-safe.
+ * long to the store's observer, and warns once per blocking transaction held longer than a threshold. Checked on
+ * demand ({@link #find}, {@link #health}) and, while the store's subscriptions poll, by the head watcher at most
+ * once per {@link #WATCH_INTERVAL} ({@link #watch}). Thread-safe.
  */
 final class LogHoldbacks {
-    private static final Logger LOG = LoggerFactory.getLogger(LogHoldbacks.class);
+    /** The least time between two checks of {@link #watch}. */
+    static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     private final Sql sql;
     private final RelatoObserver observer;
+    private final Duration warnAfter;
+    private final Logger log;
+    private final long watchNanos;
     /** The blocking transaction last warned about (pid and start), so that each is warned about once. */
     private final AtomicReference<String> warned = new AtomicReference<>("");
+    /** When {@link #watch} checks next ({@link System#nanoTime()}). */
+    private final AtomicLong nextWatch = new AtomicLong(System.nanoTime());
+    /** Whether the last check of {@link #watch} found readers held back. */
+    private volatile boolean holding;
 
-    LogHoldbacks(Sql sql, RelatoObserver observer) {
+    /**
+     * @param warnAfter how long a transaction may hold readers back before {@link #watch} warns, naming it
+     */
+    LogHoldbacks(Sql sql, RelatoObserver observer, Duration warnAfter) {
+        this(sql, observer, warnAfter, LoggerFactory.getLogger(LogHoldbacks.class), WATCH_INTERVAL);
+    }
+
+    LogHoldbacks(Sql sql, RelatoObserver observer, Duration warnAfter, Logger log, Duration watchInterval) {
         this.sql = sql;
         this.observer = observer;
+        this.warnAfter = warnAfter;
+        this.log = log;
+        this.watchNanos = watchInterval.toNanos();
+    }
+
+    /**
+     * Called on every read of the head watcher: at most once per {@link #WATCH_INTERVAL}, looks for a transaction
+     * holding readers back. While one does, its age goes to the observer at each check and, once it passes the
+     * threshold, one warning names it; when the episode ends the observer is told {@link Duration#ZERO}.
+     */
+    void watch(Connection c, long head) throws SQLException {
+        long now = System.nanoTime();
+        long next = nextWatch.get();
+        if (now - next < 0 || !nextWatch.compareAndSet(next, now + watchNanos)) {
+            return;
+        }
+        Optional<Blocker> blocker = blocker(c);
+        if (blocker.isEmpty()) {
+            if (holding) {
+                holding = false;
+                observer.readersHeldBack(PostgresEventStore.STORE, Duration.ZERO);
+            }
+            return;
+        }
+        holding = true;
+        if (blocker.get().holdback().transactionAge().compareTo(warnAfter) > 0) {
+            warnOnce(blocker.get(), holdbackLine(blocker.get().holdback(), head, warnAfter));
+        }
     }
 
     Optional<LogHoldback> find(Connection c) throws SQLException {
@@ -60,13 +105,20 @@ final class LogHoldbacks {
             return new Health("store", true, "head position " + head + blocker.map(b -> "; held back by "
                     + b.holdback()).orElse(""));
         }
-        LogHoldback h = blocker.get().holdback();
-        String line = "the global log is held back at position " + head + " for longer than " + threshold + " by " + h
+        String line = holdbackLine(blocker.get().holdback(), head, threshold);
+        warnOnce(blocker.get(), line);
+        return new Health("store", false, line);
+    }
+
+    private static String holdbackLine(LogHoldback h, long head, Duration threshold) {
+        return "the global log is held back at position " + head + " for longer than " + threshold + " by " + h
                 + "; end it with pg_terminate_backend(" + h.pid() + "), or let idle_in_transaction_session_timeout"
                 + " end such sessions";
-        if (!blocker.get().since().equals(warned.getAndSet(blocker.get().since()))) {
-            LOG.warn(line);
+    }
+
+    private void warnOnce(Blocker blocker, String line) {
+        if (!blocker.since().equals(warned.getAndSet(blocker.since()))) {
+            log.warn(line);
         }
-        return new Health("store", false, line);
     }
 }

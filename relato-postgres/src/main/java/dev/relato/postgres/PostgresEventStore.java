@@ -120,6 +120,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresEventStore implements EventStore, StoreCompanions, StreamOperations {
     /** The store name observers are told. */
     static final String STORE = "postgres";
+    private static final Duration DEFAULT_HOLDBACK_WARNING = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
     /** Attempts of an append whose event ids a concurrent append stored first: the next one answers from them. */
     private static final int ATTEMPTS = 3;
@@ -158,7 +159,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         this.errors = new SqlErrors(builder.errorClassifier);
         this.appendRetries = builder.appendRetries;
         this.observer = builder.observer;
-        this.holdbacks = new LogHoldbacks(sql, observer);
+        this.holdbacks = new LogHoldbacks(sql, observer, builder.holdbackWarning);
     }
 
     /**
@@ -668,7 +669,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private void ensureHeadWatcher() {
         if (headWatcher == null) {
             HeadWatcher[] self = new HeadWatcher[1];
-            self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::readHead, signal,
+            self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::watchHead, signal,
                     subscriptionOptions.pollInterval(), () -> keepWatching(self[0]));
             headWatcher = self[0];
             headWatcher.start();
@@ -811,6 +812,15 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         return Sessions.call(dataSource, errors, () -> "reading the head position", this::headPosition);
     }
 
+    /** The head watcher's read: the head position, and now and then a look for a transaction holding it back. */
+    private long watchHead() {
+        return Sessions.call(dataSource, errors, () -> "reading the head position", c -> {
+            long head = headPosition(c);
+            holdbacks.watch(c, head);
+            return head;
+        });
+    }
+
     /** The head position readers can see, read on the given connection. */
     long headPosition(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.headPosition); ResultSet rs = ps.executeQuery()) {
@@ -918,6 +928,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         private RetryPolicy appendRetries = DEFAULT_APPEND_RETRIES;
         private SchemaPolicy schemaPolicy = SchemaPolicy.EXTERNAL;
         private RelatoObserver observer = RelatoObserver.none();
+        private Duration holdbackWarning = DEFAULT_HOLDBACK_WARNING;
 
         private Builder() {
         }
@@ -990,12 +1001,29 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
 
         /**
          * The observer told about appends and stream loads (as store {@code "postgres"}) and about how long readers
-         * were held back by a transaction in flight when {@link #logHoldback()} or {@link #health(Duration)} finds
-         * one; handed to the repositories and projection runners built on the store. Default
-         * {@link RelatoObserver#none()}.
+         * are held back by a transaction in flight ({@link RelatoObserver#readersHeldBack}): about once a second
+         * while the store's subscriptions (and the projection runners on them) poll, and whenever
+         * {@link #logHoldback()} or {@link #health(Duration)} finds one. Handed to the repositories and projection
+         * runners built on the store. Default {@link RelatoObserver#none()}.
          */
         public Builder observer(RelatoObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer must not be null");
+            return this;
+        }
+
+        /**
+         * How long a transaction in flight may hold readers of the global log back, while the store's subscriptions
+         * poll, before one warning names it ({@link LogHoldback}: pid, application, transaction age, query); one
+         * warning per blocking transaction. Default 30 seconds.
+         *
+         * @throws IllegalArgumentException if {@code threshold} is negative
+         */
+        public Builder holdbackWarning(Duration threshold) {
+            Objects.requireNonNull(threshold, "threshold must not be null");
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException("the hold-back warning threshold must not be negative: " + threshold);
+            }
+            this.holdbackWarning = threshold;
             return this;
         }
 
