@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * returns when the head of the log moves (the store's own appends wake it at once), and looks at the log at least
  * every {@link Builder#pollInterval(Duration)} in any case. A reset, a replay or a close wakes it at once.
  *
+ * <p><b>Pauses.</b> An operator pauses a projection with {@link CheckpointStore#pause} (in any process sharing the
+ * store: the flag is durable, beside the checkpoint). The runner looks at the flag of the projection's name (and of
+ * its partition name) at most once per {@linkplain Builder#pollInterval poll interval}, so within about that time
+ * (plus the batch in progress) it stops handling events and reports {@link ProjectionState#PAUSED}; it keeps its
+ * lease. Once {@linkplain CheckpointStore#resume resumed} it loads its checkpoint again (an operator may have moved
+ * it meanwhile) and goes on from there.
+ *
  * <p><b>Failures.</b> When a batch fails, its events are handled again one per transaction, and the one that
  * fails is retried by the {@link FailurePolicy}: then the runner stops ({@link ProjectionState#FAILED},
  * checkpoint just before the event) or records the event in the {@link DeadLetterStore} and goes on. An event
@@ -409,7 +416,8 @@ public final class ProjectionRunner<C> implements AutoCloseable {
          * If the calling thread is interrupted (or a handler throws {@link InterruptedException}), the catch-up
          * stops and the thread's interrupt flag is set again when this returns.
          *
-         * @return the final status: {@link ProjectionState#STOPPED} once caught up, {@link ProjectionState#FAILED}
+         * @return the final status: {@link ProjectionState#STOPPED} once caught up, {@link ProjectionState#PAUSED}
+         *         at once (nothing handled) if the projection is paused, {@link ProjectionState#FAILED}
          *         (with {@link ProjectionStatus#lastError()}) if an event kept failing under a stop policy, the store
          *         failed, a handler threw an {@link Error} or the thread was interrupted
          * @throws IllegalStateException as {@link #start()}, or if leases were given (a node without the lease

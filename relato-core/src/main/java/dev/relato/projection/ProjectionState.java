@@ -15,6 +15,11 @@ public enum ProjectionState {
     RETRYING,
     /** Another node holds the projection's lease; this runner waits to take over. */
     STANDBY,
+    /**
+     * An operator paused the projection ({@link CheckpointStore#pause}): the runner handles nothing and keeps its
+     * checkpoint, and goes on from it once resumed.
+     */
+    PAUSED,
     /** Closed by its owner, or done: a {@link ProjectionRunner.Builder#catchUp() catch-up} that has caught up. */
     STOPPED,
     /**

@@ -28,6 +28,15 @@ public interface ProjectionTransactions<C> {
     long checkpoint(String name);
 
     /**
+     * Whether an operator has paused {@code name} ({@link CheckpointStore#pause}); a runner then handles nothing
+     * until it is resumed. Implementations read the flag where they keep the checkpoint; this default, for
+     * implementations written elsewhere, never pauses.
+     */
+    default boolean paused(String name) {
+        return false;
+    }
+
+    /**
      * Runs {@code work} and moves the checkpoint {@code name} from {@code expected} to {@code next}: atomically,
      * or (at least once) the checkpoint after the work.
      *
@@ -76,6 +85,11 @@ public interface ProjectionTransactions<C> {
             @Override
             public long checkpoint(String name) {
                 return checkpoints.load(name);
+            }
+
+            @Override
+            public boolean paused(String name) {
+                return checkpoints.isPaused(name);
             }
 
             @Override

@@ -75,6 +75,8 @@ final class RunnerLoop<C> {
 
     private void loop() throws Exception {
         OutageRetry outage = new OutageRetry(settings.storeRetry(), LOG, "projection '" + name + "'");
+        PauseWatch pause = new PauseWatch(settings.transactions(), settings.projection().name(), name,
+                settings.pollInterval());
         boolean loaded = false;
         while (!progress.isClosing()) {
             try {
@@ -84,6 +86,17 @@ final class RunnerLoop<C> {
                     outage.succeeded();
                     progress.state(ProjectionState.STANDBY);
                     progress.await(shorter(settings.pollInterval(), settings.leaseDuration().dividedBy(3)));
+                    continue;
+                }
+                if (pause.paused()) {
+                    outage.succeeded();
+                    progress.state(ProjectionState.PAUSED);
+                    if (untilCaughtUp) {
+                        LOG.info("projection '{}' is paused; nothing to catch up until it is resumed", name);
+                        return;
+                    }
+                    loaded = false; // an operator may move the checkpoint while paused: load it again on resume
+                    progress.await(settings.pollInterval());
                     continue;
                 }
                 if (!loaded || standing == LeaseKeeper.Standing.GAINED) {

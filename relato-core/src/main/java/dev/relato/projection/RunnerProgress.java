@@ -206,7 +206,11 @@ final class RunnerProgress {
     /** The runner's thread has ended, normally or with {@code failure} (the cause to report). */
     synchronized void terminated(Throwable failure) {
         terminated = true;
-        state = failure == null ? ProjectionState.STOPPED : ProjectionState.FAILED;
+        if (failure != null) {
+            state = ProjectionState.FAILED;
+        } else if (state != ProjectionState.PAUSED || closing) {
+            state = ProjectionState.STOPPED; // a catch-up that found its projection paused stays PAUSED
+        }
         if (failure != null) {
             lastError = DeadLetter.describe(failure);
         }

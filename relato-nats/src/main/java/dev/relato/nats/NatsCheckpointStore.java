@@ -13,12 +13,15 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A {@link CheckpointStore} in a JetStream key-value bucket (default {@code relato-checkpoints}): one key per
- * consumer (the base64url form of its name), holding the position as decimal text. The bucket is created on
- * first use (one value per key, no expiry) and checked if it exists.
+ * consumer (the base64url form of its name), holding the position as decimal text, and a key
+ * {@code paused.<name in base64url>} per paused consumer (base64url has no dot, so the two never meet). The bucket
+ * is created on first use (one value per key, no expiry) and checked if it exists.
  *
  * <p>Loads are answered by the leader of the bucket's stream, so on a cluster they see the newest save, never a
  * replica's older position.
@@ -29,6 +32,9 @@ import java.util.TreeMap;
  * connection if the store opened it.
  */
 public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable {
+    private static final String PAUSED = "paused.";
+    private static final byte[] PAUSED_VALUE = {'1'};
+
     private final NatsSupport.Handle handle;
     private final KeyValueBucket kv;
     private final String bucket;
@@ -90,7 +96,7 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
     public SortedMap<String, Long> loadAll() {
         try {
             SortedMap<String, Long> all = new TreeMap<>();
-            for (KeyValueBucket.Entry entry : kv.list(">")) {
+            for (KeyValueBucket.Entry entry : kv.list("*")) {
                 String consumer = Names.decode(entry.key());
                 try {
                     all.put(consumer, Long.parseLong(new String(entry.value(), StandardCharsets.US_ASCII)));
@@ -102,6 +108,51 @@ public final class NatsCheckpointStore implements CheckpointStore, AutoCloseable
             return Collections.unmodifiableSortedMap(all);
         } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("listing the checkpoints", e);
+        }
+    }
+
+    @Override
+    public void pause(String consumer) {
+        String key = PAUSED + key(consumer);
+        onPause("pausing consumer '" + consumer + "'", () -> kv.put(key, PAUSED_VALUE));
+    }
+
+    @Override
+    public void resume(String consumer) {
+        String key = PAUSED + key(consumer);
+        onPause("resuming consumer '" + consumer + "'", () -> kv.delete(key, KeyValueBucket.ANY_REVISION));
+    }
+
+    @Override
+    public boolean isPaused(String consumer) {
+        String key = PAUSED + key(consumer);
+        return onPause("looking whether consumer '" + consumer + "' is paused", () -> kv.current(key).isPresent());
+    }
+
+    private <T> T onPause(String what, BucketCall<T> call) {
+        try {
+            return call.run();
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate(what, e);
+        }
+    }
+
+    /** One call on the bucket. */
+    @FunctionalInterface
+    private interface BucketCall<T> {
+        T run() throws IOException, JetStreamApiException, InterruptedException;
+    }
+
+    @Override
+    public SortedSet<String> loadPaused() {
+        try {
+            SortedSet<String> paused = new TreeSet<>();
+            for (KeyValueBucket.Entry entry : kv.list(PAUSED + "*")) {
+                paused.add(Names.decode(entry.key().substring(PAUSED.length())));
+            }
+            return Collections.unmodifiableSortedSet(paused);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("listing the paused consumers", e);
         }
     }
 

@@ -9,11 +9,14 @@ import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
- * {@link CheckpointStore} in the {@code checkpoints} table of a {@link PostgresSchema}. Besides the
+ * {@link CheckpointStore} in the {@code checkpoints} table of a {@link PostgresSchema}, with the paused consumers in
+ * its {@code projection_pauses} table (migration {@code V10__projection_pauses.sql}). Besides the
  * interface, {@link #save(Connection, String, long)} stores a checkpoint within the caller's transaction, so
  * that a projection's read-model changes and its checkpoint commit together (exactly-once effects).
  * Thread-safe. Failures surface as {@link dev.relato.StoreUnavailableException} when transient and as
@@ -116,6 +119,53 @@ public final class PostgresCheckpointStore implements CheckpointStore {
                 }
             }
             return Collections.unmodifiableSortedMap(all);
+        });
+    }
+
+    @Override
+    public void pause(String consumer) {
+        CheckpointStore.validateName(consumer);
+        update(sql.pause, consumer, "pausing '" + consumer + "'");
+    }
+
+    @Override
+    public void resume(String consumer) {
+        CheckpointStore.validateName(consumer);
+        update(sql.resume, consumer, "resuming '" + consumer + "'");
+    }
+
+    private void update(String statement, String consumer, String what) {
+        Sessions.call(dataSource, errors, () -> what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                ps.setString(1, consumer);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean isPaused(String consumer) {
+        CheckpointStore.validateName(consumer);
+        return Sessions.call(dataSource, errors, () -> "looking whether '" + consumer + "' is paused", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.isPaused)) {
+                ps.setString(1, consumer);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public SortedSet<String> loadPaused() {
+        return Sessions.call(dataSource, errors, () -> "listing the paused consumers", c -> {
+            SortedSet<String> paused = new TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.loadPaused); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    paused.add(rs.getString(1));
+                }
+            }
+            return Collections.unmodifiableSortedSet(paused);
         });
     }
 

@@ -83,6 +83,11 @@ public final class PostgresProjectionTransactions implements ProjectionTransacti
     }
 
     @Override
+    public boolean paused(String name) {
+        return checkpoints.isPaused(name);
+    }
+
+    @Override
     public void commit(String name, long expected, long next, Work<Connection> work) throws Exception {
         inTransaction("committing projection '" + name + "' at " + next, c -> {
             fence(c, name, expected);

@@ -66,6 +66,10 @@ final class Sql {
     final String saveCheckpoint;
     final String deleteCheckpoint;
     final String loadAllCheckpoints;
+    final String pause;
+    final String resume;
+    final String isPaused;
+    final String loadPaused;
 
     // projections: checkpoint fencing, dead letters, leases
     final String lockCheckpoint;
@@ -140,6 +144,11 @@ final class Sql {
                 + " ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at";
         deleteCheckpoint = "DELETE FROM " + checkpoints + " WHERE consumer = ?";
         loadAllCheckpoints = "SELECT consumer, position FROM " + checkpoints + " ORDER BY consumer";
+        String pauses = schema.table("projection_pauses");
+        pause = "INSERT INTO " + pauses + " (consumer) VALUES (?) ON CONFLICT (consumer) DO NOTHING";
+        resume = "DELETE FROM " + pauses + " WHERE consumer = ?";
+        isPaused = "SELECT 1 FROM " + pauses + " WHERE consumer = ?";
+        loadPaused = "SELECT consumer FROM " + pauses;
 
         lockCheckpoint = "SELECT position FROM " + checkpoints + " WHERE consumer = ? FOR UPDATE";
         String leases = schema.table("projection_leases");

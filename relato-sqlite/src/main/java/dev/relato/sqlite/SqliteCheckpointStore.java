@@ -6,10 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Checkpoints of asynchronous consumers in the same SQLite file as the events (table {@code <prefix>checkpoints}).
+ * Checkpoints of asynchronous consumers in the same SQLite file as the events (table {@code <prefix>checkpoints}),
+ * and the consumers an operator paused (table {@code <prefix>projection_pauses}).
  * Obtained from {@link SqliteEventStore#checkpoints()} and closed with that store.
  *
  * <p>A consumer whose read model lives in the same file can save its checkpoint in the same transaction as
@@ -75,11 +78,7 @@ public final class SqliteCheckpointStore implements CheckpointStore {
     @Override
     public void delete(String consumer) {
         CheckpointStore.validateName(consumer);
-        db.write("delete of the checkpoint of '" + consumer + "'", session -> {
-            PreparedStatement delete = session.prepare(sql.deleteCheckpoint());
-            delete.setString(1, consumer);
-            return delete.executeUpdate();
-        });
+        change("delete of the checkpoint of '" + consumer + "'", sql.deleteCheckpoint(), consumer);
     }
 
     @Override
@@ -92,6 +91,51 @@ public final class SqliteCheckpointStore implements CheckpointStore {
                 }
             }
             return Collections.unmodifiableSortedMap(all);
+        });
+    }
+
+    @Override
+    public void pause(String consumer) {
+        CheckpointStore.validateName(consumer);
+        change("pause of '" + consumer + "'", sql.pause(), consumer);
+    }
+
+    @Override
+    public void resume(String consumer) {
+        CheckpointStore.validateName(consumer);
+        change("resumption of '" + consumer + "'", sql.resume(), consumer);
+    }
+
+    private void change(String what, String statement, String consumer) {
+        db.write(what, session -> {
+            PreparedStatement change = session.prepare(statement);
+            change.setString(1, consumer);
+            return change.executeUpdate();
+        });
+    }
+
+    @Override
+    public boolean isPaused(String consumer) {
+        CheckpointStore.validateName(consumer);
+        return db.read("look at the pause of '" + consumer + "'", session -> {
+            PreparedStatement select = session.prepare(sql.isPaused());
+            select.setString(1, consumer);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    @Override
+    public SortedSet<String> loadPaused() {
+        return db.read("listing of the paused consumers", session -> {
+            SortedSet<String> paused = new TreeSet<>();
+            try (ResultSet rs = session.prepare(sql.loadPaused()).executeQuery()) {
+                while (rs.next()) {
+                    paused.add(rs.getString(1));
+                }
+            }
+            return Collections.unmodifiableSortedSet(paused);
         });
     }
 

@@ -38,6 +38,11 @@ public final class SqliteProjectionTransactions implements ProjectionTransaction
     }
 
     @Override
+    public boolean paused(String name) {
+        return store.checkpoints().isPaused(name);
+    }
+
+    @Override
     public void commit(String name, long expected, long next, Work<Connection> work) {
         SqliteCheckpointStore checkpoints = store.checkpoints();
         store.inTransaction(tx -> {

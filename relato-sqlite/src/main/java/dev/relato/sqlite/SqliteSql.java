@@ -28,12 +28,14 @@ import java.util.regex.Pattern;
  *   <li>{@code stream_tombstones}: streams deleted with a tombstone, which refuse appends (schema version 5).</li>
  *   <li>{@code data_keys}: the wrapped data keys of personal data, per subject (schema version 5).</li>
  *   <li>{@code deadlines}: the deadlines process managers scheduled, due in epoch milliseconds (schema version 6).</li>
+ *   <li>{@code projection_pauses}: the consumers an operator paused, since when in epoch milliseconds (schema
+ *       version 7).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 6;
+    static final int SCHEMA_VERSION = 7;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -48,6 +50,7 @@ final class SqliteSql {
     final String deadLetters;
     final String leases;
     final String deadlines;
+    final String pauses;
     final String migrationsTable;
     final String logHead;
     final String tombstones;
@@ -61,6 +64,7 @@ final class SqliteSql {
         this.deadLetters = prefix + "dead_letters";
         this.leases = prefix + "projection_leases";
         this.deadlines = prefix + "deadlines";
+        this.pauses = prefix + "projection_pauses";
         this.migrationsTable = prefix + "schema_migrations";
         this.logHead = prefix + "log_head";
         this.tombstones = prefix + "stream_tombstones";
@@ -189,7 +193,11 @@ final class SqliteSql {
                                 + "instance TEXT NOT NULL, "
                                 + "name TEXT NOT NULL, "
                                 + "due INTEGER NOT NULL) WITHOUT ROWID",
-                        "CREATE INDEX " + deadlines + "_due ON " + deadlines + " (process, due)"));
+                        "CREATE INDEX " + deadlines + "_due ON " + deadlines + " (process, due)"),
+                // Consumers an operator paused; paused_at in epoch milliseconds.
+                List.of("CREATE TABLE " + pauses + " ("
+                        + "consumer TEXT NOT NULL PRIMARY KEY, "
+                        + "paused_at INTEGER NOT NULL) WITHOUT ROWID"));
     }
 
     // ---- appends
@@ -359,6 +367,23 @@ final class SqliteSql {
 
     String loadAllCheckpoints() {
         return "SELECT consumer, position FROM " + checkpoints + " ORDER BY consumer";
+    }
+
+    String pause() {
+        return "INSERT INTO " + pauses + " (consumer, paused_at) VALUES (?, CAST(strftime('%s', 'now') AS INTEGER) * 1000)"
+                + " ON CONFLICT (consumer) DO NOTHING";
+    }
+
+    String resume() {
+        return "DELETE FROM " + pauses + " WHERE consumer = ?";
+    }
+
+    String isPaused() {
+        return "SELECT 1 FROM " + pauses + " WHERE consumer = ?";
+    }
+
+    String loadPaused() {
+        return "SELECT consumer FROM " + pauses;
     }
 
     // ---- dead letters of projections

@@ -3,11 +3,20 @@ package dev.relato.test.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.ExpectedVersion;
 import dev.relato.InvalidInputException;
+import dev.relato.StreamId;
+import dev.relato.memory.InMemoryEventStore;
 import dev.relato.projection.CheckpointStore;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -20,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * <p><b>Lifecycle</b>: {@link #createCheckpointStore()} is called before every test and must return an
  * empty store isolated from every other; {@link #destroyCheckpointStore(CheckpointStore)} is called after
  * every test and by default closes the store if it is {@link AutoCloseable}.
+ *
+ * <p>Besides positions, the suite checks the durable pause flag ({@link CheckpointStore#pause}) and that a
+ * {@link ProjectionRunner} keeping its checkpoint in the store honours it: stops handling while paused and goes on
+ * from its checkpoint once resumed.
  */
 public abstract class CheckpointStoreContract {
     private CheckpointStore store;
@@ -155,5 +168,78 @@ public abstract class CheckpointStoreContract {
         for (int w = 0; w < 8; w++) {
             assertThat(store.load(prefix + "-" + w)).isEqualTo(25L * (w + 1));
         }
+    }
+
+    @Test
+    @DisplayName("pause and resume set a durable flag per consumer, listed by name, apart from the checkpoint")
+    void pauseAndResume() {
+        String a = "a-" + consumer();
+        String b = "b-" + consumer();
+        assertThat(store.isPaused(a)).isFalse();
+        store.save(a, 8);
+        store.pause(a);
+        store.pause(a);
+        store.pause(b);
+        assertThat(store.isPaused(a)).isTrue();
+        assertThat(store.isPaused(b)).as("a consumer without a checkpoint can be paused").isTrue();
+        assertThat(store.isPaused("c-" + consumer())).isFalse();
+        assertThat(store.loadPaused()).contains(a, b);
+        List<String> names = new ArrayList<>(store.loadPaused());
+        assertThat(names.indexOf(a)).as("name order").isLessThan(names.indexOf(b));
+        assertThat(store.load(a)).as("the checkpoint is untouched by a pause").isEqualTo(8);
+        assertThat(store.loadAll()).as("a pause is no checkpoint").containsEntry(a, 8L).doesNotContainKey(b);
+
+        store.delete(a);
+        store.save(a, 2);
+        assertThat(store.isPaused(a)).as("deleting or saving the checkpoint keeps the pause").isTrue();
+        store.resume(a);
+        store.resume(a);
+        store.resume("d-" + consumer());
+        assertThat(store.isPaused(a)).isFalse();
+        assertThat(store.isPaused(b)).isTrue();
+        assertThat(store.loadPaused()).doesNotContain(a).contains(b);
+        assertThat(store.load(a)).isEqualTo(2);
+        for (String name : List.of("", "a\nb", "x".repeat(201))) {
+            assertThatThrownBy(() -> store.pause(name)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.resume(name)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.isPaused(name)).isInstanceOf(InvalidInputException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("a runner over this store stops handling while paused and goes on from its checkpoint once resumed")
+    void runnerHonoursThePause() throws Exception {
+        String name = consumer();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        Projection<Set<String>> paid = Projection.<Set<String>>named(name)
+                .on(ShopWorkflow.Paid.class, (orders, event, recorded) -> orders.add(event.orderId()))
+                .build();
+        try (InMemoryEventStore events = InMemoryEventStore.create();
+             ProjectionRunner<Set<String>> runner = ProjectionRunner.builder(paid, events, ShopWorkflow.SERIALIZER)
+                     .context(seen, store).pollInterval(Duration.ofMillis(50)).start()) {
+            pay(events, "o-1");
+            Await.until("the first order is handled", () -> seen.contains("o-1"));
+            long before = events.headPosition();
+            Await.until("the checkpoint is saved", () -> store.load(name) == before);
+
+            store.pause(name);
+            Await.until("the runner reports PAUSED", () -> runner.status().state() == ProjectionState.PAUSED,
+                    () -> runner.status().toString());
+            pay(events, "o-2");
+            assertThat(runner.awaitPosition(events.headPosition(), Duration.ofMillis(300)))
+                    .as("a paused runner handles nothing").isFalse();
+            assertThat(seen).containsExactly("o-1");
+            assertThat(store.load(name)).as("the checkpoint stays where it was").isEqualTo(before);
+
+            store.resume(name);
+            assertThat(runner.awaitPosition(events.headPosition(), Await.LIMIT)).isTrue();
+            assertThat(seen).containsExactlyInAnyOrder("o-1", "o-2");
+            assertThat(runner.status().state()).isNotEqualTo(ProjectionState.PAUSED);
+        }
+    }
+
+    private static void pay(InMemoryEventStore events, String orderId) {
+        events.append(StreamId.of("Order", orderId), ExpectedVersion.any(),
+                List.of(ShopWorkflow.SERIALIZER.serialize(new ShopWorkflow.Paid(orderId))));
     }
 }
