@@ -69,9 +69,12 @@ import java.util.function.Function;
  * outcome of the failure that reached the sender. With relato-opentelemetry this is a span, with
  * relato-micrometer a timer; a command without a handler is not observed.
  *
+ * <p>The bus is the {@link CommandSender} of its process; a sender of another transport (relato-nats'
+ * {@code NatsCommandSender}) takes the same calls to a bus in another process.
+ *
  * <p>Thread-safe: one bus serves every thread, as long as its handlers and middleware are thread-safe.
  */
-public final class CommandBus {
+public final class CommandBus implements CommandSender {
     private static final String FREE_FUNCTION = "none";
     private static final RetryPolicy DEFAULT_RETRY = new RetryPolicy(6, Duration.ofMillis(2), Duration.ofMillis(200),
             Duration.ofSeconds(10));
@@ -111,12 +114,14 @@ public final class CommandBus {
      * @throws WrongExpectedVersionException if the aggregate still moved under every retry
      * @throws RuntimeException              the domain's rejection, unchanged
      */
+    @Override
     public Receipt send(Object command) {
         Objects.requireNonNull(command, "command must not be null");
         return send(command instanceof Command<?> envelope ? envelope : Command.of(command));
     }
 
     /** Sends {@code command} with its own id. */
+    @Override
     public Receipt send(Command<?> command) {
         Objects.requireNonNull(command, "command must not be null");
         return proceed(command, 0);

@@ -9,11 +9,13 @@ import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
+import dev.relato.internal.Trusted;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store as one attempt at one command sees it: appends get event ids derived from the command id (the n-th
@@ -25,6 +27,7 @@ final class CommandScope extends ForwardingEventStore {
     private final UUID firstEventId;
     private final List<AppendResult> appends = new ArrayList<>();
     private int next;
+    private @Nullable Metadata commandMetadata; // what events without metadata of their own carry, once first needed
 
     CommandScope(EventStore store, Command<?> command) {
         super(store);
@@ -44,10 +47,9 @@ final class CommandScope extends ForwardingEventStore {
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         List<EventData> derived = new ArrayList<>(events.size());
         int index = next;
-        for (EventData event : events) {
-            EventData copy = new EventData(Command.eventId(command.id(), index++), event.type(), event.schemaVersion(),
-                    event.payload(), metadataFor(event.metadata()));
-            derived.add(event.occurredAt().map(copy::withOccurredAt).orElse(copy));
+        for (EventData event : events) { // its payload was checked when it was made: copied, not parsed again
+            derived.add(Trusted.eventData(Command.eventId(command.id(), index++), event.type(), event.schemaVersion(),
+                    event.payload(), metadataFor(event.metadata()), event.occurredAt().orElse(null)));
         }
         AppendResult result = delegate().append(stream, expected, derived);
         next = index;
@@ -69,6 +71,16 @@ final class CommandScope extends ForwardingEventStore {
     }
 
     private Metadata metadataFor(Metadata own) {
+        if (own.isEmpty()) { // the common case: every event of the command carries the same metadata, built once
+            if (commandMetadata == null) {
+                commandMetadata = merged(own);
+            }
+            return commandMetadata;
+        }
+        return merged(own);
+    }
+
+    private Metadata merged(Metadata own) {
         Map<String, String> entries = new HashMap<>(command.metadata().entries());
         entries.putAll(own.entries());
         entries.putIfAbsent(Metadata.CAUSATION_ID, command.id().toString());

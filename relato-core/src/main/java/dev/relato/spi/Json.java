@@ -1,18 +1,20 @@
 package dev.relato.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.internal.JsonLimits;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON helpers for backends: a well-formedness check that also holds the text to the limits every reader
@@ -23,7 +25,6 @@ public final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(JsonLimits.READ_CONSTRAINTS)
             .build();
-    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private Json() {
     }
@@ -58,11 +59,17 @@ public final class Json {
         if (metadata.isEmpty()) {
             return "{}";
         }
-        try {
-            return MAPPER.writeValueAsString(metadata.entries());
-        } catch (JsonProcessingException e) {
+        StringWriter text = new StringWriter(64);
+        try (JsonGenerator out = FACTORY.createGenerator(text)) {
+            out.writeStartObject();
+            for (Map.Entry<String, String> entry : metadata.entries().entrySet()) {
+                out.writeStringField(entry.getKey(), entry.getValue());
+            }
+            out.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("metadata could not be written as JSON", e);
         }
+        return text.toString();
     }
 
     /**
@@ -73,6 +80,10 @@ public final class Json {
     public static Metadata readMetadata(String json) {
         if (json == null || json.isEmpty() || "{}".equals(json)) {
             return Metadata.empty();
+        }
+        Map<String, String> plain = plainEntries(json);
+        if (plain != null) {
+            return new Metadata(plain);
         }
         try (JsonParser parser = FACTORY.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -88,6 +99,77 @@ public final class Json {
         } catch (IOException e) {
             throw new IllegalArgumentException("metadata is not well-formed JSON: " + json, e);
         }
+    }
+
+    /**
+     * The entries of a JSON object of strings none of which holds an escape, such as every store writes for ids and
+     * plain values, read without a parser; null for any other text (escapes, other values, anything malformed), which
+     * the parser then reads or refuses.
+     */
+    private static @Nullable Map<String, String> plainEntries(String json) {
+        int n = json.length();
+        int at = skipSpace(json, 0);
+        if (at >= n || json.charAt(at) != '{') {
+            return null;
+        }
+        Map<String, String> entries = new LinkedHashMap<>();
+        at = skipSpace(json, at + 1);
+        if (at < n && json.charAt(at) == '}') {
+            return skipSpace(json, at + 1) == n ? entries : null;
+        }
+        while (true) {
+            int keyEnd = plainString(json, at);
+            if (keyEnd < 0) {
+                return null;
+            }
+            String key = json.substring(at + 1, keyEnd);
+            at = skipSpace(json, keyEnd + 1);
+            if (at >= n || json.charAt(at) != ':') {
+                return null;
+            }
+            at = skipSpace(json, at + 1);
+            int valueEnd = plainString(json, at);
+            if (valueEnd < 0 || entries.put(key, json.substring(at + 1, valueEnd)) != null) {
+                return null;
+            }
+            at = skipSpace(json, valueEnd + 1);
+            if (at >= n) {
+                return null;
+            }
+            char c = json.charAt(at);
+            if (c == '}') {
+                return skipSpace(json, at + 1) == n ? entries : null;
+            }
+            if (c != ',') {
+                return null;
+            }
+            at = skipSpace(json, at + 1);
+        }
+    }
+
+    /** The index of the closing quote of the string starting at {@code at}, or -1 if it is not a plain string. */
+    private static int plainString(String json, int at) {
+        if (at >= json.length() || json.charAt(at) != '"') {
+            return -1;
+        }
+        for (int i = at + 1; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\' || c < 0x20 || Character.isSurrogate(c)) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int skipSpace(String json, int at) {
+        while (at < json.length() && (json.charAt(at) == ' ' || json.charAt(at) == '\n' || json.charAt(at) == '\t'
+                || json.charAt(at) == '\r')) {
+            at++;
+        }
+        return at;
     }
 
     /** Length of {@code text} in UTF-8 bytes, without encoding it. */
