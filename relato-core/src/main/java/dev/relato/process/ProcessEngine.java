@@ -188,8 +188,8 @@ public final class ProcessEngine<S> {
                     S before = i == 0 ? manager.initialState() : history.get(i - 1).state();
                     Map<String, Instant> pendingBefore = i == 0 ? Map.of() : history.get(i - 1).pending();
                     LOG.debug("{}: step for {} already recorded; carrying out its effects again", stream, input);
-                    carryOut(instance, manager.react(before, input), stepId, pendingBefore, latestPending, time, cause,
-                            true);
+                    carryOut(instance, input, manager.react(before, input), stepId, pendingBefore, latestPending, time,
+                            cause, true);
                     return true;
                 }
             }
@@ -224,7 +224,7 @@ public final class ProcessEngine<S> {
                 RetryState.pause(backoff.get(), e);
                 continue;
             }
-            carryOut(instance, reaction, stepId, latestPending, pending, time, cause, false);
+            carryOut(instance, input, reaction, stepId, latestPending, pending, time, cause, false);
             return true;
         }
     }
@@ -247,15 +247,21 @@ public final class ProcessEngine<S> {
     /**
      * Carries out a step's effects. {@code pendingNow} is what the instance's latest step keeps pending: a step
      * carried out again neither schedules a deadline the instance no longer waits for nor cancels one a later
-     * step scheduled again.
+     * step scheduled again. A deadline that is the step's input is left to {@link #fireDueDeadlines()}, which
+     * removes it once every effect is carried out: until then it stays due, so a crash before the step's last
+     * command makes it fire again, and the repeat sends what is missing.
      */
-    private void carryOut(String instance, Reaction<S> reaction, UUID stepId, Map<String, Instant> pendingBefore,
-                          Map<String, Instant> pendingNow, Instant time, Metadata cause, boolean again) {
+    private void carryOut(String instance, Object input, Reaction<S> reaction, UUID stepId,
+                          Map<String, Instant> pendingBefore, Map<String, Instant> pendingNow, Instant time,
+                          Metadata cause, boolean again) {
         Set<String> dropped = new HashSet<>(reaction.cancelled());
         if (!again || reaction.finished()) {
             dropped.addAll(pendingBefore.keySet());
         }
         dropped.removeAll(pendingNow.keySet());
+        if (input instanceof DeadlineFired fired) {
+            dropped.remove(fired.name());
+        }
         for (String name : dropped) {
             deadlines.cancel(Deadline.idOf(manager.name(), instance, name));
         }

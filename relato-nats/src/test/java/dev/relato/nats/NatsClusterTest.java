@@ -10,6 +10,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
+import dev.relato.test.contract.ChildJvm;
 import io.nats.client.Connection;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;

@@ -1,6 +1,7 @@
 package dev.relato.test.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
@@ -23,7 +24,6 @@ import dev.relato.test.fixture.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -62,6 +62,14 @@ public abstract class ProcessManagerContract extends OnFreshStore {
 
     private List<String> types(String category, String id) {
         return store().read(StreamId.of(category, id)).stream().map(RecordedEvent::type).toList();
+    }
+
+    /** Order {@code order} of one item in stock confirmed, handled, and its payment deadline past by the clock. */
+    private void confirmedAndOverdue(String order) {
+        bus().send(new Restock("sku-1", 1));
+        bus().send(new Confirm(order, "sku-1"));
+        catchUp(engine(bus()));
+        clock.advance(Duration.ofDays(1));
     }
 
     private CommandBus bus() {
@@ -131,11 +139,7 @@ public abstract class ProcessManagerContract extends OnFreshStore {
 
     @Test
     void aDeadlineDueWhileTheProcessWasDownFiresOnceAfterRestart() {
-        bus().send(new Restock("sku-1", 1));
-        bus().send(new Confirm("o-4", "sku-1"));
-        catchUp(engine(bus()));
-
-        clock.advance(Duration.ofDays(1));
+        confirmedAndOverdue("o-4");
         ProcessEngine<Fulfilment> restarted = engine(bus());
         assertThat(restarted.fireDueDeadlines()).isEqualTo(1);
         assertThat(engine(bus()).fireDueDeadlines()).isZero();
@@ -173,11 +177,24 @@ public abstract class ProcessManagerContract extends OnFreshStore {
     }
 
     @Test
+    void aCrashWhileAFiredDeadlineSendsItsCommandsIsRepairedWhenItFiresAgain() {
+        confirmedAndOverdue("o-8");
+        CommandBus dying = ShopWorkflow.bus(store()).middleware((command, next) -> {
+            throw new StoreFailureException("the process died before sending " + command.body(), null);
+        }).build();
+
+        assertThatThrownBy(() -> engine(dying).fireDueDeadlines()).isInstanceOf(StoreFailureException.class);
+        assertThat(types("Fulfilment", "o-8")).as("the deadline's step is recorded").hasSize(2);
+        assertThat(engine(bus()).fireDueDeadlines()).as("still due: fired again").isEqualTo(1);
+        assertThat(engine(bus()).fireDueDeadlines()).isZero();
+
+        assertThat(types("Order", "o-8")).containsExactly("Confirmed", "Cancelled");
+        assertThat(types("Stock", "sku-1")).containsExactly("Restocked", "Reserved", "Released");
+    }
+
+    @Test
     void aDeadlineFiredOnTwoNodesTakesEffectOnce() {
-        bus().send(new Restock("sku-1", 1));
-        bus().send(new Confirm("o-6", "sku-1"));
-        catchUp(engine(bus()));
-        clock.advance(Duration.ofDays(1));
+        confirmedAndOverdue("o-6");
         DeadlineStore shared = deadlines(store());
         Deadline due = shared.due("Fulfilment", clock.instant(), 10).get(0);
         DeadlineStore neverRemoving = new NeverRemoving(shared);
@@ -211,25 +228,14 @@ public abstract class ProcessManagerContract extends OnFreshStore {
     }
 
     /** A deadline store of a node that dies after a deadline's step is recorded, before it removes the deadline. */
-    private record NeverRemoving(DeadlineStore delegate) implements DeadlineStore {
-        @Override
-        public void schedule(Deadline deadline) {
-            delegate.schedule(deadline);
+    private static final class NeverRemoving extends ForwardingDeadlineStore {
+        NeverRemoving(DeadlineStore delegate) {
+            super(delegate);
         }
 
         @Override
         public boolean cancel(UUID id) {
             return false;
-        }
-
-        @Override
-        public Optional<Deadline> find(UUID id) {
-            return delegate.find(id);
-        }
-
-        @Override
-        public List<Deadline> due(String process, Instant now, int limit) {
-            return delegate.due(process, now, limit);
         }
 
         @Override

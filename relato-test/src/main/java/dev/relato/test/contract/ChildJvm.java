@@ -1,4 +1,4 @@
-package dev.relato.nats;
+package dev.relato.test.contract;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * A JVM of a test's own running a main class of the test classpath: its standard output is kept line by line for
  * the test to wait on, its standard error goes to a file. Closing its standard input asks it to end; {@link #kill()}
- * ends it at once with SIGKILL.
+ * ends it at once with SIGKILL. For crash tests of the store modules.
+ *
+ * <p>Thread-safe: its output is collected on a thread of its own; waiting and killing may happen on any thread.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -29,7 +33,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Starts {@code main} with {@code args} in a small JVM; its standard error goes to {@code errors}. */
-    static ChildJvm start(String name, Class<?> main, Path errors, List<String> args) throws IOException {
+    public static ChildJvm start(String name, Class<?> main, Path errors, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), main.getName()));
@@ -48,31 +52,48 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits until the JVM has printed {@code line}; fails if it ends or the timeout passes first. */
-    void awaitLine(String line, Duration timeout) throws InterruptedException {
+    public void awaitLine(String line, Duration timeout) throws InterruptedException {
+        await(line, line::equals, timeout);
+    }
+
+    /**
+     * Waits until the JVM has printed a line that starts with {@code prefix} and returns the first such line; fails
+     * if it ends or the timeout passes first.
+     */
+    public String awaitLineStartingWith(String prefix, Duration timeout) throws InterruptedException {
+        return await(prefix, l -> l.startsWith(prefix), timeout);
+    }
+
+    private String await(String what, Predicate<String> wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!lines.contains(line)) {
-            if (!process.isAlive() && !lines.contains(line)) {
-                throw new AssertionError(name + " ended (exit " + process.exitValue() + ") before printing " + line
+        while (true) {
+            Optional<String> found = lines.stream().filter(wanted).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (!process.isAlive() && lines.stream().noneMatch(wanted)) {
+                throw new AssertionError(name + " ended (exit " + process.exitValue() + ") before printing " + what
                         + "; its output: " + lines);
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " did not print " + line + " within " + timeout + "; its output: " + lines);
+                throw new AssertionError(name + " did not print " + what + " within " + timeout + "; its output: "
+                        + lines);
             }
             Thread.sleep(20);
         }
     }
 
     /** Kills the JVM at once (SIGKILL) and waits until it is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 
