@@ -1,9 +1,8 @@
 package dev.relato;
 
 /**
- * Removing events: deleting a whole stream, or truncating its head. Every Relato store but the NATS store
- * implements this interface and passes the stream operations contract in relato-test, which proves these
- * rules.
+ * Removing events: deleting a whole stream, or truncating its head. Every Relato store implements this
+ * interface and passes the stream operations contract in relato-test, which proves these rules.
  *
  * <ul>
  *   <li><b>Delete</b> ({@link #deleteStream}): the stream's events are removed for good. Stream reads

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.relato.RecordedEvent;
 import dev.relato.nats.NatsEventStore;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -80,11 +81,17 @@ class CliNatsIT {
     }
 
     @Test
-    void streamRemovalIsRefusedClearly() {
-        Cli.Result result = Cli.run("stream", "delete", "Order-o-1", "--yes", "--stream-name", streamName, "--store", URL);
-        assertThat(result.code()).as(result.toString()).isEqualTo(1);
-        assertThat(result.err()).contains("relato: the nats store cannot delete or truncate streams")
-                .doesNotContain("\tat ");
+    void streamDeleteAndTruncateRemoveEvents() {
+        Cli.Result truncated = Cli.run("stream", "truncate", "Order-o-1", "--before", "2", "--yes", "--stream-name",
+                streamName, "--store", URL);
+        assertThat(truncated.code()).as(truncated.toString()).isZero();
+        Cli.Result deleted = Cli.run("stream", "delete", "Order-o-2", "--yes", "--stream-name", streamName, "--store", URL);
+        assertThat(deleted.code()).as(deleted.toString()).isZero();
+
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
+            assertThat(store.read(Fixture.O1)).extracting(RecordedEvent::streamVersion).first().isEqualTo(2L);
+            assertThat(store.streamVersion(Fixture.O2)).isZero();
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.InvalidEventException;
 import dev.relato.RetryPolicy;
 import dev.relato.StoreUnavailableException;
+import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.observe.RelatoObserver;
@@ -134,6 +135,7 @@ final class Appender {
 
         AppendResult run() throws IOException, JetStreamApiException, InterruptedException {
             Optional<StoredBatch> last = log.lastBatch(subject);
+            refuseTombstone(last);
             if (last.isPresent() && last.get().eventIds().equals(ids)) {
                 return settle(last.get()); // a retry of the stream's last append
             }
@@ -152,6 +154,22 @@ final class Appender {
                 return settle(stored.get());
             }
             return publish(previous, current);
+        }
+
+        /** Refuses the append if its stream's last message is a tombstone; it has claimed nothing yet. */
+        private void refuseTombstone(Optional<StoredBatch> last) {
+            if (last.isPresent() && last.get().kind() == StoredBatch.Kind.TOMBSTONE) {
+                throw new StreamDeletedException(stream);
+            }
+        }
+
+        /**
+         * The message id JetStream deduplicates on: the first event id, the stream and the message it follows, so
+         * that a re-publish of this append at this place is dropped, while the same ids appended again after the
+         * stream holding them was deleted are not mistaken for it.
+         */
+        private String messageId(long previous) {
+            return ids.get(0) + ":" + previous + ":" + subject;
         }
 
         /**
@@ -252,7 +270,7 @@ final class Appender {
                 PublishOptions options = PublishOptions.builder()
                         .expectedStream(streamName)
                         .expectedLastSubjectSequence(previous)
-                        .messageId(ids.get(0).toString())
+                        .messageId(messageId(previous))
                         .build();
                 probe.beforePublish(stream);
                 PublishAck ack;
@@ -266,6 +284,10 @@ final class Appender {
                     Optional<StoredBatch> last = log.lastBatch(subject);
                     if (last.isPresent() && last.get().eventIds().equals(ids)) {
                         return settle(last.get()); // stored meanwhile by another attempt of this append
+                    }
+                    if (last.isPresent() && last.get().kind() == StoredBatch.Kind.TOMBSTONE) {
+                        release();
+                        refuseTombstone(last);
                     }
                     current = last.map(StoredBatch::lastVersion).orElse(0L);
                     Optional<Duration> wait = expected.matches(current) ? retries.failed() : Optional.empty();
@@ -331,7 +353,7 @@ final class Appender {
                 if (b.firstVersion() <= before || b.previousSequence() == 0) {
                     return Optional.empty();
                 }
-                batch = Optional.of(log.requireBatchAt(b.previousSequence()));
+                batch = log.batchAt(b.previousSequence()); // gone if the stream was truncated there
             }
             return Optional.empty();
         }
@@ -398,7 +420,7 @@ final class Appender {
             if (who.wrote(b, who.subject())) {
                 return batch;
             }
-            batch = b.previousSequence() > after ? Optional.of(log.requireBatchAt(b.previousSequence())) : Optional.empty();
+            batch = b.previousSequence() > after ? log.batchAt(b.previousSequence()) : Optional.empty();
         }
         return Optional.empty();
     }

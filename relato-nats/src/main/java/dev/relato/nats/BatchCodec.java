@@ -30,6 +30,10 @@ import java.util.function.Consumer;
  * text  = length:i32 UTF-8 bytes          (metadata as a JSON object of strings, empty for none)
  * </pre>
  *
+ * A stream deleted by {@link StreamRemover} ends with a message without body whose header
+ * {@value #REMOVAL} says {@code deleted} or {@code tombstone}; it starts a new chain (previous sequence 0)
+ * at version 0.
+ *
  * {@code occurredAt} is the time the appender said the event occurred, in microseconds since the epoch, or
  * {@link Long#MIN_VALUE} if it said nothing. Format 1, written by earlier versions, has no {@code occurredAt}
  * and is still read.
@@ -42,6 +46,8 @@ final class BatchCodec {
     static final String FIRST_VERSION = "Relato-First-Version";
     static final String LAST_VERSION = "Relato-Last-Version";
     static final String PREVIOUS_SEQUENCE = "Relato-Previous-Sequence";
+    /** On a message that holds no events but marks a stream deleted: {@code deleted} or {@code tombstone}. */
+    static final String REMOVAL = "Relato-Removal";
     /** Bytes one event adds to a message besides its payload and metadata, for the longest type name. */
     static final int EVENT_OVERHEAD = 16 + 4 + EventData.MAX_TYPE_LENGTH * 3 + 4 + 8 + 4 + 4;
     private static final int FORMAT = 2;
@@ -85,6 +91,13 @@ final class BatchCodec {
         return h;
     }
 
+    /** The headers of the message marking a stream deleted, or tombstoned for good. */
+    static Headers removalHeaders(boolean tombstone) {
+        Headers h = new Headers();
+        h.put(REMOVAL, tombstone ? StoredBatch.Kind.TOMBSTONE.header() : StoredBatch.Kind.DELETED.header());
+        return h;
+    }
+
     /**
      * Reads a stored message's headers and checks its framing, without decoding its events: the append path
      * needs no more than this and the event ids, so an event that cannot be decoded never blocks appends.
@@ -93,6 +106,10 @@ final class BatchCodec {
      */
     static StoredBatch decode(String jetStream, StreamId stream, long sequence, Instant recordedAt, Headers headers,
                               byte[] body) {
+        String removal = headers == null ? null : headers.getFirst(REMOVAL);
+        if (removal != null) {
+            return StoredBatch.removal(jetStream, stream, sequence, recordedAt, StoredBatch.Kind.ofHeader(removal, sequence));
+        }
         long first = header(headers, FIRST_VERSION, sequence);
         long last = header(headers, LAST_VERSION, sequence);
         long previous = header(headers, PREVIOUS_SEQUENCE, sequence);

@@ -61,7 +61,7 @@ final class EventIdClaims {
 
         /** Whether {@code batch}, on {@code batchSubject}, is the message of this append. */
         boolean wrote(StoredBatch batch, String batchSubject) {
-            return subject.equals(batchSubject) && equals(of(batchSubject, batch.eventIds()));
+            return subject.equals(batchSubject) && !batch.isRemoval() && equals(of(batchSubject, batch.eventIds()));
         }
     }
 
@@ -148,6 +148,38 @@ final class EventIdClaims {
                         id, error);
             }
         }));
+    }
+
+    /**
+     * Frees the ids of removed messages of an event stream: each key that still records its id as stored in the removed
+     * message, or as claimed by the append that message holds (a confirmation not yet written), is deleted, so the id
+     * can be appended again. Keys that say anything else (claimed again meanwhile) are left alone.
+     */
+    void releaseRemoved(String subject, List<StoredBatch> removed)
+            throws IOException, JetStreamApiException, InterruptedException {
+        List<UUID> ids = new ArrayList<>();
+        List<StoredBatch> holders = new ArrayList<>();
+        for (StoredBatch batch : removed) {
+            for (UUID id : batch.eventIds()) {
+                ids.add(id);
+                holders.add(batch);
+            }
+        }
+        List<Claim> found = lookUp(ids);
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Claim claim = found.get(i);
+            StoredBatch holder = holders.get(i);
+            boolean held = claim instanceof Stored s ? s.sequence() == holder.sequence()
+                    : claim instanceof Pending p && p.by().wrote(holder, subject);
+            if (held) {
+                acks.add(bucket.send(ids.get(i).toString(), new byte[0], claim.revision(), true));
+            }
+        }
+        long deadline = bucket.deadline();
+        for (CompletableFuture<PublishAck> ack : acks) {
+            KeyValueBucket.revisionOf(ack, deadline); // empty if claimed again meanwhile, which is fine
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Creates the JetStream streams and key-value buckets the stores need on first use, and checks existing
  * ones against what the store requires: no limits that could discard data, the right subjects, storage
  * type, replica count and duplicate window. A mismatch is reported with what the server has and how to make the two
- * agree, never silently changed. Stateless and thread-safe.
+ * agree, never silently changed; the one change made is lifting the denial of message deletes and purges from an
+ * event stream created by earlier versions. Stateless and thread-safe.
  */
 final class JetStreamSetup {
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamSetup.class);
@@ -55,11 +57,15 @@ final class JetStreamSetup {
     }
 
     /**
-     * Creates the stream if it does not exist, else checks it.
+     * Creates the stream if it does not exist, else checks it. A stream created by earlier versions denies message
+     * deletes and purges, which stream operations need: the denial is lifted if the server allows it.
      *
+     * @return why messages cannot be removed from the stream, if they cannot: the server keeps the stream's
+     *         {@code deny_delete} or {@code deny_purge}
      * @throws NatsConfigurationException if an existing stream does not fit
      */
-    static void ensureStream(JetStreamManagement jsm, StreamSpec spec) throws IOException, JetStreamApiException {
+    static Optional<String> ensureStream(JetStreamManagement jsm, StreamSpec spec)
+            throws IOException, JetStreamApiException {
         StreamInfo info;
         try {
             info = jsm.getStreamInfo(spec.name());
@@ -71,6 +77,44 @@ final class JetStreamSetup {
         }
         check(info.getConfiguration(), spec, info.getClusterInfo());
         awaitLeader(info, () -> jsm.getStreamInfo(spec.name()));
+        return allowRemovals(jsm, info.getConfiguration());
+    }
+
+    /**
+     * Lifts {@code deny_delete} and {@code deny_purge} from a stream that has them (as earlier versions created it),
+     * if the server allows.
+     *
+     * @return what the server refused, naming the settings, if it did
+     */
+    private static Optional<String> allowRemovals(JetStreamManagement jsm, StreamConfiguration config)
+            throws IOException, JetStreamApiException {
+        if (!config.getDenyDelete() && !config.getDenyPurge()) {
+            return Optional.empty();
+        }
+        List<String> denied = new ArrayList<>();
+        if (config.getDenyDelete()) {
+            denied.add("deny_delete");
+        }
+        if (config.getDenyPurge()) {
+            denied.add("deny_purge");
+        }
+        try {
+            jsm.updateStream(StreamConfiguration.builder(config).denyDelete(false).denyPurge(false).build());
+            LOG.info("lifted {} from JetStream stream '{}' so that streams can be deleted and truncated", denied,
+                    config.getName());
+            return Optional.empty();
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == NatsSupport.STREAM_NOT_FOUND) {
+                throw e;
+            }
+            String why = "JetStream stream '" + config.getName() + "' was created with " + String.join(" and ", denied)
+                    + " (as Relato did before it could delete and truncate streams), and the NATS server refuses to "
+                    + "lift it: " + e.getErrorDescription() + " (JetStream error " + e.getApiErrorCode() + "). Appends "
+                    + "and reads work; to delete or truncate streams, copy the events into a stream created by this "
+                    + "version of Relato (their positions change, so projections are rebuilt there)";
+            LOG.warn("{}", why);
+            return Optional.of(why);
+        }
     }
 
     /** A read of a stream's current state. */
@@ -116,8 +160,8 @@ final class JetStreamSetup {
                 .storageType(spec.storage())
                 .replicas(spec.replicas())
                 .duplicateWindow(spec.duplicateWindow())
-                .denyDelete(true)
-                .denyPurge(true)
+                .denyDelete(false)
+                .denyPurge(false)
                 .allowDirect(false)
                 .build();
         try {

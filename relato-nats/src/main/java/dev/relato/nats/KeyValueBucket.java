@@ -88,16 +88,28 @@ final class KeyValueBucket {
      */
     List<Entry> list(String pattern) throws IOException, JetStreamApiException, InterruptedException {
         List<Entry> entries = new ArrayList<>();
-        long next = 1;
+        for (Entry entry : changesAfter(pattern, 0)) {
+            if (!entry.deleted()) {
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The last messages of the keys matching {@code pattern} written after revision {@code afterRevision}, deletes
+     * included, in the order they were written; read with one get per key (and one more), from the leader.
+     */
+    List<Entry> changesAfter(String pattern, long afterRevision)
+            throws IOException, JetStreamApiException, InterruptedException {
+        List<Entry> entries = new ArrayList<>();
+        long next = afterRevision + 1;
         while (true) {
             Optional<MessageInfo> message = requests.await(requests.nextOf(stream, subjectPrefix + pattern, next));
             if (message.isEmpty()) {
                 return entries;
             }
-            Entry entry = entry(message.get());
-            if (!entry.deleted()) {
-                entries.add(entry);
-            }
+            entries.add(entry(message.get()));
             next = message.get().getSeq() + 1;
         }
     }

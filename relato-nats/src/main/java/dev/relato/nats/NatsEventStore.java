@@ -16,6 +16,7 @@ import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
@@ -33,12 +34,14 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
+import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,9 +59,18 @@ import org.slf4j.LoggerFactory;
  * JetStream message</b> holding all its events, so an append is stored entirely or not at all. Its headers
  * carry the stream version range it covers and the sequence of the stream's previous message: a stream's
  * messages form a chain that reads walk and check. The JetStream stream is created on first use with limits
- * retention and no limits (events are never discarded), discard policy {@code New}, message deletion and
- * purging denied; an existing stream is checked and a mismatch raises {@link NatsConfigurationException}
- * saying what differs. A key-value bucket {@code <stream>-event-ids} holds the event id claims.
+ * retention and no limits (events are never discarded) and discard policy {@code New}; an existing stream is
+ * checked and a mismatch raises {@link NatsConfigurationException} saying what differs. A key-value bucket
+ * {@code <stream>-event-ids} holds the event id claims, and {@code <stream>-truncations} where truncated streams
+ * now begin.
+ *
+ * <h2>Deleting and truncating streams</h2>
+ * As {@link StreamOperations} says, with {@link StreamRemover} doing the work: a delete or tombstone is a message
+ * on the stream's subject published on the same compare-and-set as an append, then the messages before it are
+ * purged; a truncation records the stream's new start, then purges the messages below it. Events sharing an
+ * append's message with kept events stay hidden in it until it is removed too. Earlier versions created the stream
+ * with message deletes and purges denied; the store lifts that when it opens, and where the server refuses, the
+ * stream operations throw {@link NatsConfigurationException} naming the setting while appends and reads work.
  *
  * <h2>Concurrency</h2>
  * Optimistic concurrency rests on JetStream's expected-last-subject-sequence check: an append reads the
@@ -97,8 +109,10 @@ import org.slf4j.LoggerFactory;
  *       A writer that dies before publishing leaves claims that keep its ids for a retry of that append:
  *       another append using them is refused, as a duplicate should be.</li>
  * </ul>
- * Every message also carries its first event id as {@code Nats-Msg-Id}, so JetStream answers a re-publish
- * within its duplicate window (two minutes by default) with the original message. Claims written by earlier
+ * Every message also carries a {@code Nats-Msg-Id} made of its first event id, the sequence it follows and its
+ * subject, so JetStream answers a re-publish of the append at the same place within its duplicate window (two
+ * minutes by default) with the original message, and ids appended again after their stream was deleted are not
+ * mistaken for it. Claims written by earlier
  * versions (a decimal message sequence) read as confirmed claims, and a retry of an append stored before
  * claims existed is still found as the stream's last append or right after the expected version. Two
  * attempts of one append running at the same time, each for longer than the duplicate window, are not
@@ -133,7 +147,7 @@ import org.slf4j.LoggerFactory;
  * adjust the verdict. The connection reconnects in the background and the store continues once it is back.
  * {@link #close()} stops subscriptions and closes the connection if the store opened it.
  */
-public final class NatsEventStore implements EventStore, StoreCompanions {
+public final class NatsEventStore implements EventStore, StreamOperations, StoreCompanions {
     /** The store name observers are told. */
     static final String STORE = "nats";
     private static final Logger LOG = LoggerFactory.getLogger(NatsEventStore.class);
@@ -150,6 +164,8 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
     private final StoredLog log;
     private final StreamReader streams;
     private final Appender appender;
+    private final StreamRemover remover;
+    private final Optional<String> removalsRefused;
     private final StoreBuckets buckets;
     private final NatsFailures failures;
     private final AppendSignal signal = new AppendSignal();
@@ -179,17 +195,24 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
         }
         this.maxEventBytes = b.maxEventBytes != null ? b.maxEventBytes
                 : Math.min(AppendValidation.DEFAULT_MAX_EVENT_BYTES, payloadRoom);
-        JetStreamSetup.ensureStream(jsm, new JetStreamSetup.StreamSpec(streamName, prefix + ".>", b.replicas, b.storage,
-                b.duplicateWindow));
+        this.removalsRefused = JetStreamSetup.ensureStream(jsm, new JetStreamSetup.StreamSpec(streamName, prefix + ".>",
+                b.replicas, b.storage, b.duplicateWindow));
         String claimBucket = streamName + "-event-ids";
+        String truncationBucket = streamName + "-truncations";
         KeyValueOptions kvOptions = KeyValueOptions.builder().jsRequestTimeout(timeout).build();
-        JetStreamSetup.ensureBucket(connection.keyValueManagement(kvOptions), new JetStreamSetup.BucketSpec(claimBucket,
+        KeyValueManagement kvm = connection.keyValueManagement(kvOptions);
+        JetStreamSetup.ensureBucket(kvm, new JetStreamSetup.BucketSpec(claimBucket,
                 "event id claims of stream " + streamName, b.replicas, b.storage));
+        JetStreamSetup.ensureBucket(kvm, new JetStreamSetup.BucketSpec(truncationBucket,
+                "truncations of the event streams of stream " + streamName, b.replicas, b.storage));
         MessageRequests requests = new MessageRequests(connection, timeout);
-        this.log = new StoredLog(requests, jsm, streamName, prefix);
+        this.log = new StoredLog(requests, jsm, streamName, prefix,
+                new Truncations(new KeyValueBucket(js, requests, truncationBucket, timeout)));
         this.streams = new StreamReader(log);
-        this.appender = new Appender(js, log, new EventIdClaims(new KeyValueBucket(js, requests, claimBucket, timeout)),
-                streamName, maxPayload, maxEventBytes, b.appendRetryPolicy, signal, b.observer);
+        EventIdClaims claims = new EventIdClaims(new KeyValueBucket(js, requests, claimBucket, timeout));
+        this.appender = new Appender(js, log, claims, streamName, maxPayload, maxEventBytes, b.appendRetryPolicy, signal,
+                b.observer);
+        this.remover = new StreamRemover(js, log, claims, streamName, b.appendRetryPolicy);
         this.observer = b.observer;
         this.buckets = new StoreBuckets(bucketName -> {
             BucketSettings settings = new BucketSettings(bucketName.purpose(), streamName + bucketName.suffix());
@@ -405,6 +428,78 @@ public final class NatsEventStore implements EventStore, StoreCompanions {
             return log.headPosition();
         } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate("head position of stream '" + streamName + "'", e);
+        }
+    }
+
+    /**
+     * Deletes a stream as {@link StreamOperations#deleteStream} says, then its snapshot in {@link #snapshots()}.
+     *
+     * @throws NatsConfigurationException if the JetStream stream denies purges and the server keeps it so
+     */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, false);
+    }
+
+    /**
+     * Tombstones a stream as {@link StreamOperations#tombstoneStream} says; the tombstone is a message on the
+     * stream's subject, kept by JetStream like the events.
+     *
+     * @throws NatsConfigurationException if the JetStream stream denies purges and the server keeps it so
+     */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return delete(stream, expected, true);
+    }
+
+    private long delete(StreamId stream, ExpectedVersion expected, boolean tombstone) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected");
+        checkRemovable();
+        long removed;
+        try {
+            removed = remover.delete(stream, expected, tombstone);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate((tombstone ? "tombstone of" : "delete of") + " stream '" + stream + "'", e,
+                    "; if the stream already reads as deleted, calling this again completes the removal");
+        }
+        buckets.snapshots().delete(stream);
+        return removed;
+    }
+
+    /**
+     * Truncates a stream as {@link StreamOperations#truncateBefore} says. Events that share an append with kept events
+     * (one JetStream message holds a whole append) are hidden from every read and removed with that message, when the
+     * stream is truncated past it or deleted.
+     *
+     * @throws NatsConfigurationException if the JetStream stream denies purges and the server keeps it so
+     */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        AppendValidation.checkTruncate(stream, version);
+        checkRemovable();
+        try {
+            return remover.truncateBefore(stream, version);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("truncation of stream '" + stream + "'", e);
+        }
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        Objects.requireNonNull(stream, "stream");
+        checkOpen();
+        try {
+            return log.lastBatch(log.subject(stream)).map(b -> b.kind() == StoredBatch.Kind.TOMBSTONE).orElse(false);
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("tombstone check of stream '" + stream + "'", e);
+        }
+    }
+
+    private void checkRemovable() {
+        checkOpen();
+        if (removalsRefused.isPresent()) {
+            throw new NatsConfigurationException(removalsRefused.get());
         }
     }
 

@@ -15,9 +15,40 @@ import org.jspecify.annotations.Nullable;
 /**
  * One append as stored: a single JetStream message holding every event of the append. Its headers (versions,
  * previous message) are read when it is fetched; its events only when asked for, so that appending after an
- * event that cannot be decoded still works. Immutable.
+ * event that cannot be decoded still works. A message marking its stream deleted or tombstoned is read as an
+ * empty batch at version 0 that starts a new chain ({@link #removal}). Immutable.
  */
 final class StoredBatch {
+    /** What a message of an event stream is. */
+    enum Kind {
+        /** An append's events. */
+        EVENTS(""),
+        /** The stream was deleted: it reads as empty at version 0 and may be written again. */
+        DELETED("deleted"),
+        /** The stream was deleted for good: appends to it are refused. */
+        TOMBSTONE("tombstone");
+
+        private final String header;
+
+        Kind(String header) {
+            this.header = header;
+        }
+
+        String header() {
+            return header;
+        }
+
+        static Kind ofHeader(String value, long sequence) {
+            for (Kind kind : values()) {
+                if (kind != EVENTS && kind.header.equals(value)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("message " + sequence + " has an unknown " + BatchCodec.REMOVAL
+                    + " header: " + value);
+        }
+    }
+
     /** Events per append: the low 16 bits of a position number the event within its message. */
     static final int MAX_EVENTS = 0xFFFF;
     private static final int INDEX_BITS = 16;
@@ -30,6 +61,7 @@ final class StoredBatch {
     record Entry(UUID eventId, String type, int schemaVersion, String payload, Metadata metadata, @Nullable Instant occurredAt) {
     }
 
+    private final Kind kind;
     private final String jetStream;
     private final StreamId stream;
     private final long sequence;
@@ -51,6 +83,12 @@ final class StoredBatch {
      */
     StoredBatch(String jetStream, StreamId stream, long sequence, long previousSequence, long firstVersion,
                 Instant recordedAt, int size, byte[] body) {
+        this(Kind.EVENTS, jetStream, stream, sequence, previousSequence, firstVersion, recordedAt, size, body);
+    }
+
+    private StoredBatch(Kind kind, String jetStream, StreamId stream, long sequence, long previousSequence,
+                        long firstVersion, Instant recordedAt, int size, byte[] body) {
+        this.kind = kind;
         this.jetStream = jetStream;
         this.stream = stream;
         this.sequence = sequence;
@@ -59,6 +97,23 @@ final class StoredBatch {
         this.recordedAt = recordedAt.truncatedTo(ChronoUnit.MICROS);
         this.size = size;
         this.body = body;
+    }
+
+    /**
+     * The message marking a stream deleted ({@link Kind#DELETED}) or tombstoned: no events, version 0, no previous
+     * message.
+     */
+    static StoredBatch removal(String jetStream, StreamId stream, long sequence, Instant recordedAt, Kind kind) {
+        return new StoredBatch(kind, jetStream, stream, sequence, 0, 1, recordedAt, 0, new byte[0]);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** Whether this message marks its stream deleted or tombstoned rather than holding events. */
+    boolean isRemoval() {
+        return kind != Kind.EVENTS;
     }
 
     StreamId stream() {
@@ -91,6 +146,9 @@ final class StoredBatch {
      * @throws StoreFailureException if the message is not well framed
      */
     List<UUID> eventIds() {
+        if (isRemoval()) {
+            return List.of();
+        }
         try {
             return BatchCodec.eventIds(body, sequence);
         } catch (IllegalArgumentException e) {
@@ -105,6 +163,9 @@ final class StoredBatch {
      *                               it names the message and stream versions, and does not heal by retrying
      */
     List<RecordedEvent> events() {
+        if (isRemoval()) {
+            return List.of();
+        }
         List<Entry> entries;
         try {
             entries = BatchCodec.events(body, sequence);

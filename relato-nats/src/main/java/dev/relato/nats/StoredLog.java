@@ -9,12 +9,15 @@ import dev.relato.spi.RetryState;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
+import io.nats.client.PurgeOptions;
 import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -26,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * global log. Every read is a message get answered by the stream leader ({@link MessageRequests}); none
  * creates a consumer, so no read waits on a consumer's delivery. Thread-safe.
  *
- * <p>The global log is read by sequence, a window of gets in flight at once. The stream denies deletes and
- * purges, so its sequences are contiguous: a sequence below the stream's last that answers "no message" is
- * asked again a few times (a server under load can fail a lookup), then reported as a
- * {@link StoreFailureException} rather than skipped, because skipping it would hide committed events.
+ * <p>The global log is read by sequence, a window of gets in flight at once. Messages are removed only by
+ * {@link StreamRemover}, which purges them; the stream's state counts the sequences removed. While it counts none,
+ * a sequence below the stream's last that answers "no message" is asked again a few times (a server under load can
+ * fail a lookup), then reported as a {@link StoreFailureException} rather than skipped, because skipping it would
+ * hide committed events; once messages have been removed, a missing sequence is skipped. Events a truncation hides
+ * ({@link Truncations}) are left out.
  */
 final class StoredLog {
     private static final Logger LOG = LoggerFactory.getLogger(StoredLog.class);
@@ -43,9 +48,12 @@ final class StoredLog {
     private final JetStreamManagement jsm;
     private final String streamName;
     private final String prefix;
+    private final Truncations truncations;
 
-    StoredLog(MessageRequests requests, JetStreamManagement jsm, String streamName, String prefix) {
+    StoredLog(MessageRequests requests, JetStreamManagement jsm, String streamName, String prefix,
+              Truncations truncations) {
         this.requests = requests;
+        this.truncations = truncations;
         this.jsm = jsm;
         this.streamName = streamName;
         this.prefix = prefix;
@@ -99,7 +107,7 @@ final class StoredLog {
 
     /**
      * The message at a sequence that must exist: an append links to it, or it lies below the stream's last
-     * sequence (the stream denies deletes and purges).
+     * sequence while no message was ever removed from the stream.
      *
      * @throws StoreFailureException if it stays missing
      */
@@ -123,20 +131,45 @@ final class StoredLog {
                 + "' is missing: messages have been deleted from the stream outside Relato", null);
     }
 
-    /** The JetStream sequence of the newest message; 0 if there is none. */
-    long lastSequence() throws IOException, JetStreamApiException {
-        return jsm.getStreamInfo(streamName).getStreamState().getLastSequence();
+    /** The JetStream stream's state: first and last sequence, how many were removed. */
+    StreamState state() throws IOException, JetStreamApiException {
+        return jsm.getStreamInfo(streamName).getStreamState();
+    }
+
+    /** The truncations of the store's streams. */
+    Truncations truncations() {
+        return truncations;
     }
 
     /** The position of the newest event; 0 if there is none. */
     long headPosition() throws IOException, JetStreamApiException, InterruptedException {
-        for (long sequence = lastSequence(); sequence > 0; sequence--) {
+        StreamState state = state();
+        for (long sequence = state.getLastSequence(); sequence > 0 && sequence >= state.getFirstSequence(); sequence--) {
             Optional<StoredBatch> b = batchAt(sequence);
-            if (b.isPresent()) {
+            if (b.isPresent() && !b.get().isRemoval()) {
                 return b.get().lastPosition();
             }
         }
         return 0;
+    }
+
+    /**
+     * Removes the messages of one event stream below a sequence.
+     *
+     * @return how many messages were removed
+     */
+    long purge(String subject, long beforeSequence) throws IOException, JetStreamApiException {
+        if (beforeSequence <= 1) {
+            return 0; // JetStream reads a purge up to sequence 1 as a purge of the whole subject
+        }
+        return jsm.purgeStream(streamName, PurgeOptions.builder().subject(subject).sequence(beforeSequence).build())
+                .getPurged();
+    }
+
+    /** Whether messages have been removed from the stream, so that the one at {@code sequence} may be gone. */
+    private boolean removedSince(long sequence) throws IOException, JetStreamApiException {
+        StreamState now = state();
+        return now.getDeletedCount() > 0 || sequence < now.getFirstSequence();
     }
 
     /** A sequence asked for and its answer. */
@@ -151,8 +184,11 @@ final class StoredLog {
     List<RecordedEvent> readPage(long afterPosition, EventFilter filter, int max)
             throws IOException, JetStreamApiException, InterruptedException {
         List<RecordedEvent> out = new ArrayList<>();
-        long next = Math.max(1, StoredBatch.sequenceOf(afterPosition));
-        long last = lastSequence();
+        StreamState state = state();
+        boolean removals = state.getDeletedCount() > 0;
+        long next = Math.max(Math.max(1, state.getFirstSequence()), StoredBatch.sequenceOf(afterPosition));
+        long last = state.getLastSequence();
+        Map<StreamId, Truncations.Floor> floors = truncations.all();
         ArrayDeque<Asked> window = new ArrayDeque<>();
         try {
             while (out.size() < max && (next <= last || !window.isEmpty())) {
@@ -162,12 +198,19 @@ final class StoredLog {
                 }
                 Asked asked = window.poll();
                 Optional<MessageInfo> message = requests.await(asked.answer());
+                if (message.isEmpty() && (removals || (removals = removedSince(asked.sequence())))) {
+                    continue; // removed by a delete or truncation
+                }
                 Optional<StoredBatch> batch = decode(message.isPresent() ? message.get()
                         : requireMessageAt(asked.sequence()));
                 if (batch.isEmpty() || !wanted(batch.get().stream(), filter)) {
                     continue;
                 }
+                Truncations.Floor floor = floors.get(batch.get().stream());
                 for (RecordedEvent e : batch.get().events()) {
+                    if (floor != null && floor.hides(asked.sequence(), e.streamVersion())) {
+                        continue;
+                    }
                     if (e.position() > afterPosition && filter.matches(e) && out.size() < max) {
                         out.add(e);
                     }

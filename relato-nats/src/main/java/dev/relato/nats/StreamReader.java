@@ -29,6 +29,9 @@ import java.util.function.Predicate;
  *       following the links back. So a read returns exactly the stream's appends up to its last message, or
  *       fails; it never waits for a delivery and never skips.</li>
  * </ul>
+ * A stream whose last message marks it deleted reads as empty; the chain of a stream written again after a
+ * delete starts at that mark, and the chain of a truncated stream at its first remaining message, whose events
+ * below the stream's {@linkplain Truncations.Floor floor} are left out.
  * Thread-safe.
  */
 final class StreamReader {
@@ -47,8 +50,10 @@ final class StreamReader {
     List<RecordedEvent> read(StreamId stream, StreamRead read)
             throws IOException, JetStreamApiException, InterruptedException {
         String subject = log.subject(stream);
-        Optional<StoredBatch> lastBatch = log.lastBatch(subject);
-        if (lastBatch.isEmpty()) {
+        CompletableFuture<Message> lastAnswer = log.askLast(subject);
+        Optional<Truncations.Floor> floor = log.truncations().of(stream);
+        Optional<StoredBatch> lastBatch = log.batchOf(lastAnswer);
+        if (lastBatch.isEmpty() || lastBatch.get().isRemoval()) {
             return List.of();
         }
         StoredBatch last = lastBatch.get();
@@ -59,15 +64,17 @@ final class StreamReader {
         }
         boolean forwards = read.direction() == Direction.FORWARDS;
         Predicate<RecordedEvent> wanted = e -> e.streamVersion() >= lo && e.streamVersion() <= hi
+                && floor.map(f -> !f.hides(StoredBatch.sequenceOf(e.position()), e.streamVersion())).orElse(true)
                 && read.asOf().map(t -> !e.recordedAt().isAfter(t)).orElse(true);
         long walkCost = forwards ? last.lastVersion() - lo + 1
                 : (last.lastVersion() - hi) + Math.min(read.limit(), hi - lo + 1);
         return walkCost <= WALK_LIMIT
-                ? walkBack(last, lo, forwards, read.limit(), wanted)
+                ? walkBack(last, lo, floor.map(Truncations.Floor::sequence).orElse(0L), forwards, read.limit(), wanted)
                 : fetchForwards(subject, last, hi, forwards, read.limit(), wanted);
     }
 
-    private List<RecordedEvent> walkBack(StoredBatch last, long lo, boolean forwards, int limit,
+    /** Walks back from {@code last}; messages up to {@code floorSequence} are the first of the stream's chain. */
+    private List<RecordedEvent> walkBack(StoredBatch last, long lo, long floorSequence, boolean forwards, int limit,
                                          Predicate<RecordedEvent> wanted)
             throws IOException, JetStreamApiException, InterruptedException {
         List<RecordedEvent> out = new ArrayList<>();
@@ -83,7 +90,7 @@ final class StreamReader {
                     }
                 }
             }
-            if (b.firstVersion() <= lo || b.previousSequence() == 0) {
+            if (b.firstVersion() <= lo || b.previousSequence() == 0 || b.sequence() <= floorSequence) {
                 break;
             }
             b = log.requireBatchAt(b.previousSequence());
@@ -101,6 +108,10 @@ final class StreamReader {
             throws IOException, JetStreamApiException, InterruptedException {
         ArrayDeque<RecordedEvent> out = new ArrayDeque<>();
         Predicate<StoredBatch> take = b -> {
+            if (b.isRemoval()) {
+                out.clear(); // what came before was left by a delete interrupted before it removed it
+                return true;
+            }
             for (RecordedEvent e : b.events()) {
                 if (wanted.test(e)) {
                     out.addLast(e);
@@ -143,8 +154,8 @@ final class StreamReader {
      */
     private void forEachBatch(String subject, StoredBatch last, Predicate<StoredBatch> consumer)
             throws IOException, JetStreamApiException, InterruptedException {
-        Chain chain = new Chain(consumer);
         Optional<StoredBatch> first = log.batchOf(log.askNext(subject, 1));
+        Chain chain = new Chain(consumer, first.map(StoredBatch::previousSequence).orElse(0L));
         long from = first.filter(b -> b.sequence() < last.sequence()).map(b -> b.sequence() + 1).orElse(last.sequence());
         if (first.isPresent() && first.get().sequence() < last.sequence() && !chain.accept(first.get())) {
             return;
@@ -191,15 +202,18 @@ final class StreamReader {
 
     /**
      * The appends handed on so far, as a chain: each must link to the one before it. A gap is filled by
-     * following the links back from the message after it.
+     * following the links back from the message after it. The chain starts at the stream's first remaining message
+     * (the ones before it were removed by a truncation) and again at each message marking the stream deleted.
      */
     private final class Chain {
         private final Predicate<StoredBatch> consumer;
         private long previous;
         private boolean stopped;
 
-        Chain(Predicate<StoredBatch> consumer) {
+        /** @param start the sequence the stream's first remaining message links to */
+        Chain(Predicate<StoredBatch> consumer, long start) {
             this.consumer = consumer;
+            this.previous = start;
         }
 
         /** Hands on {@code b}, and first whatever is missing before it; false once the consumer has had enough. */
@@ -207,7 +221,7 @@ final class StreamReader {
             if (stopped || b.sequence() <= previous) {
                 return !stopped;
             }
-            if (b.previousSequence() != previous) {
+            if (b.previousSequence() != previous && !b.isRemoval()) {
                 ArrayDeque<StoredBatch> missing = new ArrayDeque<>();
                 long link = b.previousSequence();
                 while (link > previous) {

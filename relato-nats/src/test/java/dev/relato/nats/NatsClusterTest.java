@@ -14,6 +14,7 @@ import dev.relato.test.contract.ChildJvm;
 import io.nats.client.Connection;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -376,11 +377,16 @@ class NatsClusterTest {
         }
     }
 
-    /** A node that leads neither the stream nor its event id claims. */
-    private String nodeLeadingNothing(String stream) throws InterruptedException {
+    /** A node that leads neither the stream, nor its event id claims, nor its truncations (every read asks them). */
+    private String nodeLeadingNothing(String stream) throws IOException, InterruptedException {
         Set<String> leaders = new HashSet<>();
-        leaders.add(cluster.awaitCaughtUp(admin, stream));
+        String streamLeader = cluster.awaitCaughtUp(admin, stream);
+        leaders.add(streamLeader);
         leaders.add(cluster.awaitCaughtUp(admin, "KV_" + stream + "-event-ids"));
+        if (leaders.size() > 1) { // three streams on three nodes: make one node lead two of them
+            cluster.moveLeader(admin, "KV_" + stream + "-truncations", streamLeader);
+        }
+        leaders.add(cluster.awaitCaughtUp(admin, "KV_" + stream + "-truncations"));
         return cluster.names().stream().filter(n -> !leaders.contains(n)).findFirst().orElseThrow();
     }
 

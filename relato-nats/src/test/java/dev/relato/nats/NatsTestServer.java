@@ -86,7 +86,8 @@ final class NatsTestServer {
 
     /** Deletes an event store's stream, its event id claims and the buckets it made beside them. */
     static void deleteEventStore(Connection connection, String streamName) {
-        deleteStreams(connection, List.of(streamName, "KV_" + streamName + "-event-ids", "KV_" + streamName + "-snapshots",
+        deleteStreams(connection, List.of(streamName, "KV_" + streamName + "-event-ids",
+                "KV_" + streamName + "-truncations", "KV_" + streamName + "-snapshots",
                 "KV_" + streamName + "-checkpoints", "KV_" + streamName + "-dead-letters", "KV_" + streamName + "-leases",
                 "KV_" + streamName + "-data-keys",
                 "KV_" + streamName + "-deadlines"));
