@@ -92,7 +92,7 @@ public final class PersonalDataStore extends ForwardingEventStore {
         super(b.delegate);
         this.policies = Map.copyOf(b.policies);
         this.keys = new DataKeys(b.keyStore, b.kek, b.cacheSize, b.cacheTtl, Clock.systemUTC());
-        this.crypto = new FieldCrypto(keys);
+        this.crypto = new FieldCrypto(keys, policies);
     }
 
     /** A builder wrapping {@code store}. */
@@ -167,8 +167,7 @@ public final class PersonalDataStore extends ForwardingEventStore {
         List<EventData> sealed = new ArrayList<>(events.size());
         Map<UUID, String> plain = new HashMap<>();
         for (EventData e : events) {
-            PersonalFields policy = policies.get(e.type());
-            EventData s = policy == null ? e : crypto.encrypt(e, stream, policy);
+            EventData s = crypto.encrypt(e, stream);
             if (s != e) {
                 plain.put(e.eventId(), e.payload());
             }
