@@ -124,7 +124,8 @@ public final class PersonalDataStore extends ForwardingEventStore {
      * Forgets a subject as {@link #forget(String)} does, and first removes from {@code snapshots} the snapshot of
      * every stream holding data encrypted under the subject's keys (found by scanning the events of the types
      * with personal data in the global log), since snapshots hold decrypted state. Safe to run again after an
-     * interruption: the keys are destroyed last.
+     * interruption: the keys are destroyed last. A stream whose events of the subject were all truncated away is
+     * not found, so its snapshot (which a truncation keeps) is not removed.
      *
      * @return the number of streams whose snapshot was removed
      */
