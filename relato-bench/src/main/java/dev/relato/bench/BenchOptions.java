@@ -19,10 +19,12 @@ import java.util.Set;
  * @param pgUser       PostgreSQL user
  * @param pgPassword   PostgreSQL password (may be empty)
  * @param growthEvents 0 for the workloads; above 0, the growth run instead, appending this many events
+ * @param workloads    which workloads to run: {@code w1} to {@code w7} and {@code delivery}
  */
 record BenchOptions(List<String> backends, List<String> peers, double scale, int warmups, int rounds, String pgUrl,
-                    String pgUser, String pgPassword, long growthEvents) {
+                    String pgUser, String pgPassword, long growthEvents, List<String> workloads) {
     static final List<String> ALL_BACKENDS = List.of("memory", "sqlite", "postgres");
+    static final List<String> ALL_WORKLOADS = List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7", "delivery");
     static final List<String> ALL_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON,
             Backend.RELATO_ENCRYPTED);
     static final List<String> DEFAULT_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.AXON);
@@ -30,15 +32,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     static final long GROWTH_EVENTS = 10_000_000;
 
     BenchOptions {
-        backends = List.copyOf(backends);
-        for (String backend : backends) {
-            if (!ALL_BACKENDS.contains(backend)) {
-                throw new IllegalArgumentException("unknown backend '" + backend + "'; choose from " + ALL_BACKENDS);
-            }
-        }
-        if (backends.isEmpty()) {
-            throw new IllegalArgumentException("no backend to run");
-        }
+        backends = chosen(backends, ALL_BACKENDS, "backend");
         Set<String> chosen = new LinkedHashSet<>();
         chosen.add(Backend.RELATO);
         for (String peer : peers) {
@@ -51,6 +45,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
         if (!(scale > 0 && scale <= 10)) {
             throw new IllegalArgumentException("scale must be above 0 and at most 10, got " + scale);
         }
+        workloads = chosen(workloads, ALL_WORKLOADS, "workload");
         if (warmups < 0 || rounds < 1) {
             throw new IllegalArgumentException("need 0 or more warm-up rounds and 1 or more measured rounds");
         }
@@ -60,11 +55,25 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
         }
     }
 
+    /** The chosen items, each one of {@code all}, at least one. */
+    private static List<String> chosen(List<String> items, List<String> all, String what) {
+        for (String item : items) {
+            if (!all.contains(item)) {
+                throw new IllegalArgumentException("unknown " + what + " '" + item + "'; choose from " + all);
+            }
+        }
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("no " + what + " to run");
+        }
+        return List.copyOf(items);
+    }
+
     static final String USAGE = """
             usage: java -jar relato-bench.jar [options]
               --backends LIST     comma-separated, from memory,sqlite,postgres (default: all)
               --peers LIST        peers beside Relato, from jdbc,jdbc-wide,axon,relato-encrypted (default: jdbc,axon);
                                   relato-encrypted runs W1 and W5 with personal fields encrypted (memory, sqlite)
+              --workloads LIST    which workloads, from w1,w2,w3,w4,w5,w6,w7,delivery (default: all)
               --quick             a fast run: scale 0.05, 1 warm-up and 3 measured rounds
               --scale F           multiply every workload's size by F (default 1)
               --rounds N          measured rounds per figure (default 5)
@@ -85,6 +94,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     static BenchOptions parse(String... args) {
         List<String> backends = new ArrayList<>(ALL_BACKENDS);
         List<String> peers = DEFAULT_PEERS;
+        List<String> workloads = ALL_WORKLOADS;
         double scale = 1;
         int warmups = 1;
         int rounds = 5;
@@ -101,6 +111,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
                 }
                 case "--backends" -> backends = list(value(args, ++i, arg));
                 case "--peers" -> peers = list(value(args, ++i, arg));
+                case "--workloads" -> workloads = list(value(args, ++i, arg));
                 case "--scale" -> scale = number(value(args, ++i, arg), arg);
                 case "--rounds" -> rounds = (int) number(value(args, ++i, arg), arg);
                 case "--warmups" -> warmups = (int) number(value(args, ++i, arg), arg);
@@ -112,7 +123,12 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
-        return new BenchOptions(backends, peers, scale, warmups, rounds, url, user, password, growth);
+        return new BenchOptions(backends, peers, scale, warmups, rounds, url, user, password, growth, workloads);
+    }
+
+    /** Whether the workload ({@code w1} to {@code w7} or {@code delivery}) is to run. */
+    boolean runs(String workload) {
+        return workloads.contains(workload);
     }
 
     /** Whether this is the growth run rather than the workloads. */

@@ -17,7 +17,10 @@ final class Aes {
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** A cipher per thread: looking one up in the providers costs more than the encryption of a field. */
+    /**
+     * A cipher per thread: looking one up in the providers costs more than the encryption of a field, and a cipher
+     * initialised again with the key it had last skips the key schedule. A cipher is never shared between threads.
+     */
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
         try {
             return Cipher.getInstance("AES/GCM/NoPadding");
@@ -41,11 +44,16 @@ final class Aes {
         return nonce;
     }
 
+    /** The key object the cipher takes; immutable, so one can be kept and shared for many messages. */
+    static SecretKeySpec key(byte[] key) {
+        return new SecretKeySpec(key, "AES");
+    }
+
     /** Ciphertext and tag of {@code plain} under the key and nonce, bound to {@code associated}. */
-    static byte[] encrypt(byte[] key, byte[] nonce, byte[] plain, byte[] associated) {
+    static byte[] encrypt(SecretKeySpec key, byte[] nonce, byte[] plain, byte[] associated) {
         try {
             Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated);
             return cipher.doFinal(plain);
         } catch (GeneralSecurityException e) {
@@ -56,10 +64,10 @@ final class Aes {
     /**
      * The plain text, or null if the tag does not match: wrong key, altered ciphertext or other associated data.
      */
-    static byte[] decrypt(byte[] key, byte[] nonce, byte[] sealed, byte[] associated) {
+    static byte[] decrypt(SecretKeySpec key, byte[] nonce, byte[] sealed, byte[] associated) {
         try {
             Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated);
             return cipher.doFinal(sealed);
         } catch (AEADBadTagException e) {
@@ -70,7 +78,7 @@ final class Aes {
     }
 
     /** Nonce, then ciphertext and tag. */
-    static byte[] seal(byte[] key, byte[] plain, byte[] associated) {
+    static byte[] seal(SecretKeySpec key, byte[] plain, byte[] associated) {
         byte[] nonce = newNonce();
         byte[] sealed = encrypt(key, nonce, plain, associated);
         byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
@@ -79,7 +87,7 @@ final class Aes {
     }
 
     /** The plain text of {@link #seal} output, or null if it does not open. */
-    static byte[] open(byte[] key, byte[] sealed, byte[] associated) {
+    static byte[] open(SecretKeySpec key, byte[] sealed, byte[] associated) {
         if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             return null;
         }

@@ -3,10 +3,11 @@ package dev.relato.privacy;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
+import javax.crypto.spec.SecretKeySpec;
 
 /** A 256-bit AES key-encryption key held in memory; wraps with AES-256-GCM. Thread-safe. */
 final class AesKeyEncryptionKey implements KeyEncryptionKey {
-    private final byte[] key;
+    private final SecretKeySpec key;
     private final String description;
 
     AesKeyEncryptionKey(byte[] key, String description) {
@@ -16,7 +17,7 @@ final class AesKeyEncryptionKey implements KeyEncryptionKey {
             throw new PersonalDataException("no key-encryption key: " + description + " holds " + key.length
                     + " bytes; an AES-256 key is 32 bytes");
         }
-        this.key = key.clone();
+        this.key = Aes.key(key);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The data keys of subjects: made on first use, wrapped by the key-encryption key into a {@link DataKeyStore},
@@ -26,7 +27,8 @@ final class DataKeys {
     private final Map<UUID, Cached> byId;
     private final Map<String, Cached> newestBySubject;
 
-    record Key(UUID id, String subject, byte[] bytes) {
+    /** An unwrapped data key, held as the key object the cipher takes so that it is made once per key. */
+    record Key(UUID id, String subject, SecretKeySpec secret) {
     }
 
     private record Cached(Key key, long loadedAt) {
@@ -135,7 +137,7 @@ final class DataKeys {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         store.add(new WrappedKey(id, subject, kek.wrap(bytes, id, subject), now));
-        return new Key(id, subject, bytes);
+        return new Key(id, subject, Aes.key(bytes));
     }
 
     private Key unwrap(WrappedKey stored) {
@@ -143,7 +145,7 @@ final class DataKeys {
         if (bytes == null) {
             throw wrongKek();
         }
-        return new Key(stored.keyId(), stored.subject(), bytes);
+        return new Key(stored.keyId(), stored.subject(), Aes.key(bytes));
     }
 
     private synchronized void remember(Key key, boolean newest) {

@@ -92,7 +92,7 @@ public final class PersonalDataStore extends ForwardingEventStore {
         super(b.delegate);
         this.policies = Map.copyOf(b.policies);
         this.keys = new DataKeys(b.keyStore, b.kek, b.cacheSize, b.cacheTtl, Clock.systemUTC());
-        this.crypto = new FieldCrypto(keys);
+        this.crypto = new FieldCrypto(keys, policies);
     }
 
     /** A builder wrapping {@code store}. */
@@ -124,7 +124,8 @@ public final class PersonalDataStore extends ForwardingEventStore {
      * Forgets a subject as {@link #forget(String)} does, and first removes from {@code snapshots} the snapshot of
      * every stream holding data encrypted under the subject's keys (found by scanning the events of the types
      * with personal data in the global log), since snapshots hold decrypted state. Safe to run again after an
-     * interruption: the keys are destroyed last.
+     * interruption: the keys are destroyed last. A stream whose events of the subject were all truncated away is
+     * not found, so its snapshot (which a truncation keeps) is not removed.
      *
      * @return the number of streams whose snapshot was removed
      */
@@ -167,8 +168,7 @@ public final class PersonalDataStore extends ForwardingEventStore {
         List<EventData> sealed = new ArrayList<>(events.size());
         Map<UUID, String> plain = new HashMap<>();
         for (EventData e : events) {
-            PersonalFields policy = policies.get(e.type());
-            EventData s = policy == null ? e : crypto.encrypt(e, stream, policy);
+            EventData s = crypto.encrypt(e, stream);
             if (s != e) {
                 plain.put(e.eventId(), e.payload());
             }
