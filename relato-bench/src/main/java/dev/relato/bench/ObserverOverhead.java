@@ -49,7 +49,12 @@ public final class ObserverOverhead {
     private static final int W2_APPENDS = 2000;
     private static final int W2_WRITERS = 8;
     private static final int W2_PER_WRITER = 250;
+    /**
+     * Warm-up rounds before the measured ones: on the in-memory store a round lasts milliseconds, too little for
+     * the JIT to have compiled the observed path after two, so it gets ten.
+     */
     private static final int WARMUPS = 2;
+    private static final int MEMORY_WARMUPS = 10;
 
     private ObserverOverhead() {
     }
@@ -86,7 +91,7 @@ public final class ObserverOverhead {
     }
 
     private static void report(String backend, String figure, int rounds, Stores stores, Workload workload) {
-        double[][] medians = Rounds.medians(WARMUPS, rounds, List.of(
+        double[][] medians = Rounds.medians(backend.equals("memory") ? MEMORY_WARMUPS : WARMUPS, rounds, List.of(
                 r -> new double[] {workload.run(stores.plain, "p" + r)},
                 r -> new double[] {workload.run(stores.observed, "o" + r)}));
         double plain = medians[0][0];
