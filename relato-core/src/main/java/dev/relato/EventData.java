@@ -124,9 +124,19 @@ public final class EventData {
         return Optional.ofNullable(occurredAt);
     }
 
-    /** This event with other metadata. */
+    /** This event with other metadata. Its other fields, checked when it was made, are not checked again. */
     public EventData withMetadata(Metadata newMetadata) {
-        return new EventData(eventId, type, schemaVersion, payload, newMetadata, occurredAt, true);
+        return new EventData(this, Objects.requireNonNull(newMetadata, "metadata must not be null; use Metadata.empty()"));
+    }
+
+    /** A copy of {@code checked} with {@code metadata}: nothing else to check. */
+    private EventData(EventData checked, Metadata metadata) {
+        this.eventId = checked.eventId;
+        this.type = checked.type;
+        this.schemaVersion = checked.schemaVersion;
+        this.payload = checked.payload;
+        this.metadata = metadata;
+        this.occurredAt = checked.occurredAt;
     }
 
     /**

@@ -49,7 +49,12 @@ public final class ObserverOverhead {
     private static final int W2_APPENDS = 2000;
     private static final int W2_WRITERS = 8;
     private static final int W2_PER_WRITER = 250;
+    /**
+     * Warm-up rounds before the measured ones: on the in-memory store a round lasts milliseconds, too little for
+     * the JIT to have compiled the observed path after two, so it gets ten.
+     */
     private static final int WARMUPS = 2;
+    private static final int MEMORY_WARMUPS = 10;
 
     private ObserverOverhead() {
     }
@@ -86,9 +91,9 @@ public final class ObserverOverhead {
     }
 
     private static void report(String backend, String figure, int rounds, Stores stores, Workload workload) {
-        double[][] medians = Rounds.medians(WARMUPS, rounds, List.of(
-                r -> new double[] {workload.run(stores.plain, "p" + r)},
-                r -> new double[] {workload.run(stores.observed, "o" + r)}));
+        double[][] medians = Rounds.medians(backend.equals("memory") ? MEMORY_WARMUPS : WARMUPS, rounds, List.of(
+                r -> new double[] {workload.run(stores.plain(), "p" + r)},
+                r -> new double[] {workload.run(stores.observed(), "o" + r)}));
         double plain = medians[0][0];
         double observed = medians[1][0];
         System.out.printf(Locale.ROOT, "%-10s %-32s %14.0f %14.0f %+8.1f%%%n", backend, figure, plain, observed,
@@ -147,16 +152,43 @@ public final class ObserverOverhead {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /** A plain store and an observed one of the same backend, each in its own file or schema. */
+    /**
+     * A plain store and an observed one of the same backend, each in its own file or schema. In memory, each round
+     * gets new stores, so that the heap does not grow with the events of earlier rounds (the SQL stores keep theirs
+     * on disk).
+     */
     private static final class Stores implements AutoCloseable {
-        final EventStore plain;
-        final EventStore observed;
-        final List<AutoCloseable> cleanUp;
+        private final Function<RelatoObserver, EventStore> make;
+        private final RelatoObserver observer;
+        private final boolean newPerRound;
+        private final List<AutoCloseable> cleanUp;
+        private EventStore plain;
+        private EventStore observed;
 
-        private Stores(EventStore plain, EventStore observed, List<AutoCloseable> cleanUp) {
-            this.plain = plain;
-            this.observed = observed;
+        private Stores(Function<RelatoObserver, EventStore> make, RelatoObserver observer, boolean newPerRound,
+                       List<AutoCloseable> cleanUp) {
+            this.make = make;
+            this.observer = observer;
+            this.newPerRound = newPerRound;
             this.cleanUp = cleanUp;
+            this.plain = make.apply(RelatoObserver.none());
+            this.observed = make.apply(observer);
+        }
+
+        EventStore plain() {
+            if (newPerRound) {
+                plain.close();
+                plain = make.apply(RelatoObserver.none());
+            }
+            return plain;
+        }
+
+        EventStore observed() {
+            if (newPerRound) {
+                observed.close();
+                observed = make.apply(observer);
+            }
+            return observed;
         }
 
         static Stores open(String backend, RelatoObserver observer) throws Exception {
@@ -189,15 +221,13 @@ public final class ObserverOverhead {
                 default -> throw new IllegalArgumentException("unknown backend " + backend
                         + "; use memory, sqlite or postgres");
             };
-            EventStore plain = make.apply(RelatoObserver.none());
-            EventStore observed = make.apply(observer);
-            cleanUp.add(0, plain);
-            cleanUp.add(0, observed);
-            return new Stores(plain, observed, cleanUp);
+            return new Stores(make, observer, backend.equals("memory"), cleanUp);
         }
 
         @Override
         public void close() throws Exception {
+            observed.close();
+            plain.close();
             for (AutoCloseable c : cleanUp) {
                 c.close();
             }

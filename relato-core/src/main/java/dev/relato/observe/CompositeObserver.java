@@ -4,7 +4,6 @@ import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -94,9 +93,9 @@ final class CompositeObserver implements RelatoObserver {
     }
 
     private Observation all(Function<RelatoObserver, Observation> start) {
-        List<Observation> started = new ArrayList<>(observers.size());
-        for (RelatoObserver o : observers) {
-            started.add(start.apply(o));
+        Observation[] started = new Observation[observers.size()];
+        for (int i = 0; i < started.length; i++) {
+            started[i] = start.apply(observers.get(i));
         }
         return new Observation() {
             @Override
@@ -110,8 +109,15 @@ final class CompositeObserver implements RelatoObserver {
 
             @Override
             public void end(Outcome outcome, int count) {
-                for (int i = started.size() - 1; i >= 0; i--) {
-                    started.get(i).end(outcome, count);
+                for (int i = started.length - 1; i >= 0; i--) {
+                    started[i].end(outcome, count);
+                }
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                for (int i = started.length - 1; i >= 0; i--) {
+                    started[i].failed(failure);
                 }
             }
         };

@@ -39,8 +39,10 @@ public enum Outcome {
         return FAILED;
     }
 
+    private final String tag = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The lower-case name, as a metric tag or span attribute shows it. */
     public String tag() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return tag;
     }
 }

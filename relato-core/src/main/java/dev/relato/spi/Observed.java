@@ -2,6 +2,7 @@ package dev.relato.spi;
 
 import dev.relato.AppendResult;
 import dev.relato.EventData;
+import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.observe.Observation;
@@ -56,14 +57,23 @@ public final class Observed {
         return events;
     }
 
+    /** The events with their metadata carried; {@code events} itself if the observation carries nothing. */
     private static List<EventData> carried(Observation observation, List<EventData> events) {
         if (observation == Observation.NONE) {
             return events;
         }
-        List<EventData> carried = new ArrayList<>(events.size());
-        for (EventData e : events) {
-            carried.add(e == null ? null : e.withMetadata(observation.carry(e.metadata())));
+        List<EventData> carried = null;
+        for (int i = 0; i < events.size(); i++) {
+            EventData e = events.get(i);
+            Metadata metadata = e == null ? null : observation.carry(e.metadata());
+            if (carried == null && metadata != (e == null ? null : e.metadata())) {
+                carried = new ArrayList<>(events.size());
+                carried.addAll(events.subList(0, i));
+            }
+            if (carried != null) {
+                carried.add(e == null ? null : e.withMetadata(metadata));
+            }
         }
-        return carried;
+        return carried == null ? events : carried;
     }
 }

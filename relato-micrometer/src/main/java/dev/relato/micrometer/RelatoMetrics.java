@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -75,8 +76,8 @@ import java.util.stream.Stream;
  *       {@link #bind(String, Subscription, EventStore)} is behind the head, and its state</td></tr>
  * </table>
  *
- * <p>Thread-safe. Meters are created on first use and kept; each call costs a map lookup and the meter's own
- * update.
+ * <p>Thread-safe. Meters are created on first use and kept; timing an append, a load, a handled event or a command
+ * costs two map lookups by its tag values, one small object and the meters' own updates.
  */
 public final class RelatoMetrics implements RelatoObserver {
     public static final String APPEND = "relato.append";
@@ -115,6 +116,15 @@ public final class RelatoMetrics implements RelatoObserver {
     private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
     /** The current hold-back of each store's readers, in nanoseconds, read by its time gauge. */
     private final Map<String, AtomicLong> heldBack = new ConcurrentHashMap<>();
+
+    private final OperationKind appends = new OperationKind(store -> category -> new OperationMeters(APPEND,
+            Tags.of("store", store, "category", category), APPEND_EVENTS, true));
+    private final OperationKind loads = new OperationKind(store -> category -> new OperationMeters(LOAD,
+            Tags.of("store", store, "category", category), LOAD_EVENTS, false));
+    private final OperationKind handles = new OperationKind(projection -> unused -> new OperationMeters(HANDLE,
+            Tags.of("projection", projection), null, false));
+    private final OperationKind commands = new OperationKind(category -> command -> new OperationMeters(COMMAND,
+            Tags.of("category", category, "command", command), null, false));
 
     private RelatoMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -237,38 +247,27 @@ public final class RelatoMetrics implements RelatoObserver {
 
     @Override
     public Observation append(String store, StreamId stream, int events) {
-        String category = stream.category();
-        return timed(outcome -> timer(APPEND, "store", store, "category", category, outcome), (outcome, count) -> {
-            if (outcome == Outcome.SUCCEEDED || outcome == Outcome.RETRIED) {
-                summary(APPEND_EVENTS, "store", store, "category", category).record(count);
-            }
-        });
+        return new Timed(appends.get(store, stream.category()), clock.monotonicTime());
     }
 
     @Override
     public Observation load(String store, StreamId stream) {
-        String category = stream.category();
-        return timed(outcome -> timer(LOAD, "store", store, "category", category, outcome), (outcome, count) -> {
-            if (outcome == Outcome.SUCCEEDED) {
-                summary(LOAD_EVENTS, "store", store, "category", category).record(count);
-            }
-        });
+        return new Timed(loads.get(store, stream.category()), clock.monotonicTime());
     }
 
     @Override
     public Observation handle(String projection, RecordedEvent event) {
-        return timed(outcome -> timer(HANDLE, "projection", projection, null, null, outcome), (outcome, count) -> { });
+        return new Timed(handles.get(projection, ""), clock.monotonicTime());
     }
 
     @Override
     public Observation command(String category, String command) {
-        return timed(outcome -> timer(COMMAND, "category", category, "command", command, outcome),
-                (outcome, count) -> { });
+        return new Timed(commands.get(category, command), clock.monotonicTime());
     }
 
     @Override
     public void batchHandled(String projection, int events, Duration took) {
-        timer(BATCH, "projection", projection, null, null, null).record(took);
+        timer(BATCH, "projection", projection).record(took);
         summary(BATCH_EVENTS, "projection", projection, null, null).record(events);
     }
 
@@ -301,7 +300,7 @@ public final class RelatoMetrics implements RelatoObserver {
 
     @Override
     public void writeQueueWait(String store, Duration wait) {
-        timer(WRITE_QUEUE_WAIT, "store", store, null, null, null).record(wait);
+        timer(WRITE_QUEUE_WAIT, "store", store).record(wait);
     }
 
     @Override
@@ -313,7 +312,7 @@ public final class RelatoMetrics implements RelatoObserver {
     public void readersHeldBack(String store, Duration held) {
         heldBackNow(store).set(held.toNanos());
         if (!held.isZero()) {
-            timer(READERS_HELD_BACK, "store", store, null, null, null).record(held);
+            timer(READERS_HELD_BACK, "store", store).record(held);
         }
     }
 
@@ -336,31 +335,81 @@ public final class RelatoMetrics implements RelatoObserver {
         counter(PUBLISH_RETRIES, "store", store).increment();
     }
 
-    /** What an observation records when it ends, besides its timer. */
-    private interface Ending {
-        void ended(Outcome outcome, int count);
+    /** An operation timed from its start; on its end, its timer by outcome and its events are recorded. */
+    private final class Timed implements Observation {
+        private final OperationMeters meters;
+        private final long start;
+
+        Timed(OperationMeters meters, long start) {
+            this.meters = meters;
+            this.start = start;
+        }
+
+        @Override
+        public void end(Outcome outcome, int count) {
+            meters.timer(outcome).record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+            if (meters.events != null && (outcome == Outcome.SUCCEEDED
+                    || (outcome == Outcome.RETRIED && meters.countsRetried))) {
+                meters.events.record(count);
+            }
+        }
     }
 
-    private Observation timed(Function<Outcome, Timer> timer, Ending more) {
-        long start = clock.monotonicTime();
-        return (outcome, count) -> {
-            timer.apply(outcome).record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-            more.ended(outcome, count);
-        };
+    /**
+     * The meters of one kind of operation for one pair of tag values (store and category, projection, category
+     * and command): a timer per outcome, registered on first use, and the summary of the events it wrote or read.
+     * Made once per pair and kept, so that timing an operation looks meters up without allocating.
+     */
+    private final class OperationMeters {
+        final Tags tags;
+        final String timerName;
+        final DistributionSummary events;
+        final boolean countsRetried;
+        private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(Outcome.values().length);
+
+        OperationMeters(String timerName, Tags tags, String eventsName, boolean countsRetried) {
+            this.timerName = timerName;
+            this.tags = tags;
+            this.events = eventsName == null ? null
+                    : DistributionSummary.builder(eventsName).tags(tags).register(registry);
+            this.countsRetried = countsRetried;
+        }
+
+        Timer timer(Outcome outcome) {
+            Timer t = timers.get(outcome.ordinal());
+            if (t == null) {
+                t = Timer.builder(timerName).tags(tags.and("outcome", outcome.tag())).register(registry);
+                timers.set(outcome.ordinal(), t);
+            }
+            return t;
+        }
     }
 
-    private Timer timer(String name, String tag1, String value1, String tag2, String value2, Outcome outcome) {
-        String outcomeTag = outcome == null ? null : outcome.tag();
-        return meter(new Key(name, value1, value2, outcomeTag), k -> {
-            Tags tags = Tags.of(tag1, value1);
-            if (tag2 != null) {
-                tags = tags.and(tag2, value2);
+    /** The {@link OperationMeters} of one kind of operation, by two tag values (the second may be unused). */
+    private final class OperationKind {
+        private final Map<String, Map<String, OperationMeters>> byFirst = new ConcurrentHashMap<>();
+        private final Function<String, Function<String, OperationMeters>> make;
+
+        OperationKind(Function<String, Function<String, OperationMeters>> make) {
+            this.make = make;
+        }
+
+        OperationMeters get(String first, String second) {
+            Map<String, OperationMeters> bySecond = byFirst.get(first);
+            if (bySecond == null) {
+                bySecond = byFirst.computeIfAbsent(first, f -> new ConcurrentHashMap<>());
             }
-            if (outcomeTag != null) {
-                tags = tags.and("outcome", outcomeTag);
+            OperationMeters meters = bySecond.get(second);
+            if (meters == null) {
+                meters = bySecond.computeIfAbsent(second, make.apply(first));
             }
-            return Timer.builder(name).tags(tags).register(registry);
-        }, Timer.class);
+            return meters;
+        }
+    }
+
+    private Timer timer(String name, String tag, String value) {
+        return meter(new Key(name, value, null, null), k -> Timer.builder(name).tags(tag, value).register(registry),
+                Timer.class);
     }
 
     private DistributionSummary summary(String name, String tag1, String value1, String tag2, String value2) {

@@ -13,10 +13,10 @@ final class MetadataCarrier {
     static final String TRACEPARENT = "$traceparent";
     static final String TRACESTATE = "$tracestate";
 
-    /** Collects the entries a propagator writes. */
+    /** Collects the entries a propagator writes, under their metadata keys. */
     static final TextMapSetter<Map<String, String>> SETTER = (carrier, key, value) -> {
         if (carrier != null) {
-            carrier.put("$" + key, value);
+            carrier.put(metadataKey(key), value);
         }
     };
 
@@ -35,5 +35,14 @@ final class MetadataCarrier {
     };
 
     private MetadataCarrier() {
+    }
+
+    /** The metadata key of a propagator's entry: {@code $} and its name, the W3C ones without building a string. */
+    static String metadataKey(String key) {
+        return switch (key) {
+            case "traceparent" -> TRACEPARENT;
+            case "tracestate" -> TRACESTATE;
+            default -> "$" + key;
+        };
     }
 }

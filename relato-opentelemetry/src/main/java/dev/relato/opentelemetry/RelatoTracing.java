@@ -21,6 +21,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Relato's spans in OpenTelemetry: the one entry point of this module. Give it to each store's builder as its
@@ -60,6 +61,10 @@ public final class RelatoTracing implements RelatoObserver {
 
     private final Tracer tracer;
     private final TextMapPropagator propagator = W3CTraceContextPropagator.getInstance();
+    /** Span names by category or projection (bounded sets), so that starting a span builds no string. */
+    private final Map<String, String> appendNames = new ConcurrentHashMap<>();
+    private final Map<String, String> loadNames = new ConcurrentHashMap<>();
+    private final Map<String, String> handleNames = new ConcurrentHashMap<>();
 
     private RelatoTracing(Tracer tracer) {
         this.tracer = tracer;
@@ -73,68 +78,83 @@ public final class RelatoTracing implements RelatoObserver {
 
     @Override
     public Observation append(String store, StreamId stream, int events) {
-        Span span = tracer.spanBuilder("append " + stream.category()).setSpanKind(SpanKind.PRODUCER)
-                .setAttribute(STORE, store).setAttribute(CATEGORY, stream.category())
-                .setAttribute(STREAM, stream.toString()).setAttribute(EVENTS, (long) events).startSpan();
+        Span span = tracer.spanBuilder(name(appendNames, "append ", stream.category()))
+                .setSpanKind(SpanKind.PRODUCER).startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(STORE, store).setAttribute(CATEGORY, stream.category())
+                    .setAttribute(STREAM, stream.toString()).setAttribute(EVENTS, (long) events);
+        }
+        if (!span.getSpanContext().isValid()) {
+            return new SpanObservation(span, null, events); // no SDK, or one that makes no spans: nothing to carry
+        }
         Map<String, String> carried = new LinkedHashMap<>(4);
-        propagator.inject(Context.current().with(span), carried, MetadataCarrier.SETTER);
-        return new SpanObservation(span, null) {
-            @Override
-            public Metadata carry(Metadata metadata) {
-                Metadata with = metadata;
-                for (Map.Entry<String, String> e : carried.entrySet()) {
-                    with = with.with(e.getKey(), e.getValue());
-                }
-                return with;
-            }
-        };
+        propagator.inject(Context.root().with(span), carried, MetadataCarrier.SETTER);
+        return new CarryingObservation(span, events, carried);
     }
 
     @Override
     public Observation load(String store, StreamId stream) {
-        Span span = tracer.spanBuilder("load " + stream.category()).setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(STORE, store).setAttribute(CATEGORY, stream.category())
-                .setAttribute(STREAM, stream.toString()).startSpan();
-        return new SpanObservation(span, null);
+        Span span = tracer.spanBuilder(name(loadNames, "load ", stream.category())).setSpanKind(SpanKind.INTERNAL)
+                .startSpan();
+        if (span.isRecording()) {
+            span.setAttribute(STORE, store).setAttribute(CATEGORY, stream.category())
+                    .setAttribute(STREAM, stream.toString());
+        }
+        return new SpanObservation(span, null, 0);
     }
 
     @Override
     public Observation handle(String projection, RecordedEvent event) {
-        SpanBuilder builder = tracer.spanBuilder("handle " + projection).setSpanKind(SpanKind.CONSUMER)
-                .setAttribute(PROJECTION, projection).setAttribute(CATEGORY, event.streamId().category())
-                .setAttribute(STREAM, event.streamId().toString()).setAttribute(POSITION, event.position())
-                .setAttribute(EVENT_TYPE, event.type());
-        Context appended = propagator.extract(Context.root(), event.metadata(), MetadataCarrier.GETTER);
-        SpanContext cause = Span.fromContext(appended).getSpanContext();
+        SpanBuilder builder = tracer.spanBuilder(name(handleNames, "handle ", projection))
+                .setSpanKind(SpanKind.CONSUMER);
+        SpanContext cause = event.metadata().entries().containsKey(MetadataCarrier.TRACEPARENT)
+                ? Span.fromContext(propagator.extract(Context.root(), event.metadata(), MetadataCarrier.GETTER))
+                        .getSpanContext()
+                : SpanContext.getInvalid();
         if (cause.isValid()) {
-            builder.setParent(appended).addLink(cause);
+            builder.setParent(Context.root().with(Span.wrap(cause))).addLink(cause);
         } else {
             builder.setParent(Context.current());
         }
         Span span = builder.startSpan();
-        return new SpanObservation(span, span.makeCurrent());
+        if (span.isRecording()) {
+            span.setAttribute(PROJECTION, projection).setAttribute(CATEGORY, event.streamId().category())
+                    .setAttribute(STREAM, event.streamId().toString()).setAttribute(POSITION, event.position())
+                    .setAttribute(EVENT_TYPE, event.type());
+        }
+        return new SpanObservation(span, span.makeCurrent(), 0);
     }
 
     @Override
     public Observation command(String category, String command) {
         Span span = tracer.spanBuilder("command " + category + " " + command).setSpanKind(SpanKind.INTERNAL)
                 .setAttribute(CATEGORY, category).setAttribute(COMMAND, command).startSpan();
-        return new SpanObservation(span, span.makeCurrent());
+        return new SpanObservation(span, span.makeCurrent(), 0);
+    }
+
+    private static String name(Map<String, String> names, String prefix, String of) {
+        String name = names.get(of);
+        return name != null ? name : names.computeIfAbsent(of, o -> prefix + o);
     }
 
     /** Ends its span with the outcome, leaving the span's scope first if it made the span current. */
     private static class SpanObservation implements Observation {
         private final Span span;
         private final Scope scope;
+        /** The {@link #EVENTS} attribute the span started with (0: none). */
+        private final int events;
 
-        SpanObservation(Span span, Scope scope) {
+        SpanObservation(Span span, Scope scope, int events) {
             this.span = span;
             this.scope = scope;
+            this.events = events;
         }
 
         @Override
         public void failed(Throwable failure) {
-            span.recordException(failure);
+            if (span.isRecording()) {
+                span.recordException(failure);
+            }
             end(Outcome.of(failure), 0);
         }
 
@@ -143,14 +163,43 @@ public final class RelatoTracing implements RelatoObserver {
             if (scope != null) {
                 scope.close();
             }
-            span.setAttribute(OUTCOME, outcome.tag());
-            if (count > 0) {
-                span.setAttribute(EVENTS, (long) count);
-            }
-            if (outcome != Outcome.SUCCEEDED && outcome != Outcome.RETRIED) {
-                span.setStatus(StatusCode.ERROR, outcome.tag());
+            if (span.isRecording()) {
+                span.setAttribute(OUTCOME, outcome.tag());
+                if (count > 0 && count != events) {
+                    span.setAttribute(EVENTS, (long) count);
+                }
+                if (outcome != Outcome.SUCCEEDED && outcome != Outcome.RETRIED) {
+                    span.setStatus(StatusCode.ERROR, outcome.tag());
+                }
             }
             span.end();
+        }
+    }
+
+    /**
+     * An append's span, whose trace context each appended event's metadata carries. The events of one append
+     * usually share their metadata (often none): the metadata with the context is made once and reused while they
+     * do. Used on the appending thread only.
+     */
+    private static final class CarryingObservation extends SpanObservation {
+        private final Map<String, String> context;
+        private Metadata lastGiven;
+        private Metadata lastCarried;
+
+        CarryingObservation(Span span, int events, Map<String, String> context) {
+            super(span, null, events);
+            this.context = context;
+        }
+
+        @Override
+        public Metadata carry(Metadata metadata) {
+            if (metadata != lastGiven) {
+                Map<String, String> entries = new LinkedHashMap<>(metadata.entries());
+                entries.putAll(context);
+                lastCarried = new Metadata(entries);
+                lastGiven = metadata;
+            }
+            return lastCarried;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
+import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
@@ -18,6 +19,7 @@ import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -27,6 +29,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,5 +149,46 @@ class RelatoTracingTest {
         assertThat(commands.get(1).getAttributes().get(RelatoTracing.OUTCOME)).isEqualTo("failed");
         assertThat(commands.get(1).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(commands.get(1).getEvents()).extracting(e -> e.getName()).contains("exception");
+    }
+
+    @Test
+    void eachEventOfABatchCarriesTheAppendsContextBesideItsOwnMetadata() {
+        StreamId account = StreamId.of("Account", "a-4");
+        store.append(account, ExpectedVersion.noStream(), List.of(EventData.of("Deposited", "{\"amount\":1}"),
+                EventData.of("Deposited", "{\"amount\":2}").withMetadata(Metadata.empty().withCorrelationId("c-1")),
+                EventData.of("Deposited", "{\"amount\":3}")));
+
+        SpanData append = span("append Account");
+        assertThat(append.getAttributes().get(RelatoTracing.EVENTS)).isEqualTo(3L);
+        List<RecordedEvent> stored = store.read(account);
+        assertThat(stored).allSatisfy(e -> assertThat(e.metadata().get(MetadataCarrier.TRACEPARENT)).get()
+                .asString().contains(append.getTraceId(), append.getSpanId()));
+        assertThat(stored.get(1).metadata().correlationId()).contains("c-1");
+        assertThat(stored.get(0).metadata().correlationId()).isEmpty();
+    }
+
+    @Test
+    void anUnsampledAppendCarriesItsDecisionAndRecordsNothing() {
+        try (OpenTelemetrySdk unsampled = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .setSampler(Sampler.alwaysOff()).addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
+             InMemoryEventStore observed = InMemoryEventStore.builder().observer(RelatoTracing.of(unsampled)).build()) {
+            StreamId account = StreamId.of("Account", "a-5");
+            observed.append(account, ExpectedVersion.noStream(), List.of(EventData.of("Deposited", "{}")));
+
+            assertThat(exporter.getFinishedSpanItems()).isEmpty();
+            String traceparent = observed.read(account).get(0).metadata().get(MetadataCarrier.TRACEPARENT).orElseThrow();
+            assertThat(Integer.parseInt(traceparent.substring(traceparent.length() - 2), 16) & 1)
+                    .as("the sampled flag is off, so that the handlers' spans are not sampled either").isZero();
+        }
+    }
+
+    @Test
+    void withoutAnSdkNothingIsCarried() {
+        try (InMemoryEventStore observed = InMemoryEventStore.builder()
+                .observer(RelatoTracing.of(OpenTelemetry.noop())).build()) {
+            StreamId account = StreamId.of("Account", "a-6");
+            observed.append(account, ExpectedVersion.noStream(), List.of(EventData.of("Deposited", "{}")));
+            assertThat(observed.read(account).get(0).metadata().isEmpty()).isTrue();
+        }
     }
 }
