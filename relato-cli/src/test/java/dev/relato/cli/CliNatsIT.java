@@ -80,6 +80,13 @@ class CliNatsIT {
     }
 
     @Test
+    void projectionsPauseAndResumeReachARunnerOfAnotherProcess() throws Exception {
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
+            PauseRoundTrip.run(store, store.checkpoints(), "--stream-name", streamName, "--store", URL);
+        }
+    }
+
+    @Test
     void streamRemovalIsRefusedClearly() {
         Cli.Result result = Cli.run("stream", "delete", "Order-o-1", "--yes", "--stream-name", streamName, "--store", URL);
         assertThat(result.code()).as(result.toString()).isEqualTo(1);

@@ -90,6 +90,14 @@ class CliPostgresIT {
     }
 
     @Test
+    void projectionsPauseAndResumeReachARunnerOfAnotherProcess() throws Exception {
+        try (HikariDataSource pool = TestDatabase.pool("relato-cli-pause", 2);
+             PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build()) {
+            PauseRoundTrip.run(store, store.checkpoints(), "--schema", schema, "--store", url);
+        }
+    }
+
+    @Test
     void streamTruncateAndDeleteRemoveEvents() {
         StreamId cart = StreamId.of("Cart", "k-1");
         try (HikariDataSource pool = TestDatabase.pool("relato-cli-test", 2);
