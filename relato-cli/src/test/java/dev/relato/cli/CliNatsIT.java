@@ -24,6 +24,7 @@ class CliNatsIT {
 
     private Connection connection;
     private String streamName;
+    private Fixture fixture;
 
     @BeforeEach
     void writeEvents() {
@@ -38,7 +39,7 @@ class CliNatsIT {
         }
         streamName = "relato-cli-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
-            Fixture.write(store, store.checkpoints(), store.deadLetters());
+            fixture = Fixture.write(store, store.checkpoints(), store.deadLetters());
         }
     }
 
@@ -83,6 +84,14 @@ class CliNatsIT {
     void projectionsPauseAndResumeReachARunnerOfAnotherProcess() throws Exception {
         try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
             PauseRoundTrip.run(store, store.checkpoints(), "--stream-name", streamName, "--store", URL);
+        }
+    }
+
+    @Test
+    void deadLettersReplayAsksTheRunnerOfAnotherProcess() throws Exception {
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
+            ReplayRoundTrip.run(store, store.checkpoints(), store.deadLetters(), fixture, "--stream-name", streamName,
+                    "--store", URL);
         }
     }
 

@@ -35,7 +35,7 @@ final class PauseRoundTrip {
     record CustomerNoted(String customer) {
     }
 
-    private static final EventSerializer SERIALIZER = EventSerializer.of(EventTypes.builder()
+    static final EventSerializer SERIALIZER = EventSerializer.of(EventTypes.builder()
             .register(OrderPlaced.class, "OrderPlaced", 1).register(CustomerNoted.class, "CustomerNoted", 1).build());
 
     private PauseRoundTrip() {
@@ -102,7 +102,7 @@ final class PauseRoundTrip {
         }
     }
 
-    private static String[] command(List<String> words, String[] storeOptions) {
+    static String[] command(List<String> words, String[] storeOptions) {
         List<String> all = new ArrayList<>(words);
         all.addAll(List.of(storeOptions));
         return all.toArray(String[]::new);

@@ -12,6 +12,7 @@ import dev.relato.cli.ops.Inputs;
 import dev.relato.cli.ops.LogOperations;
 import dev.relato.cli.ops.OperationException;
 import dev.relato.cli.ops.Operations;
+import dev.relato.cli.ops.ReplayOutcome;
 import dev.relato.cli.ops.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +49,8 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
     /** How long one live-tail connection is kept; the browser reconnects after it. */
     private static final Duration TAIL_SPAN = Duration.ofMinutes(10);
     private static final int MAX_QUERY = 12_000;
+    /** How long a replay asked of a runner in another process is waited for before the page says it is asked. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(5);
 
     private final Operations ops;
     private final boolean writes;
@@ -173,9 +176,12 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
                 ops.deadLetters().discard(name, position);
                 message = "discarded the dead letter of " + name + " at " + position;
             } else if (parts[5].equals("replay")) {
-                message = ops.deadLetters().replay(name, position)
-                        ? "replayed the dead letter of " + name + " at " + position
-                        : "the dead letter of " + name + " at " + position + " failed again";
+                message = switch (replay(name, position)) {
+                    case REPLAYED -> "replayed the dead letter of " + name + " at " + position;
+                    case FAILED_AGAIN -> "the dead letter of " + name + " at " + position + " failed again";
+                    case REQUESTED -> "asked the runner of " + name + " to replay the dead letter at " + position
+                            + ": it does when it next looks";
+                };
             } else {
                 throw new OperationException("no operation " + Inputs.preview(parts[5]));
             }
@@ -185,6 +191,15 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
         Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303,
                 base + "/projections?message=" + Html.param(message), true);
         return true;
+    }
+
+    private ReplayOutcome replay(String projection, long position) {
+        try {
+            return ops.deadLetters().replay(projection, position, REPLAY_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the replay", e);
+        }
     }
 
     /** {@code POST /stream/delete} or {@code /stream/truncate} with the stream's id (and a version) in the form. */

@@ -247,9 +247,7 @@ final class Pages {
             if (writes) {
                 String path = "projections/" + param(d.projection()) + "/dead-letters/" + d.position();
                 body.append("<td>");
-                if (ops.deadLetters().canReplay(d.projection())) {
-                    body.append(action(path + "/replay", "Replay", "Hand this event to " + d.projection() + " again?", ""));
-                }
+                body.append(action(path + "/replay", "Replay", "Hand this event to " + d.projection() + " again?", ""));
                 body.append(action(path + "/discard", "Discard", "Discard this dead letter for good?", "")).append("</td>");
             }
             body.append("</tr>");
