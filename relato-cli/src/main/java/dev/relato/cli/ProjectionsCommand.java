@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code projections list | status | reset | rebuild}. */
+/** {@code projections list | status | pause | resume | reset | rebuild}. */
 @Command(name = "projections", mixinStandardHelpOptions = true,
         description = "Asynchronous projections, known by their checkpoints.")
 final class ProjectionsCommand {
@@ -37,10 +37,28 @@ final class ProjectionsCommand {
         connect.run(ops -> print(connect, ops.projections().status(name)));
     }
 
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = {"Pauses the projection: its runners, in every process using the store, stop handling "
+                    + "events within about their poll interval and keep their checkpoint.",
+                    "The pause is stored beside the checkpoint and lasts until 'projections resume'."},
+            footer = {"", "Example:", "  relato projections pause order-list --store sqlite:orders.db"})
+    void pause(@Mixin Connect connect, @Parameters(paramLabel = "NAME") String name) throws Exception {
+        Inputs.projection(name);
+        connect.run(ops -> print(connect, ops.projections().pause(name)));
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Lifts the projection's pause: its runners go on from its checkpoint.",
+            footer = {"", "Example:", "  relato projections resume order-list --store sqlite:orders.db"})
+    void resume(@Mixin Connect connect, @Parameters(paramLabel = "NAME") String name) throws Exception {
+        Inputs.projection(name);
+        connect.run(ops -> print(connect, ops.projections().resume(name)));
+    }
+
     @Command(name = "reset", mixinStandardHelpOptions = true,
             description = {"Moves the projection's checkpoint to POSITION: events after it are handled again.",
-                    "Stop the projection's runners first: a running one saves its own position over it. "
-                            + "The read model is not touched."},
+                    "Pause the projection first (or stop its runners): a running one saves its own position "
+                            + "over it. The read model is not touched."},
             footer = {"", "Example:", "  relato projections reset order-list --to 1200 --store sqlite:orders.db"})
     void reset(@Mixin Connect connect, @Parameters(paramLabel = "NAME") String name,
                @Option(names = "--to", paramLabel = "POSITION", required = true) String to) throws Exception {
@@ -51,7 +69,8 @@ final class ProjectionsCommand {
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
             description = {"Starts the projection again from the start of the log (its checkpoint goes to 0).",
-                    "Stop its runners first, and clear its read model unless its handlers replace rows."},
+                    "Pause it (or stop its runners) first, and clear its read model unless its handlers "
+                            + "replace rows."},
             footer = {"", "Example:", "  relato projections rebuild order-list --store sqlite:orders.db"})
     void rebuild(@Mixin Connect connect, @Parameters(paramLabel = "NAME") String name) throws Exception {
         Inputs.projection(name);

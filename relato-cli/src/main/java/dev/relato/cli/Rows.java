@@ -38,7 +38,7 @@ final class Rows {
 
     static Map<String, Object> projection(ProjectionInfo p) {
         Map<String, Object> row = Printer.row("name", p.name(), "position", p.position(), "head", p.head(),
-                "behind", p.behind(), "deadLetters", p.deadLetters());
+                "behind", p.behind(), "deadLetters", p.deadLetters(), "paused", p.paused());
         p.state().ifPresent(s -> row.put("state", s));
         p.lastError().ifPresent(s -> row.put("lastError", s));
         return row;

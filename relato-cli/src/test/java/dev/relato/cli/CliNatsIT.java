@@ -25,6 +25,7 @@ class CliNatsIT {
 
     private Connection connection;
     private String streamName;
+    private Fixture fixture;
 
     @BeforeEach
     void writeEvents() {
@@ -39,7 +40,7 @@ class CliNatsIT {
         }
         streamName = "relato-cli-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
-            Fixture.write(store, store.checkpoints(), store.deadLetters());
+            fixture = Fixture.write(store, store.checkpoints(), store.deadLetters());
         }
     }
 
@@ -91,6 +92,21 @@ class CliNatsIT {
         try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
             assertThat(store.read(Fixture.O1)).extracting(RecordedEvent::streamVersion).first().isEqualTo(2L);
             assertThat(store.streamVersion(Fixture.O2)).isZero();
+        }
+    }
+
+    @Test
+    void projectionsPauseAndResumeReachARunnerOfAnotherProcess() throws Exception {
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
+            PauseRoundTrip.run(store, store.checkpoints(), "--stream-name", streamName, "--store", URL);
+        }
+    }
+
+    @Test
+    void deadLettersReplayAsksTheRunnerOfAnotherProcess() throws Exception {
+        try (NatsEventStore store = NatsEventStore.builder().connection(connection).streamName(streamName).build()) {
+            ReplayRoundTrip.run(store, store.checkpoints(), store.deadLetters(), fixture, "--stream-name", streamName,
+                    "--store", URL);
         }
     }
 

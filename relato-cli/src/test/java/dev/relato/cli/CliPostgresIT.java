@@ -90,6 +90,27 @@ class CliPostgresIT {
     }
 
     @Test
+    void projectionsPauseAndResumeReachARunnerOfAnotherProcess() throws Exception {
+        try (HikariDataSource pool = TestDatabase.pool("relato-cli-pause", 2);
+             PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build()) {
+            PauseRoundTrip.run(store, store.checkpoints(), "--schema", schema, "--store", url);
+        }
+    }
+
+    @Test
+    void deadLettersReplayAsksTheRunnerOfAnotherProcess() throws Exception {
+        String own = TestDatabase.newSchema("clireplay");
+        try (HikariDataSource pool = TestDatabase.pool("relato-cli-replay", 2);
+             PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(own).build()) {
+            store.migrate();
+            Fixture written = Fixture.write(store, store.checkpoints(), store.deadLetters());
+            ReplayRoundTrip.run(store, store.checkpoints(), store.deadLetters(), written, "--schema", own, "--store", url);
+        } finally {
+            TestDatabase.dropSchema(own);
+        }
+    }
+
+    @Test
     void streamTruncateAndDeleteRemoveEvents() {
         StreamId cart = StreamId.of("Cart", "k-1");
         try (HikariDataSource pool = TestDatabase.pool("relato-cli-test", 2);

@@ -198,6 +198,22 @@ class CliSqliteIT {
     }
 
     @Test
+    void projectionsPauseAndResumeReachARunnerOfAnotherProcess() throws Exception {
+        Path copy = copyOfStore("paused.db");
+        try (SqliteEventStore events = SqliteEventStore.open(copy)) {
+            PauseRoundTrip.run(events, events.checkpoints(), "--store", "sqlite:" + copy);
+        }
+    }
+
+    @Test
+    void deadLettersReplayAsksTheRunnerOfAnotherProcess() throws Exception {
+        Path copy = copyOfStore("replayed.db");
+        try (SqliteEventStore events = SqliteEventStore.open(copy)) {
+            ReplayRoundTrip.run(events, events.checkpoints(), events.deadLetters(), fixture, "--store", "sqlite:" + copy);
+        }
+    }
+
+    @Test
     void deadLettersListShowAndDiscard() throws Exception {
         Path copy = copyOfStore("dead-letters.db");
         String at = "sqlite:" + copy;

@@ -9,6 +9,7 @@ import dev.relato.cli.console.ConsoleServer;
 import dev.relato.cli.ops.Operations;
 import dev.relato.cli.ops.StoreOptions;
 import dev.relato.cli.ops.StoreTarget;
+import dev.relato.projection.ProjectionRunner;
 import dev.relato.sqlite.SqliteDeadLetterStore;
 import dev.relato.sqlite.SqliteEventStore;
 import java.net.URI;
@@ -19,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +125,8 @@ class ConsoleBrowserTest {
         assertThat(rows.get(1).findElement(By.cssSelector("pre.payload")).getText())
                 .isEqualTo("{\n  \"sku\" : \"book\",\n  \"quantity\" : 2\n}");
         assertThat(rows.get(1).findElement(By.cssSelector("pre.metadata")).getText()).contains("$correlationId=corr-1");
+        assertThat(browser.findElements(By.tagName("button"))).as("read-only: no removal")
+                .extracting(WebElement::getText).doesNotContain("Delete stream", "Truncate before version");
         assertThat(rows.get(1).findElement(By.cssSelector("td:nth-child(3)")).getText())
                 .isEqualTo(Long.toString(fixture.o1.get(1).position()));
         screenshot("stream");
@@ -187,7 +192,9 @@ class ConsoleBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#lag-chart rect.lag"))).hasSize(1);
         WebElement letter = browser.findElement(By.cssSelector("#dead-letters tr.dead-letter"));
         assertThat(letter.getText()).contains("Order-o-2", "no such customer: bob");
-        assertThat(browser.findElements(By.tagName("button"))).extracting(WebElement::getText).doesNotContain("Discard", "Rebuild");
+        assertThat(browser.findElements(By.tagName("button"))).extracting(WebElement::getText)
+                .doesNotContain("Discard", "Rebuild", "Pause");
+        assertThat(row.findElement(By.cssSelector(".paused")).getText()).isEqualTo("no");
         screenshot("projections");
 
         HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
@@ -226,6 +233,64 @@ class ConsoleBrowserTest {
         browser.switchTo().alert().accept();
         waiting().until(b -> b.findElement(By.id("message")).getText().startsWith("rebuilding"));
         assertThat(browser.findElement(By.cssSelector("tr.projection .position")).getText()).isEqualTo("0");
+    }
+
+    @Test
+    void pauseAndResumeButtonsStopAndStartTheProjectionsRunner() throws Exception {
+        serve(true);
+        Set<String> customers = ConcurrentHashMap.newKeySet();
+        try (ProjectionRunner<Set<String>> runner = PauseRoundTrip.start(target.store(), target.checkpoints(), customers)) {
+            browser.get(url + "/projections");
+            String row = "//tr[@data-name='" + PauseRoundTrip.PROJECTION + "']";
+            assertThat(browser.findElement(By.xpath(row + "//td[@class='paused']")).getText()).isEqualTo("no");
+            browser.findElement(By.xpath(row + "//button[text()='Pause']")).click();
+            browser.switchTo().alert().dismiss();
+            assertThat(target.checkpoints().isPaused(PauseRoundTrip.PROJECTION)).isFalse();
+            browser.findElement(By.xpath(row + "//button[text()='Pause']")).click();
+            browser.switchTo().alert().accept();
+            waiting().until(b -> b.findElement(By.id("message")).getText().startsWith("paused"));
+            assertThat(browser.findElement(By.xpath(row + "//td[@class='paused']")).getText()).isEqualTo("yes");
+            PauseRoundTrip.awaitPaused(runner);
+            long noted = PauseRoundTrip.note(target.store(), "carol");
+            assertThat(runner.awaitPosition(noted, Duration.ofMillis(500))).as("a paused runner handles nothing").isFalse();
+            assertThat(customers).doesNotContain("carol");
+
+            browser.findElement(By.xpath(row + "//button[text()='Resume']")).click();
+            browser.switchTo().alert().accept();
+            waiting().until(b -> b.findElement(By.id("message")).getText().startsWith("resumed"));
+            assertThat(browser.findElement(By.xpath(row + "//td[@class='paused']")).getText()).isEqualTo("no");
+            assertThat(runner.awaitPosition(noted, WAIT)).isTrue();
+            assertThat(customers).contains("carol");
+        }
+    }
+
+    @Test
+    void withWritesAllowedStreamsAreTruncatedAndDeletedAfterConfirmation() throws Exception {
+        serve(true);
+        browser.get(url + "/stream?id=Order-o-1");
+        WebElement before = browser.findElement(By.name("before"));
+        before.clear();
+        before.sendKeys("3");
+        browser.findElement(By.xpath("//button[text()='Truncate before version']")).click();
+        browser.switchTo().alert().dismiss();
+        assertThat(target.store().read(Fixture.O1)).hasSize(3);
+        browser.findElement(By.xpath("//button[text()='Truncate before version']")).click();
+        browser.switchTo().alert().accept();
+        waiting().until(b -> !b.findElements(By.id("message")).isEmpty());
+        assertThat(browser.findElement(By.id("message")).getText())
+                .isEqualTo("truncated Order-o-1 before version 3: 2 events removed");
+        assertThat(target.store().read(Fixture.O1)).extracting(e -> e.streamVersion()).containsExactly(3L);
+
+        browser.get(url + "/stream?id=Order-o-2");
+        browser.findElement(By.xpath("//button[text()='Delete stream']")).click();
+        browser.switchTo().alert().dismiss();
+        assertThat(target.store().read(Fixture.O2)).hasSize(1);
+        browser.findElement(By.xpath("//button[text()='Delete stream']")).click();
+        browser.switchTo().alert().accept();
+        waiting().until(b -> !b.findElements(By.id("message")).isEmpty());
+        assertThat(browser.findElement(By.id("message")).getText()).isEqualTo("deleted Order-o-2: 1 events removed");
+        assertThat(target.store().read(Fixture.O2)).isEmpty();
+        assertThat(texts(By.cssSelector("#streams tbody tr td:first-child"))).doesNotContain("Order-o-2");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.relato.projection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -10,6 +11,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /** A {@link DeadLetterStore} in memory: for tests and the in-memory event store. Thread-safe. */
 public final class InMemoryDeadLetterStore implements DeadLetterStore {
     private final ConcurrentMap<String, ConcurrentSkipListMap<Long, DeadLetter>> letters = new ConcurrentHashMap<>();
+    private final Set<DeadLetterKey> requests = ConcurrentHashMap.newKeySet();
+
+    private record DeadLetterKey(String projection, long position) {
+    }
 
     /** An empty store. */
     public InMemoryDeadLetterStore() {
@@ -19,6 +24,7 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
     public void add(DeadLetter deadLetter) {
         letters.computeIfAbsent(deadLetter.projection(), p -> new ConcurrentSkipListMap<>())
                 .put(deadLetter.position(), deadLetter);
+        requests.remove(new DeadLetterKey(deadLetter.projection(), deadLetter.position()));
     }
 
     @Override
@@ -36,6 +42,23 @@ public final class InMemoryDeadLetterStore implements DeadLetterStore {
     @Override
     public boolean remove(String projection, long position) {
         Map<Long, DeadLetter> of = letters.get(CheckpointStore.validateName(projection));
+        requests.remove(new DeadLetterKey(projection, position));
         return of != null && of.remove(position) != null;
+    }
+
+    @Override
+    public boolean requestReplay(String projection, long position) {
+        if (find(projection, position).isEmpty()) {
+            return false;
+        }
+        requests.add(new DeadLetterKey(projection, position));
+        return true;
+    }
+
+    @Override
+    public List<Long> replayRequests(String projection) {
+        CheckpointStore.validateName(projection);
+        return requests.stream().filter(r -> r.projection().equals(projection)).map(DeadLetterKey::position).sorted()
+                .toList();
     }
 }

@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * fails is retried by the {@link FailurePolicy}: then the runner stops ({@link ProjectionState#FAILED},
  * checkpoint just before the event) or records the event in the {@link DeadLetterStore} and goes on. An event
  * that cannot be decoded ({@link EventDecodingException}) counts as a failing event. An operator lists dead
- * letters with {@link #deadLetters()} and replays them with {@link #replay(DeadLetter)}. A transient store failure
+ * letters with {@link #deadLetters()} and replays them with {@link #replay(DeadLetter)}; from another process, an
+ * operator asks for a replay with {@link DeadLetterStore#requestReplay}, and the runner replays the requested dead
+ * letters between batches, looking for requests once per {@linkplain Builder#pollInterval poll interval}. A transient store failure
  * ({@link StoreUnavailableException}: the store, or the database of the checkpoint, the leases or the dead letters,
  * is down) is retried with jittered backoff under {@link Builder#storeRetry(RetryPolicy)}; the runner logs a
  * warning when the outage starts and one line when it ends, and past the policy's ceiling stops as

@@ -75,8 +75,7 @@ final class RunnerLoop<C> {
 
     private void loop() throws Exception {
         OutageRetry outage = new OutageRetry(settings.storeRetry(), LOG, "projection '" + name + "'");
-        PauseWatch pause = new PauseWatch(settings.transactions(), settings.projection().name(), name,
-                settings.pollInterval());
+        OperatorRequests operators = new OperatorRequests(settings);
         boolean loaded = false;
         while (!progress.isClosing()) {
             try {
@@ -88,7 +87,7 @@ final class RunnerLoop<C> {
                     progress.await(shorter(settings.pollInterval(), settings.leaseDuration().dividedBy(3)));
                     continue;
                 }
-                if (pause.paused()) {
+                if (operators.paused()) {
                     outage.succeeded();
                     progress.state(ProjectionState.PAUSED);
                     if (untilCaughtUp) {
@@ -96,13 +95,14 @@ final class RunnerLoop<C> {
                         return;
                     }
                     loaded = false; // an operator may move the checkpoint while paused: load it again on resume
-                    progress.await(settings.pollInterval());
+                    progress.await(operators.interval());
                     continue;
                 }
                 if (!loaded || standing == LeaseKeeper.Standing.GAINED) {
                     batches.loaded(settings.transactions().checkpoint(name));
                     loaded = true;
                 }
+                replayRequested(operators.replays());
                 long headNow = settings.store().headPosition();
                 long from = progress.position();
                 int limit = batches.limit();
@@ -138,6 +138,25 @@ final class RunnerLoop<C> {
                 LOG.warn("projection '{}': {}; reloading the checkpoint", name, e.getMessage());
                 lease.lost();
                 loaded = lease.enabled(); // with leases, the checkpoint is loaded when the lease is gained again
+            }
+        }
+    }
+
+    /**
+     * Replays the dead letters an operator asked for (a dead letter removed meanwhile has nothing to replay). One whose
+     * event is no longer in the store is added again as it was, which ends its request, and logged.
+     */
+    private void replayRequested(List<Long> positions) throws Exception {
+        for (long position : positions) {
+            Optional<DeadLetter> letter = settings.deadLetters().find(name, position);
+            if (letter.isEmpty()) {
+                continue;
+            }
+            try {
+                batches.replay(letter.get(), false);
+            } catch (IllegalStateException e) {
+                LOG.warn("projection '{}': cannot replay the dead letter at {}: {}", name, position, e.getMessage());
+                settings.deadLetters().add(letter.get());
             }
         }
     }

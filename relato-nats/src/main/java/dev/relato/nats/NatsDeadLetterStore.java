@@ -27,7 +27,9 @@ import java.util.UUID;
  * {@code <base64url of the projection>.<position>}, holding the dead letter as JSON. Every read is answered by the
  * leader of the bucket's stream, so on a cluster it sees every write acknowledged before it; a removal is a
  * compare-and-set on the key's revision, so of two removals of one dead letter exactly one reports it removed.
- * Listing a projection's dead letters reads one message per dead letter it has (or had), without a consumer.
+ * Listing a projection's dead letters reads one message per dead letter it has (or had), without a consumer. A replay
+ * request is a key {@code replay.<base64url of the projection>.<position>} (three tokens, so it never meets a dead
+ * letter's key); adding or removing the dead letter deletes it.
  *
  * <p>Thread-safe. Transient failures surface as {@link StoreUnavailableException} and permanent ones as
  * {@link StoreFailureException}, by the allow-list and error classifier of the event store; an
@@ -40,6 +42,7 @@ public final class NatsDeadLetterStore implements DeadLetterStore {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     /** Removals that keep finding the dead letter changed under them give up after this many reads. */
     private static final int REMOVE_ATTEMPTS = 5;
+    private static final String REPLAY = "replay.";
 
     private final KeyValueBucket kv;
     private final NatsFailures failures;
@@ -62,6 +65,7 @@ public final class NatsDeadLetterStore implements DeadLetterStore {
         }
         try {
             kv.put(key(deadLetter.projection(), deadLetter.position()), value);
+            kv.delete(REPLAY + key(deadLetter.projection(), deadLetter.position()), KeyValueBucket.ANY_REVISION);
         } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
             throw failures.translate(what("storing", deadLetter.projection(), deadLetter.position()), e);
         }
@@ -97,6 +101,7 @@ public final class NatsDeadLetterStore implements DeadLetterStore {
         CheckpointStore.validateName(projection);
         String key = key(projection, position);
         try {
+            kv.delete(REPLAY + key, KeyValueBucket.ANY_REVISION);
             for (int attempt = 0; attempt < REMOVE_ATTEMPTS; attempt++) {
                 Optional<KeyValueBucket.Entry> entry = kv.current(key);
                 if (entry.isEmpty()) {
@@ -111,6 +116,35 @@ public final class NatsDeadLetterStore implements DeadLetterStore {
         }
         throw new StoreUnavailableException(what("removing", projection, position) + " failed: it was rewritten "
                 + REMOVE_ATTEMPTS + " times while being removed; try again", null);
+    }
+
+    @Override
+    public boolean requestReplay(String projection, long position) {
+        if (find(projection, position).isEmpty()) {
+            return false;
+        }
+        try {
+            kv.put(REPLAY + key(projection, position), new byte[] {'1'});
+            return true;
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate(what("asking for a replay of", projection, position), e);
+        }
+    }
+
+    @Override
+    public List<Long> replayRequests(String projection) {
+        CheckpointStore.validateName(projection);
+        String prefix = REPLAY + Names.encode(projection) + '.';
+        List<Long> positions = new ArrayList<>();
+        try {
+            for (KeyValueBucket.Entry entry : kv.list(prefix + "*")) {
+                positions.add(Long.parseLong(entry.key().substring(prefix.length())));
+            }
+        } catch (IOException | JetStreamApiException | InterruptedException | IllegalStateException e) {
+            throw failures.translate("listing the replay requests of '" + projection + "'", e);
+        }
+        positions.sort(Comparator.naturalOrder());
+        return List.copyOf(positions);
     }
 
     /** The key-value bucket holding the dead letters. */

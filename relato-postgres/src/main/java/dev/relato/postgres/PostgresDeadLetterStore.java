@@ -17,7 +17,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * {@link DeadLetterStore} in the {@code dead_letters} table of a {@link PostgresSchema}. Thread-safe; every
+ * {@link DeadLetterStore} in the {@code dead_letters} table of a {@link PostgresSchema}, a replay request as its
+ * {@code replay_requested} column (migration {@code V11__dead_letter_replays.sql}). Thread-safe; every
  * call borrows a connection of the data source (never closed here). Failures surface as
  * {@link dev.relato.StoreUnavailableException} when transient and as {@link dev.relato.StoreFailureException}
  * otherwise (see {@link PostgresEventStore}).
@@ -89,11 +90,40 @@ public final class PostgresDeadLetterStore implements DeadLetterStore {
     @Override
     public boolean remove(String projection, long position) {
         CheckpointStore.validateName(projection);
-        return Sessions.call(dataSource, errors, () -> "removing the dead letter of '" + projection + "' at " + position, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.removeDeadLetter)) {
+        return change("removing the dead letter of '" + projection + "' at " + position, sql.removeDeadLetter,
+                projection, position);
+    }
+
+    @Override
+    public boolean requestReplay(String projection, long position) {
+        CheckpointStore.validateName(projection);
+        return change("asking for a replay of the dead letter of '" + projection + "' at " + position,
+                sql.requestReplay, projection, position);
+    }
+
+    private boolean change(String what, String statement, String projection, long position) {
+        return Sessions.call(dataSource, errors, () -> what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
                 ps.setString(1, projection);
                 ps.setLong(2, position);
                 return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public List<Long> replayRequests(String projection) {
+        CheckpointStore.validateName(projection);
+        return Sessions.call(dataSource, errors, () -> "listing the replay requests of '" + projection + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.replayRequests)) {
+                ps.setString(1, projection);
+                List<Long> positions = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        positions.add(rs.getLong(1));
+                    }
+                }
+                return List.copyOf(positions);
             }
         });
     }

@@ -81,6 +81,8 @@ final class Sql {
     final String listDeadLetters;
     final String findDeadLetter;
     final String removeDeadLetter;
+    final String requestReplay;
+    final String replayRequests;
 
     Sql(PostgresSchema schema) {
         String history = schema.table("schema_history");
@@ -168,10 +170,14 @@ final class Sql {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (projection, position) DO UPDATE SET"
                 + " event_id = excluded.event_id, category = excluded.category, stream_id = excluded.stream_id,"
                 + " stream_version = excluded.stream_version, type = excluded.type, error = excluded.error,"
-                + " stack_trace = excluded.stack_trace, attempts = excluded.attempts, failed_at = excluded.failed_at";
+                + " stack_trace = excluded.stack_trace, attempts = excluded.attempts, failed_at = excluded.failed_at,"
+                + " replay_requested = false";
         listDeadLetters = "SELECT " + deadLetterColumns + " FROM " + deadLetters + " WHERE projection = ? ORDER BY position";
         findDeadLetter = "SELECT " + deadLetterColumns + " FROM " + deadLetters + " WHERE projection = ? AND position = ?";
         removeDeadLetter = "DELETE FROM " + deadLetters + " WHERE projection = ? AND position = ?";
+        requestReplay = "UPDATE " + deadLetters + " SET replay_requested = true WHERE projection = ? AND position = ?";
+        replayRequests = "SELECT position FROM " + deadLetters + " WHERE projection = ? AND replay_requested"
+                + " ORDER BY position";
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@link DeadLetterStore} in the {@code <prefix>dead_letters} table of a {@link SqliteEventStore}'s file.
+ * {@link DeadLetterStore} in the {@code <prefix>dead_letters} table of a {@link SqliteEventStore}'s file, a replay
+ * request as its {@code replay_requested} column.
  * Thread-safe: writes go through the store's write lock, reads through its read connections. Failures: SQLite
  * failures throw {@link dev.relato.StoreUnavailableException} (transient) or
  * {@link dev.relato.StoreFailureException} (permanent), as the event store classifies them. Uses the store's connections, so it is unusable
@@ -78,11 +79,39 @@ public final class SqliteDeadLetterStore implements DeadLetterStore {
     @Override
     public boolean remove(String projection, long position) {
         CheckpointStore.validateName(projection);
-        return db.write("removal of the dead letter of '" + projection + "' at " + position, session -> {
-            PreparedStatement delete = session.prepare(sql.removeDeadLetter());
-            delete.setString(1, projection);
-            delete.setLong(2, position);
-            return delete.executeUpdate() > 0;
+        return change("removal of the dead letter of '" + projection + "' at " + position, sql.removeDeadLetter(),
+                projection, position);
+    }
+
+    @Override
+    public boolean requestReplay(String projection, long position) {
+        CheckpointStore.validateName(projection);
+        return change("replay request of the dead letter of '" + projection + "' at " + position, sql.requestReplay(),
+                projection, position);
+    }
+
+    private boolean change(String what, String statement, String projection, long position) {
+        return db.write(what, session -> {
+            PreparedStatement change = session.prepare(statement);
+            change.setString(1, projection);
+            change.setLong(2, position);
+            return change.executeUpdate() > 0;
+        });
+    }
+
+    @Override
+    public List<Long> replayRequests(String projection) {
+        CheckpointStore.validateName(projection);
+        return db.read("replay requests of '" + projection + "'", session -> {
+            PreparedStatement select = session.prepare(sql.replayRequests());
+            select.setString(1, projection);
+            List<Long> positions = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    positions.add(rs.getLong(1));
+                }
+            }
+            return List.copyOf(positions);
         });
     }
 

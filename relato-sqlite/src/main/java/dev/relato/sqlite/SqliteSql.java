@@ -30,12 +30,14 @@ import java.util.regex.Pattern;
  *   <li>{@code deadlines}: the deadlines process managers scheduled, due in epoch milliseconds (schema version 6).</li>
  *   <li>{@code projection_pauses}: the consumers an operator paused, since when in epoch milliseconds (schema
  *       version 7).</li>
+ *   <li>{@code dead_letters.replay_requested}: 1 when an operator asked for the dead letter to be replayed (schema
+ *       version 8).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 8;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -197,7 +199,9 @@ final class SqliteSql {
                 // Consumers an operator paused; paused_at in epoch milliseconds.
                 List.of("CREATE TABLE " + pauses + " ("
                         + "consumer TEXT NOT NULL PRIMARY KEY, "
-                        + "paused_at INTEGER NOT NULL) WITHOUT ROWID"));
+                        + "paused_at INTEGER NOT NULL) WITHOUT ROWID"),
+                // Replays of dead letters operators asked for, which the projection's runner carries out.
+                List.of("ALTER TABLE " + deadLetters + " ADD COLUMN replay_requested INTEGER NOT NULL DEFAULT 0"));
     }
 
     // ---- appends
@@ -396,7 +400,7 @@ final class SqliteSql {
                 + " ON CONFLICT (projection, position) DO UPDATE SET event_id = excluded.event_id,"
                 + " category = excluded.category, stream_id = excluded.stream_id, version = excluded.version,"
                 + " type = excluded.type, error = excluded.error, stack_trace = excluded.stack_trace,"
-                + " attempts = excluded.attempts, failed_at = excluded.failed_at";
+                + " attempts = excluded.attempts, failed_at = excluded.failed_at, replay_requested = 0";
     }
 
     String listDeadLetters() {
@@ -409,6 +413,14 @@ final class SqliteSql {
 
     String removeDeadLetter() {
         return "DELETE FROM " + deadLetters + " WHERE projection = ? AND position = ?";
+    }
+
+    String requestReplay() {
+        return "UPDATE " + deadLetters + " SET replay_requested = 1 WHERE projection = ? AND position = ?";
+    }
+
+    String replayRequests() {
+        return "SELECT position FROM " + deadLetters + " WHERE projection = ? AND replay_requested = 1 ORDER BY position";
     }
 
     // ---- projection leases

@@ -7,10 +7,12 @@ import dev.relato.InvalidInputException;
 import dev.relato.RelatoException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
+import dev.relato.WrongExpectedVersionException;
 import dev.relato.cli.ops.Inputs;
 import dev.relato.cli.ops.LogOperations;
 import dev.relato.cli.ops.OperationException;
 import dev.relato.cli.ops.Operations;
+import dev.relato.cli.ops.ReplayOutcome;
 import dev.relato.cli.ops.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +49,8 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
     /** How long one live-tail connection is kept; the browser reconnects after it. */
     private static final Duration TAIL_SPAN = Duration.ofMinutes(10);
     private static final int MAX_QUERY = 12_000;
+    /** How long a replay asked of a runner in another process is waited for before the page says it is asked. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(5);
 
     private final Operations ops;
     private final boolean writes;
@@ -54,7 +58,8 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
     private volatile boolean closed;
 
     /**
-     * @param writes whether the operations that change things (reset, rebuild, replay, discard) are allowed
+     * @param writes whether the operations that change things (pause, resume, reset, rebuild, replay, discard, and
+     *               deleting or truncating a stream) are allowed
      */
     public ConsoleHandler(Operations ops, boolean writes) {
         this.ops = Objects.requireNonNull(ops, "ops");
@@ -95,7 +100,7 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
             switch (path) {
                 case "/", "" -> html(response, callback, pages.overview(rate.buckets()));
                 case "/streams" -> html(response, callback, pages.streams(optional(params, "category"),
-                        optional(params, "prefix"), number(params, "after", 0)));
+                        optional(params, "prefix"), number(params, "after", 0), optional(params, "message")));
                 case "/stream" -> {
                     StreamId id = Inputs.stream(params.getValue("id") == null ? "" : params.getValue("id"));
                     Optional<Instant> asOf = optional(params, "asOf").map(t -> Inputs.instant(t, "as of"));
@@ -110,6 +115,8 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
             error(response, callback, pages, base, HttpStatus.BAD_REQUEST_400, e.getMessage());
         } catch (OperationException e) {
             error(response, callback, pages, base, HttpStatus.NOT_FOUND_404, e.getMessage());
+        } catch (WrongExpectedVersionException e) {
+            error(response, callback, pages, base, HttpStatus.CONFLICT_409, e.getMessage());
         } catch (StoreUnavailableException e) {
             error(response, callback, pages, base, HttpStatus.SERVICE_UNAVAILABLE_503, e.getMessage());
         } catch (RelatoException | IllegalArgumentException | IllegalStateException e) {
@@ -142,8 +149,19 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
             throw new UsageException("the form cannot be read: " + e.getMessage());
         }
         String[] parts = path.split("/", -1);
+        if (parts.length == 3 && parts[1].equals("stream")) {
+            return streamRemoval(request, response, callback, base, parts[2], form);
+        }
         String message;
-        if (parts.length == 4 && parts[1].equals("projections") && parts[3].equals("reset")) {
+        if (parts.length == 4 && parts[1].equals("projections") && parts[3].equals("pause")) {
+            String name = decode(parts[2]);
+            ops.projections().pause(name);
+            message = "paused " + name + ": its runners stop within their poll interval";
+        } else if (parts.length == 4 && parts[1].equals("projections") && parts[3].equals("resume")) {
+            String name = decode(parts[2]);
+            ops.projections().resume(name);
+            message = "resumed " + name;
+        } else if (parts.length == 4 && parts[1].equals("projections") && parts[3].equals("reset")) {
             String name = decode(parts[2]);
             long to = Inputs.number(Optional.ofNullable(form.getValue("to")).orElse(""), "position", 0);
             message = "reset " + name + " to " + ops.projections().reset(name, to).position();
@@ -158,9 +176,12 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
                 ops.deadLetters().discard(name, position);
                 message = "discarded the dead letter of " + name + " at " + position;
             } else if (parts[5].equals("replay")) {
-                message = ops.deadLetters().replay(name, position)
-                        ? "replayed the dead letter of " + name + " at " + position
-                        : "the dead letter of " + name + " at " + position + " failed again";
+                message = switch (replay(name, position)) {
+                    case REPLAYED -> "replayed the dead letter of " + name + " at " + position;
+                    case FAILED_AGAIN -> "the dead letter of " + name + " at " + position + " failed again";
+                    case REQUESTED -> "asked the runner of " + name + " to replay the dead letter at " + position
+                            + ": it does when it next looks";
+                };
             } else {
                 throw new OperationException("no operation " + Inputs.preview(parts[5]));
             }
@@ -169,6 +190,37 @@ public final class ConsoleHandler extends Handler.Abstract implements AutoClosea
         }
         Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303,
                 base + "/projections?message=" + Html.param(message), true);
+        return true;
+    }
+
+    private ReplayOutcome replay(String projection, long position) {
+        try {
+            return ops.deadLetters().replay(projection, position, REPLAY_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the replay", e);
+        }
+    }
+
+    /** {@code POST /stream/delete} or {@code /stream/truncate} with the stream's id (and a version) in the form. */
+    private boolean streamRemoval(Request request, Response response, Callback callback, String base, String operation,
+                                  Fields form) {
+        String name = Optional.ofNullable(form.getValue("id")).orElse("");
+        StreamId stream = Inputs.stream(name);
+        String message;
+        if (operation.equals("delete")) {
+            long version = Inputs.number(Optional.ofNullable(form.getValue("expectedVersion")).orElse(""), "expected version", 1);
+            long removed = ops.removal().delete(stream, Optional.of(version));
+            message = "deleted " + name + ": " + removed + " events removed";
+        } else if (operation.equals("truncate")) {
+            long before = Inputs.number(Optional.ofNullable(form.getValue("before")).orElse(""), "version", 1);
+            long removed = ops.removal().truncate(stream, before);
+            message = "truncated " + name + " before version " + before + ": " + removed + " events removed";
+        } else {
+            throw new OperationException("no operation " + Inputs.preview(operation) + " on streams");
+        }
+        Response.sendRedirect(request, response, callback, HttpStatus.SEE_OTHER_303,
+                base + "/streams?message=" + Html.param(message), true);
         return true;
     }
 

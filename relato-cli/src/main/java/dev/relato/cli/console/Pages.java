@@ -68,8 +68,10 @@ final class Pages {
                 .append(id).append("\">").append(text(value)).append("</div></div>");
     }
 
-    String streams(Optional<String> category, Optional<String> prefix, long after) {
-        StringBuilder body = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"").append(base)
+    String streams(Optional<String> category, Optional<String> prefix, long after, Optional<String> message) {
+        StringBuilder body = new StringBuilder();
+        message.ifPresent(m -> body.append("<p id=\"message\">").append(text(m)).append("</p>"));
+        body.append("<form class=\"filters\" method=\"get\" action=\"").append(base)
                 .append("/streams\"><input name=\"category\" placeholder=\"category\" value=\"")
                 .append(text(category.orElse(""))).append("\"><input name=\"prefix\" placeholder=\"id prefix\" value=\"")
                 .append(text(prefix.orElse(""))).append("\"><button type=\"submit\">Search</button></form>");
@@ -126,6 +128,17 @@ final class Pages {
                     .append("</pre></td></tr>");
         }
         body.append("</tbody></table>");
+        if (writes && ops.removal().supported() && version > 0) {
+            String idField = "<input type=\"hidden\" name=\"id\" value=\"" + text(name) + "\">";
+            body.append("<h2>Remove events</h2><p>")
+                    .append(action("stream/delete", "Delete stream", "Delete " + name + " and its " + version
+                            + " events for good?", idField + "<input type=\"hidden\" name=\"expectedVersion\" value=\""
+                            + version + "\">"))
+                    .append(action("stream/truncate", "Truncate before version", "Remove the events of " + name
+                            + " below this version for good?", idField + "<input name=\"before\" size=\"6\" value=\""
+                            + version + "\">"))
+                    .append("</p>");
+        }
         if (events.size() == PAGE) {
             body.append("<p><a id=\"next-page\" href=\"").append(base).append("/stream?id=").append(text(param(name)))
                     .append("&amp;from=").append(events.get(events.size() - 1).streamVersion() + 1)
@@ -181,7 +194,7 @@ final class Pages {
         List<ProjectionInfo> projections = ops.projections().list();
         StringBuilder body = new StringBuilder();
         message.ifPresent(m -> body.append("<p id=\"message\">").append(text(m)).append("</p>"));
-        body.append("<table id=\"projections\"><thead><tr><th>Projection</th><th>State</th><th class=\"num\">Position</th>"
+        body.append("<table id=\"projections\"><thead><tr><th>Projection</th><th>State</th><th>Paused</th><th class=\"num\">Position</th>"
                 + "<th class=\"num\">Head</th><th class=\"num\">Behind</th><th class=\"num\">Dead letters</th><th>Last error</th>"
                 + (writes ? "<th>Operations</th>" : "") + "</tr></thead><tbody>");
         long max = Math.max(1, projections.stream().mapToLong(ProjectionInfo::behind).max().orElse(1));
@@ -191,12 +204,18 @@ final class Pages {
         for (ProjectionInfo p : projections) {
             String name = text(p.name());
             body.append("<tr class=\"projection\" data-name=\"").append(name).append("\"><td>").append(name)
-                    .append("</td><td class=\"state\">").append(text(p.state().orElse("—"))).append("</td><td class=\"num position\">")
+                    .append("</td><td class=\"state\">").append(text(p.state().orElse("—"))).append("</td><td class=\"paused\">")
+                    .append(p.paused() ? "yes" : "no").append("</td><td class=\"num position\">")
                     .append(p.position()).append("</td><td class=\"num\">").append(p.head()).append("</td><td class=\"num behind\">")
                     .append(p.behind()).append("</td><td class=\"num\">").append(p.deadLetters()).append("</td><td class=\"error\">")
                     .append(text(p.lastError().orElse(""))).append("</td>");
             if (writes) {
-                body.append("<td>").append(action("projections/" + param(p.name()) + "/reset", "Reset to",
+                body.append("<td>").append(p.paused()
+                                ? action("projections/" + param(p.name()) + "/resume", "Resume",
+                                        "Resume " + p.name() + " from its checkpoint?", "")
+                                : action("projections/" + param(p.name()) + "/pause", "Pause",
+                                        "Pause " + p.name() + " in every process using this store?", ""))
+                        .append(action("projections/" + param(p.name()) + "/reset", "Reset to",
                                 "Move the checkpoint of " + p.name() + "?", "<input name=\"to\" size=\"8\" value=\"" + p.position() + "\">"))
                         .append(action("projections/" + param(p.name()) + "/rebuild", "Rebuild",
                                 "Start " + p.name() + " again from the start of the log?", "")).append("</td>");
@@ -228,9 +247,7 @@ final class Pages {
             if (writes) {
                 String path = "projections/" + param(d.projection()) + "/dead-letters/" + d.position();
                 body.append("<td>");
-                if (ops.deadLetters().canReplay(d.projection())) {
-                    body.append(action(path + "/replay", "Replay", "Hand this event to " + d.projection() + " again?", ""));
-                }
+                body.append(action(path + "/replay", "Replay", "Hand this event to " + d.projection() + " again?", ""));
                 body.append(action(path + "/discard", "Discard", "Discard this dead letter for good?", "")).append("</td>");
             }
             body.append("</tr>");

@@ -3,16 +3,22 @@ package dev.relato.cli.ops;
 import dev.relato.projection.DeadLetter;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.ProjectionRunner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The events projections skipped: list, show, discard, and replay through the projection's runner when it runs in
- * this process (a replay hands the event to the projection's handler, which only the application has). Thread-safe.
+ * The events projections skipped: list, show, discard and replay. A replay hands the event to the projection's
+ * handler, which only the application running the projection has: through its runner when it runs in this process,
+ * otherwise as a request stored with the dead letter ({@link DeadLetterStore#requestReplay}), which the projection's
+ * runner, in whatever process, carries out within about its poll interval. Thread-safe.
  */
 public final class DeadLetterOperations {
+    /** How often a replay asked of another process is looked at while waiting for it. */
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
+
     private final DeadLetterStore deadLetters;
     private final ProjectionOperations projections;
 
@@ -51,22 +57,38 @@ public final class DeadLetterOperations {
         return letter;
     }
 
-    /** Whether a replay is possible here: the projection's runner runs in this process. */
-    public boolean canReplay(String projection) {
-        return projections.runner(projection).isPresent();
-    }
-
     /**
-     * Hands the event to the projection's handler again, through its runner in this process; removed on success.
+     * Hands the event to the projection's handler again: at once through its runner when it runs in this process,
+     * otherwise by asking its runner through the store and waiting up to {@code wait} to see how it went. On success
+     * the dead letter is removed.
      *
-     * @return whether the handler succeeded
-     * @throws OperationException if the projection's runner does not run in this process
+     * @throws OperationException if there is no such dead letter or the store cannot keep replay requests
      */
-    public boolean replay(String projection, long position) {
+    public ReplayOutcome replay(String projection, long position, Duration wait) throws InterruptedException {
         DeadLetter letter = show(projection, position);
-        ProjectionRunner<?> runner = projections.runner(projection).orElseThrow(() -> new OperationException(
-                "projection '" + Inputs.preview(projection) + "' does not run in this process: a replay needs its "
-                        + "handlers, so replay it from the application that runs it"));
-        return runner.replay(letter);
+        Optional<ProjectionRunner<?>> runner = projections.runner(projection);
+        if (runner.isPresent()) {
+            return runner.get().replay(letter) ? ReplayOutcome.REPLAYED : ReplayOutcome.FAILED_AGAIN;
+        }
+        try {
+            if (!deadLetters.requestReplay(projection, position)) {
+                return ReplayOutcome.REPLAYED; // removed since it was read: the runner replayed it meanwhile
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new OperationException(e.getMessage());
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            if (deadLetters.find(projection, position).isEmpty()) {
+                return ReplayOutcome.REPLAYED;
+            }
+            if (!deadLetters.replayRequests(projection).contains(position)) {
+                return ReplayOutcome.FAILED_AGAIN;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return ReplayOutcome.REQUESTED;
+            }
+            Thread.sleep(WATCH_INTERVAL.toMillis());
+        }
     }
 }

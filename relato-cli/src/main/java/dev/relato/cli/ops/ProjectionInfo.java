@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param behind      {@code head - position}, at least 0: a distance in the log (positions are sparse on some
  *                    stores), not a number of events
  * @param deadLetters how many events it skipped
+ * @param paused      whether an operator paused it (its runners, in any process, handle nothing until resumed)
  * @param state       the runner's state ({@code caught_up}, {@code failed}, …) if it runs in this process
  * @param lastError   the runner's last error, if it runs in this process and has one
  */
-public record ProjectionInfo(String name, long position, long head, long behind, int deadLetters,
+public record ProjectionInfo(String name, long position, long head, long behind, int deadLetters, boolean paused,
                              Optional<String> state, Optional<String> lastError) {
 }

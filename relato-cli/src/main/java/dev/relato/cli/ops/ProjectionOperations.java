@@ -13,11 +13,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
- * Asynchronous projections, known by their checkpoints: list them, show one, move its checkpoint back or forward
- * (reset) or to the start (rebuild).
+ * Asynchronous projections, known by their checkpoints: list them, show one, pause and resume one, move its
+ * checkpoint back or forward (reset) or to the start (rebuild).
+ *
+ * <p>A pause is the store's durable flag ({@link CheckpointStore#pause}): the projection's runners, in this process
+ * or any other sharing the store, stop within about their poll interval and go on from their checkpoint once
+ * resumed. Pausing first is also how to reset or rebuild a projection whose runners keep running elsewhere.
  *
  * <p>A projection's runner usually lives in an application. Given that application's runners
  * ({@link #withRunners}), as when the console is mounted inside it, a reset goes through the runner, which applies
@@ -51,13 +56,15 @@ public final class ProjectionOperations {
         return new ProjectionOperations(store, checkpoints, deadLetters, Map.copyOf(byName));
     }
 
-    /** Every projection with a checkpoint (or a runner in this process), by name. */
+    /** Every projection with a checkpoint, a pause or a runner in this process, by name. */
     public List<ProjectionInfo> list() {
         long head = store.headPosition();
         SortedMap<String, Long> positions = new TreeMap<>(loadAll());
+        SortedSet<String> paused = checkpoints.loadPaused();
+        paused.forEach(name -> positions.putIfAbsent(name, 0L));
         runners.forEach((name, runner) -> positions.put(name, runner.status().position()));
         List<ProjectionInfo> all = new ArrayList<>();
-        positions.forEach((name, position) -> all.add(info(name, position, head)));
+        positions.forEach((name, position) -> all.add(info(name, position, head, paused.contains(name))));
         return all;
     }
 
@@ -70,11 +77,46 @@ public final class ProjectionOperations {
         Inputs.projection(name);
         long head = store.headPosition();
         ProjectionRunner<?> runner = runners.get(name);
+        boolean paused = checkpoints.isPaused(name);
         if (runner != null) {
-            return info(name, runner.status().position(), head);
+            return info(name, runner.status().position(), head, paused);
         }
-        long position = checkpoint(name);
-        return info(name, position, head);
+        Long position = loadAll().get(name);
+        if (position == null && !paused) {
+            throw new OperationException("no projection '" + Inputs.preview(name) + "': no checkpoint has that name");
+        }
+        return info(name, position == null ? 0 : position, head, paused);
+    }
+
+    /**
+     * Pauses the projection: its runners, here or in any process sharing the store, stop handling events within
+     * about their poll interval and keep their checkpoint. Pausing a paused projection is fine.
+     *
+     * @throws OperationException if the projection is unknown or the store cannot keep pauses
+     */
+    public ProjectionInfo pause(String name) {
+        status(name);
+        pauses(() -> checkpoints.pause(name));
+        return status(name);
+    }
+
+    /**
+     * Lifts the projection's pause: its runners go on from its checkpoint. Resuming a running projection is fine.
+     *
+     * @throws OperationException if the projection is unknown or the store cannot keep pauses
+     */
+    public ProjectionInfo resume(String name) {
+        status(name);
+        pauses(() -> checkpoints.resume(name));
+        return status(name);
+    }
+
+    private static void pauses(Runnable change) {
+        try {
+            change.run();
+        } catch (UnsupportedOperationException e) {
+            throw new OperationException(e.getMessage());
+        }
     }
 
     /**
@@ -108,14 +150,6 @@ public final class ProjectionOperations {
         return Optional.ofNullable(runners.get(name));
     }
 
-    private long checkpoint(String name) {
-        Long position = loadAll().get(name);
-        if (position == null) {
-            throw new OperationException("no projection '" + Inputs.preview(name) + "': no checkpoint has that name");
-        }
-        return position;
-    }
-
     private SortedMap<String, Long> loadAll() {
         try {
             return checkpoints.loadAll();
@@ -124,10 +158,11 @@ public final class ProjectionOperations {
         }
     }
 
-    private ProjectionInfo info(String name, long position, long head) {
+    private ProjectionInfo info(String name, long position, long head, boolean paused) {
         ProjectionRunner<?> runner = runners.get(name);
         Optional<ProjectionStatus> status = Optional.ofNullable(runner).map(ProjectionRunner::status);
         return new ProjectionInfo(name, position, head, Math.max(0, head - position), deadLetters.list(name).size(),
+                paused,
                 status.map(s -> s.state().name().toLowerCase(Locale.ROOT)), status.flatMap(ProjectionStatus::lastError));
     }
 }
