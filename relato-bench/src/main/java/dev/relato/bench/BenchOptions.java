@@ -1,6 +1,7 @@
 package dev.relato.bench;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +20,13 @@ import java.util.Set;
  * @param pgUser       PostgreSQL user
  * @param pgPassword   PostgreSQL password (may be empty)
  * @param growthEvents 0 for the workloads; above 0, the growth run instead, appending this many events
+ * @param workloads    which workloads to run, from {@link #ALL_WORKLOADS} (the figures of the others stay empty)
  */
 record BenchOptions(List<String> backends, List<String> peers, double scale, int warmups, int rounds, String pgUrl,
-                    String pgUser, String pgPassword, long growthEvents) {
+                    String pgUser, String pgPassword, long growthEvents, Set<String> workloads) {
     static final List<String> ALL_BACKENDS = List.of("memory", "sqlite", "postgres");
+    /** The workloads by name: W1 to W7, W2 in the caller's transaction ({@code w2c}) and the delivery latency. */
+    static final List<String> ALL_WORKLOADS = List.of("w1", "w2", "w2c", "w3", "w4", "w5", "w6", "w7", "delivery");
     static final List<String> ALL_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON,
             Backend.RELATO_ENCRYPTED);
     static final List<String> DEFAULT_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.AXON);
@@ -30,23 +34,10 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     static final long GROWTH_EVENTS = 10_000_000;
 
     BenchOptions {
-        backends = List.copyOf(backends);
-        for (String backend : backends) {
-            if (!ALL_BACKENDS.contains(backend)) {
-                throw new IllegalArgumentException("unknown backend '" + backend + "'; choose from " + ALL_BACKENDS);
-            }
-        }
-        if (backends.isEmpty()) {
-            throw new IllegalArgumentException("no backend to run");
-        }
+        backends = List.copyOf(known(backends, ALL_BACKENDS, "backend"));
         Set<String> chosen = new LinkedHashSet<>();
         chosen.add(Backend.RELATO);
-        for (String peer : peers) {
-            if (!ALL_PEERS.contains(peer)) {
-                throw new IllegalArgumentException("unknown peer '" + peer + "'; choose from " + ALL_PEERS);
-            }
-            chosen.add(peer);
-        }
+        chosen.addAll(known(peers, ALL_PEERS, "peer"));
         peers = List.copyOf(chosen);
         if (!(scale > 0 && scale <= 10)) {
             throw new IllegalArgumentException("scale must be above 0 and at most 10, got " + scale);
@@ -54,6 +45,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
         if (warmups < 0 || rounds < 1) {
             throw new IllegalArgumentException("need 0 or more warm-up rounds and 1 or more measured rounds");
         }
+        workloads = Set.copyOf(known(workloads, ALL_WORKLOADS, "workload"));
         if (growthEvents < 0 || (growthEvents > 0 && growthEvents < GrowthRun.STEPS * GrowthRun.BATCH)) {
             throw new IllegalArgumentException("the growth run needs at least " + GrowthRun.STEPS * GrowthRun.BATCH
                     + " events, got " + growthEvents);
@@ -65,6 +57,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
               --backends LIST     comma-separated, from memory,sqlite,postgres (default: all)
               --peers LIST        peers beside Relato, from jdbc,jdbc-wide,axon,relato-encrypted (default: jdbc,axon);
                                   relato-encrypted runs W1 and W5 with personal fields encrypted (memory, sqlite)
+              --workloads LIST    comma-separated, from w1,w2,w2c,w3,w4,w5,w6,w7,delivery (default: all)
               --quick             a fast run: scale 0.05, 1 warm-up and 3 measured rounds
               --scale F           multiply every workload's size by F (default 1)
               --rounds N          measured rounds per figure (default 5)
@@ -85,6 +78,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     static BenchOptions parse(String... args) {
         List<String> backends = new ArrayList<>(ALL_BACKENDS);
         List<String> peers = DEFAULT_PEERS;
+        List<String> workloads = ALL_WORKLOADS;
         double scale = 1;
         int warmups = 1;
         int rounds = 5;
@@ -101,6 +95,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
                 }
                 case "--backends" -> backends = list(value(args, ++i, arg));
                 case "--peers" -> peers = list(value(args, ++i, arg));
+                case "--workloads" -> workloads = list(value(args, ++i, arg));
                 case "--scale" -> scale = number(value(args, ++i, arg), arg);
                 case "--rounds" -> rounds = (int) number(value(args, ++i, arg), arg);
                 case "--warmups" -> warmups = (int) number(value(args, ++i, arg), arg);
@@ -112,7 +107,13 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
-        return new BenchOptions(backends, peers, scale, warmups, rounds, url, user, password, growth);
+        return new BenchOptions(backends, peers, scale, warmups, rounds, url, user, password, growth,
+                new LinkedHashSet<>(workloads));
+    }
+
+    /** Whether the workload of this name (from {@link #ALL_WORKLOADS}) runs. */
+    boolean runs(String workload) {
+        return workloads.contains(workload);
     }
 
     /** Whether this is the growth run rather than the workloads. */
@@ -123,6 +124,23 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     /** {@code size} times the scale, at least {@code min}. */
     int scaled(int size, int min) {
         return (int) Math.max(min, Math.round(size * scale));
+    }
+
+    /**
+     * The chosen names, each one of {@code all}.
+     *
+     * @throws IllegalArgumentException naming an unknown one, or if there is none (but for peers)
+     */
+    private static Collection<String> known(Collection<String> chosen, List<String> all, String what) {
+        for (String name : chosen) {
+            if (!all.contains(name)) {
+                throw new IllegalArgumentException("unknown " + what + " '" + name + "'; choose from " + all);
+            }
+        }
+        if (chosen.isEmpty() && !what.equals("peer")) {
+            throw new IllegalArgumentException("no " + what + " to run");
+        }
+        return chosen;
     }
 
     private static List<String> list(String text) {

@@ -140,14 +140,52 @@ final class Workloads implements AutoCloseable {
         }
     }
 
-    /** Runs every workload on the backend's subjects and records their figures. */
+    /** Runs every chosen workload on the backend's subjects and records their figures. */
     void run(Backend backend) throws Exception {
         String name = backend.name();
         results.title(name, backend.title());
         declareTargets(name);
         List<Subject> all = backend.subjects(options.peers());
         Map<String, Long> stored = new HashMap<>();
+        if (options.runs("w1")) {
+            w1(name, all, stored);
+        }
+        if (options.runs("w2")) {
+            w2(name, all, stored);
+        }
+        if (options.runs("w3")) {
+            w3(name, all, stored);
+        }
+        if (options.runs("w5")) {
+            w5(name, all, stored);
+        }
+        if (options.runs("w4") || options.runs("w6")) {
+            LOG.info("{}: filling the log to {} events", name, logSize);
+            for (Subject subject : all) {
+                if (subject.supports(Workload.GLOBAL_READ) || subject.supports(Workload.PROJECTION)) {
+                    stored.put(subject.kind(), fill(subject, stored.getOrDefault(subject.kind(), 0L)));
+                }
+            }
+        }
+        if (options.runs("w4")) {
+            w4(backend, all, stored);
+        }
+        if (options.runs("w6")) {
+            w6(name, all, stored);
+        }
+        if (options.runs("w2c") && backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
+            callersTransaction(backend);
+        }
+        if (options.runs("w7") && backend instanceof MemoryBackend) {
+            LOG.info("{}: W7 single appends to the store only", name);
+            results.put(w7, name, Backend.RELATO, storeOnlyAppends());
+        }
+        if (options.runs("delivery")) {
+            delivery(backend);
+        }
+    }
 
+    private void w1(String name, List<Subject> all, Map<String, Long> stored) {
         LOG.info("{}: W1 batch append", name);
         List<Subject> subjects = supporting(all, Workload.BATCH_APPEND);
         double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
@@ -156,10 +194,12 @@ final class Workloads implements AutoCloseable {
             return new double[] {rate};
         });
         record(w1, name, subjects, m, 0);
+    }
 
+    private void w2(String name, List<Subject> all, Map<String, Long> stored) {
         LOG.info("{}: W2 single appends", name);
-        subjects = supporting(all, Workload.SINGLE_APPENDS);
-        m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+        List<Subject> subjects = supporting(all, Workload.SINGLE_APPENDS);
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
             double one = singleAppends(subject, "w2-1-" + r, 1, w2Appends);
             double many = singleAppends(subject, "w2-8-" + r, WRITERS, w2AppendsPerWriter);
             stored.merge(subject.kind(), w2Appends + (long) WRITERS * w2AppendsPerWriter, Long::sum);
@@ -167,37 +207,36 @@ final class Workloads implements AutoCloseable {
         });
         record(w2One, name, subjects, m, 0);
         record(w2Many, name, subjects, m, 1);
+    }
 
+    private void w3(String name, List<Subject> all, Map<String, Long> stored) {
         LOG.info("{}: W3 contended appends", name);
-        subjects = supporting(all, Workload.CONTENDED_APPENDS);
-        m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+        List<Subject> subjects = supporting(all, Workload.CONTENDED_APPENDS);
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
             double[] figures = contendedAppends(subject, "w3-" + r);
             stored.merge(subject.kind(), (long) WRITERS * w3AppendsPerWriter, Long::sum);
             return figures;
         });
         record(w3, name, subjects, m, 0);
         record(w3Conflicts, name, subjects, m, 1);
+    }
 
+    private void w5(String name, List<Subject> all, Map<String, Long> stored) throws Exception {
         LOG.info("{}: W5 aggregate loads", name);
-        subjects = supporting(all, Workload.AGGREGATE_LOAD);
+        List<Subject> subjects = supporting(all, Workload.AGGREGATE_LOAD);
         for (Subject subject : subjects) {
             stored.merge(subject.kind(), prepareAggregates(subject), Long::sum);
         }
-        m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> loads(subject));
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> loads(subject));
         record(w5Small, name, subjects, m, 0);
         record(w5LargeFigure, name, subjects, m, 1);
         record(w5Snapshot, name, subjects, m, 2);
+    }
 
-        LOG.info("{}: filling the log to {} events", name, logSize);
-        for (Subject subject : all) {
-            if (subject.supports(Workload.GLOBAL_READ) || subject.supports(Workload.PROJECTION)) {
-                stored.put(subject.kind(), fill(subject, stored.getOrDefault(subject.kind(), 0L)));
-            }
-        }
-
+    private void w4(Backend backend, List<Subject> all, Map<String, Long> stored) throws Exception {
+        String name = backend.name();
         LOG.info("{}: W4 global read", name);
-        subjects = supporting(all, Workload.GLOBAL_READ);
-        for (Subject subject : subjects) {
+        for (Subject subject : supporting(all, Workload.GLOBAL_READ)) {
             long expected = stored.get(subject.kind());
             double[] read = backend.attachCommand().isPresent()
                     ? ReadAllProcess.fork(backend.attachCommand().get(), subject.kind(), expected, options.warmups(),
@@ -209,10 +248,12 @@ final class Workloads implements AutoCloseable {
                 results.put(w4HeapAfterGc, name, subject.kind(), read[2]);
             }
         }
+    }
 
+    private void w6(String name, List<Subject> all, Map<String, Long> stored) {
         LOG.info("{}: W6 projection catch-up", name); // one run: it spans the whole log, JIT warm-up included
-        subjects = supporting(all, Workload.PROJECTION);
-        m = measure(subjects, 0, 1, (subject, r) -> {
+        List<Subject> subjects = supporting(all, Workload.PROJECTION);
+        double[][] m = measure(subjects, 0, 1, (subject, r) -> {
             long start = System.nanoTime();
             long counted = subject.project("w6-" + r);
             long nanos = System.nanoTime() - start;
@@ -221,21 +262,20 @@ final class Workloads implements AutoCloseable {
             return new double[] {Rounds.rate(counted, nanos)};
         });
         record(w6, name, subjects, m, 0);
+    }
 
-        if (backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
-            LOG.info("{}: W2 in the caller's transaction", name);
-            subjects = List.of(backend.relato(), backend.subject(Backend.RELATO_CALLER_TX));
-            m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> new double[] {
-                    singleAppends(subject, "w2c-" + subject.kind() + "-" + r, WRITERS, w2AppendsPerWriter)});
-            results.put(w2Caller, name, Backend.RELATO, m[1][0]);
-            results.put(w2CallerRatio, name, Backend.RELATO, m[1][0] / m[0][0]);
-        }
+    private void callersTransaction(Backend backend) {
+        String name = backend.name();
+        LOG.info("{}: W2 in the caller's transaction", name);
+        List<Subject> subjects = List.of(backend.relato(), backend.subject(Backend.RELATO_CALLER_TX));
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> new double[] {
+                singleAppends(subject, "w2c-" + subject.kind() + "-" + r, WRITERS, w2AppendsPerWriter)});
+        results.put(w2Caller, name, Backend.RELATO, m[1][0]);
+        results.put(w2CallerRatio, name, Backend.RELATO, m[1][0] / m[0][0]);
+    }
 
-        if (backend instanceof MemoryBackend) {
-            LOG.info("{}: W7 single appends to the store only", name);
-            results.put(w7, name, Backend.RELATO, storeOnlyAppends());
-        }
-
+    private void delivery(Backend backend) throws Exception {
+        String name = backend.name();
         LOG.info("{}: delivery to subscribers", name);
         double[] latency = new DeliveryLatency(writers, latencyWarmup, latencyAppends, options.pgPassword())
                 .measure(backend);

@@ -59,7 +59,8 @@ public record PostgresSchema(String name, String tablePrefix) {
             "V3__projections.sql", "V4__notify_after_commit.sql", "V5__stream_order.sql", "V6__occurred_at.sql",
             "V7__stream_deletion_personal_data.sql",
             "V8__faster_append.sql",
-            "V9__deadlines.sql");
+            "V9__deadlines.sql",
+            "V11__append_without_head_row.sql");
     /** First key of the advisory lock {@link #migrate} holds: "rlto". */
     private static final int MIGRATION_LOCK_CLASS = 0x726c746f;
 
