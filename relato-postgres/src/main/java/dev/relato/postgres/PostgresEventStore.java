@@ -461,9 +461,11 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             ps.setLong(11, expectedVersion);
             ps.setString(12, stream.category());
             ps.setString(13, stream.id());
-            ps.setString(14, stream.category());
-            ps.setString(15, stream.id());
-            ps.setLong(16, expectedVersion);
+            for (int p = 14; p <= 17; p += 3) {
+                ps.setString(p, stream.category());
+                ps.setString(p + 1, stream.id());
+                ps.setLong(p + 2, expectedVersion);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     lastPosition = Math.max(lastPosition, rs.getLong(1));

@@ -199,14 +199,15 @@ final class Sql {
     /**
      * An append with an exact (or no-stream) expectation as one insert (see V11): the events at the versions after
      * the expected one, at positions in the range of the statement's transaction id, inserted only if the expected
-     * version is stored (for no stream: only if the stream has no event, truncated ones included), which it locks
-     * against a concurrent delete. No row
+     * version is stored and the next one is not (for no stream: only if the stream has no event, truncated ones
+     * included). It locks the expected version against a concurrent delete, only once the next one was found free:
+     * a stale expectation takes no lock and no transaction id. No row
      * inserted: the expectation does not hold. A unique violation: the next version or an event id is taken.
      * The time is read once, after the lock. Transaction ids beyond the positions' range insert nothing (the
      * append function then names the problem).
      * Parameters: category, stream id, expected version, event ids, types, schema versions, payloads, metadata,
-     * occurrence times (arrays), the number of events, then the expected version, category, stream id, category,
-     * stream id, expected version again.
+     * occurrence times (arrays), the number of events, then the expected version, category and stream id, then
+     * twice category, stream id and expected version.
      */
     private static String insertEvents(String events) {
         return "INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
@@ -218,6 +219,8 @@ final class Sql {
                 + " WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n)"
                 + " WHERE CASE WHEN ?::bigint = 0"
                 + " THEN NOT EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?)"
+                + " WHEN EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
+                + " AND p.stream_version = ? + 1) THEN false"
                 + " ELSE EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
                 + " AND p.stream_version = ? FOR KEY SHARE) END"
                 + " AND pg_current_xact_id()::text::bigint < 8796093022208"

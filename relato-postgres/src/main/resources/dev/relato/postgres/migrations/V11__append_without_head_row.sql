@@ -150,23 +150,37 @@ BEGIN
     END IF;
 
     v_now := clock_timestamp();
-    BEGIN
+    IF v_count = 1 THEN
+        -- A taken version or id inserts nothing, without the subtransaction an exception block costs.
         INSERT INTO ${schema}.${prefix}events
             (position, category, stream_id, stream_version, event_id, type, schema_version, payload, metadata,
              recorded_at, tx_id, append_index, append_size, occurred_at)
-        SELECT v_top + b.n, p_category, p_stream_id, v_current + b.n, b.id, b.type, b.schema_version,
-               b.payload::json, b.metadata::json, v_now, v_tx, b.n - 1, v_count, b.occurred_at
-        FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata, p_occurred_at)
-             WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n);
-    EXCEPTION WHEN unique_violation THEN
-        -- A concurrent append took the version (or stored these ids) first. Without p_look_up_ids the caller
-        -- handles the error itself; with it, the transaction must stay usable: answer from what is stored now.
-        IF NOT p_look_up_ids THEN
-            RAISE;
+        VALUES (v_top + 1, p_category, p_stream_id, v_current + 1, p_event_ids[1], p_types[1], p_schema_versions[1],
+                p_payloads[1]::json, p_metadata[1]::json, v_now, v_tx, 0, 1, p_occurred_at[1])
+        ON CONFLICT DO NOTHING;
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT * FROM ${schema}.${prefix}refusal(p_category, p_stream_id, p_event_ids);
+            RETURN;
         END IF;
-        RETURN QUERY SELECT * FROM ${schema}.${prefix}refusal(p_category, p_stream_id, p_event_ids);
-        RETURN;
-    END;
+    ELSE
+        BEGIN
+            INSERT INTO ${schema}.${prefix}events
+                (position, category, stream_id, stream_version, event_id, type, schema_version, payload, metadata,
+                 recorded_at, tx_id, append_index, append_size, occurred_at)
+            SELECT v_top + b.n, p_category, p_stream_id, v_current + b.n, b.id, b.type, b.schema_version,
+                   b.payload::json, b.metadata::json, v_now, v_tx, b.n - 1, v_count, b.occurred_at
+            FROM unnest(p_event_ids, p_types, p_schema_versions, p_payloads, p_metadata, p_occurred_at)
+                 WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n);
+        EXCEPTION WHEN unique_violation THEN
+            -- A concurrent append took the version (or stored these ids) first. Without p_look_up_ids the caller
+            -- handles the error itself; with it, the transaction must stay usable: answer from what is stored now.
+            IF NOT p_look_up_ids THEN
+                RAISE;
+            END IF;
+            RETURN QUERY SELECT * FROM ${schema}.${prefix}refusal(p_category, p_stream_id, p_event_ids);
+            RETURN;
+        END;
+    END IF;
 
     outcome := 'appended';
     version := v_current + v_count;
