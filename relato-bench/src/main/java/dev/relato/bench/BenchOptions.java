@@ -1,6 +1,7 @@
 package dev.relato.bench;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,12 +20,13 @@ import java.util.Set;
  * @param pgUser       PostgreSQL user
  * @param pgPassword   PostgreSQL password (may be empty)
  * @param growthEvents 0 for the workloads; above 0, the growth run instead, appending this many events
- * @param workloads    which workloads to run: {@code w1} to {@code w7} and {@code delivery}
+ * @param workloads    which workloads to run, from {@link #ALL_WORKLOADS} (the figures of the others stay empty)
  */
 record BenchOptions(List<String> backends, List<String> peers, double scale, int warmups, int rounds, String pgUrl,
-                    String pgUser, String pgPassword, long growthEvents, List<String> workloads) {
+                    String pgUser, String pgPassword, long growthEvents, Set<String> workloads) {
     static final List<String> ALL_BACKENDS = List.of("memory", "sqlite", "postgres");
-    static final List<String> ALL_WORKLOADS = List.of("w1", "w2", "w3", "w4", "w5", "w6", "w7", "delivery");
+    /** The workloads by name: W1 to W7, W2 in the caller's transaction ({@code w2c}) and the delivery latency. */
+    static final List<String> ALL_WORKLOADS = List.of("w1", "w2", "w2c", "w3", "w4", "w5", "w6", "w7", "delivery");
     static final List<String> ALL_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE, Backend.AXON,
             Backend.RELATO_ENCRYPTED);
     static final List<String> DEFAULT_PEERS = List.of(Backend.RELATO, Backend.JDBC, Backend.AXON);
@@ -32,40 +34,22 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     static final long GROWTH_EVENTS = 10_000_000;
 
     BenchOptions {
-        backends = chosen(backends, ALL_BACKENDS, "backend");
+        backends = List.copyOf(known(backends, ALL_BACKENDS, "backend"));
         Set<String> chosen = new LinkedHashSet<>();
         chosen.add(Backend.RELATO);
-        for (String peer : peers) {
-            if (!ALL_PEERS.contains(peer)) {
-                throw new IllegalArgumentException("unknown peer '" + peer + "'; choose from " + ALL_PEERS);
-            }
-            chosen.add(peer);
-        }
+        chosen.addAll(known(peers, ALL_PEERS, "peer"));
         peers = List.copyOf(chosen);
         if (!(scale > 0 && scale <= 10)) {
             throw new IllegalArgumentException("scale must be above 0 and at most 10, got " + scale);
         }
-        workloads = chosen(workloads, ALL_WORKLOADS, "workload");
         if (warmups < 0 || rounds < 1) {
             throw new IllegalArgumentException("need 0 or more warm-up rounds and 1 or more measured rounds");
         }
+        workloads = Set.copyOf(known(workloads, ALL_WORKLOADS, "workload"));
         if (growthEvents < 0 || (growthEvents > 0 && growthEvents < GrowthRun.STEPS * GrowthRun.BATCH)) {
             throw new IllegalArgumentException("the growth run needs at least " + GrowthRun.STEPS * GrowthRun.BATCH
                     + " events, got " + growthEvents);
         }
-    }
-
-    /** The chosen items, each one of {@code all}, at least one. */
-    private static List<String> chosen(List<String> items, List<String> all, String what) {
-        for (String item : items) {
-            if (!all.contains(item)) {
-                throw new IllegalArgumentException("unknown " + what + " '" + item + "'; choose from " + all);
-            }
-        }
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException("no " + what + " to run");
-        }
-        return List.copyOf(items);
     }
 
     static final String USAGE = """
@@ -73,7 +57,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
               --backends LIST     comma-separated, from memory,sqlite,postgres (default: all)
               --peers LIST        peers beside Relato, from jdbc,jdbc-wide,axon,relato-encrypted (default: jdbc,axon);
                                   relato-encrypted runs W1 and W5 with personal fields encrypted (memory, sqlite)
-              --workloads LIST    which workloads, from w1,w2,w3,w4,w5,w6,w7,delivery (default: all)
+              --workloads LIST    comma-separated, from w1,w2,w2c,w3,w4,w5,w6,w7,delivery (default: all)
               --quick             a fast run: scale 0.05, 1 warm-up and 3 measured rounds
               --scale F           multiply every workload's size by F (default 1)
               --rounds N          measured rounds per figure (default 5)
@@ -123,10 +107,11 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
-        return new BenchOptions(backends, peers, scale, warmups, rounds, url, user, password, growth, workloads);
+        return new BenchOptions(backends, peers, scale, warmups, rounds, url, user, password, growth,
+                new LinkedHashSet<>(workloads));
     }
 
-    /** Whether the workload ({@code w1} to {@code w7} or {@code delivery}) is to run. */
+    /** Whether the workload of this name (from {@link #ALL_WORKLOADS}) runs. */
     boolean runs(String workload) {
         return workloads.contains(workload);
     }
@@ -139,6 +124,23 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
     /** {@code size} times the scale, at least {@code min}. */
     int scaled(int size, int min) {
         return (int) Math.max(min, Math.round(size * scale));
+    }
+
+    /**
+     * The chosen names, each one of {@code all}.
+     *
+     * @throws IllegalArgumentException naming an unknown one, or if there is none (but for peers)
+     */
+    private static Collection<String> known(Collection<String> chosen, List<String> all, String what) {
+        for (String name : chosen) {
+            if (!all.contains(name)) {
+                throw new IllegalArgumentException("unknown " + what + " '" + name + "'; choose from " + all);
+            }
+        }
+        if (chosen.isEmpty() && !what.equals("peer")) {
+            throw new IllegalArgumentException("no " + what + " to run");
+        }
+        return chosen;
     }
 
     private static List<String> list(String text) {

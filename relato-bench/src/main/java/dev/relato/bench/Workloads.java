@@ -140,62 +140,25 @@ final class Workloads implements AutoCloseable {
         }
     }
 
-    /** Runs every workload on the backend's subjects and records their figures. */
+    /** Runs every chosen workload on the backend's subjects and records their figures. */
     void run(Backend backend) throws Exception {
         String name = backend.name();
         results.title(name, backend.title());
         declareTargets(name);
         List<Subject> all = backend.subjects(options.peers());
         Map<String, Long> stored = new HashMap<>();
-
         if (options.runs("w1")) {
-            LOG.info("{}: W1 batch append", name);
-            List<Subject> subjects = supporting(all, Workload.BATCH_APPEND);
-            double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
-                double rate = batchAppend(subject, r);
-                stored.merge(subject.kind(), (long) w1Streams * w1Events, Long::sum);
-                return new double[] {rate};
-            });
-            record(w1, name, subjects, m, 0);
+            w1(name, all, stored);
         }
-
         if (options.runs("w2")) {
-            LOG.info("{}: W2 single appends", name);
-            List<Subject> subjects = supporting(all, Workload.SINGLE_APPENDS);
-            double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
-                double one = singleAppends(subject, "w2-1-" + r, 1, w2Appends);
-                double many = singleAppends(subject, "w2-8-" + r, WRITERS, w2AppendsPerWriter);
-                stored.merge(subject.kind(), w2Appends + (long) WRITERS * w2AppendsPerWriter, Long::sum);
-                return new double[] {one, many};
-            });
-            record(w2One, name, subjects, m, 0);
-            record(w2Many, name, subjects, m, 1);
+            w2(name, all, stored);
         }
-
         if (options.runs("w3")) {
-            LOG.info("{}: W3 contended appends", name);
-            List<Subject> subjects = supporting(all, Workload.CONTENDED_APPENDS);
-            double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
-                double[] figures = contendedAppends(subject, "w3-" + r);
-                stored.merge(subject.kind(), (long) WRITERS * w3AppendsPerWriter, Long::sum);
-                return figures;
-            });
-            record(w3, name, subjects, m, 0);
-            record(w3Conflicts, name, subjects, m, 1);
+            w3(name, all, stored);
         }
-
         if (options.runs("w5")) {
-            LOG.info("{}: W5 aggregate loads", name);
-            List<Subject> subjects = supporting(all, Workload.AGGREGATE_LOAD);
-            for (Subject subject : subjects) {
-                stored.merge(subject.kind(), prepareAggregates(subject), Long::sum);
-            }
-            double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> loads(subject));
-            record(w5Small, name, subjects, m, 0);
-            record(w5LargeFigure, name, subjects, m, 1);
-            record(w5Snapshot, name, subjects, m, 2);
+            w5(name, all, stored);
         }
-
         if (options.runs("w4") || options.runs("w6")) {
             LOG.info("{}: filling the log to {} events", name, logSize);
             for (Subject subject : all) {
@@ -204,65 +167,125 @@ final class Workloads implements AutoCloseable {
                 }
             }
         }
-
         if (options.runs("w4")) {
-            LOG.info("{}: W4 global read", name);
-            List<Subject> subjects = supporting(all, Workload.GLOBAL_READ);
-            for (Subject subject : subjects) {
-                long expected = stored.get(subject.kind());
-                double[] read = backend.attachCommand().isPresent()
-                        ? ReadAllProcess.fork(backend.attachCommand().get(), subject.kind(), expected, options.warmups(),
-                        w4Rounds, options.pgPassword())
-                        : readAllHere(subject, expected);
-                results.put(w4, name, subject.kind(), read[0]);
-                if (backend.attachCommand().isPresent()) {
-                    results.put(w4Heap, name, subject.kind(), read[1]);
-                    results.put(w4HeapAfterGc, name, subject.kind(), read[2]);
-                }
-            }
+            w4(backend, all, stored);
         }
-
         if (options.runs("w6")) {
-            LOG.info("{}: W6 projection catch-up", name); // one run: it spans the whole log, JIT warm-up included
-            List<Subject> subjects = supporting(all, Workload.PROJECTION);
-            double[][] m = measure(subjects, 0, 1, (subject, r) -> {
-                long start = System.nanoTime();
-                long counted = subject.project("w6-" + r);
-                long nanos = System.nanoTime() - start;
-                long expected = stored.get(subject.kind());
-                check(counted == expected, "the read model counted " + counted + " events of " + expected);
-                return new double[] {Rounds.rate(counted, nanos)};
-            });
-            record(w6, name, subjects, m, 0);
+            w6(name, all, stored);
         }
-
-        if (options.runs("w2") && backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
-            LOG.info("{}: W2 in the caller's transaction", name);
-            List<Subject> subjects = List.of(backend.relato(), backend.subject(Backend.RELATO_CALLER_TX));
-            double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> new double[] {
-                    singleAppends(subject, "w2c-" + subject.kind() + "-" + r, WRITERS, w2AppendsPerWriter)});
-            results.put(w2Caller, name, Backend.RELATO, m[1][0]);
-            results.put(w2CallerRatio, name, Backend.RELATO, m[1][0] / m[0][0]);
+        if (options.runs("w2c") && backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
+            callersTransaction(backend);
         }
-
         if (options.runs("w7") && backend instanceof MemoryBackend) {
             LOG.info("{}: W7 single appends to the store only", name);
             results.put(w7, name, Backend.RELATO, storeOnlyAppends());
         }
-
         if (options.runs("delivery")) {
-            LOG.info("{}: delivery to subscribers", name);
-            double[] latency = new DeliveryLatency(writers, latencyWarmup, latencyAppends, options.pgPassword())
-                    .measure(backend);
-            results.put(hereP50, name, Backend.RELATO, latency[0]);
-            results.put(hereP99, name, Backend.RELATO, latency[1]);
-            if (!Double.isNaN(latency[2])) {
-                results.put(elsewhereP50, name, Backend.RELATO, latency[2]);
-                results.put(elsewhereP99, name, Backend.RELATO, latency[3]);
+            delivery(backend);
+        }
+    }
+
+    private void w1(String name, List<Subject> all, Map<String, Long> stored) {
+        LOG.info("{}: W1 batch append", name);
+        List<Subject> subjects = supporting(all, Workload.BATCH_APPEND);
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+            double rate = batchAppend(subject, r);
+            stored.merge(subject.kind(), (long) w1Streams * w1Events, Long::sum);
+            return new double[] {rate};
+        });
+        record(w1, name, subjects, m, 0);
+    }
+
+    private void w2(String name, List<Subject> all, Map<String, Long> stored) {
+        LOG.info("{}: W2 single appends", name);
+        List<Subject> subjects = supporting(all, Workload.SINGLE_APPENDS);
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+            double one = singleAppends(subject, "w2-1-" + r, 1, w2Appends);
+            double many = singleAppends(subject, "w2-8-" + r, WRITERS, w2AppendsPerWriter);
+            stored.merge(subject.kind(), w2Appends + (long) WRITERS * w2AppendsPerWriter, Long::sum);
+            return new double[] {one, many};
+        });
+        record(w2One, name, subjects, m, 0);
+        record(w2Many, name, subjects, m, 1);
+    }
+
+    private void w3(String name, List<Subject> all, Map<String, Long> stored) {
+        LOG.info("{}: W3 contended appends", name);
+        List<Subject> subjects = supporting(all, Workload.CONTENDED_APPENDS);
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
+            double[] figures = contendedAppends(subject, "w3-" + r);
+            stored.merge(subject.kind(), (long) WRITERS * w3AppendsPerWriter, Long::sum);
+            return figures;
+        });
+        record(w3, name, subjects, m, 0);
+        record(w3Conflicts, name, subjects, m, 1);
+    }
+
+    private void w5(String name, List<Subject> all, Map<String, Long> stored) throws Exception {
+        LOG.info("{}: W5 aggregate loads", name);
+        List<Subject> subjects = supporting(all, Workload.AGGREGATE_LOAD);
+        for (Subject subject : subjects) {
+            stored.merge(subject.kind(), prepareAggregates(subject), Long::sum);
+        }
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> loads(subject));
+        record(w5Small, name, subjects, m, 0);
+        record(w5LargeFigure, name, subjects, m, 1);
+        record(w5Snapshot, name, subjects, m, 2);
+    }
+
+    private void w4(Backend backend, List<Subject> all, Map<String, Long> stored) throws Exception {
+        String name = backend.name();
+        LOG.info("{}: W4 global read", name);
+        for (Subject subject : supporting(all, Workload.GLOBAL_READ)) {
+            long expected = stored.get(subject.kind());
+            double[] read = backend.attachCommand().isPresent()
+                    ? ReadAllProcess.fork(backend.attachCommand().get(), subject.kind(), expected, options.warmups(),
+                    w4Rounds, options.pgPassword())
+                    : readAllHere(subject, expected);
+            results.put(w4, name, subject.kind(), read[0]);
+            if (backend.attachCommand().isPresent()) {
+                results.put(w4Heap, name, subject.kind(), read[1]);
+                results.put(w4HeapAfterGc, name, subject.kind(), read[2]);
             }
         }
+    }
 
-            }
+    private void w6(String name, List<Subject> all, Map<String, Long> stored) {
+        LOG.info("{}: W6 projection catch-up", name); // one run: it spans the whole log, JIT warm-up included
+        List<Subject> subjects = supporting(all, Workload.PROJECTION);
+        double[][] m = measure(subjects, 0, 1, (subject, r) -> {
+            long start = System.nanoTime();
+            long counted = subject.project("w6-" + r);
+            long nanos = System.nanoTime() - start;
+            long expected = stored.get(subject.kind());
+            check(counted == expected, "the read model counted " + counted + " events of " + expected);
+            return new double[] {Rounds.rate(counted, nanos)};
+        });
+        record(w6, name, subjects, m, 0);
+    }
+
+    private void callersTransaction(Backend backend) {
+        String name = backend.name();
+        LOG.info("{}: W2 in the caller's transaction", name);
+        List<Subject> subjects = List.of(backend.relato(), backend.subject(Backend.RELATO_CALLER_TX));
+        double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> new double[] {
+                singleAppends(subject, "w2c-" + subject.kind() + "-" + r, WRITERS, w2AppendsPerWriter)});
+        results.put(w2Caller, name, Backend.RELATO, m[1][0]);
+        results.put(w2CallerRatio, name, Backend.RELATO, m[1][0] / m[0][0]);
+    }
+
+    private void delivery(Backend backend) throws Exception {
+        String name = backend.name();
+        LOG.info("{}: delivery to subscribers", name);
+        double[] latency = new DeliveryLatency(writers, latencyWarmup, latencyAppends, options.pgPassword())
+                .measure(backend);
+        results.put(hereP50, name, Backend.RELATO, latency[0]);
+        results.put(hereP99, name, Backend.RELATO, latency[1]);
+        if (!Double.isNaN(latency[2])) {
+            results.put(elsewhereP50, name, Backend.RELATO, latency[2]);
+            results.put(elsewhereP99, name, Backend.RELATO, latency[3]);
+        }
+    }
 
     private static List<Subject> supporting(List<Subject> subjects, Workload workload) {
         return subjects.stream().filter(subject -> subject.supports(workload)).toList();

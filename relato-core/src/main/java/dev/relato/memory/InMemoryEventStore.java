@@ -34,9 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -74,8 +72,8 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
     private final ReentrantLock appendLock = new ReentrantLock();
     private final AppendOnlyArray<RecordedEvent> log = new AppendOnlyArray<>(1024);
     private final ConcurrentHashMap<StreamId, AppendOnlyArray<RecordedEvent>> streams = new ConcurrentHashMap<>();
-    /** For every stored event id, the events of the append that wrote it; touched only under the append lock. */
-    private final Map<UUID, RecordedEvent[]> byId = new HashMap<>();
+    /** For every stored event id, where the append that wrote it is in the log; touched only under the append lock. */
+    private final EventIdIndex ids = new EventIdIndex();
     /** Positions of removed events; written only under the append lock. */
     private final Set<Long> removed = ConcurrentHashMap.newKeySet();
     /** Per truncated stream, its lowest version kept. */
@@ -197,7 +195,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             log.addAll(batch);
             streamLog.addAll(batch);
             for (RecordedEvent r : batch) {
-                byId.put(r.eventId(), batch);
+                ids.put(r.eventId(), (int) position, batch.length);
             }
             result = AppendResult.of(List.of(batch), false);
         } finally {
@@ -210,12 +208,22 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
     /** The stored append holding the first already stored id of {@code events}, if any. */
     private RecordedEvent[] storedAppend(List<EventData> events) {
         for (EventData e : events) {
-            RecordedEvent[] batch = byId.get(e.eventId());
-            if (batch != null) {
-                return batch;
+            long place = ids.find(e.eventId());
+            if (place != EventIdIndex.ABSENT) {
+                return appendAt(place);
             }
         }
         return null;
+    }
+
+    /** The events of the append at {@code place} in the id index, removed ones included. */
+    private RecordedEvent[] appendAt(long place) {
+        RecordedEvent[] append = new RecordedEvent[EventIdIndex.size(place)];
+        int first = EventIdIndex.first(place);
+        for (int i = 0; i < append.length; i++) {
+            append[i] = log.get(first + i);
+        }
+        return append;
     }
 
     /**
@@ -230,10 +238,12 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             sameAppend = stored[i].eventId().equals(events.get(i).eventId());
         }
         if (!sameAppend) {
-            UUID id = events.stream().map(EventData::eventId).filter(byId::containsKey).findFirst().orElseThrow();
-            RecordedEvent known = find(byId.get(id), id);
+            UUID id = events.stream().map(EventData::eventId).filter(e -> ids.find(e) != EventIdIndex.ABSENT)
+                    .findFirst().orElseThrow();
+            RecordedEvent[] append = appendAt(ids.find(id));
+            RecordedEvent known = find(append, id);
             throw new DuplicateEventException(stream, id, "at " + where(known) + (known.streamId().equals(stream)
-                    ? ", written by an append of " + byId.get(id).length + " events; retry exactly that append"
+                    ? ", written by an append of " + append.length + " events; retry exactly that append"
                     : ""));
         }
         RecordedEvent first = stored[0];
@@ -423,7 +433,7 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
         for (long v = from; v < to; v++) {
             RecordedEvent e = streamLog.get((int) v - 1);
             removed.add(e.position());
-            byId.remove(e.eventId());
+            ids.remove(e.eventId());
             count++;
         }
         return count;

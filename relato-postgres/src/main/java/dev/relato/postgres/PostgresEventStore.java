@@ -66,15 +66,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Transactions.</b> {@link #append(StreamId, ExpectedVersion, List)} runs in a transaction of its own
- * (one round trip: a single call of the schema's append function; a second call, which looks the event ids up
- * first, when an id of the append is stored already). {@link #append(Connection, StreamId,
+ * (one round trip: for an exact or no-stream expectation a single insert, otherwise a single call of the
+ * schema's append function; a second round trip, a call of the function that looks the event ids up first, when
+ * the insert was refused). {@link #append(Connection, StreamId,
  * ExpectedVersion, List)} joins the caller's transaction instead and neither commits nor rolls it back, so
  * events and read-model changes commit together. Events appended in a transaction that rolls back leave no
  * trace.
  *
- * <p><b>Concurrency.</b> The database is the only arbiter: the head row of each stream is inserted or
- * updated conditionally on the expected version, event ids are unique, versions are unique per stream. Any
- * number of stores in any number of processes may write to one schema.
+ * <p><b>Concurrency.</b> The database is the only arbiter: a stream's version is its highest stored event,
+ * versions are unique per stream and event ids are unique, and an append inserts the version after the expected
+ * one only if that one is stored. Any number of stores in any number of processes may write to one schema.
  *
  * <p><b>Global order.</b> A position is the writing transaction's id shifted left by 20 bits plus the event's
  * number within that transaction, so the log is ordered by transaction first. Readers only return events
@@ -84,10 +85,9 @@ import org.slf4j.LoggerFactory;
  * commit could take, and a rolled-back transaction simply vanishes, with no timeout. Positions are strictly
  * increasing but sparse. A long-running writing transaction in the same database holds readers of the log
  * back until it ends (stream reads are never held back). One transaction can append at most 1,048,575 events.
- * Within one stream, positions rise with versions: an append that starts without a transaction id waits (on an
- * advisory lock of the stream) for the stream's previous such appender to end before it takes one, and an
- * append that would still sort below the stream's last event is refused as a serialization failure (see
- * Failures).
+ * Within one stream, positions rise with versions: an append follows a committed event, so a transaction that
+ * takes its id in the append sorts after it, and an append in a transaction that had an id before and would still
+ * sort below the stream's last event is refused as a serialization failure (see Failures).
  *
  * <p><b>Failures.</b> A transient failure (on the allow-list: a connection lost or refused, a serialization
  * failure or deadlock, the server shutting down or starting up or out of resources, a lock not available, a pool
@@ -127,6 +127,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     /** Default retries of an append in the store's own transaction that lost a serialization or deadlock race. */
     public static final RetryPolicy DEFAULT_APPEND_RETRIES = new RetryPolicy(8, Duration.ofMillis(2),
             Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** Events one transaction can append: its positions are its id shifted left by 20 bits, plus 1 to this. */
+    private static final int MAX_EVENTS_PER_TRANSACTION = (1 << 20) - 1;
     private static final String EVENT_ID_CONSTRAINT = "events_event_id_key";
     private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version_key";
     private static final Instant EARLIEST_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
@@ -309,8 +311,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             boolean lookUp = lookUpIds;
             // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, connection -> doAppend(connection, stream, expected,
-                        events, lookUp));
+                AppendResult result = Sessions.autoCommitted(c, connection -> lookUp || !insertable(expected, events)
+                        ? doAppend(connection, stream, expected, events, lookUp)
+                        : insertOrAppend(connection, stream, expected, events));
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -318,11 +321,14 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             } catch (SQLException e) {
                 failure = e;
             }
-            // An id of this append is stored already: an idempotent retry, a duplicate, or two writers that raced
-            // with the same ids. The failed attempt wrote nothing; the next one looks the ids up first and answers
-            // from the stored events.
-            if (SqlErrors.isUniqueViolation(failure, schema.tablePrefix() + EVENT_ID_CONSTRAINT) && attempt < ATTEMPTS) {
-                LOG.debug("append to '{}' found an event id stored already; looking the ids up", stream);
+            // An id of this append is stored already (an idempotent retry, a duplicate, or two writers that raced
+            // with the same ids), or the next version is: a conflict, or a retry at the same place. The failed
+            // attempt wrote nothing; the next one looks the ids up first and answers from what is stored.
+            if ((SqlErrors.isUniqueViolation(failure, schema.tablePrefix() + EVENT_ID_CONSTRAINT)
+                    || SqlErrors.isUniqueViolation(failure, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT))
+                    && attempt < ATTEMPTS) {
+                LOG.debug("append to '{}' found its version or an event id stored already; looking the ids up",
+                        stream);
                 lookUpIds = true;
                 continue;
             }
@@ -417,12 +423,11 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                     + " this append was running" + consequence);
         }
         if (SqlErrors.isUniqueViolation(e, schema.tablePrefix() + STREAM_VERSION_CONSTRAINT)) {
-            // The head row hands out versions under its lock, so this happens only if the streams table was
-            // changed behind the store's back.
+            // The append function answers a taken version as a conflict once it looks the ids up, which the last
+            // attempt does: the version was taken while that attempt ran without catching it.
             return new StoreFailureException("appending to stream '" + stream + "' (expected version " + expected
-                    + ") failed: a version the stream's head row handed out is stored already, so the head row in "
-                    + schema.table("streams") + " disagrees with the stream's events; was the table changed outside"
-                    + " Relato?" + consequence + " (" + e.getMessage() + ")", e);
+                    + ") failed: a concurrent append took its next version" + consequence + " (" + e.getMessage()
+                    + ")", e);
         }
         String what = "appending to stream '" + stream + "'";
         if (callersTransaction && SqlErrors.isSerializationFailure(e)) {
@@ -432,14 +437,56 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         return errors.translate(e, what);
     }
 
+    /** Whether an append in the store's own transaction can be the single insert of {@link Sql#insertEvents}. */
+    private static boolean insertable(ExpectedVersion expected, List<EventData> events) {
+        return (expected instanceof ExpectedVersion.Exactly || expected instanceof ExpectedVersion.NoStream)
+                && events.size() < MAX_EVENTS_PER_TRANSACTION;
+    }
+
     /**
-     * One call of the append function.
-     *
-     * @param lookUpIds whether the function looks the event ids up before writing (and answers from stored ones);
-     *                  without, a stored id fails the statement on the unique event id, which aborts the transaction
+     * An append with an exact (or no-stream) expectation as one insert; if its expectation does not hold, the
+     * append function answers (a conflict, or the stored events of a retry). A unique violation is thrown.
      */
-    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events,
-                                  boolean lookUpIds) throws SQLException {
+    private AppendResult insertOrAppend(Connection c, StreamId stream, ExpectedVersion expected,
+                                        List<EventData> events) throws SQLException {
+        int n = events.size();
+        long expectedVersion = expectedCode(expected);
+        long lastPosition = -1;
+        OffsetDateTime recordedAt = null;
+        try (PreparedStatement ps = c.prepareStatement(sql.insertEvents)) {
+            ps.setString(1, stream.category());
+            ps.setString(2, stream.id());
+            ps.setLong(3, expectedVersion);
+            ps.setInt(4, n);
+            bindEvents(c, ps, 5, events);
+            ps.setLong(11, expectedVersion);
+            ps.setString(12, stream.category());
+            ps.setString(13, stream.id());
+            for (int p = 14; p <= 17; p += 3) {
+                ps.setString(p, stream.category());
+                ps.setString(p + 1, stream.id());
+                ps.setLong(p + 2, expectedVersion);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lastPosition = Math.max(lastPosition, rs.getLong(1));
+                    recordedAt = rs.getObject(2, OffsetDateTime.class);
+                }
+            }
+        }
+        if (recordedAt == null) {
+            return doAppend(c, stream, expected, events, true);
+        }
+        return AppendResult.of(recorded(stream, events, expectedVersion + n, lastPosition, recordedAt.toInstant()),
+                false);
+    }
+
+    /**
+     * Binds the events' ids, types, schema versions, payloads, metadata and occurrence times as six arrays, from
+     * parameter {@code first} on.
+     */
+    private static void bindEvents(Connection c, PreparedStatement ps, int first, List<EventData> events)
+            throws SQLException {
         int n = events.size();
         UUID[] ids = new UUID[n];
         String[] types = new String[n];
@@ -456,17 +503,29 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             metadata[i] = Json.writeMetadata(e.metadata());
             occurredAt[i] = e.occurredAt().map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null);
         }
+        ps.setArray(first, c.createArrayOf("uuid", ids));
+        ps.setArray(first + 1, c.createArrayOf("text", types));
+        ps.setArray(first + 2, c.createArrayOf("int4", schemaVersions));
+        ps.setArray(first + 3, c.createArrayOf("text", payloads));
+        ps.setArray(first + 4, c.createArrayOf("text", metadata));
+        ps.setArray(first + 5, c.createArrayOf("timestamptz", occurredAt));
+    }
+
+    /**
+     * One call of the append function.
+     *
+     * @param lookUpIds whether the function looks the event ids up before writing (and answers from stored ones);
+     *                  without, a stored id fails the statement on the unique event id, which aborts the transaction
+     */
+    private AppendResult doAppend(Connection c, StreamId stream, ExpectedVersion expected, List<EventData> events,
+                                  boolean lookUpIds) throws SQLException {
+        int n = events.size();
         Map<UUID, Stored> stored = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.append)) {
             ps.setString(1, stream.category());
             ps.setString(2, stream.id());
             ps.setLong(3, expectedCode(expected));
-            ps.setArray(4, c.createArrayOf("uuid", ids));
-            ps.setArray(5, c.createArrayOf("text", types));
-            ps.setArray(6, c.createArrayOf("int4", schemaVersions));
-            ps.setArray(7, c.createArrayOf("text", payloads));
-            ps.setArray(8, c.createArrayOf("text", metadata));
-            ps.setArray(9, c.createArrayOf("timestamptz", occurredAt));
+            bindEvents(c, ps, 4, events);
             ps.setBoolean(10, lookUpIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -693,7 +752,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         }
     }
 
-    /** A refused append: a tombstoned stream (which has no head row) refuses for that reason. */
+    /** A refused append: a tombstoned stream (which has no events) refuses for that reason. */
     private RuntimeException conflict(Connection c, StreamId stream, ExpectedVersion expected, long actual)
             throws SQLException {
         if (actual == 0) {

@@ -61,7 +61,8 @@ public record PostgresSchema(String name, String tablePrefix) {
             "V8__faster_append.sql",
             "V9__deadlines.sql",
             "V10__projection_pauses.sql",
-            "V11__dead_letter_replays.sql");
+            "V11__dead_letter_replays.sql",
+            "V12__append_without_head_row.sql");
     /** First key of the advisory lock {@link #migrate} holds: "rlto". */
     private static final int MIGRATION_LOCK_CLASS = 0x726c746f;
 

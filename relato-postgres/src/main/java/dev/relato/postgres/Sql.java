@@ -39,6 +39,8 @@ final class Sql {
 
     // events
     final String append;
+    /** The single-statement append of an exact (or no-stream) expectation: see {@link #insertEvents}. */
+    final String insertEvents;
     final String streamVersion;
     final String headPosition;
     final String deleteStream;
@@ -99,7 +101,8 @@ final class Sql {
         deleteStream = "SELECT outcome, version, removed FROM " + schema.table("delete_stream") + "(?, ?, ?, ?)";
         truncateStream = "SELECT " + schema.table("truncate_stream") + "(?, ?, ?)";
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
-        streamVersion = "SELECT version FROM " + schema.table("streams") + " WHERE category = ? AND stream_id = ?";
+        insertEvents = insertEvents(events);
+        streamVersion = "SELECT max(stream_version) FROM " + events + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
         logHoldback = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''),"
                 + " extract(epoch FROM clock_timestamp() - a.xact_start)::float8, left(coalesce(a.query, ''), "
@@ -206,5 +209,36 @@ final class Sql {
         }
         return "INSERT INTO " + history + " (version, script, checksum) VALUES (" + version + ", '" + file + "', '"
                 + checksum + "') ON CONFLICT (version) DO NOTHING";
+    }
+
+    /**
+     * An append with an exact (or no-stream) expectation as one insert (see V12): the events at the versions after
+     * the expected one, at positions in the range of the statement's transaction id, inserted only if the expected
+     * version is stored and the next one is not (for no stream: only if the stream has no event, truncated ones
+     * included). It locks the expected version against a concurrent delete, only once the next one was found free:
+     * a stale expectation takes no lock and no transaction id. No row
+     * inserted: the expectation does not hold. A unique violation: the next version or an event id is taken.
+     * The time is read once, after the lock. Transaction ids beyond the positions' range insert nothing (the
+     * append function then names the problem).
+     * Parameters: category, stream id, expected version, event ids, types, schema versions, payloads, metadata,
+     * occurrence times (arrays), the number of events, then the expected version, category and stream id, then
+     * twice category, stream id and expected version.
+     */
+    private static String insertEvents(String events) {
+        return "INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
+                + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size, occurred_at)"
+                + " SELECT (pg_current_xact_id()::text::bigint << 20) + b.n, ?, ?, ? + b.n, b.id, b.type,"
+                + " b.schema_version, b.payload::json, b.metadata::json, (SELECT clock_timestamp()),"
+                + " pg_current_xact_id(), b.n - 1, ?, b.occurred_at"
+                + " FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::timestamptz[])"
+                + " WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n)"
+                + " WHERE CASE WHEN ?::bigint = 0"
+                + " THEN NOT EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?)"
+                + " WHEN EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
+                + " AND p.stream_version = ? + 1) THEN false"
+                + " ELSE EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
+                + " AND p.stream_version = ? FOR KEY SHARE) END"
+                + " AND pg_current_xact_id()::text::bigint < 8796093022208"
+                + " RETURNING position, recorded_at";
     }
 }

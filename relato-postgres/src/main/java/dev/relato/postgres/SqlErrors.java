@@ -85,7 +85,7 @@ final class SqlErrors {
     }
 
     /** Whether the transaction lost a serialization or deadlock race: running it again may succeed. */
-    /** An append to a stream deleted with a tombstone (raised by the streams table's trigger, V7). */
+    /** An append to a stream deleted with a tombstone (raised by the trigger on a stream's first event, V12). */
     static boolean isTombstoned(SQLException e) {
         return TOMBSTONED.equals(state(e));
     }

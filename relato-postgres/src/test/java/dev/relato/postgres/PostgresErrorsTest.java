@@ -9,6 +9,7 @@ import dev.relato.ErrorClassifier;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
+import dev.relato.RecordedEvent;
 import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
@@ -196,25 +197,26 @@ class PostgresErrorsTest {
     void aFailedAppendInTheCallersTransactionBorrowsNoSecondConnection() throws SQLException {
         StreamId stream = StreamId.of("Order", "head-" + UUID.randomUUID());
         store.append(stream, ExpectedVersion.noStream(), List.of(EventData.of("A", "{}"), EventData.of("B", "{}")));
-        // the head row set back behind the store's back: version 2 is handed out again, and refused by the events
-        TestDatabase.execute("UPDATE \"" + schema + "\".streams SET version = 1 WHERE stream_id = '" + stream.id() + "'");
-        // a second borrow would wait for the pool's timeout and fail as transient
+        // the last event moved to a position no transaction sorts above: an append after it in a transaction that
+        // had an id already is refused as a serialization failure, which aborts the caller's transaction
+        TestDatabase.execute("UPDATE \"" + schema + "\".events SET position = 9223372036854775807 WHERE stream_id = '"
+                + stream.id() + "' AND stream_version = 2");
+        // a second borrow would wait for the pool's timeout and fail as transient, without the SQL state
         try (HikariDataSource single = singleConnection(2_000);
              PostgresEventStore store = PostgresEventStore.builder().dataSource(single).schema(schema).build()) {
             try (Connection tx = single.getConnection()) {
                 tx.setAutoCommit(false);
-                assertThatThrownBy(() -> store.append(tx, stream, ExpectedVersion.exactly(1), one()))
-                        .isInstanceOf(StoreFailureException.class)
-                        .hasMessageContaining("head row")
-                        .hasMessageContaining("the caller's transaction is aborted");
+                try (Statement s = tx.createStatement()) {
+                    s.execute("SELECT pg_current_xact_id()");
+                }
+                assertThatThrownBy(() -> store.append(tx, stream, ExpectedVersion.exactly(2), one()))
+                        .isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("40001")
+                        .hasMessageContaining("roll back the transaction and retry it");
                 tx.rollback();
                 tx.setAutoCommit(true);
             }
-            assertThatThrownBy(() -> store.append(stream, ExpectedVersion.exactly(1), one()))
-                    .isInstanceOf(StoreFailureException.class).hasMessageContaining("head row");
         }
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("UPDATE \"" + schema + "\".streams SET version = 2 WHERE stream_id = '" + stream.id() + "'");
-        }
+        assertThat(store.read(stream)).extracting(RecordedEvent::type).containsExactly("A", "B");
     }
 }

@@ -9,7 +9,9 @@ import dev.relato.ExpectedVersion;
 import dev.relato.RelatoException;
 import dev.relato.SchemaPolicy;
 import dev.relato.StoreFailureException;
+import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.WrongExpectedVersionException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -60,7 +62,7 @@ class PostgresSchemaTest {
     void rendersAScriptForSchemaTools() {
         String sql = new PostgresSchema("billing", "es_").sql();
         assertThat(sql).contains("CREATE SCHEMA IF NOT EXISTS \"billing\"", "\"billing\".es_events",
-                "\"billing\".es_streams", "\"billing\".es_snapshots", "\"billing\".es_checkpoints",
+                "\"billing\".es_stream_tombstones", "\"billing\".es_snapshots", "\"billing\".es_checkpoints",
                 "\"billing\".es_append(");
         assertThat(sql).doesNotContain("${");
     }
@@ -224,35 +226,46 @@ class PostgresSchemaTest {
     }
 
     @Test
-    void theStreamOrderMigrationRecordsEachStreamsLastPosition() throws Exception {
-        PostgresSchema target = new PostgresSchema(schema, "backfill_");
-        target.migrate(pool);
-        String events = "\"" + schema + "\".backfill_events";
-        String streams = "\"" + schema + "\".backfill_streams";
+    void theMigrationWithoutHeadRowsKeepsStreamsTheirVersionsAndTombstones() throws Exception {
+        PostgresSchema target = new PostgresSchema(schema, "heads_");
+        String qualified = "\"" + schema + "\".heads_";
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            // a schema as V4 left it, with a stream whose versions were inverted in the log
-            s.execute("ALTER TABLE " + streams + " DROP COLUMN last_position");
-            s.execute("DELETE FROM \"" + schema + "\".backfill_schema_history WHERE version = 5");
-            s.execute("INSERT INTO " + streams + " (category, stream_id, version) VALUES ('Old', '1', 2), ('Old', '2', 1)");
-            s.execute("INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
-                    + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size) VALUES"
-                    + " (5242881, 'Old', '1', 2, gen_random_uuid(), 'T', 1, '{}', '{}', now(), '5', 0, 1),"
-                    + " (6291457, 'Old', '1', 1, gen_random_uuid(), 'T', 1, '{}', '{}', now(), '6', 0, 1),"
-                    + " (4194305, 'Old', '2', 1, gen_random_uuid(), 'T', 1, '{}', '{}', now(), '4', 0, 1)");
+            // the schema as V9 left it, written through its append function
+            Sql sql = new Sql(target);
+            s.execute(sql.createSchema);
+            s.execute(sql.createHistory);
+            for (PostgresSchema.Migration migration : target.migrations()) {
+                if (migration.version() <= 9) {
+                    s.execute(migration.sql());
+                    s.execute("INSERT INTO " + qualified + "schema_history (version, script, checksum) VALUES ("
+                            + migration.version() + ", '" + migration.fileName() + "', '" + migration.checksum() + "')");
+                }
+            }
+            for (String stream : List.of("1", "1", "2", "gone")) {
+                s.execute("SELECT * FROM " + qualified + "append('Old', '" + stream + "', -1, ARRAY[gen_random_uuid()],"
+                        + " ARRAY['T'], ARRAY[1], ARRAY['{}'], ARRAY['{}'], ARRAY[NULL::timestamptz], false)");
+            }
+            s.execute("SELECT * FROM " + qualified + "delete_stream('Old', 'gone', -1, true)");
+            s.execute("SELECT " + qualified + "truncate_stream('Old', '1', 2)");
         }
         target.migrate(pool);
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT stream_id, last_position FROM " + streams + " ORDER BY stream_id")) {
-            List<Long> last = new ArrayList<>();
-            while (rs.next()) {
-                last.add(rs.getLong(2));
-            }
-            assertThat(last).containsExactly(6291457L, 4194305L);
+             ResultSet rs = s.executeQuery("SELECT to_regclass('" + qualified + "streams') IS NULL")) {
+            assertThat(rs.next() && rs.getBoolean(1)).as("head rows dropped").isTrue();
         }
         try (PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema)
-                .tablePrefix("backfill_").build()) {
-            assertThat(store.append(StreamId.of("Old", "1"), ExpectedVersion.exactly(2),
-                    List.of(EventData.of("New", "{}"))).lastPosition()).isGreaterThan(6291457L);
+                .tablePrefix("heads_").build()) {
+            StreamId one = StreamId.of("Old", "1");
+            assertThat(store.streamVersion(one)).isEqualTo(2);
+            assertThat(store.streamVersion(StreamId.of("Old", "2"))).isEqualTo(1);
+            assertThatThrownBy(() -> store.append(one, ExpectedVersion.noStream(), List.of(EventData.of("New", "{}"))))
+                    .isInstanceOf(WrongExpectedVersionException.class);
+            assertThatThrownBy(() -> store.append(one, ExpectedVersion.exactly(1), List.of(EventData.of("New", "{}"))))
+                    .isInstanceOf(WrongExpectedVersionException.class);
+            assertThat(store.append(one, ExpectedVersion.exactly(2), List.of(EventData.of("New", "{}"))).lastVersion())
+                    .isEqualTo(3);
+            assertThatThrownBy(() -> store.append(StreamId.of("Old", "gone"), ExpectedVersion.noStream(),
+                    List.of(EventData.of("New", "{}")))).isInstanceOf(StreamDeletedException.class);
         }
     }
 

@@ -95,8 +95,8 @@ class PostgresStreamOrderTest {
     void anAppendRefusedAsASerializationFailureIsRetriedWithinThePolicyThenSurfacesAsTransient() {
         StreamId s = StreamId.of("Refused", UUID.randomUUID().toString());
         store.append(s, ExpectedVersion.noStream(), List.of(EventData.of("Placed", "{}")));
-        // a last position no transaction can sort above: every append to the stream is refused with 40001
-        TestDatabase.execute("UPDATE \"" + schema + "\".streams SET last_position = 9223372036854775807"
+        // a last event at a position no transaction can sort above: every append to the stream is refused with 40001
+        TestDatabase.execute("UPDATE \"" + schema + "\".events SET position = 9223372036854775807"
                 + " WHERE stream_id = '" + s.id() + "'");
         AtomicInteger asked = new AtomicInteger();
         try (PostgresEventStore retrying = PostgresEventStore.builder().dataSource(pool).schema(schema)
