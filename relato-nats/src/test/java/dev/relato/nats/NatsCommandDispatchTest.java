@@ -16,6 +16,7 @@ import dev.relato.nats.StockModel.Count;
 import dev.relato.nats.StockModel.Open;
 import dev.relato.nats.StockModel.OutOfStock;
 import dev.relato.nats.StockModel.Reserve;
+import dev.relato.test.contract.ChildJvm;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.nio.charset.StandardCharsets;
