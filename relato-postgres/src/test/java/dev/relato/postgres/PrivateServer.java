@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * stop it without touching the shared server. Run as user {@code postgres} when the tests run as root (PostgreSQL
  * refuses root). {@link #available()} is false where no binaries are installed.
  */
-final class PrivateServer implements AutoCloseable {
+public final class PrivateServer implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     private final int port;
@@ -43,12 +43,12 @@ final class PrivateServer implements AutoCloseable {
         }
     }
 
-    static boolean available() {
+    public static boolean available() {
         return binaries().isPresent();
     }
 
     /** Creates and starts a server on a free port, trusting local connections of user {@code postgres}. */
-    static PrivateServer start() throws IOException, InterruptedException {
+    public static PrivateServer start() throws IOException, InterruptedException {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException("no PostgreSQL binaries under /usr/lib/postgresql"));
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("relato-private-pg");
@@ -67,12 +67,12 @@ final class PrivateServer implements AutoCloseable {
     }
 
     /** The JDBC URL of database {@code postgres}. */
-    String url() {
+    public String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
     }
 
     /** Stops the server at once, as a crash would. */
-    void stop() throws IOException, InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         pg(List.of("pg_ctl", "-D", dir.resolve("data").toString(), "-w", "-m", "immediate", "stop"));
     }
 
