@@ -35,4 +35,9 @@ final class PlainRelatoStore extends RelatoStore {
                 .context(store(), checkpoints)
                 .deadLetters(deadLetters);
     }
+
+    @Override
+    DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
 }

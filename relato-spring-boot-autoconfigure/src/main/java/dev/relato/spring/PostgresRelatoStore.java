@@ -3,6 +3,7 @@ package dev.relato.spring;
 import dev.relato.EventStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
+import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
@@ -54,5 +55,10 @@ final class PostgresRelatoStore extends RelatoStore {
         return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, store, serializer)
                 .transactions(store.projectionTransactions())
                 .deadLetters(store.deadLetters());
+    }
+
+    @Override
+    DeadLetterStore deadLetters() {
+        return store.deadLetters();
     }
 }

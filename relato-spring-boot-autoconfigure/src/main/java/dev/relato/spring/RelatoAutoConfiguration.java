@@ -1,6 +1,7 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventCodec;
 import dev.relato.serialization.EventSerializer;
@@ -77,6 +78,16 @@ public class RelatoAutoConfiguration {
     @ConditionalOnMissingBean(name = "relatoEventStore")
     EventStore relatoEventStore(ObjectProvider<RelatoStore> store, RelatoProperties properties) {
         return required(store, properties).transactional();
+    }
+
+    /**
+     * Where the projections' runners keep the events they skipped (in the store's database or key-value bucket), for
+     * operators who list, skip or replay them.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    DeadLetterStore relatoDeadLetterStore(ObjectProvider<RelatoStore> store, RelatoProperties properties) {
+        return required(store, properties).deadLetters();
     }
 
     /** The projection beans, run asynchronously while the context runs. */

@@ -63,6 +63,17 @@ public final class RelatoProjections implements SmartLifecycle {
         return managed(name).status();
     }
 
+    /**
+     * The projection's current runner, for its dead letters ({@link ProjectionRunner#deadLetters()},
+     * {@link ProjectionRunner#replay}) and for waiting on it; empty before the context started. A {@link #resume} or
+     * {@link #rebuild} after a stop starts a new runner.
+     *
+     * @throws NoSuchElementException if there is no projection of that name
+     */
+    public Optional<ProjectionRunner<?>> runner(String name) {
+        return Optional.ofNullable(managed(name).runner);
+    }
+
     /** Whether an operator paused the projection. */
     public boolean isPaused(String name) {
         return managed(name).paused;

@@ -1,6 +1,7 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
@@ -45,5 +46,10 @@ final class SqliteRelatoStore extends RelatoStore {
         return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, store, serializer)
                 .transactions(new SqliteProjectionTransactions(store))
                 .deadLetters(deadLetters);
+    }
+
+    @Override
+    DeadLetterStore deadLetters() {
+        return deadLetters;
     }
 }

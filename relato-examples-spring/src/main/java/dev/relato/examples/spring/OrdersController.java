@@ -1,225 +1,386 @@
 package dev.relato.examples.spring;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
-import dev.relato.StreamId;
+import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
-import dev.relato.examples.orders.CustomerTotals;
+import dev.relato.examples.orders.HttpProblem;
 import dev.relato.examples.orders.IdempotencyKeys;
 import dev.relato.examples.orders.IdempotentOrderCommands;
 import dev.relato.examples.orders.OrderCommand;
 import dev.relato.examples.orders.OrderEvent;
-import dev.relato.examples.orders.OrderLine;
+import dev.relato.examples.orders.OrderQuery;
 import dev.relato.examples.orders.OrderState;
-import java.math.BigDecimal;
-import java.util.LinkedHashMap;
+import dev.relato.examples.orders.OrderSummary;
+import dev.relato.examples.orders.OrdersJson;
+import dev.relato.examples.orders.OrdersRequests;
+import dev.relato.examples.orders.ProjectionSkip;
+import dev.relato.projection.DeadLetter;
+import dev.relato.projection.DeadLetterStore;
+import dev.relato.projection.ProjectionRunner;
+import dev.relato.projection.ProjectionState;
+import dev.relato.serialization.EventSerializer;
+import dev.relato.spring.RelatoProjections;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The Orders API over HTTP, with the paths and JSON of the plain example's core endpoints. Every POST (and the
- * DELETE of a line) takes the plain example's optional {@code Idempotency-Key} header; a retry answers the first
- * outcome again with {@code Idempotent-Replayed: true}. {@code X-Request-Id}, if sent, becomes the events'
- * correlation id.
+ * The Orders API over HTTP, endpoint for endpoint and field for field the plain example's ({@code OrdersHttpApi},
+ * described by the same {@code /openapi.json}): requests are read and checked by the plain example's
+ * {@link OrdersRequests} (bodies up to {@value OrdersRequests#MAX_BODY_BYTES} bytes, bounded JSON numbers and
+ * nesting, checked texts) and answers written by its {@link OrdersJson}; errors are {@code {error, message,
+ * requestId}} ({@link OrdersErrors}). Commands take an optional {@code Idempotency-Key}; a retry answers the first
+ * outcome again with {@code Idempotent-Replayed: true}. A command answers once the order list has its events (read
+ * your writes). Thread-safe.
  */
 @RestController
 class OrdersController {
-    private final OrdersService service;
-    private final OrderListTable orderList;
-    private final CustomerTotalsTable customerTotals;
+    private static final Logger LOG = LoggerFactory.getLogger(OrdersController.class);
+    private static final MediaType JSON_TYPE = new MediaType("application", "json", StandardCharsets.UTF_8);
+    private static final MediaType PROMETHEUS_TYPE = MediaType.parseMediaType("text/plain; version=0.0.4; charset=utf-8");
 
-    OrdersController(OrdersService service, OrderListTable orderList, CustomerTotalsTable customerTotals) {
+    private final OrdersService service;
+    private final RelatoProjections projections;
+    private final EventStore store;
+    private final EventSerializer serializer;
+    private final PrometheusMeterRegistry registry;
+    private final DeadLetterStore deadLetterStore;
+    private final OrdersJson json = new OrdersJson();
+    private final byte[] openApi;
+
+    OrdersController(OrdersService service, RelatoProjections projections, EventStore store,
+            EventSerializer serializer, PrometheusMeterRegistry registry, DeadLetterStore deadLetterStore) {
         this.service = service;
-        this.orderList = orderList;
-        this.customerTotals = customerTotals;
+        this.projections = projections;
+        this.store = store;
+        this.serializer = serializer;
+        this.registry = registry;
+        this.deadLetterStore = deadLetterStore;
+        this.openApi = openApi();
     }
 
-    record PlaceBody(String customer) {}
-
-    record LineBody(String sku, int quantity, BigDecimal unitPrice) {}
-
-    record CancelBody(String reason) {}
-
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    static final String REPLAYED = "Idempotent-Replayed";
-    static final String REQUEST_ID = "X-Request-Id";
+    // ---- orders
 
     @PostMapping("/orders")
-    ResponseEntity<Map<String, Object>> place(@RequestBody PlaceBody body,
-            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
-            @RequestHeader(value = REQUEST_ID, required = false) String requestId) {
-        Optional<String> idempotencyKey = key(key);
-        String id = idempotencyKey.map(IdempotencyKeys::orderId).orElseGet(() -> UUID.randomUUID().toString());
-        IdempotentOrderCommands.Outcome outcome = service.execute(new OrderCommand.PlaceOrder(id,
-                required(body.customer(), "customer")), requestId(requestId), idempotencyKey);
-        return answer(HttpStatus.CREATED, outcome).header("Location", "/orders/" + id)
-                .body(Map.of("id", id, "version", outcome.result().version()));
+    ResponseEntity<byte[]> place(HttpServletRequest request) {
+        Optional<String> key = key(request);
+        String id = key.map(IdempotencyKeys::orderId).orElseGet(() -> UUID.randomUUID().toString());
+        String customer = OrdersRequests.text(body(request), "customer");
+        IdempotentOrderCommands.Outcome outcome = execute(new OrderCommand.PlaceOrder(id, customer), request, key);
+        ObjectNode out = json.object().put("id", id).put("version", outcome.result().version());
+        return committed(201, out, outcome, Map.of("Location", "/orders/" + OrdersRequests.encode(id)));
     }
 
-    @PostMapping("/orders/{id}/lines")
-    ResponseEntity<Map<String, Object>> addLine(@PathVariable String id, @RequestBody LineBody body,
-            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
-            @RequestHeader(value = REQUEST_ID, required = false) String requestId) {
-        Optional<String> idempotencyKey = key(key);
-        String lineId = idempotencyKey.map(IdempotencyKeys::lineId).orElseGet(() -> UUID.randomUUID().toString());
-        IdempotentOrderCommands.Outcome outcome = service.execute(new OrderCommand.AddLine(id, lineId,
-                required(body.sku(), "sku"), body.quantity(), required(body.unitPrice(), "unitPrice")),
-                requestId(requestId), idempotencyKey);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("orderId", id);
-        out.put("lineId", lineId);
-        out.put("version", outcome.result().version());
-        return answer(HttpStatus.CREATED, outcome).header("Location", "/orders/" + id + "/lines/" + lineId)
-                .body(out);
-    }
-
-    @DeleteMapping("/orders/{id}/lines/{lineId}")
-    ResponseEntity<Map<String, Object>> removeLine(@PathVariable String id, @PathVariable String lineId,
-            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
-            @RequestHeader(value = REQUEST_ID, required = false) String requestId) {
-        return changed(new OrderCommand.RemoveLine(id, lineId), key, requestId);
-    }
-
-    @PostMapping("/orders/{id}/confirm")
-    ResponseEntity<Map<String, Object>> confirm(@PathVariable String id,
-            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
-            @RequestHeader(value = REQUEST_ID, required = false) String requestId) {
-        return changed(new OrderCommand.ConfirmOrder(id), key, requestId);
-    }
-
-    @PostMapping("/orders/{id}/ship")
-    ResponseEntity<Map<String, Object>> ship(@PathVariable String id,
-            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
-            @RequestHeader(value = REQUEST_ID, required = false) String requestId) {
-        return changed(new OrderCommand.ShipOrder(id), key, requestId);
-    }
-
-    @PostMapping("/orders/{id}/cancel")
-    ResponseEntity<Map<String, Object>> cancel(@PathVariable String id, @RequestBody CancelBody body,
-            @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key,
-            @RequestHeader(value = REQUEST_ID, required = false) String requestId) {
-        return changed(new OrderCommand.CancelOrder(id, required(body.reason(), "reason")), key, requestId);
+    @GetMapping("/orders")
+    ResponseEntity<byte[]> list(@RequestParam MultiValueMap<String, String> query) {
+        OrderQuery wanted = OrdersRequests.listQuery(name -> param(query, name));
+        List<OrderSummary> rows = service.list(wanted);
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().contentType(JSON_TYPE);
+        OrdersRequests.nextLink(wanted, rows).ifPresent(link -> answer.header("Link", link));
+        return answer.body(write(json.list(rows)));
     }
 
     @GetMapping("/orders/{id}")
-    Map<String, Object> order(@PathVariable String id) {
-        return service.order(id).map(order -> view(order.stream(), order.version(), order.state()))
-                .orElseThrow(() -> new OrderNotFoundException(id));
+    ResponseEntity<byte[]> order(@PathVariable("id") String path, @RequestParam MultiValueMap<String, String> query) {
+        String id = orderId(path);
+        Optional<String> version = param(query, "version");
+        Optional<String> at = param(query, "at");
+        if (version.isPresent() && at.isPresent()) {
+            throw HttpProblem.bothVersionAndAt();
+        }
+        Aggregate<OrderState> order;
+        if (version.isPresent()) {
+            long wanted = OrdersRequests.positiveLong(version.get(), "version");
+            order = service.order(id, wanted).orElseThrow(() -> service.order(id).isEmpty()
+                    ? HttpProblem.orderNotFound(id) : HttpProblem.versionNotFound(id, wanted));
+        } else {
+            order = (at.isPresent() ? service.orderAt(id, OrdersRequests.instant(at.get(), "at")) : service.order(id))
+                    .orElseThrow(() -> HttpProblem.orderNotFound(id));
+        }
+        return ok(json.order(order.stream(), order.version(), order.state()));
     }
 
-    /** The order's history: each event with its stored JSON payload, as the plain example answers it. */
     @GetMapping("/orders/{id}/events")
-    List<Map<String, Object>> history(@PathVariable String id) {
+    ResponseEntity<byte[]> history(@PathVariable("id") String path) {
+        String id = orderId(path);
         List<RecordedEvent> events = service.history(id);
         if (events.isEmpty()) {
-            throw new OrderNotFoundException(id);
+            throw HttpProblem.orderNotFound(id);
         }
-        return events.stream().map(OrdersController::event).toList();
+        ArrayNode out = json.array();
+        events.forEach(e -> out.add(json.event(e)));
+        return ok(out);
     }
 
-    /** The order list (an asynchronous projection: it may lag the commands by a moment). */
-    @GetMapping("/orders")
-    List<Map<String, Object>> list(@RequestParam String customer) {
-        return orderList.byCustomer(customer);
+    @PostMapping("/orders/{id}/lines")
+    ResponseEntity<byte[]> addLine(@PathVariable("id") String path, HttpServletRequest request) {
+        String id = orderId(path);
+        Optional<String> key = key(request);
+        String lineId = key.map(IdempotencyKeys::lineId).orElseGet(() -> UUID.randomUUID().toString());
+        ObjectNode body = body(request);
+        IdempotentOrderCommands.Outcome outcome = execute(new OrderCommand.AddLine(id, lineId,
+                OrdersRequests.text(body, "sku"), OrdersRequests.integer(body, "quantity"),
+                OrdersRequests.decimal(body, "unitPrice")), request, key);
+        String added = OrdersRequests.addedLineId(outcome.result().events());
+        ObjectNode out = json.object().put("orderId", id).put("lineId", added)
+                .put("version", outcome.result().version());
+        return committed(201, out, outcome, Map.of("Location", "/orders/" + OrdersRequests.encode(id) + "/lines/"
+                + OrdersRequests.encode(added)));
     }
 
-    /** The customer's totals (kept inline, so they include every command answered so far). */
+    @GetMapping("/orders/{id}/lines/{lineId}")
+    ResponseEntity<byte[]> line(@PathVariable("id") String path, @PathVariable("lineId") String linePath) {
+        String id = orderId(path);
+        String lineId = OrdersRequests.checkedText(linePath, "line id");
+        Aggregate<OrderState> order = service.order(id).orElseThrow(() -> HttpProblem.orderNotFound(id));
+        return ok(json.line(order.state().line(lineId).orElseThrow(() -> HttpProblem.lineNotFound(id, lineId))));
+    }
+
+    @DeleteMapping("/orders/{id}/lines/{lineId}")
+    ResponseEntity<byte[]> removeLine(@PathVariable("id") String path, @PathVariable("lineId") String linePath,
+            HttpServletRequest request) {
+        return changed(new OrderCommand.RemoveLine(orderId(path), OrdersRequests.checkedText(linePath, "line id")),
+                request);
+    }
+
+    @PostMapping("/orders/{id}/confirm")
+    ResponseEntity<byte[]> confirm(@PathVariable("id") String path, HttpServletRequest request) {
+        return changed(new OrderCommand.ConfirmOrder(orderId(path)), request);
+    }
+
+    @PostMapping("/orders/{id}/ship")
+    ResponseEntity<byte[]> ship(@PathVariable("id") String path, HttpServletRequest request) {
+        return changed(new OrderCommand.ShipOrder(orderId(path)), request);
+    }
+
+    @PostMapping("/orders/{id}/cancel")
+    ResponseEntity<byte[]> cancel(@PathVariable("id") String path, HttpServletRequest request) {
+        String id = orderId(path);
+        return changed(new OrderCommand.CancelOrder(id, OrdersRequests.text(body(request), "reason")), request);
+    }
+
     @GetMapping("/customers/{customer}")
-    Map<String, Object> customer(@PathVariable String customer) {
-        CustomerTotals totals = customerTotals.find(customer)
-                .orElseThrow(() -> new CustomerNotFoundException(customer));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("customer", totals.customer());
-        out.put("orders", totals.orders());
-        out.put("confirmed", totals.confirmed());
-        out.put("shipped", totals.shipped());
-        out.put("cancelled", totals.cancelled());
-        out.put("confirmedValue", totals.confirmedValue());
-        return out;
+    ResponseEntity<byte[]> customer(@PathVariable("customer") String path) {
+        String customer = OrdersRequests.checkedText(path, "customer");
+        return ok(json.customer(service.customer(customer)
+                .orElseThrow(() -> HttpProblem.customerNotFound(customer))));
     }
 
-    private ResponseEntity<Map<String, Object>> changed(OrderCommand command, String key, String requestId) {
-        IdempotentOrderCommands.Outcome outcome = service.execute(command, requestId(requestId), key(key));
+    // ---- projections
+
+    @GetMapping("/projections")
+    ResponseEntity<byte[]> projections() {
+        ArrayNode out = json.array();
+        projections.names().forEach(name -> out.add(json.projection(runner(name), store, serializer)));
+        return ok(out);
+    }
+
+    @GetMapping("/projections/{name}")
+    ResponseEntity<byte[]> projection(@PathVariable("name") String path) {
+        return ok(json.projection(runner(projectionName(path)), store, serializer));
+    }
+
+    @GetMapping("/projections/{name}/dead-letters")
+    ResponseEntity<byte[]> deadLetters(@PathVariable("name") String path) {
+        ArrayNode out = json.array();
+        runner(projectionName(path)).deadLetters().forEach(letter -> out.add(json.deadLetter(letter)));
+        return ok(out);
+    }
+
+    /** Starts the projection again from its checkpoint after it failed: it tries the failing event again. */
+    @PostMapping("/projections/{name}/resume")
+    ResponseEntity<byte[]> resume(@PathVariable("name") String path) {
+        String name = projectionName(path);
+        synchronized (projections) {
+            ProjectionState state = runner(name).status().state();
+            if (state != ProjectionState.FAILED) {
+                throw HttpProblem.projectionNotFailed(name, state, "resume");
+            }
+            projections.resume(name);
+        }
+        return ok(json.projection(runner(name), store, serializer));
+    }
+
+    /** Skips the event a failed projection stopped at, keeping it as a dead letter; the projection goes on. */
+    @PostMapping("/projections/{name}/skip")
+    ResponseEntity<byte[]> skip(@PathVariable("name") String path) {
+        String name = projectionName(path);
+        DeadLetter skipped;
+        synchronized (projections) {
+            ProjectionRunner<?> stopped = runner(name);
+            ProjectionState state = stopped.status().state();
+            if (state != ProjectionState.FAILED) {
+                throw HttpProblem.projectionNotFailed(name, state, "skip its event");
+            }
+            skipped = ProjectionSkip.skip(stopped, store, serializer, deadLetterStore);
+            projections.resume(name);
+        }
+        ObjectNode out = json.projection(runner(name), store, serializer);
+        out.set("skipped", json.deadLetter(skipped));
+        return ok(out);
+    }
+
+    @PostMapping("/projections/{name}/dead-letters/{position}/replay")
+    ResponseEntity<byte[]> replay(@PathVariable("name") String path, @PathVariable("position") String positionPath) {
+        String name = projectionName(path);
+        long position = OrdersRequests.positiveLong(OrdersRequests.checkedText(positionPath, "position"), "position");
+        ProjectionRunner<?> runner = runner(name);
+        boolean handled = runner.deadLetters().stream().filter(letter -> letter.position() == position).findFirst()
+                .map(runner::replay).orElseThrow(() -> HttpProblem.deadLetterNotFound(name, position));
+        return ok(json.object().put("position", position).put("replayed", handled));
+    }
+
+    // ---- operations
+
+    @GetMapping("/health")
+    ResponseEntity<byte[]> health() {
+        ObjectNode out = json.health(service.storeHealth(), projections.statuses());
+        return ResponseEntity.status(OrdersJson.isUp(out) ? 200 : 503).contentType(JSON_TYPE).body(write(out));
+    }
+
+    @GetMapping("/metrics")
+    ResponseEntity<byte[]> metrics() {
+        return ResponseEntity.ok().contentType(PROMETHEUS_TYPE).body(registry.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @GetMapping("/openapi.json")
+    ResponseEntity<byte[]> openApiDocument() {
+        return ResponseEntity.ok().contentType(JSON_TYPE).body(openApi);
+    }
+
+    // ---- requests
+
+    private IdempotentOrderCommands.Outcome execute(OrderCommand command, HttpServletRequest request,
+            Optional<String> key) {
+        String requestId = RequestIds.of(request);
+        IdempotentOrderCommands.Outcome outcome = service.execute(command, requestId, key);
+        service.awaitReadModels(outcome, requestId);
+        return outcome;
+    }
+
+    private ResponseEntity<byte[]> changed(OrderCommand command, HttpServletRequest request) {
+        IdempotentOrderCommands.Outcome outcome = execute(command, request, key(request));
         CommandResult<OrderState, OrderEvent> result = outcome.result();
-        return answer(HttpStatus.OK, outcome).body(view(result.stream(), result.version(), result.state()));
+        ObjectNode out = json.order(result.stream(), result.version(), result.state());
+        return committed(200, out, outcome, Map.of());
     }
 
-    private static ResponseEntity.BodyBuilder answer(HttpStatus status, IdempotentOrderCommands.Outcome outcome) {
-        ResponseEntity.BodyBuilder answer = ResponseEntity.status(status);
-        return outcome.replayed() ? answer.header(REPLAYED, "true") : answer;
+    private static Optional<String> key(HttpServletRequest request) {
+        return OrdersRequests.idempotencyKey(Optional.ofNullable(request.getHeader(OrdersRequests.IDEMPOTENCY_KEY)));
     }
 
-    /** The key if the client sent one; a key breaking the rules is refused before anything is done. */
-    private static Optional<String> key(String key) {
-        if (key == null) {
-            return Optional.empty();
+    private static String orderId(String path) {
+        return OrdersRequests.checkedText(path, "order id");
+    }
+
+    private String projectionName(String path) {
+        String name = OrdersRequests.checkedText(path, "projection name");
+        if (!projections.names().contains(name)) {
+            throw HttpProblem.projectionNotFound(name);
         }
-        IdempotencyKeys.problem(key).ifPresent(problem -> {
-            throw new InvalidIdempotencyKeyException(problem);
-        });
-        return Optional.of(key);
+        return name;
     }
 
-    /** The client's request id if it is 1 to 100 printable ASCII characters, else a new one. */
-    private static String requestId(String requestId) {
-        if (requestId != null && !requestId.isEmpty() && requestId.length() <= 100
-                && requestId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            return requestId;
+    private ProjectionRunner<?> runner(String name) {
+        try {
+            return projections.runner(name).orElseThrow(() -> new HttpProblem(503, "unavailable",
+                    "the projections are not running yet"));
+        } catch (NoSuchElementException e) {
+            throw HttpProblem.projectionNotFound(name);
         }
-        return UUID.randomUUID().toString();
     }
 
-    private static Map<String, Object> view(StreamId stream, long version, OrderState state) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", stream.id());
-        out.put("customer", state.customer());
-        out.put("status", state.status().label());
-        out.put("version", version);
-        out.put("total", state.total());
-        out.put("lines", state.lines().stream().map(OrdersController::line).toList());
-        state.cancelReason().ifPresent(reason -> out.put("cancelReason", reason));
-        return out;
-    }
-
-    private static Map<String, Object> event(RecordedEvent event) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("eventId", event.eventId().toString());
-        out.put("type", event.type());
-        out.put("version", event.streamVersion());
-        out.put("position", event.position());
-        out.put("recordedAt", event.recordedAt().toString());
-        out.put("payload", new RawJson(event.payload()));
-        if (!event.metadata().isEmpty()) {
-            out.put("metadata", event.metadata().entries());
+    /** The body, at most {@value OrdersRequests#MAX_BODY_BYTES} bytes, as a JSON object. */
+    private ObjectNode body(HttpServletRequest request) {
+        if (request.getContentLengthLong() > OrdersRequests.MAX_BODY_BYTES) {
+            throw HttpProblem.bodyTooLarge(OrdersRequests.MAX_BODY_BYTES, true);
         }
-        return out;
-    }
-
-    private static Map<String, Object> line(OrderLine line) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("lineId", line.lineId());
-        out.put("sku", line.sku());
-        out.put("quantity", line.quantity());
-        out.put("unitPrice", line.unitPrice());
-        out.put("amount", line.amount());
-        return out;
-    }
-
-    private static <T> T required(T value, String field) {
-        if (value == null) {
-            throw new MissingFieldException(field);
+        byte[] bytes;
+        try (InputStream in = request.getInputStream()) {
+            bytes = in.readNBytes(OrdersRequests.MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw HttpProblem.badRequest("the request body could not be read: " + e.getMessage());
         }
-        return value;
+        if (bytes.length > OrdersRequests.MAX_BODY_BYTES) {
+            throw HttpProblem.bodyTooLarge(OrdersRequests.MAX_BODY_BYTES, true);
+        }
+        return OrdersRequests.body(json, bytes);
+    }
+
+    /** A query parameter given at most once. */
+    private static Optional<String> param(MultiValueMap<String, String> query, String name) {
+        return OrdersRequests.single(name, query.get(name));
+    }
+
+    // ---- answers
+
+    private ResponseEntity<byte[]> ok(JsonNode body) {
+        return ResponseEntity.ok().contentType(JSON_TYPE).body(write(body));
+    }
+
+    /**
+     * The answer to a command whose events are stored: if the full body cannot be written, the answer is still a
+     * success, with just the order's id and version.
+     */
+    private ResponseEntity<byte[]> committed(int status, ObjectNode body, IdempotentOrderCommands.Outcome outcome,
+            Map<String, String> headers) {
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(status).contentType(JSON_TYPE);
+        headers.forEach((name, value) -> answer.header(name, value));
+        if (outcome.replayed()) {
+            answer.header(OrdersRequests.REPLAYED, "true");
+        }
+        byte[] bytes;
+        try {
+            bytes = json.write(body);
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warn("the command is stored, but its full answer could not be written; answering with the order's id"
+                    + " and version", e);
+            bytes = write(json.object().put("id", outcome.result().stream().id())
+                    .put("version", outcome.result().version()));
+        }
+        return answer.body(bytes);
+    }
+
+    private byte[] write(JsonNode node) {
+        try {
+            return json.write(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the answer could not be written as JSON", e);
+        }
+    }
+
+    private static byte[] openApi() {
+        try (InputStream in = OrdersJson.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the plain example's jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

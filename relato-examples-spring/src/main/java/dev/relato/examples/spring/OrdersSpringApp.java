@@ -3,11 +3,14 @@ package dev.relato.examples.spring;
 import dev.relato.examples.orders.CustomerTotalsTables;
 import dev.relato.examples.orders.OrderCommand;
 import dev.relato.examples.orders.OrderDecider;
+import dev.relato.examples.orders.OrderListTables;
 import dev.relato.examples.orders.OrderEvent;
 import dev.relato.examples.orders.OrderState;
 import dev.relato.projection.Projection;
 import dev.relato.spring.DeciderDefinition;
 import dev.relato.spring.InlineProjection;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -44,9 +47,18 @@ public class OrdersSpringApp {
         return InlineProjection.of(CustomerTotalsTables.PROJECTION);
     }
 
-    /** The order list, an asynchronous projection into a table of the store's database. */
+    /**
+     * The meters {@code GET /metrics} shows in Prometheus text, as the plain example does: a registry of the
+     * application's (Spring Boot's Prometheus export backs off for it), so Relato's meters are registered in it.
+     */
     @Bean
-    Projection<Connection> orderList(OrderListTable table) {
-        return table.projection();
+    PrometheusMeterRegistry prometheusMeterRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** The order list, the plain example's asynchronous projection into tables of the store's database. */
+    @Bean
+    Projection<Connection> orderList() {
+        return OrderListTables.PROJECTION;
     }
 }

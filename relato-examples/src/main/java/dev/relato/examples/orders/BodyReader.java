@@ -119,7 +119,6 @@ final class BodyReader implements Runnable {
     }
 
     private static HttpProblem tooLarge(int maxBytes, boolean close) {
-        return new HttpProblem(413, "body_too_large", "request bodies are limited to " + maxBytes + " bytes",
-                close ? Map.of("Connection", "close") : Map.of());
+        return HttpProblem.bodyTooLarge(maxBytes, close);
     }
 }

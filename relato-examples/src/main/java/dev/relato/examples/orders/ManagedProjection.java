@@ -15,9 +15,7 @@ import dev.relato.projection.ProjectionStatus;
 import dev.relato.projection.ProjectionTransactions;
 import dev.relato.serialization.EventSerializer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ManagedProjection<C> implements AutoCloseable {
     /** Three attempts per event, 100 ms then 200 ms apart, then the runner stops. */
-    static final FailurePolicy POLICY = FailurePolicy.DEFAULT;
+    static final FailurePolicy POLICY = ProjectionSkip.POLICY;
     /** The lag is counted up to this many events. */
     static final int LAG_COUNT_LIMIT = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ManagedProjection.class);
@@ -104,9 +102,7 @@ final class ManagedProjection<C> implements AutoCloseable {
      * @return true if it has (or handles none of them); false if the timeout passed or the runner stopped
      */
     boolean await(List<RecordedEvent> appended, Duration timeout) throws InterruptedException {
-        long position = appended.stream().filter(r -> projection.accepts(r, serializer))
-                .mapToLong(RecordedEvent::position).max().orElse(0);
-        return position == 0 || runner.awaitPosition(position, timeout);
+        return ReadModelWait.await(List.of(runner), appended, serializer, timeout);
     }
 
     /**
@@ -117,6 +113,14 @@ final class ManagedProjection<C> implements AutoCloseable {
      * @throws dev.relato.StoreUnavailableException if the log cannot be read
      */
     Report report() {
+        return report(runner, store, filter);
+    }
+
+    /**
+     * The report on {@code runner}, a runner of a projection whose events {@code filter} selects, with its lag
+     * counted in {@code store}'s log as {@link #report()} counts it.
+     */
+    static Report report(ProjectionRunner<?> runner, EventStore store, EventFilter filter) {
         ProjectionStatus status = runner.status();
         long head = store.headPosition();
         long lag;
@@ -128,7 +132,7 @@ final class ManagedProjection<C> implements AutoCloseable {
                 ? ProjectionState.CATCHING_UP : status.state();
         return new Report(status.name(), state, status.position(), Math.max(head, status.position()), lag,
                 lag >= LAG_COUNT_LIMIT, lag == 0 ? Duration.ZERO : status.timeBehind(), status.lastError(),
-                deadLetters.list(status.name()).size());
+                runner.deadLetters().size());
     }
 
     /** The events this projection skipped, by position. */
@@ -146,20 +150,8 @@ final class ManagedProjection<C> implements AutoCloseable {
      */
     synchronized DeadLetter skip() {
         ProjectionRunner<C> stopped = failedRunner("skip its event");
-        ProjectionStatus status = stopped.status();
-        RecordedEvent poison;
-        try (Stream<RecordedEvent> next = store.readAll(GlobalRead.after(status.position()).filter(filter).limit(1))) {
-            poison = next.findFirst().orElseThrow(() -> new IllegalStateException("projection '" + status.name()
-                    + "' has no event after its checkpoint " + status.position() + " to skip"));
-        }
-        String error = status.lastError().orElse("the projection stopped at this event");
-        DeadLetter letter = new DeadLetter(status.name(), poison.position(), poison.eventId(), poison.streamId(),
-                poison.streamVersion(), poison.type(), error, "", POLICY.maxAttempts(), Instant.now());
-        deadLetters.add(letter);
-        stopped.resetTo(poison.position());
+        DeadLetter letter = ProjectionSkip.skip(stopped, store, serializer, deadLetters);
         restart(stopped);
-        LOG.warn("projection '{}': the event at position {} ({} of {}) was skipped by an operator and kept as a dead"
-                + " letter; the projection goes on", status.name(), poison.position(), poison.type(), poison.streamId());
         return letter;
     }
 
@@ -192,8 +184,7 @@ final class ManagedProjection<C> implements AutoCloseable {
         ProjectionRunner<C> current = runner;
         ProjectionState state = current.status().state();
         if (state != ProjectionState.FAILED) {
-            throw new NotStoppedException("projection '" + current.name() + "' is " + state.name().toLowerCase(
-                    Locale.ROOT) + ", not failed; only a failed projection can " + action);
+            throw new NotStoppedException(HttpProblem.projectionNotFailed(current.name(), state, action).getMessage());
         }
         return current;
     }

@@ -30,9 +30,9 @@ import java.util.Optional;
  * an event at or below a row's version changes nothing. Stateless and thread-safe; the connections are the
  * caller's.
  */
-final class OrderListTables {
+public final class OrderListTables {
     /** The projection that keeps the tables, run on a connection in the runner's transaction. */
-    static final Projection<Connection> PROJECTION = Projection.<Connection>named("order-list")
+    public static final Projection<Connection> PROJECTION = Projection.<Connection>named("order-list")
             .categories(OrdersService.CATEGORY)
             .on(OrderPlaced.class, OrderListTables::placed)
             .on(OrderLineAdded.class, OrderListTables::lineAdded)
@@ -79,7 +79,7 @@ final class OrderListTables {
     }
 
     /** Creates the tables and indexes if they do not exist. */
-    static void createTables(Connection sql) throws SQLException {
+    public static void createTables(Connection sql) throws SQLException {
         try (Statement statement = sql.createStatement()) {
             for (String ddl : SCHEMA) {
                 statement.execute(ddl);
@@ -88,7 +88,7 @@ final class OrderListTables {
     }
 
     /** The rows matching the query (and after its cursor), newest placed first, at most its limit. */
-    static List<OrderSummary> find(Connection sql, OrderQuery query) throws SQLException {
+    public static List<OrderSummary> find(Connection sql, OrderQuery query) throws SQLException {
         List<String> conditions = new ArrayList<>();
         List<Object> values = new ArrayList<>();
         query.customer().ifPresent(c -> {

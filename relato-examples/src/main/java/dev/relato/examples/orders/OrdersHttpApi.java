@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
-import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
-import dev.relato.observe.Health;
 import dev.relato.projection.DeadLetter;
 import dev.relato.projection.ProjectionStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,14 +16,10 @@ import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.pathmap.MatchedResource;
 import org.eclipse.jetty.http.pathmap.PathMappings;
@@ -79,22 +72,15 @@ import org.slf4j.LoggerFactory;
  * Thread-safe: requests are handled concurrently.
  */
 final class OrdersHttpApi extends Handler.Abstract {
-    static final int MAX_BODY_BYTES = 16 * 1024;
-    /** Header carrying the request id, stored as the events' correlation id and echoed in the response. */
-    static final String REQUEST_ID = "X-Request-Id";
-    /** Header carrying the client's key for a command it may retry. */
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    /** Header set on the answer of a command that was handled before under the same key. */
-    static final String REPLAYED = "Idempotent-Replayed";
-    /** The longest customers, SKUs, ids and names accepted in paths and queries. */
-    static final int MAX_PATH_TEXT = 200;
+    static final int MAX_BODY_BYTES = OrdersRequests.MAX_BODY_BYTES;
+    static final String REQUEST_ID = OrdersRequests.REQUEST_ID;
+    static final String IDEMPOTENCY_KEY = OrdersRequests.IDEMPOTENCY_KEY;
+    static final String REPLAYED = OrdersRequests.REPLAYED;
+    static final int MAX_PATH_TEXT = OrdersRequests.MAX_PATH_TEXT;
     private static final Logger LOG = LoggerFactory.getLogger(OrdersHttpApi.class);
     private static final String JSON_TYPE = "application/json; charset=utf-8";
     /** The Prometheus text exposition format, version 0.0.4, which {@link PrometheusMeterRegistry#scrape()} writes. */
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    /** A projection this far behind the head, in positions or in time, makes the service not ready. */
-    static final long HEALTH_MAX_POSITIONS_BEHIND = 100_000;
-    static final Duration HEALTH_MAX_TIME_BEHIND = Duration.ofMinutes(1);
 
     private final OrdersService service;
     private final Duration bodyTimeout;
@@ -178,25 +164,10 @@ final class OrdersHttpApi extends Handler.Abstract {
 
     private Reply list(Call call) {
         Fields query = call.query();
-        Optional<OrderStatus> status = call.param(query, "status").map(s -> OrderStatus.fromLabel(s)
-                .filter(found -> found != OrderStatus.NEW)
-                .orElseThrow(() -> HttpProblem.badRequest("unknown status '" + s
-                        + "'; use open, confirmed, shipped or cancelled")));
-        Optional<String> customer = call.param(query, "customer").filter(c -> !c.isEmpty())
-                .map(c -> checkedText(c, "customer"));
-        int limit = call.param(query, "limit").map(l -> (int) Math.min(positiveLong(l, "limit"), OrderQuery.MAX_LIMIT))
-                .orElse(OrderQuery.DEFAULT_LIMIT);
-        Optional<OrderCursor> after = call.param(query, "after").map(token -> OrderCursor.parse(token)
-                .orElseThrow(() -> HttpProblem.badRequest("'after' is not a cursor this service gave out")));
-        List<OrderSummary> rows = service.list(new OrderQuery(customer, status, limit, after));
-        Map<String, String> headers = Map.of();
-        if (rows.size() == limit) {
-            StringBuilder next = new StringBuilder("/orders?limit=").append(limit);
-            customer.ifPresent(c -> next.append("&customer=").append(encode(c)));
-            status.ifPresent(s -> next.append("&status=").append(s.label()));
-            next.append("&after=").append(OrderCursor.after(rows.get(rows.size() - 1)).token());
-            headers = Map.of("Link", "<" + next + ">; rel=\"next\"");
-        }
+        OrderQuery wanted = OrdersRequests.listQuery(name -> call.param(query, name));
+        List<OrderSummary> rows = service.list(wanted);
+        Map<String, String> headers = OrdersRequests.nextLink(wanted, rows).map(link -> Map.of("Link", link))
+                .orElse(Map.of());
         return new Reply(200, json.list(rows), null, headers, null);
     }
 
@@ -206,7 +177,7 @@ final class OrdersHttpApi extends Handler.Abstract {
         Optional<String> version = call.param(query, "version");
         Optional<String> at = call.param(query, "at");
         if (version.isPresent() && at.isPresent()) {
-            throw HttpProblem.badRequest("give either 'version' or 'at', not both");
+            throw HttpProblem.bothVersionAndAt();
         }
         if (version.isPresent()) {
             long wanted = positiveLong(version.get(), "version");
@@ -214,7 +185,7 @@ final class OrdersHttpApi extends Handler.Abstract {
                 if (service.order(orderId).isEmpty()) {
                     return unknownOrder(orderId);
                 }
-                return new HttpProblem(404, "version_not_found", "order " + orderId + " has no version " + wanted);
+                return HttpProblem.versionNotFound(orderId, wanted);
             });
             return ok(json.order(order.stream(), order.version(), order.state()));
         }
@@ -238,11 +209,10 @@ final class OrdersHttpApi extends Handler.Abstract {
     private Reply addLine(Call call) {
         String orderId = call.orderId();
         ObjectNode body = call.body();
-        OrdersService.Outcome outcome = service.addLine(orderId, text(body, "sku"), integer(body, "quantity"),
-                decimal(body, "unitPrice"), call.origin());
+        OrdersService.Outcome outcome = service.addLine(orderId, text(body, "sku"),
+                OrdersRequests.integer(body, "quantity"), OrdersRequests.decimal(body, "unitPrice"), call.origin());
         CommandResult<OrderState, OrderEvent> result = outcome.result();
-        String lineId = result.events().stream().filter(e -> e instanceof OrderEvent.OrderLineAdded)
-                .map(e -> ((OrderEvent.OrderLineAdded) e).lineId()).findFirst().orElse("");
+        String lineId = OrdersRequests.addedLineId(result.events());
         ObjectNode out = json.object().put("orderId", orderId).put("lineId", lineId).put("version", result.version());
         return committed(201, out, outcome, Map.of("Location", "/orders/" + encode(orderId) + "/lines/"
                 + encode(lineId)));
@@ -252,14 +222,14 @@ final class OrdersHttpApi extends Handler.Abstract {
         String orderId = call.orderId();
         String lineId = call.pathText("lineId", "line id");
         Aggregate<OrderState> order = service.order(orderId).orElseThrow(() -> unknownOrder(orderId));
-        return order.state().line(lineId).map(l -> ok(json.line(l))).orElseThrow(() -> new HttpProblem(404,
-                "line_not_found", "order " + orderId + " has no line " + lineId));
+        return order.state().line(lineId).map(l -> ok(json.line(l))).orElseThrow(() -> HttpProblem.lineNotFound(
+                orderId, lineId));
     }
 
     private Reply customer(Call call) {
         String customer = call.pathText("customer", "customer");
-        CustomerTotals totals = service.customer(customer).orElseThrow(() -> new HttpProblem(404, "customer_not_found",
-                "customer '" + customer + "' has placed no order"));
+        CustomerTotals totals = service.customer(customer).orElseThrow(() -> HttpProblem.customerNotFound(
+                customer));
         return ok(json.customer(totals));
     }
 
@@ -272,7 +242,7 @@ final class OrdersHttpApi extends Handler.Abstract {
     private ManagedProjection<?> projection(Call call) {
         String name = call.pathText("name", "projection name");
         return service.projections().stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new HttpProblem(404, "projection_not_found", "there is no projection '" + name + "'"));
+                .orElseThrow(() -> HttpProblem.projectionNotFound(name));
     }
 
     private Reply deadLetters(Call call) {
@@ -298,35 +268,15 @@ final class OrdersHttpApi extends Handler.Abstract {
     private Reply replay(Call call) {
         ManagedProjection<?> projection = projection(call);
         long position = positiveLong(call.pathText("position", "position"), "position");
-        boolean handled = projection.replay(position).orElseThrow(() -> new HttpProblem(404, "dead_letter_not_found",
-                "projection '" + projection.name() + "' has no dead letter at position " + position));
+        boolean handled = projection.replay(position).orElseThrow(() -> HttpProblem.deadLetterNotFound(
+                projection.name(), position));
         return ok(json.object().put("position", position).put("replayed", handled));
     }
 
     private Reply health() {
-        ObjectNode out = json.object();
-        List<String> failing = new ArrayList<>();
-        Health storeHealth = service.storeHealth();
-        out.putObject("store").put("status", storeHealth.up() ? "up" : "down").put("detail", storeHealth.detail());
-        if (!storeHealth.up()) {
-            failing.add("store");
-        }
-        ArrayNode projections = out.putArray("projections");
-        for (ManagedProjection<?> projection : service.projections()) {
-            ProjectionStatus status = projection.runner().status();
-            Health health = Health.of(status, HEALTH_MAX_POSITIONS_BEHIND, HEALTH_MAX_TIME_BEHIND);
-            ObjectNode node = projections.addObject().put("name", status.name())
-                    .put("status", health.up() ? "up" : "down").put("state", OrdersJson.label(status.state()))
-                    .put("detail", health.detail());
-            status.lastError().ifPresent(error -> node.put("lastError", error));
-            if (!health.up()) {
-                failing.add("projection " + status.name());
-            }
-        }
-        out.put("status", failing.isEmpty() ? "up" : "down");
-        ArrayNode down = out.putArray("failing");
-        failing.forEach(down::add);
-        return new Reply(failing.isEmpty() ? 200 : 503, out, null, Map.of(), null);
+        List<ProjectionStatus> statuses = service.projections().stream().map(p -> p.runner().status()).toList();
+        ObjectNode out = json.health(service.storeHealth(), statuses);
+        return new Reply(OrdersJson.isUp(out) ? 200 : 503, out, null, Map.of(), null);
     }
 
     // ---- answers
@@ -362,79 +312,25 @@ final class OrdersHttpApi extends Handler.Abstract {
     }
 
     private static HttpProblem unknownOrder(String orderId) {
-        return new HttpProblem(404, "order_not_found", "order " + orderId + " does not exist");
+        return HttpProblem.orderNotFound(orderId);
     }
 
     // ---- request values
 
     private static String text(ObjectNode body, String field) {
-        JsonNode value = required(body, field);
-        if (!value.isTextual()) {
-            throw HttpProblem.badRequest("'" + field + "' must be a string");
-        }
-        return value.textValue();
-    }
-
-    private static int integer(ObjectNode body, String field) {
-        JsonNode value = required(body, field);
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw HttpProblem.badRequest("'" + field + "' must be a whole number");
-        }
-        return value.intValue();
-    }
-
-    /** A JSON number, as sent; strings are refused (a price is a number, not text). */
-    private static BigDecimal decimal(ObjectNode body, String field) {
-        JsonNode value = required(body, field);
-        if (!value.isNumber()) {
-            throw HttpProblem.badRequest("'" + field + "' must be a JSON number, such as 12.50");
-        }
-        return value.decimalValue();
-    }
-
-    private static JsonNode required(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            throw HttpProblem.badRequest("'" + field + "' is required");
-        }
-        return value;
+        return OrdersRequests.text(body, field);
     }
 
     private static long positiveLong(String value, String name) {
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed >= 1) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw HttpProblem.badRequest("'" + name + "' must be a whole number of 1 or more, got '" + shorten(value) + "'");
+        return OrdersRequests.positiveLong(value, name);
     }
 
     private static Instant instant(String value, String name) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw HttpProblem.badRequest("'" + name + "' must be an ISO-8601 instant such as 2024-05-01T10:15:30Z, got '"
-                    + shorten(value) + "'");
-        }
-    }
-
-    /** A text from a path or query, checked: not blank, short, no control characters or lone surrogates. */
-    private static String checkedText(String value, String what) {
-        TextRules.problem(what, value, MAX_PATH_TEXT).ifPresent(problem -> {
-            throw HttpProblem.badRequest(problem);
-        });
-        return value;
-    }
-
-    private static String shorten(String value) {
-        return value.length() <= 60 ? value : value.substring(0, 60) + "…";
+        return OrdersRequests.instant(value, name);
     }
 
     private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return OrdersRequests.encode(value);
     }
 
     /**
@@ -442,12 +338,7 @@ final class OrdersHttpApi extends Handler.Abstract {
      * otherwise a new UUID.
      */
     static String requestId(Request request) {
-        String given = request.getHeaders().get(REQUEST_ID);
-        if (given != null && !given.isEmpty() && given.length() <= 100
-                && given.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            return given;
-        }
-        return UUID.randomUUID().toString();
+        return OrdersRequests.requestId(Optional.ofNullable(request.getHeaders().get(REQUEST_ID)));
     }
 
     private static byte[] resource(String name) {
@@ -538,7 +429,7 @@ final class OrdersHttpApi extends Handler.Abstract {
 
         /** A path parameter, decoded and checked. */
         String pathText(String name, String what) {
-            return checkedText(params.get(name), what);
+            return OrdersRequests.checkedText(params.get(name), what);
         }
 
         String orderId() {
@@ -555,32 +446,12 @@ final class OrdersHttpApi extends Handler.Abstract {
 
         /** A query parameter given at most once. */
         Optional<String> param(Fields query, String name) {
-            List<String> values = query.getValues(name);
-            if (values == null || values.isEmpty()) {
-                return Optional.empty();
-            }
-            if (values.size() > 1) {
-                throw HttpProblem.badRequest("query parameter '" + name + "' is given twice");
-            }
-            return Optional.of(values.get(0));
+            return OrdersRequests.single(name, query.getValues(name));
         }
 
         /** The body as a JSON object. */
         ObjectNode body() {
-            byte[] bytes = rawBody.orElse(new byte[0]);
-            if (bytes.length == 0) {
-                throw HttpProblem.badRequest("a JSON object body is required");
-            }
-            JsonNode node;
-            try {
-                node = json.read(bytes);
-            } catch (JsonProcessingException e) {
-                throw HttpProblem.badRequest("malformed JSON: " + shorten(e.getOriginalMessage()));
-            }
-            if (!(node instanceof ObjectNode object)) {
-                throw HttpProblem.badRequest("the body must be a JSON object");
-            }
-            return object;
+            return OrdersRequests.body(json, rawBody.orElse(new byte[0]));
         }
 
         /** A text field of the body. */
@@ -589,14 +460,8 @@ final class OrdersHttpApi extends Handler.Abstract {
         }
 
         OrdersService.Origin origin() {
-            String key = exchange.request.getHeaders().get(IDEMPOTENCY_KEY);
-            if (key == null) {
-                return new OrdersService.Origin(exchange.requestId, Optional.empty());
-            }
-            IdempotencyKeys.problem(key).ifPresent(problem -> {
-                throw new HttpProblem(400, "invalid_idempotency_key", problem);
-            });
-            return new OrdersService.Origin(exchange.requestId, Optional.of(key));
+            return OrdersRequests.origin(exchange.requestId,
+                    Optional.ofNullable(exchange.request.getHeaders().get(IDEMPOTENCY_KEY)));
         }
     }
 
@@ -620,33 +485,12 @@ final class OrdersHttpApi extends Handler.Abstract {
             Reply reply;
             try {
                 reply = endpoint.action().handle(call);
-            } catch (HttpProblem e) {
-                problem(e);
-                return;
-            } catch (OrderRejectedException e) {
-                int status = switch (e.reason().kind()) {
-                    case NOT_FOUND -> 404;
-                    case CONFLICT -> 409;
-                    case INVALID -> 422;
-                };
-                problem(new HttpProblem(status, e.reason().code(), e.getMessage()));
-                return;
-            } catch (IdempotencyKeyReusedException e) {
-                problem(new HttpProblem(422, "idempotency_key_reused", e.getMessage()));
-                return;
-            } catch (ManagedProjection.NotStoppedException e) {
-                problem(new HttpProblem(409, "projection_not_failed", e.getMessage()));
-                return;
-            } catch (WrongExpectedVersionException e) {
-                problem(new HttpProblem(409, "concurrent_update", "the order kept changing while this request was"
-                        + " applied; nothing was changed, try again"));
-                return;
             } catch (StoreUnavailableException e) {
                 LOG.warn("request {}: {} {}: store unavailable", requestId, request.getMethod(), path(), e);
-                problem(new HttpProblem(503, "store_unavailable", "the event store is unavailable; try again later"));
+                problem(HttpProblem.of(e).orElseThrow());
                 return;
             } catch (RuntimeException e) {
-                failed(e);
+                HttpProblem.of(e).ifPresentOrElse(this::problem, () -> failed(e));
                 return;
             }
             write(reply);
@@ -663,8 +507,8 @@ final class OrdersHttpApi extends Handler.Abstract {
 
         private void failed(RuntimeException e) {
             LOG.error("request {}: {} {} failed", requestId, request.getMethod(), path(), e);
-            send(500, bytes(json.problem("internal_error", "the request failed unexpectedly; the log has the details"
-                    + " under request id " + requestId, requestId)), Map.of());
+            HttpProblem problem = HttpProblem.internalError(requestId);
+            send(problem.status(), bytes(json.problem(problem.error(), problem.getMessage(), requestId)), Map.of());
         }
 
         private void write(Reply reply) {

@@ -3,7 +3,6 @@ package dev.relato.examples.orders;
 import dev.relato.AppendResult;
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
-import dev.relato.StreamRead;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.CommandResult;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Orders application: runs commands through {@link OrderDecider} on the backend's event store and
@@ -51,7 +48,6 @@ import org.slf4j.LoggerFactory;
 final class OrdersService {
     /** The stream category of orders. */
     static final String CATEGORY = "Order";
-    private static final Logger LOG = LoggerFactory.getLogger(OrdersService.class);
 
     private final OrdersBackend backend;
     private final EventStore store;
@@ -156,20 +152,8 @@ final class OrdersService {
 
     /** Waits for the read models; the events are stored, so a failure here is logged, never thrown. */
     private void awaitReadModels(AppendResult appended, Origin origin) {
-        try {
-            List<RecordedEvent> records = store.read(appended.stream(),
-                    StreamRead.forwards().from(appended.firstVersion()).to(appended.lastVersion()));
-            if (!backend.awaitReadModels(records, readModelWait)) {
-                LOG.warn("request {}: the read models have not caught up with version {} of '{}' within {};"
-                        + " answering anyway", origin.requestId(), appended.lastVersion(), appended.stream(),
-                        readModelWait);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("request {}: version {} of '{}' is stored, but waiting for the read models failed; answering"
-                    + " anyway", origin.requestId(), appended.lastVersion(), appended.stream(), e);
-        }
+        ReadModelWait.afterCommand(store, appended, origin.requestId(), readModelWait,
+                records -> backend.awaitReadModels(records, readModelWait));
     }
 
     /**
