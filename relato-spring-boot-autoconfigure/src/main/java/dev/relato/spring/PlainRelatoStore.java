@@ -37,6 +37,11 @@ final class PlainRelatoStore extends RelatoStore {
     }
 
     @Override
+    CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    @Override
     DeadLetterStore deadLetters() {
         return deadLetters;
     }

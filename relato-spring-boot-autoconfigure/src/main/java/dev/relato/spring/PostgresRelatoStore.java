@@ -3,6 +3,7 @@ package dev.relato.spring;
 import dev.relato.EventStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
@@ -55,6 +56,11 @@ final class PostgresRelatoStore extends RelatoStore {
         return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, store, serializer)
                 .transactions(store.projectionTransactions())
                 .deadLetters(store.deadLetters());
+    }
+
+    @Override
+    CheckpointStore checkpoints() {
+        return store.checkpoints();
     }
 
     @Override

@@ -104,7 +104,8 @@ public class RelatoAutoConfiguration {
         return new RelatoProjections(beans, p -> relato.runner(p, serializer)
                 .batchSize(settings.getBatchSize())
                 .pollInterval(settings.getPollInterval())
-                .closeTimeout(settings.getShutdownTimeout()), runner -> started.forEach(l -> l.started(runner)));
+                .closeTimeout(settings.getShutdownTimeout()), relato.checkpoints(), settings.getShutdownTimeout(),
+                runner -> started.forEach(l -> l.started(runner)));
     }
 
     private static RelatoStore required(ObjectProvider<RelatoStore> store, RelatoProperties properties) {

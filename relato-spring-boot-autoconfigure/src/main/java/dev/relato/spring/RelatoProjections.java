@@ -1,5 +1,6 @@
 package dev.relato.spring;
 
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.projection.ProjectionState;
@@ -23,23 +24,27 @@ import org.springframework.context.SmartLifecycle;
  * ({@code relato.projections.shutdown-timeout}), so a graceful shutdown never cuts a batch short; the checkpoint
  * is where the next start goes on. It starts before the web server and stops after it.
  *
- * <p>An operator can {@link #pause} a projection (its runner stops at its checkpoint), {@link #resume} it (a new
- * runner goes on from the checkpoint, also after a failure) and {@link #rebuild} it (the checkpoint goes back to the
- * start and every event is handled again; the read model is not cleared: handlers must overwrite, or clear it when
- * they see the first event). Thread-safe; the operations on one projection are serialized.
+ * <p>An operator can {@link #pause} a projection, {@link #resume} it (also after a failure: a new runner goes on from
+ * the checkpoint) and {@link #rebuild} it (the checkpoint goes back to the start and every event is handled again;
+ * the read model is not cleared: handlers must overwrite, or clear it when they see the first event). A pause is
+ * the store's durable flag ({@link CheckpointStore#pause}): it holds the projection's runners in every process
+ * sharing the store, and it outlives a restart of the application until resumed. Thread-safe; the operations on one
+ * projection are serialized.
  */
 public final class RelatoProjections implements SmartLifecycle {
     /** Starts before and stops after the web server ({@code SmartLifecycle.DEFAULT_PHASE - 2048}). */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
     private static final Logger LOG = LoggerFactory.getLogger(RelatoProjections.class);
+    private static final long PAUSE_CHECK_MILLIS = 10;
 
     private final Map<String, Managed> projections = new LinkedHashMap<>();
     private volatile boolean running;
 
     RelatoProjections(List<Projection<?>> beans, Function<Projection<?>, ProjectionRunner.Builder<?>> runners,
-                      ProjectionRunnerListener started) {
+                      CheckpointStore checkpoints, Duration pauseWait, ProjectionRunnerListener started) {
         for (Projection<?> projection : beans) {
-            if (projections.putIfAbsent(projection.name(), new Managed(runners.apply(projection), started)) != null) {
+            Managed managed = new Managed(projection.name(), runners.apply(projection), checkpoints, pauseWait, started);
+            if (projections.putIfAbsent(projection.name(), managed) != null) {
                 throw new IllegalStateException("two projection beans are named '" + projection.name()
                         + "': projection names key checkpoints and must be unique");
             }
@@ -51,7 +56,7 @@ public final class RelatoProjections implements SmartLifecycle {
         return List.copyOf(projections.keySet());
     }
 
-    /** Each projection's status (a paused one is {@link ProjectionState#STOPPED}), in bean order. */
+    /** Each projection's status (a paused one is {@link ProjectionState#PAUSED}), in bean order. */
     public List<ProjectionStatus> statuses() {
         List<ProjectionStatus> all = new ArrayList<>();
         projections.values().forEach(m -> m.status().ifPresent(all::add));
@@ -74,9 +79,13 @@ public final class RelatoProjections implements SmartLifecycle {
         return Optional.ofNullable(managed(name).runner);
     }
 
-    /** Whether an operator paused the projection. */
+    /**
+     * Whether an operator paused the projection, here or in another process sharing the store.
+     *
+     * @throws NoSuchElementException if there is no projection of that name
+     */
     public boolean isPaused(String name) {
-        return managed(name).paused;
+        return managed(name).isPaused();
     }
 
     /**
@@ -96,17 +105,21 @@ public final class RelatoProjections implements SmartLifecycle {
     }
 
     /**
-     * Stops the projection's runner at its checkpoint, until {@link #resume}. Idempotent.
+     * Pauses the projection until {@link #resume}: sets the store's pause flag and waits, at most the shutdown timeout,
+     * until this application's runner has finished its batch in flight and reports {@link ProjectionState#PAUSED}.
+     * Runners in other processes stop within their poll interval. Idempotent. An interrupt ends the wait early (the
+     * pause holds; the thread's interrupt flag is set again).
      *
      * @throws NoSuchElementException if there is no projection of that name
+     * @throws dev.relato.StoreUnavailableException if the store cannot be reached (nothing is paused then)
      */
     public void pause(String name) {
         managed(name).pause();
     }
 
     /**
-     * Starts a new runner from the checkpoint: after a {@link #pause}, or after the runner failed (it tries the
-     * failing event again). Does nothing if the runner is running.
+     * Lifts the projection's pause (in every process sharing the store) and, if this application's runner failed,
+     * starts a new one from the checkpoint (it tries the failing event again).
      *
      * @throws NoSuchElementException if there is no projection of that name
      * @throws IllegalStateException  if the context is not running
@@ -172,14 +185,24 @@ public final class RelatoProjections implements SmartLifecycle {
 
     /** One projection's runner. Its operations are serialized; {@link #status()} reads without the lock. */
     private static final class Managed {
+        private final String name;
         private final ProjectionRunner.Builder<?> builder;
+        private final CheckpointStore checkpoints;
+        private final Duration pauseWait;
         private final ProjectionRunnerListener started;
         private volatile @Nullable ProjectionRunner<?> runner;
-        private volatile boolean paused;
 
-        Managed(ProjectionRunner.Builder<?> builder, ProjectionRunnerListener started) {
+        Managed(String name, ProjectionRunner.Builder<?> builder, CheckpointStore checkpoints, Duration pauseWait,
+                ProjectionRunnerListener started) {
+            this.name = name;
             this.builder = builder;
+            this.checkpoints = checkpoints;
+            this.pauseWait = pauseWait;
             this.started = started;
+        }
+
+        boolean isPaused() {
+            return checkpoints.isPaused(name);
         }
 
         Optional<ProjectionStatus> status() {
@@ -188,7 +211,7 @@ public final class RelatoProjections implements SmartLifecycle {
         }
 
         synchronized void start() {
-            if (!paused && (runner == null || runner.status().state().isTerminal())) {
+            if (runner == null || runner.status().state().isTerminal()) {
                 ProjectionRunner<?> current = builder.start();
                 runner = current;
                 started.started(current);
@@ -203,12 +226,30 @@ public final class RelatoProjections implements SmartLifecycle {
         }
 
         synchronized void pause() {
-            paused = true;
-            stop();
+            checkpoints.pause(name);
+            ProjectionRunner<?> current = runner;
+            if (current == null) {
+                return;
+            }
+            long deadline = System.nanoTime() + pauseWait.toNanos();
+            while (System.nanoTime() < deadline) {
+                ProjectionState state = current.status().state();
+                if (state == ProjectionState.PAUSED || state.isTerminal()) {
+                    return;
+                }
+                try {
+                    Thread.sleep(PAUSE_CHECK_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            LOG.warn("projection '{}' is paused but its runner has not stopped its batch in flight after {}", name,
+                    pauseWait);
         }
 
         synchronized void resume() {
-            paused = false;
+            checkpoints.resume(name);
             start();
         }
 

@@ -1,6 +1,7 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
@@ -38,6 +39,9 @@ abstract class RelatoStore {
      * least once elsewhere (the context is the store).
      */
     abstract ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer);
+
+    /** Where the runners of {@link #runner} keep their checkpoints and the operators' pauses. */
+    abstract CheckpointStore checkpoints();
 
     /** Where the runners of {@link #runner} keep the events they skipped. */
     abstract DeadLetterStore deadLetters();

@@ -1,6 +1,7 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionRunner;
@@ -46,6 +47,11 @@ final class SqliteRelatoStore extends RelatoStore {
         return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, store, serializer)
                 .transactions(new SqliteProjectionTransactions(store))
                 .deadLetters(deadLetters);
+    }
+
+    @Override
+    CheckpointStore checkpoints() {
+        return store.checkpoints();
     }
 
     @Override

@@ -132,7 +132,7 @@ class RelatoAutoConfigurationTest {
                     assertThat(projections.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
 
                     assertThat(endpoint.operate("owners", "pause").getBody()).containsEntry("paused", true)
-                            .containsEntry("state", "stopped");
+                            .containsEntry("state", "paused");
                     accounts.create("a-2", new Open("bob"));
                     assertThat(owners).doesNotContainKey("a-2");
                     assertThat(endpoint.projections()).singleElement().satisfies(p -> assertThat(p)

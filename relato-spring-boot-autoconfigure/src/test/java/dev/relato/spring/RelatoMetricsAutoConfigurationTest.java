@@ -61,9 +61,10 @@ class RelatoMetricsAutoConfigurationTest {
                     assertThat(stateGauge(registry, "stopped")).isZero();
 
                     projections.pause("owners");
-                    assertThat(stateGauge(registry, "stopped")).isEqualTo(1);
+                    assertThat(stateGauge(registry, "paused")).isEqualTo(1);
                     projections.resume("owners");
-                    assertThat(stateGauge(registry, "stopped")).isZero();
+                    assertThat(projections.awaitCaughtUp(Duration.ofSeconds(10))).isTrue();
+                    assertThat(stateGauge(registry, "paused")).isZero();
                     assertThat(registry.find(RelatoMetrics.STATE).tags("projection", "owners", "state", "stopped")
                             .gauges()).hasSize(1);
                 });

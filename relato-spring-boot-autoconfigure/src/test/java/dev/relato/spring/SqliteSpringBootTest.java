@@ -7,6 +7,7 @@ import dev.relato.EventStore;
 import dev.relato.StreamId;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionState;
 import dev.relato.spring.Accounts.Account;
 import dev.relato.spring.Accounts.AccountCommand;
 import dev.relato.spring.Accounts.AccountEvent;
@@ -94,6 +95,24 @@ class SqliteSpringBootTest {
         accounts.create("lite-projected", new Accounts.Open("dave"));
         assertThat(projections.awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
         assertThat(OWNERS).containsEntry("lite-projected", "dave");
+    }
+
+    @Test
+    void aPauseIsTheStoresOwnSoAnotherProcessCanLiftIt() throws Exception {
+        projections.pause("owners");
+        assertThat(sqlite.checkpoints().isPaused("owners")).isTrue();
+        assertThat(projections.status("owners").orElseThrow().state()).isEqualTo(ProjectionState.PAUSED);
+        accounts.create("lite-paused", new Accounts.Open("erin"));
+        Thread.sleep(300);
+        assertThat(OWNERS).doesNotContainKey("lite-paused");
+
+        sqlite.checkpoints().resume("owners"); // as `relato projections resume owners` does from another process
+        assertThat(projections.isPaused("owners")).isFalse();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!OWNERS.containsKey("lite-paused") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(OWNERS).containsEntry("lite-paused", "erin");
     }
 
     private int count(String table, String account) {
