@@ -77,6 +77,23 @@ public final class StoreTarget implements AutoCloseable {
                 + "': use sqlite:PATH, jdbc:postgresql://HOST:PORT/DATABASE or nats://HOST:PORT");
     }
 
+    /**
+     * A store an application already has open, for a console mounted inside it. Closing the target leaves the store
+     * and its companions open: they are the application's.
+     *
+     * @param kind        names the kind of store on the console's overview: {@code sqlite}, {@code postgres},
+     *                    {@code nats} or {@code memory}
+     * @param description where the store is, for people, with no secret in it
+     * @param dataKeys    the store's data keys, asked for only when personal data is erased
+     */
+    public static StoreTarget of(String kind, String description, EventStore store, CheckpointStore checkpoints,
+                                 DeadLetterStore deadLetters, Supplier<DataKeyStore> dataKeys) {
+        return new StoreTarget(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(description, "description"),
+                Objects.requireNonNull(store, "store"), Objects.requireNonNull(checkpoints, "checkpoints"),
+                Objects.requireNonNull(deadLetters, "deadLetters"), Objects.requireNonNull(dataKeys, "dataKeys"),
+                Optional.empty(), Optional.empty(), List.of());
+    }
+
     private static StoreTarget sqlite(String file, StoreOptions options) {
         if (file.isEmpty()) {
             throw new UsageException("sqlite: needs a file path, as in sqlite:orders.db");

@@ -318,7 +318,7 @@ abstract class OrdersHttpContract {
         Reply paused = send("POST", "/actuator/projections/" + ORDER_LIST + "/pause", null);
         assertThat(paused.status()).isEqualTo(200);
         assertThat(paused.body().get("paused").asBoolean()).isTrue();
-        assertThat(paused.body().get("state").asText()).isEqualTo("stopped");
+        assertThat(paused.body().get("state").asText()).isEqualTo("paused");
         Reply resumed = send("POST", "/actuator/projections/" + ORDER_LIST + "/resume", null);
         assertThat(resumed.status()).isEqualTo(200);
         assertThat(resumed.body().get("paused").asBoolean()).isFalse();

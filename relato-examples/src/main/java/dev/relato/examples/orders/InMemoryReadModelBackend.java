@@ -1,7 +1,10 @@
 package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
+import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
+import dev.relato.privacy.DataKeyStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.Projection;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Any event store, with the read models (order list, customer totals) kept in memory, each by an
@@ -22,16 +26,25 @@ import java.util.Optional;
  * Thread-safe; closes the store it was given.
  */
 final class InMemoryReadModelBackend implements OrdersBackend {
+    private final String kind;
     private final String description;
     private final EventStore store;
+    private final CheckpointStore checkpoints = new InMemoryCheckpointStore();
+    private final Supplier<DataKeyStore> dataKeys;
     private final InMemoryOrderList orderList = new InMemoryOrderList();
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
     private final DeadLetterStore deadLetters;
     private final List<ManagedProjection<?>> projections;
     private final RelatoMetrics metrics;
 
-    InMemoryReadModelBackend(String description, EventStore store, DeadLetterStore deadLetters,
-                             EventSerializer serializer, RelatoMetrics metrics) {
+    /**
+     * @param kind     {@code memory} or {@code nats}, for the console
+     * @param dataKeys the store's data keys, for the console
+     */
+    InMemoryReadModelBackend(String kind, String description, EventStore store, DeadLetterStore deadLetters,
+                             Supplier<DataKeyStore> dataKeys, EventSerializer serializer, RelatoMetrics metrics) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.dataKeys = Objects.requireNonNull(dataKeys, "dataKeys");
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
@@ -51,7 +64,12 @@ final class InMemoryReadModelBackend implements OrdersBackend {
 
     private <C> ManagedProjection<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
         return new ManagedProjection<>(projection, store, serializer,
-                ProjectionTransactions.atLeastOnce(readModel, new InMemoryCheckpointStore()), deadLetters, metrics);
+                ProjectionTransactions.atLeastOnce(readModel, checkpoints), deadLetters, metrics);
+    }
+
+    @Override
+    public StoreTarget console() {
+        return StoreTarget.of(kind, description, store, checkpoints, deadLetters, dataKeys);
     }
 
     @Override

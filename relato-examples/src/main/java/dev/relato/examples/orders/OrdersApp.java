@@ -1,11 +1,14 @@
 package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
+import dev.relato.cli.console.ConsoleHandler;
+import dev.relato.cli.ops.Operations;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.nats.NatsEventStore;
 import dev.relato.observe.RelatoObserver;
 import dev.relato.opentelemetry.RelatoTracing;
+import dev.relato.privacy.InMemoryDataKeyStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.serialization.EventSerializer;
@@ -107,7 +110,7 @@ public final class OrdersApp implements AutoCloseable {
                     READ_MODEL_WAIT);
             OrdersHttpApi api = new OrdersHttpApi(service, settings.timeout(), registry);
             OrdersHttpServer server = OrdersHttpServer.start(settings.host(), settings.port(), settings.timeout(), api,
-                    openTelemetry);
+                    openTelemetry, new ConsoleHandler(new Operations(backend.console()), false));
             OrdersApp app = new OrdersApp(backend, server, api, registry);
             LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
             return app;
@@ -209,9 +212,12 @@ public final class OrdersApp implements AutoCloseable {
     private static OrdersBackend openBackend(Settings settings, EventSerializer serializer, RelatoMetrics metrics,
                                              RelatoObserver observer) {
         return switch (settings.store()) {
-            case MEMORY -> new InMemoryReadModelBackend("memory (lost at exit)",
-                    InMemoryEventStore.builder().observer(observer).build(), new InMemoryDeadLetterStore(), serializer,
-                    metrics);
+            case MEMORY -> {
+                InMemoryDataKeyStore dataKeys = new InMemoryDataKeyStore();
+                yield new InMemoryReadModelBackend("memory", "memory (lost at exit)",
+                        InMemoryEventStore.builder().observer(observer).build(), new InMemoryDeadLetterStore(),
+                        () -> dataKeys, serializer, metrics);
+            }
             case SQLITE -> {
                 String location = settings.url().orElse("relato-orders.db");
                 Path file = Path.of(location.startsWith(JDBC_SQLITE) ? location.substring(JDBC_SQLITE.length()) : location)
@@ -226,9 +232,9 @@ public final class OrdersApp implements AutoCloseable {
                 String url = settings.url().orElse(DEFAULT_NATS_URL);
                 NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).observer(observer)
                         .build();
-                yield new InMemoryReadModelBackend("nats at " + url + ", stream " + settings.stream()
-                                + " (read models in memory, rebuilt at start)", store, deadLettersOf(store), serializer,
-                        metrics);
+                yield new InMemoryReadModelBackend("nats", "nats at " + url + ", stream " + settings.stream()
+                                + " (read models in memory, rebuilt at start)", store, deadLettersOf(store),
+                        store::dataKeys, serializer, metrics);
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
+import dev.relato.cli.ops.StoreTarget;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,12 @@ interface OrdersBackend extends AutoCloseable {
 
     /** The asynchronous projections the backend runs. */
     List<ManagedProjection<?>> projections();
+
+    /**
+     * The store with its checkpoints, dead letters and data keys, for the console the service serves at
+     * {@code /console}; closing it leaves them open.
+     */
+    StoreTarget console();
 
     /**
      * Waits until every asynchronous projection that handles some of {@code appended} has handled them;

@@ -1,5 +1,6 @@
 package dev.relato.examples.orders;
 
+import dev.relato.cli.console.ConsoleHandler;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,8 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -26,6 +29,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>An access log line per request, through SLF4J (logger {@value #ACCESS_LOG}), with the request id.</li>
  *   <li>Every error Jetty answers itself is JSON ({@link JsonErrorHandler}).</li>
  *   <li>A server span per request ({@link TracingHandler}), the parent of the spans Relato starts for it.</li>
+ *   <li>The operator's web console ({@link ConsoleHandler}, read-only) under {@value #CONSOLE_PATH}: the store's
+ *       streams, log, live tail and projections.</li>
  *   <li>{@link #close()} stops accepting, lets requests in progress finish for up to {@value #STOP_MILLIS} ms,
  *       then stops.</li>
  * </ul>
@@ -36,15 +41,18 @@ final class OrdersHttpServer implements AutoCloseable {
     static final int MAX_THREADS = 64;
     static final int MAX_CONNECTIONS = 1000;
     static final String ACCESS_LOG = "dev.relato.examples.orders.access";
+    static final String CONSOLE_PATH = "/console";
     static final long STOP_MILLIS = 5000;
     private static final String ACCESS_FORMAT = "%{client}a \"%r\" %s %O bytes %{ms}T ms id=%{X-Request-Id}o";
 
     private final Server server;
     private final ServerConnector connector;
+    private final ConsoleHandler console;
 
-    private OrdersHttpServer(Server server, ServerConnector connector) {
+    private OrdersHttpServer(Server server, ServerConnector connector, ConsoleHandler console) {
         this.server = server;
         this.connector = connector;
+        this.console = console;
     }
 
     /**
@@ -52,10 +60,11 @@ final class OrdersHttpServer implements AutoCloseable {
      *
      * @param timeout       how long a connection may stay silent and a request body may take
      * @param openTelemetry where each request's server span goes ({@link TracingHandler})
+     * @param console       the console served under {@value #CONSOLE_PATH}, closed with the server
      * @throws UncheckedIOException if the address cannot be bound
      */
     static OrdersHttpServer start(String host, int port, Duration timeout, OrdersHttpApi api,
-                                  OpenTelemetry openTelemetry) {
+                                  OpenTelemetry openTelemetry, ConsoleHandler console) {
         Objects.requireNonNull(host, "host");
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
         threads.setName("orders-http");
@@ -73,7 +82,8 @@ final class OrdersHttpServer implements AutoCloseable {
         Slf4jRequestLogWriter accessLog = new Slf4jRequestLogWriter();
         accessLog.setLoggerName(ACCESS_LOG);
         server.setRequestLog(new CustomRequestLog(accessLog, ACCESS_FORMAT));
-        server.setHandler(new GracefulHandler(new TracingHandler(openTelemetry, api)));
+        server.setHandler(new GracefulHandler(new ContextHandlerCollection(
+                new ContextHandler(console, CONSOLE_PATH), new ContextHandler(new TracingHandler(openTelemetry, api), "/"))));
         server.setStopTimeout(STOP_MILLIS);
         server.setStopAtShutdown(false);
         try {
@@ -84,13 +94,14 @@ final class OrdersHttpServer implements AutoCloseable {
             } catch (Exception stopFailure) {
                 e.addSuppressed(stopFailure);
             }
+            console.close();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + io.getMessage(), io);
             }
             throw new IllegalStateException("cannot start the HTTP server on " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
-        return new OrdersHttpServer(server, connector);
+        return new OrdersHttpServer(server, connector, console);
     }
 
     /** The port the server listens on. */
@@ -103,13 +114,15 @@ final class OrdersHttpServer implements AutoCloseable {
         return connector.getHost();
     }
 
-    /** Stops accepting, waits for requests in progress (up to {@value #STOP_MILLIS} ms), stops. */
+    /** Stops accepting, waits for requests in progress (up to {@value #STOP_MILLIS} ms), stops, closes the console. */
     @Override
     public void close() {
         try {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("the HTTP server did not stop cleanly: " + e.getMessage(), e);
+        } finally {
+            console.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relato.SchemaPolicy;
 import dev.relato.StoreUnavailableException;
+import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.observe.RelatoObserver;
 import dev.relato.postgres.PostgresDeadLetterStore;
@@ -36,6 +37,7 @@ final class PostgresBackend implements OrdersBackend {
     private static final int POOL_SIZE = 20;
 
     private final HikariDataSource pool;
+    private final PostgresEventStore postgres;
     private final PostgresProjectingEventStore store;
     private final String description;
     private final ManagedProjection<Connection> orderList;
@@ -57,7 +59,7 @@ final class PostgresBackend implements OrdersBackend {
                     + e.getMessage(), e);
         }
         try {
-            PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
+            this.postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
                     .schemaPolicy(SchemaPolicy.MIGRATE).observer(observer).build();
             inTransaction(tx -> {
                 OrderListTables.createTables(tx);
@@ -72,6 +74,12 @@ final class PostgresBackend implements OrdersBackend {
             throw e;
         }
     }
+    @Override
+    public StoreTarget console() {
+        return StoreTarget.of("postgres", description, postgres, postgres.checkpoints(), postgres.deadLetters(),
+                postgres::dataKeys);
+    }
+
     @Override
     public String description() {
         return description;

@@ -1,6 +1,7 @@
 package dev.relato.examples.orders;
 
 import dev.relato.StoreUnavailableException;
+import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
@@ -49,6 +50,12 @@ final class SqliteBackend implements OrdersBackend {
             sqlite.close();
             throw e;
         }
+    }
+
+    @Override
+    public StoreTarget console() {
+        return StoreTarget.of("sqlite", description(), sqlite, sqlite.checkpoints(), sqlite.deadLetters(),
+                sqlite::dataKeys);
     }
 
     @Override

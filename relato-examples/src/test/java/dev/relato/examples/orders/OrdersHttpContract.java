@@ -71,6 +71,30 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void theConsoleUnderSlashConsoleShowsTheStoreReadOnly() {
+        String customer = customer();
+        String id = client.place(customer);
+
+        Reply overview = client.get("/console/");
+        assertThat(overview.status()).isEqualTo(200);
+        assertThat(overview.contentType()).startsWith("text/html");
+        assertThat(overview.body()).contains("href=\"/console/streams");
+
+        Reply stream = client.get("/console/stream?id=Order-" + id);
+        assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+        assertThat(stream.body()).contains("OrderPlaced", customer).doesNotContain("method=\"post\"");
+
+        Reply projections = client.get("/console/projections");
+        assertThat(projections.status()).isEqualTo(200);
+        assertThat(projections.body()).contains("order-list");
+
+        Reply write = client.post("/console/projections/pause", "name=order-list");
+        assertThat(write.status()).isEqualTo(403);
+        assertThat(write.body()).contains("read-only");
+        assertThat(client.get("/orders/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
     void placeFillConfirmShipAndReadBack() {
         String customer = customer();
         Reply placed = client.post("/orders", "{\"customer\":\"" + customer + "\"}");
