@@ -2,6 +2,8 @@ package dev.relato.examples.orders;
 
 import dev.relato.EventStore;
 import dev.relato.micrometer.RelatoMetrics;
+import dev.relato.process.DeadlineStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.Projection;
@@ -27,14 +29,23 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     private final InMemoryOrderList orderList = new InMemoryOrderList();
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
     private final DeadLetterStore deadLetters;
+    private final DeadlineStore deadlines;
+    private final CheckpointStore checkpoints;
     private final List<ManagedProjection<?>> projections;
     private final RelatoMetrics metrics;
 
+    /**
+     * @param deadlines   where the fulfilment's payment deadlines are kept
+     * @param checkpoints where the fulfilment process keeps its checkpoint
+     */
     InMemoryReadModelBackend(String description, EventStore store, DeadLetterStore deadLetters,
-                             EventSerializer serializer, RelatoMetrics metrics) {
+                             DeadlineStore deadlines, CheckpointStore checkpoints, EventSerializer serializer,
+                             RelatoMetrics metrics) {
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(serializer, "serializer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         List<ManagedProjection<?>> started = new ArrayList<>();
@@ -52,6 +63,16 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     private <C> ManagedProjection<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
         return new ManagedProjection<>(projection, store, serializer,
                 ProjectionTransactions.atLeastOnce(readModel, new InMemoryCheckpointStore()), deadLetters, metrics);
+    }
+
+    @Override
+    public DeadlineStore deadlines() {
+        return deadlines;
+    }
+
+    @Override
+    public CheckpointStore checkpoints() {
+        return checkpoints;
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
 import dev.relato.postgres.PostgresProjectionTransactions;
+import dev.relato.process.DeadlineStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import java.sql.Connection;
@@ -36,6 +38,7 @@ final class PostgresBackend implements OrdersBackend {
     private static final int POOL_SIZE = 20;
 
     private final HikariDataSource pool;
+    private final PostgresEventStore postgres;
     private final PostgresProjectingEventStore store;
     private final String description;
     private final ManagedProjection<Connection> orderList;
@@ -57,7 +60,7 @@ final class PostgresBackend implements OrdersBackend {
                     + e.getMessage(), e);
         }
         try {
-            PostgresEventStore postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
+            this.postgres = PostgresEventStore.builder().dataSource(pool).schema(schema)
                     .schemaPolicy(SchemaPolicy.MIGRATE).observer(observer).build();
             inTransaction(tx -> {
                 OrderListTables.createTables(tx);
@@ -90,6 +93,16 @@ final class PostgresBackend implements OrdersBackend {
     @Override
     public Optional<CustomerTotals> customerTotals(String customer) {
         return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public DeadlineStore deadlines() {
+        return postgres.deadlines();
+    }
+
+    @Override
+    public CheckpointStore checkpoints() {
+        return postgres.checkpoints();
     }
 
     @Override
