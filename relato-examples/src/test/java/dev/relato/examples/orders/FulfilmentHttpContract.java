@@ -118,7 +118,7 @@ abstract class FulfilmentHttpContract {
         JsonNode awaiting = awaitFulfilment(id, "awaiting-payment");
         assertThat(awaiting.get("status").asText()).isEqualTo("confirmed");
         assertThat(awaiting.get("total").asText()).isEqualTo("20.00");
-        assertThat(available(sku)).isEqualTo(3);
+        awaitAvailable(sku, 3);
 
         Reply paid = client.post("/orders/" + id + "/payment", "{\"amount\":20}");
         assertThat(paid.status()).as("%s", paid).isEqualTo(202);
@@ -138,7 +138,7 @@ abstract class FulfilmentHttpContract {
         stock(sku, 5);
         String id = confirmedOrder(2, sku);
         awaitFulfilment(id, "awaiting-payment");
-        assertThat(available(sku)).isEqualTo(3);
+        awaitAvailable(sku, 3);
 
         clock.advance(PAYMENT_TIMEOUT.plusMinutes(1));
         app.fulfilment().fireDueDeadlines();
