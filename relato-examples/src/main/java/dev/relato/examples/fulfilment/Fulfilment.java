@@ -24,7 +24,7 @@ import java.util.List;
  *
  * @param orderId  the order
  * @param lines    its lines, as added
- * @param stage    PLACED, AWAITING_PAYMENT, SHIPPING, SHIPPED or CANCELLED
+ * @param stage    PLACED, AWAITING_PAYMENT, SHIPPING, SHIPPED, CANCELLED (unpaid) or REFUSED (out of stock)
  */
 public record Fulfilment(String orderId, List<Line> lines, String stage) {
     public record Line(String sku, int quantity) {
@@ -67,17 +67,17 @@ public record Fulfilment(String orderId, List<Line> lines, String stage) {
             return Reaction.of(at("SHIPPED")).finish();
         }
         if (input instanceof DeadlineFired) {
-            return cancel("unpaid", lines.size());
+            return cancel("CANCELLED", "unpaid", lines.size());
         }
         if (input instanceof CommandRejected rejected && rejected.command() instanceof Reserve refused) {
-            return cancel("out of stock: " + refused.sku(), lines.indexOf(new Line(refused.sku(), refused.quantity())));
+            return cancel("REFUSED", "out of stock: " + refused.sku(), lines.indexOf(new Line(refused.sku(), refused.quantity())));
         }
         return Reaction.of(this);
     }
 
-    /** Cancels the order and releases the first {@code reserved} lines. */
-    private Reaction<Fulfilment> cancel(String reason, int reserved) {
-        Reaction<Fulfilment> reaction = Reaction.of(at("CANCELLED")).send(new CancelOrder(orderId, reason));
+    /** Cancels the order, ending at {@code stage}, and releases the first {@code reserved} lines. */
+    private Reaction<Fulfilment> cancel(String stage, String reason, int reserved) {
+        Reaction<Fulfilment> reaction = Reaction.of(at(stage)).send(new CancelOrder(orderId, reason));
         for (Line line : lines.subList(0, reserved)) {
             reaction = reaction.send(new Release(line.sku(), orderId, line.quantity()));
         }

@@ -1,6 +1,7 @@
 package dev.relato.examples.fulfilment;
 
 import dev.relato.EventStore;
+import dev.relato.aggregate.Aggregate;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.command.CommandBus;
 import dev.relato.examples.orders.OrderCommand;
@@ -22,11 +23,12 @@ public final class FulfilmentService {
 
     public final CommandBus bus;
     public final ProcessEngine<Fulfilment> engine;
+    private final DeciderRepository<Inventory.Command, Inventory.Event, Integer> stock;
 
     public FulfilmentService(EventStore store, DeadlineStore deadlines, Duration paymentTimeout, Clock clock) {
         DeciderRepository<OrderCommand, OrderEvent, OrderState> orders = DeciderRepository
                 .builder(store, SERIALIZER, "Order", OrderEvent.class, new OrderDecider()).build();
-        DeciderRepository<Inventory.Command, Inventory.Event, Integer> stock = DeciderRepository
+        stock = DeciderRepository
                 .builder(store, SERIALIZER, "Inventory", Inventory.Event.class, Inventory.DECIDER).build();
         DeciderRepository<Payments.Pay, Payments.PaymentReceived, Boolean> payments = DeciderRepository
                 .builder(store, SERIALIZER, "Payment", Payments.PaymentReceived.class, Payments.DECIDER).build();
@@ -37,5 +39,10 @@ public final class FulfilmentService {
                 .build();
         engine = ProcessEngine.builder(Fulfilment.manager(paymentTimeout), store, SERIALIZER, bus, deadlines)
                 .clock(clock).build();
+    }
+
+    /** The quantity of {@code sku} available to reserve: 0 if it was never stocked. */
+    public int available(String sku) {
+        return stock.load(sku).map(Aggregate::state).orElse(0);
     }
 }

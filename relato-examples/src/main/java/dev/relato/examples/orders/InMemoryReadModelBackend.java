@@ -4,6 +4,7 @@ import dev.relato.EventStore;
 import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.privacy.DataKeyStore;
+import dev.relato.process.DeadlineStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryCheckpointStore;
@@ -29,25 +30,32 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     private final String kind;
     private final String description;
     private final EventStore store;
-    private final CheckpointStore checkpoints = new InMemoryCheckpointStore();
+    private final CheckpointStore readModelCheckpoints = new InMemoryCheckpointStore();
     private final Supplier<DataKeyStore> dataKeys;
     private final InMemoryOrderList orderList = new InMemoryOrderList();
     private final InMemoryCustomerTotals customerTotals = new InMemoryCustomerTotals();
     private final DeadLetterStore deadLetters;
+    private final DeadlineStore deadlines;
+    private final CheckpointStore checkpoints;
     private final List<ManagedProjection<?>> projections;
     private final RelatoMetrics metrics;
 
     /**
-     * @param kind     {@code memory} or {@code nats}, for the console
-     * @param dataKeys the store's data keys, for the console
+     * @param kind        {@code memory} or {@code nats}, for the console
+     * @param dataKeys    the store's data keys, for the console
+     * @param deadlines   where the fulfilment's payment deadlines are kept
+     * @param checkpoints where the fulfilment process keeps its checkpoint
      */
     InMemoryReadModelBackend(String kind, String description, EventStore store, DeadLetterStore deadLetters,
-                             Supplier<DataKeyStore> dataKeys, EventSerializer serializer, RelatoMetrics metrics) {
+                             Supplier<DataKeyStore> dataKeys, DeadlineStore deadlines, CheckpointStore checkpoints,
+                             EventSerializer serializer, RelatoMetrics metrics) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.dataKeys = Objects.requireNonNull(dataKeys, "dataKeys");
         this.description = Objects.requireNonNull(description, "description");
         this.store = Objects.requireNonNull(store, "store");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(serializer, "serializer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         List<ManagedProjection<?>> started = new ArrayList<>();
@@ -64,12 +72,23 @@ final class InMemoryReadModelBackend implements OrdersBackend {
 
     private <C> ManagedProjection<C> run(Projection<C> projection, C readModel, EventSerializer serializer) {
         return new ManagedProjection<>(projection, store, serializer,
-                ProjectionTransactions.atLeastOnce(readModel, checkpoints), deadLetters, metrics);
+                ProjectionTransactions.atLeastOnce(readModel, readModelCheckpoints), deadLetters,
+                metrics);
     }
 
     @Override
     public StoreTarget console() {
-        return StoreTarget.of(kind, description, store, checkpoints, deadLetters, dataKeys);
+        return StoreTarget.of(kind, description, store, readModelCheckpoints, deadLetters, dataKeys);
+    }
+
+    @Override
+    public DeadlineStore deadlines() {
+        return deadlines;
+    }
+
+    @Override
+    public CheckpointStore checkpoints() {
+        return checkpoints;
     }
 
     @Override

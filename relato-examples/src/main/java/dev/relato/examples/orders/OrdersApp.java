@@ -3,13 +3,16 @@ package dev.relato.examples.orders;
 import dev.relato.EventStore;
 import dev.relato.cli.console.ConsoleHandler;
 import dev.relato.cli.ops.Operations;
+import dev.relato.examples.fulfilment.FulfilmentService;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.nats.NatsEventStore;
 import dev.relato.observe.RelatoObserver;
 import dev.relato.opentelemetry.RelatoTracing;
 import dev.relato.privacy.InMemoryDataKeyStore;
+import dev.relato.process.InMemoryDeadlineStore;
 import dev.relato.projection.DeadLetterStore;
+import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteEventStore;
@@ -18,6 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -34,12 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME]
- *                             [--host ADDRESS] [--port N] [--timeout SECONDS]
+ *                             [--host ADDRESS] [--port N] [--timeout SECONDS] [--payment-timeout DURATION]
  * </pre>
  *
- * <p>{@link #start(Settings)} opens the store, starts the projections and the HTTP server
+ * <p>{@link #start(Settings)} opens the store, starts the projections, the fulfilment process
+ * ({@link OrdersFulfilment}) and the HTTP server
  * ({@link OrdersHttpServer}), and returns once the server listens; {@link #close()} stops the server (letting
- * requests in progress finish), then the projections, then the store. Thread-safe; {@code close} is idempotent.
+ * requests in progress finish), then the fulfilment process, then the projections, then the store. Thread-safe; {@code close} is idempotent.
  */
 public final class OrdersApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrdersApp.class);
@@ -48,6 +54,7 @@ public final class OrdersApp implements AutoCloseable {
     private static final String JDBC_SQLITE = "jdbc:sqlite:";
 
     private final OrdersBackend backend;
+    private final OrdersFulfilment fulfilment;
     private final OrdersHttpServer server;
     private final OrdersHttpApi api;
     private final PrometheusMeterRegistry registry;
@@ -55,9 +62,10 @@ public final class OrdersApp implements AutoCloseable {
     private volatile OpenTelemetry ownedTelemetry = OpenTelemetry.noop();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OrdersApp(OrdersBackend backend, OrdersHttpServer server, OrdersHttpApi api,
+    private OrdersApp(OrdersBackend backend, OrdersFulfilment fulfilment, OrdersHttpServer server, OrdersHttpApi api,
                       PrometheusMeterRegistry registry) {
         this.backend = backend;
+        this.fulfilment = fulfilment;
         this.server = server;
         this.api = api;
         this.registry = registry;
@@ -92,9 +100,16 @@ public final class OrdersApp implements AutoCloseable {
      * commands' and queries' store wrapped by {@code storeView}.
      */
     static OrdersApp start(Settings settings, UnaryOperator<EventStore> storeView, OpenTelemetry openTelemetry) {
+        return start(settings, storeView, openTelemetry, Clock.systemUTC());
+    }
+
+    /** Starts the service with the fulfilment's deadlines timed by {@code clock} (tests move time). */
+    static OrdersApp start(Settings settings, UnaryOperator<EventStore> storeView, OpenTelemetry openTelemetry,
+                           Clock clock) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(openTelemetry, "openTelemetry");
-        EventSerializer serializer = OrdersService.serializer();
+        EventSerializer serializer = FulfilmentService.SERIALIZER;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         OrdersBackend backend;
         try {
@@ -105,16 +120,22 @@ public final class OrdersApp implements AutoCloseable {
             registry.close();
             throw e;
         }
+        OrdersFulfilment fulfilment = null;
         try {
+            fulfilment = new OrdersFulfilment(backend.store(), backend.deadlines(), backend.checkpoints(),
+                    settings.paymentTimeout(), clock);
             OrdersService service = new OrdersService(backend, storeView.apply(backend.store()), serializer,
                     READ_MODEL_WAIT);
-            OrdersHttpApi api = new OrdersHttpApi(service, settings.timeout(), registry);
+            OrdersHttpApi api = new OrdersHttpApi(service, fulfilment, settings.timeout(), registry);
             OrdersHttpServer server = OrdersHttpServer.start(settings.host(), settings.port(), settings.timeout(), api,
                     openTelemetry, new ConsoleHandler(new Operations(backend.console()), false));
-            OrdersApp app = new OrdersApp(backend, server, api, registry);
+            OrdersApp app = new OrdersApp(backend, fulfilment, server, api, registry);
             LOG.info("Orders service listening on {} (store: {})", app.url(), backend.description());
             return app;
         } catch (RuntimeException e) {
+            if (fulfilment != null) {
+                fulfilment.close();
+            }
             backend.close();
             registry.close();
             throw e;
@@ -152,12 +173,20 @@ public final class OrdersApp implements AutoCloseable {
         return api;
     }
 
+    /** The fulfilment process, for tests that fire its deadlines after moving the clock. */
+    OrdersFulfilment fulfilment() {
+        return fulfilment;
+    }
+
     /** The meters {@code GET /metrics} shows, for tests. */
     PrometheusMeterRegistry registry() {
         return registry;
     }
 
-    /** Stops the HTTP server (requests in progress may finish), then the projections, then the store. */
+    /**
+     * Stops the HTTP server (requests in progress may finish), then the fulfilment process, then the projections,
+     * then the store.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -167,10 +196,14 @@ public final class OrdersApp implements AutoCloseable {
             server.close();
         } finally {
             try {
-                backend.close();
+                fulfilment.close();
             } finally {
-                registry.close();
-                OrdersTelemetry.close(ownedTelemetry);
+                try {
+                    backend.close();
+                } finally {
+                    registry.close();
+                    OrdersTelemetry.close(ownedTelemetry);
+                }
             }
         }
         LOG.info("Orders service stopped");
@@ -216,7 +249,7 @@ public final class OrdersApp implements AutoCloseable {
                 InMemoryDataKeyStore dataKeys = new InMemoryDataKeyStore();
                 yield new InMemoryReadModelBackend("memory", "memory (lost at exit)",
                         InMemoryEventStore.builder().observer(observer).build(), new InMemoryDeadLetterStore(),
-                        () -> dataKeys, serializer, metrics);
+                        () -> dataKeys, new InMemoryDeadlineStore(), new InMemoryCheckpointStore(), serializer, metrics);
             }
             case SQLITE -> {
                 String location = settings.url().orElse("relato-orders.db");
@@ -234,7 +267,7 @@ public final class OrdersApp implements AutoCloseable {
                         .build();
                 yield new InMemoryReadModelBackend("nats", "nats at " + url + ", stream " + settings.stream()
                                 + " (read models in memory, rebuilt at start)", store, deadLettersOf(store),
-                        store::dataKeys, serializer, metrics);
+                        store::dataKeys, store.deadlines(), store.checkpoints(), serializer, metrics);
             }
         };
     }
@@ -275,12 +308,14 @@ public final class OrdersApp implements AutoCloseable {
      * @param host    the address to listen on
      * @param port    the TCP port; 0 for any free port
      * @param timeout how long a connection may stay silent, and a request body may take to arrive
+     * @param paymentTimeout how long a confirmed order may stay unpaid before it is cancelled and its stock released
      */
     public record Settings(Store store, Optional<String> url, String schema, String stream, String host, int port,
-                           Duration timeout) {
+                           Duration timeout, Duration paymentTimeout) {
         static final String USAGE = """
                 usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME]
                                                    [--stream NAME] [--host ADDRESS] [--port N] [--timeout SECONDS]
+                                                   [--payment-timeout DURATION]
                   --store   event store (default sqlite)
                   --url     sqlite: database file (default ./relato-orders.db)
                             postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
@@ -289,7 +324,9 @@ public final class OrdersApp implements AutoCloseable {
                   --stream  nats: JetStream stream of the events (default relato-orders)
                   --host    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
                   --port    HTTP port (default 8080; 0 picks a free port)
-                  --timeout seconds a connection may stay silent and a request body may take (default 30)""";
+                  --timeout seconds a connection may stay silent and a request body may take (default 30)
+                  --payment-timeout  how long a confirmed order may stay unpaid before it is cancelled and its
+                            stock released: 45s, 30m, 2h or ISO-8601 such as PT5M (default 30m)""";
 
         static final String POSTGRES_URL_NEEDED = "--store postgres needs --url "
                 + "jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD";
@@ -303,30 +340,39 @@ public final class OrdersApp implements AutoCloseable {
         /** Default silence and body timeout. */
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
         private static final long MAX_TIMEOUT_SECONDS = 3600;
+        /** Default time a confirmed order may stay unpaid. */
+        public static final Duration DEFAULT_PAYMENT_TIMEOUT = Duration.ofMinutes(30);
 
         /** The defaults for a store: its default location, 127.0.0.1, port 0, 30 s timeout. */
         public static Settings of(Store store) {
             return new Settings(store, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_STREAM, DEFAULT_HOST, 0,
-                    DEFAULT_TIMEOUT);
+                    DEFAULT_TIMEOUT, DEFAULT_PAYMENT_TIMEOUT);
         }
 
         public Settings withUrl(String newUrl) {
-            return new Settings(store, Optional.of(newUrl), schema, stream, host, port, timeout);
+            return new Settings(store, Optional.of(newUrl), schema, stream, host, port, timeout, paymentTimeout);
         }
 
         public Settings withSchema(String newSchema) {
-            return new Settings(store, url, newSchema, stream, host, port, timeout);
+            return new Settings(store, url, newSchema, stream, host, port, timeout, paymentTimeout);
         }
 
         public Settings withStream(String newStream) {
-            return new Settings(store, url, schema, newStream, host, port, timeout);
+            return new Settings(store, url, schema, newStream, host, port, timeout, paymentTimeout);
         }
 
         public Settings withTimeout(Duration newTimeout) {
-            return new Settings(store, url, schema, stream, host, port, newTimeout);
+            return new Settings(store, url, schema, stream, host, port, newTimeout, paymentTimeout);
         }
 
-        /** @throws IllegalArgumentException if the port is not 0 to 65535, or the timeout not 1 s to 1 h */
+        public Settings withPaymentTimeout(Duration newPaymentTimeout) {
+            return new Settings(store, url, schema, stream, host, port, timeout, newPaymentTimeout);
+        }
+
+        /**
+         * @throws IllegalArgumentException if the port is not 0 to 65535, the timeout not 1 s to 1 h, or the payment
+         *                                  timeout not positive
+         */
         public Settings {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(url, "url");
@@ -334,6 +380,10 @@ public final class OrdersApp implements AutoCloseable {
             Objects.requireNonNull(stream, "stream");
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(paymentTimeout, "paymentTimeout");
+            if (paymentTimeout.isNegative() || paymentTimeout.isZero()) {
+                throw new IllegalArgumentException("payment timeout must be positive, got " + paymentTimeout);
+            }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
             }
@@ -357,12 +407,14 @@ public final class OrdersApp implements AutoCloseable {
             String host = DEFAULT_HOST;
             int port = 8080;
             Duration timeout = DEFAULT_TIMEOUT;
+            Duration paymentTimeout = DEFAULT_PAYMENT_TIMEOUT;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
                     return Optional.empty();
                 }
-                if (!List.of("--store", "--url", "--schema", "--stream", "--host", "--port", "--timeout")
+                if (!List.of("--store", "--url", "--schema", "--stream", "--host", "--port", "--timeout",
+                        "--payment-timeout")
                         .contains(flag)) {
                     throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
@@ -378,13 +430,33 @@ public final class OrdersApp implements AutoCloseable {
                     case "--host" -> host = parseHost(value);
                     case "--timeout" -> timeout = Duration.ofSeconds(parseNumber(value, "--timeout", 1,
                             MAX_TIMEOUT_SECONDS));
+                    case "--payment-timeout" -> paymentTimeout = parseDuration(value, "--payment-timeout");
                     default -> port = (int) parseNumber(value, "--port", 0, 65535);
                 }
             }
             if (store == Store.POSTGRES && url.isEmpty()) {
                 throw new IllegalArgumentException(POSTGRES_URL_NEEDED);
             }
-            return Optional.of(new Settings(store, url, schema, stream, host, port, timeout));
+            return Optional.of(new Settings(store, url, schema, stream, host, port, timeout, paymentTimeout));
+        }
+
+        /** A positive duration: a number with s, m or h ({@code 45s}, {@code 30m}), or ISO-8601 ({@code PT5M}). */
+        static Duration parseDuration(String value, String flag) {
+            Duration duration = null;
+            try {
+                if (value.matches("[0-9]{1,9}[smh]")) {
+                    duration = Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
+                } else if (value.regionMatches(true, 0, "P", 0, 1)) {
+                    duration = Duration.parse(value);
+                }
+            } catch (DateTimeException e) {
+                // reported below
+            }
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(flag + " must be a positive duration such as 45s, 30m, 2h or PT5M,"
+                        + " got '" + value + "'");
+            }
+            return duration;
         }
 
         private static Store parseStore(String value) {

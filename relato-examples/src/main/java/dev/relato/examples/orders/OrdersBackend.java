@@ -3,6 +3,8 @@ package dev.relato.examples.orders;
 import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.cli.ops.StoreTarget;
+import dev.relato.process.DeadlineStore;
+import dev.relato.projection.CheckpointStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +26,12 @@ interface OrdersBackend extends AutoCloseable {
 
     /** The customer's totals, if the customer has placed an order. */
     Optional<CustomerTotals> customerTotals(String customer);
+
+    /** Where the fulfilment's payment deadlines are kept: beside the events where the store can keep them. */
+    DeadlineStore deadlines();
+
+    /** Where the fulfilment process keeps its checkpoint. */
+    CheckpointStore checkpoints();
 
     /** The asynchronous projections the backend runs. */
     List<ManagedProjection<?>> projections();

@@ -16,6 +16,7 @@ import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * DELETE /orders/{id}/lines/{lineId}              200 the order
  * POST   /orders/{id}/confirm | /ship             200 the order
  * POST   /orders/{id}/cancel                      {reason}                    200 the order
+ * POST   /orders/{id}/payment                     {amount}                    202 {orderId, amount}
+ * POST   /inventory/{sku}                         {quantity}                  200 {sku, available}
+ * GET    /inventory/{sku}                         the stock available to reserve
  * GET    /customers/{customer}                    orders and value per customer
  * GET    /projections[/{name}]                    state, position, head, lag in events
  * GET    /projections/{name}/dead-letters         the events a projection skipped
@@ -69,6 +73,7 @@ import org.slf4j.LoggerFactory;
  * client's, if it sent 1 to 100 printable ASCII characters, else a new UUID); errors are
  * {@code {error, message, requestId}}, and every 5xx is logged with the request id. Commands accept an
  * {@code Idempotency-Key} ({@link IdempotencyKeys}). Request bodies are read by {@link BodyReader}.
+ * {@code GET /orders/{id}} (now) adds the order's {@code fulfilment} ({@link OrdersFulfilment}) once it is confirmed.
  * Thread-safe: requests are handled concurrently.
  */
 final class OrdersHttpApi extends Handler.Abstract {
@@ -83,6 +88,7 @@ final class OrdersHttpApi extends Handler.Abstract {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final OrdersService service;
+    private final OrdersFulfilment fulfilment;
     private final Duration bodyTimeout;
     private final OrdersJson json = new OrdersJson();
     private final PathMappings<Route> routes = new PathMappings<>();
@@ -93,9 +99,11 @@ final class OrdersHttpApi extends Handler.Abstract {
      * @param bodyTimeout how long a request body may take to arrive
      * @param registry    the meters {@code GET /metrics} shows
      */
-    OrdersHttpApi(OrdersService service, Duration bodyTimeout, PrometheusMeterRegistry registry) {
+    OrdersHttpApi(OrdersService service, OrdersFulfilment fulfilment, Duration bodyTimeout,
+                  PrometheusMeterRegistry registry) {
         super(InvocationType.BLOCKING);
         this.service = Objects.requireNonNull(service, "service");
+        this.fulfilment = Objects.requireNonNull(fulfilment, "fulfilment");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         this.openApi = resource("openapi.json");
@@ -111,6 +119,10 @@ final class OrdersHttpApi extends Handler.Abstract {
         post("/orders/{id}/ship", call -> changed(service.ship(call.orderId(), call.origin())));
         postJson("/orders/{id}/cancel", call -> changed(service.cancel(call.orderId(), call.text("reason"),
                 call.origin())));
+        postJson("/orders/{id}/payment", this::pay);
+        postJson("/inventory/{sku}", call -> stock(call.sku(), fulfilment.restock(call.sku(), positive(call.body(),
+                "quantity"))));
+        get("/inventory/{sku}", call -> stock(call.sku(), fulfilment.available(call.sku())));
         get("/customers/{customer}", this::customer);
         get("/projections", call -> ok(projections()));
         get("/projections/{name}", call -> ok(json.projection(projection(call).report())));
@@ -191,8 +203,37 @@ final class OrdersHttpApi extends Handler.Abstract {
         }
         Optional<Aggregate<OrderState>> order = at.isPresent()
                 ? service.orderAt(orderId, instant(at.get(), "at")) : service.order(orderId);
-        return order.map(a -> ok(json.order(a.stream(), a.version(), a.state())))
+        if (at.isPresent()) {
+            return order.map(a -> ok(json.order(a.stream(), a.version(), a.state())))
+                    .orElseThrow(() -> unknownOrder(orderId));
+        }
+        ObjectNode out = order.map(a -> json.order(a.stream(), a.version(), a.state()))
                 .orElseThrow(() -> unknownOrder(orderId));
+        fulfilment.state(orderId).ifPresent(state -> out.putObject("fulfilment").put("state", state));
+        return ok(out);
+    }
+
+    private Reply pay(Call call) {
+        String orderId = call.orderId();
+        BigDecimal amount = OrdersRequests.decimal(call.body(), "amount");
+        if (amount.signum() <= 0) {
+            throw new HttpProblem(422, "invalid_amount", "the amount must be more than 0");
+        }
+        Aggregate<OrderState> order = service.order(orderId).orElseThrow(() -> unknownOrder(orderId));
+        if (order.state().status() != OrderStatus.CONFIRMED) {
+            throw new HttpProblem(409, "order_not_confirmed", "order " + orderId + " is "
+                    + order.state().status().label() + "; only a confirmed order can be paid");
+        }
+        try {
+            fulfilment.pay(orderId, amount);
+        } catch (IllegalStateException e) {
+            throw new HttpProblem(409, "order_already_paid", e.getMessage());
+        }
+        return new Reply(202, json.object().put("orderId", orderId).put("amount", amount), null, Map.of(), null);
+    }
+
+    private Reply stock(String sku, int available) {
+        return ok(json.object().put("sku", sku).put("available", available));
     }
 
     private Reply history(Call call) {
@@ -321,6 +362,15 @@ final class OrdersHttpApi extends Handler.Abstract {
         return OrdersRequests.text(body, field);
     }
 
+    /** A whole number of 1 or more. */
+    private static int positive(ObjectNode body, String field) {
+        int value = OrdersRequests.integer(body, field);
+        if (value < 1) {
+            throw new HttpProblem(422, "invalid_" + field, "'" + field + "' must be 1 or more");
+        }
+        return value;
+    }
+
     private static long positiveLong(String value, String name) {
         return OrdersRequests.positiveLong(value, name);
     }
@@ -434,6 +484,10 @@ final class OrdersHttpApi extends Handler.Abstract {
 
         String orderId() {
             return pathText("id", "order id");
+        }
+
+        String sku() {
+            return pathText("sku", "SKU");
         }
 
         Fields query() {

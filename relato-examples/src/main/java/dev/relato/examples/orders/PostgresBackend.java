@@ -11,6 +11,8 @@ import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
 import dev.relato.postgres.PostgresProjectionTransactions;
+import dev.relato.process.DeadlineStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import java.sql.Connection;
@@ -98,6 +100,16 @@ final class PostgresBackend implements OrdersBackend {
     @Override
     public Optional<CustomerTotals> customerTotals(String customer) {
         return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public DeadlineStore deadlines() {
+        return postgres.deadlines();
+    }
+
+    @Override
+    public CheckpointStore checkpoints() {
+        return postgres.checkpoints();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.relato.examples.orders;
 import dev.relato.StoreUnavailableException;
 import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
+import dev.relato.process.DeadlineStore;
+import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionRunner;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.sqlite.SqliteDeadLetterStore;
@@ -76,6 +78,16 @@ final class SqliteBackend implements OrdersBackend {
     @Override
     public Optional<CustomerTotals> customerTotals(String customer) {
         return read("customer totals", sql -> CustomerTotalsTables.find(sql, customer));
+    }
+
+    @Override
+    public DeadlineStore deadlines() {
+        return sqlite.deadlines();
+    }
+
+    @Override
+    public CheckpointStore checkpoints() {
+        return sqlite.checkpoints();
     }
 
     @Override

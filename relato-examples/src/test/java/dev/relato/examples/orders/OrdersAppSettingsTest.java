@@ -23,9 +23,26 @@ class OrdersAppSettingsTest {
     void readsEveryFlag() {
         OrdersApp.Settings settings = OrdersApp.Settings.parse("--store", "postgres", "--url",
                 "jdbc:postgresql://db/orders", "--schema", "shop", "--stream", "orders-1", "--host", "0.0.0.0",
-                "--port", "0", "--timeout", "5").orElseThrow();
+                "--port", "0", "--timeout", "5", "--payment-timeout", "45s").orElseThrow();
         assertThat(settings).isEqualTo(new OrdersApp.Settings(OrdersApp.Store.POSTGRES,
-                Optional.of("jdbc:postgresql://db/orders"), "shop", "orders-1", "0.0.0.0", 0, Duration.ofSeconds(5)));
+                Optional.of("jdbc:postgresql://db/orders"), "shop", "orders-1", "0.0.0.0", 0, Duration.ofSeconds(5),
+                Duration.ofSeconds(45)));
+    }
+
+    @Test
+    void readsPaymentTimeoutsInShortAndIsoForms() {
+        assertThat(OrdersApp.Settings.parse().orElseThrow().paymentTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(OrdersApp.Settings.parse("--payment-timeout", "30m").orElseThrow().paymentTimeout())
+                .isEqualTo(Duration.ofMinutes(30));
+        assertThat(OrdersApp.Settings.parse("--payment-timeout", "2h").orElseThrow().paymentTimeout())
+                .isEqualTo(Duration.ofHours(2));
+        assertThat(OrdersApp.Settings.parse("--payment-timeout", "PT5M").orElseThrow().paymentTimeout())
+                .isEqualTo(Duration.ofMinutes(5));
+        for (String bad : new String[] {"soon", "0s", "-5m", "PT-5M", "30", "PTM", ""}) {
+            assertThatIllegalArgumentException().as(bad)
+                    .isThrownBy(() -> OrdersApp.Settings.parse("--payment-timeout", bad))
+                    .withMessageContaining("--payment-timeout");
+        }
     }
 
     @Test

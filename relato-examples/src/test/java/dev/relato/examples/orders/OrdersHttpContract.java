@@ -56,6 +56,10 @@ abstract class OrdersHttpContract {
         app = OrdersApp.start(settings(), faults::wrap);
         client = new OrdersClient(app.url());
         raw = new RawHttp(app.port());
+        for (String sku : List.of("BOOK-1", "PEN-7", "MUG-2", "A", "B", "X", "DOC")) {
+            // confirming reserves stock: enough that no order here is refused (fulfilment has tests of its own)
+            assertThat(client.post("/inventory/" + sku, "{\"quantity\":1000000}").status()).isEqualTo(200);
+        }
     }
 
     @AfterAll
@@ -834,7 +838,8 @@ abstract class OrdersHttpContract {
         String line = client.addLine(id, "DOC", 1, "1");
         for (Map.Entry<String, Set<String>> path : documented.entrySet()) {
             String concrete = path.getKey().replace("{id}", id).replace("{lineId}", line)
-                    .replace("{customer}", "nobody").replace("{name}", "order-list").replace("{position}", "1");
+                    .replace("{customer}", "nobody").replace("{name}", "order-list").replace("{position}", "1")
+                    .replace("{sku}", "DOC");
             for (String method : path.getValue()) {
                 Reply reply = client.send(method, concrete, "{}");
                 assertThat(reply.contentType()).as(method + " " + concrete)

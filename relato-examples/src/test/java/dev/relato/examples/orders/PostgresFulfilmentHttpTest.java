@@ -1,0 +1,17 @@
+package dev.relato.examples.orders;
+
+import dev.relato.postgres.TestDatabase;
+
+class PostgresFulfilmentHttpTest extends FulfilmentHttpContract {
+    private final String schema = TestDatabase.newSchema("fulfilment");
+
+    @Override
+    OrdersApp.Settings settings() {
+        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(TestDatabase.url()).withSchema(schema);
+    }
+
+    @Override
+    void dropData() {
+        TestDatabase.dropSchema(schema);
+    }
+}
