@@ -41,6 +41,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -313,7 +314,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             try (Connection c = dataSource.getConnection()) {
                 AppendResult result = Sessions.autoCommitted(c, connection -> lookUp || !insertable(expected, events)
                         ? doAppend(connection, stream, expected, events, lookUp)
-                        : insertOrAppend(connection, stream, expected, events));
+                        : insertOrAppend(connection, stream, expected, events, false));
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -369,8 +370,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     /**
      * Appends within the caller's transaction: the events become visible when the caller commits and vanish
      * if it rolls back. The connection is used as is (never committed, rolled back or closed here). A refused
-     * append ({@link WrongExpectedVersionException}, or {@link DuplicateEventException} found before writing)
-     * leaves the transaction usable; any other exception means PostgreSQL aborted the transaction.
+     * append ({@link WrongExpectedVersionException}, or {@link DuplicateEventException} for an id stored before
+     * the append ran or by a transaction that committed while it ran) leaves the transaction usable, with nothing
+     * of the append in it; any other exception means PostgreSQL aborted the transaction.
      *
      * @param tx a connection of the same database with auto-commit off (or on, for a one-statement transaction)
      * @see #append(StreamId, ExpectedVersion, List)
@@ -380,8 +382,12 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         try {
-            // Ids looked up first: a stored one must not abort the caller's transaction.
-            AppendResult result = doAppend(tx, stream, expected, events, true);
+            // A stored id or a taken version must not abort the caller's transaction: the insert skips it, and the
+            // append function, which looks the ids up first, answers. Under auto-commit a batch the insert stored
+            // in part would be committed before it could be removed: the function appends it.
+            AppendResult result = insertable(expected, events) && (events.size() == 1 || !tx.getAutoCommit())
+                    ? insertOrAppend(tx, stream, expected, events, true)
+                    : doAppend(tx, stream, expected, events, true);
             if (!result.retried()) {
                 hurryHeadWatcher();
             }
@@ -437,7 +443,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         return errors.translate(e, what);
     }
 
-    /** Whether an append in the store's own transaction can be the single insert of {@link Sql#insertEvents}. */
+    /** Whether an append can be the single insert of {@link Sql#insertEvents}. */
     private static boolean insertable(ExpectedVersion expected, List<EventData> events) {
         return (expected instanceof ExpectedVersion.Exactly || expected instanceof ExpectedVersion.NoStream)
                 && events.size() < MAX_EVENTS_PER_TRANSACTION;
@@ -445,15 +451,19 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
 
     /**
      * An append with an exact (or no-stream) expectation as one insert; if its expectation does not hold, the
-     * append function answers (a conflict, or the stored events of a retry). A unique violation is thrown.
+     * append function answers (a conflict, or the stored events of a retry). In the store's own transaction a
+     * unique violation is thrown. In the caller's transaction the insert skips a row whose version or event id is
+     * taken instead: the rows it did insert are removed again (in the same transaction, which stays usable), and
+     * the append function, looking the ids up, answers.
      */
     private AppendResult insertOrAppend(Connection c, StreamId stream, ExpectedVersion expected,
-                                        List<EventData> events) throws SQLException {
+                                        List<EventData> events, boolean callersTransaction) throws SQLException {
         int n = events.size();
         long expectedVersion = expectedCode(expected);
-        long lastPosition = -1;
+        List<Long> positions = new ArrayList<>(n);
         OffsetDateTime recordedAt = null;
-        try (PreparedStatement ps = c.prepareStatement(sql.insertEvents)) {
+        try (PreparedStatement ps = c.prepareStatement(callersTransaction ? sql.insertEventsInCallersTransaction
+                : sql.insertEvents)) {
             ps.setString(1, stream.category());
             ps.setString(2, stream.id());
             ps.setLong(3, expectedVersion);
@@ -467,18 +477,30 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                 ps.setString(p + 1, stream.id());
                 ps.setLong(p + 2, expectedVersion);
             }
+            if (callersTransaction) {
+                ps.setInt(20, n);
+                ps.setString(21, stream.category());
+                ps.setString(22, stream.id());
+                ps.setLong(23, expectedVersion);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    lastPosition = Math.max(lastPosition, rs.getLong(1));
+                    positions.add(rs.getLong(1));
                     recordedAt = rs.getObject(2, OffsetDateTime.class);
                 }
             }
         }
-        if (recordedAt == null) {
-            return doAppend(c, stream, expected, events, true);
+        if (positions.size() == n) {
+            return AppendResult.of(recorded(stream, events, expectedVersion + n, Collections.max(positions),
+                    recordedAt.toInstant()), false);
         }
-        return AppendResult.of(recorded(stream, events, expectedVersion + n, lastPosition, recordedAt.toInstant()),
-                false);
+        if (!positions.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteEvents)) {
+                ps.setArray(1, c.createArrayOf("int8", positions.toArray()));
+                ps.executeUpdate();
+            }
+        }
+        return doAppend(c, stream, expected, events, true);
     }
 
     /**

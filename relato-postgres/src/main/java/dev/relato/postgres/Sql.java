@@ -41,6 +41,10 @@ final class Sql {
     final String append;
     /** The single-statement append of an exact (or no-stream) expectation: see {@link #insertEvents}. */
     final String insertEvents;
+    /** The same append in the caller's transaction: see {@link #insertEvents}. */
+    final String insertEventsInCallersTransaction;
+    /** Removes events this transaction inserted, by position. Parameter: the positions (bigint array). */
+    final String deleteEvents;
     final String streamVersion;
     final String headPosition;
     final String deleteStream;
@@ -101,7 +105,9 @@ final class Sql {
         deleteStream = "SELECT outcome, version, removed FROM " + schema.table("delete_stream") + "(?, ?, ?, ?)";
         truncateStream = "SELECT " + schema.table("truncate_stream") + "(?, ?, ?)";
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
-        insertEvents = insertEvents(events);
+        insertEvents = insertEvents(events, false);
+        insertEventsInCallersTransaction = insertEvents(events, true);
+        deleteEvents = "DELETE FROM " + events + " WHERE position = ANY (?::bigint[])";
         streamVersion = "SELECT max(stream_version) FROM " + events + " WHERE category = ? AND stream_id = ?";
         headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
         logHoldback = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''),"
@@ -216,29 +222,50 @@ final class Sql {
      * the expected one, at positions in the range of the statement's transaction id, inserted only if the expected
      * version is stored and the next one is not (for no stream: only if the stream has no event, truncated ones
      * included). It locks the expected version against a concurrent delete, only once the next one was found free:
-     * a stale expectation takes no lock and no transaction id. No row
-     * inserted: the expectation does not hold. A unique violation: the next version or an event id is taken.
-     * The time is read once, after the lock. Transaction ids beyond the positions' range insert nothing (the
-     * append function then names the problem).
-     * Parameters: category, stream id, expected version, event ids, types, schema versions, payloads, metadata,
-     * occurrence times (arrays), the number of events, then the expected version, category and stream id, then
-     * twice category, stream id and expected version.
+     * a stale expectation takes no lock and no transaction id. No row inserted: the expectation does not hold. The
+     * time is read once, after the lock. Transaction ids beyond the positions' range insert nothing (the append
+     * function then names the problem).
+     * <p>
+     * In the store's own transaction ({@code callersTransaction} false) the transaction is new: its positions
+     * start at the bottom of its range, and a unique violation (the next version or an event id is taken) fails
+     * the statement. In the caller's transaction the positions follow what the transaction stored before, the
+     * insert does nothing unless the expected version's event lies below them (a transaction that had its id
+     * before a younger one appended to the stream must not sort below it: the append function then refuses it)
+     * and the events fit in the range, and a taken version or event id skips that row instead of aborting the
+     * transaction ({@code ON CONFLICT DO NOTHING}): fewer rows than events come back, and the caller removes the
+     * ones inserted.
+     * <p>
+     * Parameters: category, stream id, expected version, the number of events, event ids, types, schema versions,
+     * payloads, metadata, occurrence times (arrays), then the expected version, category and stream id, then twice
+     * category, stream id and expected version; in the caller's transaction then the number of events, category,
+     * stream id and expected version.
      */
-    private static String insertEvents(String events) {
-        return "INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
-                + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size, occurred_at)"
-                + " SELECT (pg_current_xact_id()::text::bigint << 20) + b.n, ?, ?, ? + b.n, b.id, b.type,"
-                + " b.schema_version, b.payload::json, b.metadata::json, (SELECT clock_timestamp()),"
-                + " pg_current_xact_id(), b.n - 1, ?, b.occurred_at"
-                + " FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::timestamptz[])"
-                + " WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n)"
-                + " WHERE CASE WHEN ?::bigint = 0"
+    private static String insertEvents(String events, boolean callersTransaction) {
+        String base = "(pg_current_xact_id()::text::bigint << 20)";
+        String top = callersTransaction ? "(SELECT coalesce(max(t.position), " + base + ") FROM " + events
+                + " t WHERE t.position >= " + base + " AND t.position < " + base + " + 1048576)" : base;
+        String expectation = "CASE WHEN ?::bigint = 0"
                 + " THEN NOT EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?)"
                 + " WHEN EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
                 + " AND p.stream_version = ? + 1) THEN false"
                 + " ELSE EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
-                + " AND p.stream_version = ? FOR KEY SHARE) END"
-                + " AND pg_current_xact_id()::text::bigint < 8796093022208"
-                + " RETURNING position, recorded_at";
+                + " AND p.stream_version = ? FOR KEY SHARE) END";
+        String insert = "INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
+                + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size, occurred_at)"
+                + " SELECT " + top + " + b.n, ?, ?, ? + b.n, b.id, b.type,"
+                + " b.schema_version, b.payload::json, b.metadata::json, (SELECT clock_timestamp()),"
+                + " pg_current_xact_id(), b.n - 1, ?, b.occurred_at"
+                + " FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::timestamptz[])"
+                + " WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n)";
+        if (!callersTransaction) {
+            return insert + " WHERE " + expectation + " AND pg_current_xact_id()::text::bigint < 8796093022208"
+                    + " RETURNING position, recorded_at";
+        }
+        return insert + " WHERE CASE WHEN NOT (" + expectation + ") THEN false"
+                + " WHEN pg_current_xact_id()::text::bigint >= 8796093022208 THEN false"
+                + " ELSE " + top + " + ? < " + base + " + 1048576"
+                + " AND coalesce((SELECT p.position <= " + top + " FROM " + events + " p WHERE p.category = ?"
+                + " AND p.stream_id = ? AND p.stream_version = ?), true) END"
+                + " ON CONFLICT DO NOTHING RETURNING position, recorded_at";
     }
 }

@@ -251,28 +251,6 @@ class PostgresEventStoreTest {
     }
 
     @Test
-    void storedIdsInTheCallersTransactionAreAnsweredWithoutAbortingIt() throws SQLException {
-        StreamId stream = newStream();
-        List<EventData> batch = events(2);
-        AppendResult original = store.append(stream, ExpectedVersion.noStream(), batch);
-        StreamId other = newStream();
-        try (Connection tx = pool.getConnection()) {
-            tx.setAutoCommit(false);
-            AppendResult retried = store.append(tx, stream, ExpectedVersion.any(), batch);
-            assertThat(retried.retried()).isTrue();
-            assertThat(retried.lastPosition()).isEqualTo(original.lastPosition());
-            assertThatThrownBy(() -> store.append(tx, other, ExpectedVersion.any(), List.of(batch.get(0))))
-                    .isInstanceOf(DuplicateEventException.class);
-            // the transaction is still usable
-            store.append(tx, other, ExpectedVersion.noStream(), events(1));
-            tx.commit();
-            tx.setAutoCommit(true);
-        }
-        assertThat(store.read(stream)).hasSize(2);
-        assertThat(store.read(other)).hasSize(1);
-    }
-
-    @Test
     void appendJoinsTheCallersTransaction() throws SQLException {
         StreamId committed = newStream();
         StreamId rolledBack = newStream();
@@ -566,5 +544,135 @@ class PostgresEventStoreTest {
             assertThat(log.filter(e -> e.streamId().equals(a) || e.streamId().equals(b)).map(RecordedEvent::streamId))
                     .containsExactly(a, a, b, b);
         }
+    }
+
+    // Exact and no-stream appends in the caller's transaction are one insert that skips a taken version or event
+    // id: a retry, a duplicate and a conflict are answered and leave the transaction usable, with nothing of the
+    // refused append in it.
+
+    @Test
+    void retriesDuplicatesAndConflictsInTheCallersTransactionLeaveItUsable() throws SQLException {
+        StreamId stream = newStream();
+        List<EventData> batch = events(2);
+        AppendResult original = store.append(stream, ExpectedVersion.noStream(), batch);
+        StreamId other = newStream();
+        List<EventData> fresh = events(2);
+        long before = store.headPosition();
+        try (Connection tx = pool.getConnection()) {
+            tx.setAutoCommit(false);
+            for (ExpectedVersion expected : List.of(ExpectedVersion.noStream(), ExpectedVersion.any())) {
+                AppendResult retried = store.append(tx, stream, expected, batch);
+                assertThat(retried.retried()).isTrue();
+                assertThat(retried.lastPosition()).isEqualTo(original.lastPosition());
+            }
+            assertThatThrownBy(() -> store.append(tx, stream, ExpectedVersion.exactly(1), events(1)))
+                    .isInstanceOfSatisfying(WrongExpectedVersionException.class,
+                            e -> assertThat(e.actualVersion()).isEqualTo(2));
+            for (ExpectedVersion expected : List.of(ExpectedVersion.noStream(), ExpectedVersion.any())) {
+                assertThatThrownBy(() -> store.append(tx, other, expected, List.of(batch.get(0))))
+                        .isInstanceOf(DuplicateEventException.class);
+            }
+            // a batch whose first event is new and second is stored, and the other way round
+            assertThatThrownBy(() -> store.append(tx, other, ExpectedVersion.noStream(),
+                    List.of(fresh.get(0), batch.get(1)))).isInstanceOf(DuplicateEventException.class);
+            assertThatThrownBy(() -> store.append(tx, other, ExpectedVersion.noStream(),
+                    List.of(batch.get(0), fresh.get(1)))).isInstanceOf(DuplicateEventException.class);
+            assertThat(store.read(tx, other, StreamRead.forwards())).isEmpty();
+
+            AppendResult first = store.append(tx, other, ExpectedVersion.noStream(), fresh);
+            assertThat(first.retried()).isFalse();
+            // the same events again at the same place, in the same transaction: a retry
+            assertThat(store.append(tx, other, ExpectedVersion.noStream(), fresh).retried()).isTrue();
+            AppendResult second = store.append(tx, other, ExpectedVersion.exactly(2), events(1));
+            assertThat(second.lastVersion()).isEqualTo(3);
+            assertThat(second.firstPosition()).isGreaterThan(first.lastPosition());
+            // an id this transaction stored, in another stream
+            assertThatThrownBy(() -> store.append(tx, newStream(), ExpectedVersion.noStream(),
+                    List.of(fresh.get(0)))).isInstanceOf(DuplicateEventException.class);
+            tx.commit();
+            tx.setAutoCommit(true);
+        }
+        assertThat(store.read(stream)).extracting(RecordedEvent::eventId)
+                .containsExactly(batch.get(0).eventId(), batch.get(1).eventId());
+        List<RecordedEvent> stored = store.read(other);
+        assertThat(stored).extracting(RecordedEvent::streamVersion).containsExactly(1L, 2L, 3L);
+        assertThat(stored.subList(0, 2)).extracting(RecordedEvent::eventId)
+                .containsExactly(fresh.get(0).eventId(), fresh.get(1).eventId());
+        try (Stream<RecordedEvent> log = store.readAll(GlobalRead.after(before))) {
+            assertThat(log.filter(e -> e.streamId().equals(other)).map(RecordedEvent::streamVersion))
+                    .containsExactly(1L, 2L, 3L);
+        }
+    }
+
+    @Test
+    void aVersionTakenByAConcurrentTransactionIsAConflictThatLeavesTheTransactionUsable() throws Exception {
+        StreamId stream = newStream();
+        store.append(stream, ExpectedVersion.noStream(), events(1));
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try (Connection first = pool.getConnection(); Connection other = pool.getConnection()) {
+            first.setAutoCommit(false);
+            store.append(first, stream, ExpectedVersion.exactly(1), events(2));
+            int otherPid = pid(other);
+            other.setAutoCommit(false);
+            Future<Throwable> refused = second.submit(() -> {
+                try {
+                    store.append(other, stream, ExpectedVersion.exactly(1), events(3));
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            awaitLockWait(otherPid);
+            first.commit();
+            first.setAutoCommit(true);
+            assertThat(refused.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(WrongExpectedVersionException.class,
+                    e -> assertThat(e.actualVersion()).isEqualTo(3));
+            AppendResult after = store.append(other, stream, ExpectedVersion.exactly(3), events(1));
+            assertThat(after.lastVersion()).isEqualTo(4);
+            other.commit();
+            other.setAutoCommit(true);
+        } finally {
+            second.shutdownNow();
+        }
+        assertThat(store.read(stream)).extracting(RecordedEvent::streamVersion).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void aRefusedBatchOnAnAutoCommittingConnectionStoresNothing() throws SQLException {
+        StreamId stream = newStream();
+        List<EventData> stored = events(1);
+        store.append(newStream(), ExpectedVersion.noStream(), stored);
+        try (Connection c = pool.getConnection()) {
+            assertThat(c.getAutoCommit()).isTrue();
+            assertThatThrownBy(() -> store.append(c, stream, ExpectedVersion.noStream(),
+                    List.of(events(1).get(0), stored.get(0)))).isInstanceOf(DuplicateEventException.class);
+            assertThat(store.append(c, stream, ExpectedVersion.noStream(), events(1)).lastVersion()).isEqualTo(1);
+        }
+        assertThat(store.read(stream)).hasSize(1);
+    }
+
+    private static int pid(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Waits until the backend waits for a lock (the row the other transaction inserted at the same version). */
+    private static void awaitLockWait(int pid) throws SQLException, InterruptedException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT 1 FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'")) {
+            ps.setInt(1, pid);
+            for (int i = 0; i < 3000; i++) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError("the second append never waited for the first transaction");
     }
 }
