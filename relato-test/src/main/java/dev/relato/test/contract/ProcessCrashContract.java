@@ -131,9 +131,12 @@ public abstract class ProcessCrashContract {
             try (EventStore store = open(location)) {
                 ProcessEngine<Fulfilment> engine = engine(store);
                 long giveUp = System.nanoTime() + RUN.toNanos();
-                while (!IntStream.rangeClosed(1, orders).allMatch(i -> engine.finished("o-" + i))) {
-                    assertThat(System.nanoTime() - giveUp).as("every fulfilment finished within %s", RUN)
-                            .isNegative();
+                // a step is recorded before its commands are sent: wait for their effects too before the nodes go
+                StreamId stock = StreamId.of("Stock", "sku-1");
+                while (!IntStream.rangeClosed(1, orders).allMatch(i -> engine.finished("o-" + i))
+                        || store.streamVersion(stock) < 1 + 2L * orders) {
+                    assertThat(System.nanoTime() - giveUp).as("every fulfilment finished and carried out within %s",
+                            RUN).isNegative();
                     Thread.sleep(200);
                 }
             }
