@@ -15,7 +15,9 @@ import dev.relato.examples.orders.OrderCommand;
 import dev.relato.examples.orders.OrderEvent;
 import dev.relato.examples.orders.OrderQuery;
 import dev.relato.examples.orders.OrderState;
+import dev.relato.examples.orders.OrderStatus;
 import dev.relato.examples.orders.OrderSummary;
+import dev.relato.examples.orders.OrdersFulfilment;
 import dev.relato.examples.orders.OrdersJson;
 import dev.relato.examples.orders.OrdersRequests;
 import dev.relato.examples.orders.ProjectionSkip;
@@ -30,6 +32,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +58,8 @@ import org.springframework.web.bind.annotation.RestController;
  * nesting, checked texts) and answers written by its {@link OrdersJson}; errors are {@code {error, message,
  * requestId}} ({@link OrdersErrors}). Commands take an optional {@code Idempotency-Key}; a retry answers the first
  * outcome again with {@code Idempotent-Replayed: true}. A command answers once the order list has its events (read
- * your writes). Thread-safe.
+ * your writes). {@code GET /orders/{id}} (without {@code version} or {@code at}) adds the order's {@code fulfilment}
+ * ({@link OrdersFulfilment}) once it is confirmed; a payment and the stock go to the same fulfilment. Thread-safe.
  */
 @RestController
 class OrdersController {
@@ -64,6 +68,7 @@ class OrdersController {
     private static final MediaType PROMETHEUS_TYPE = MediaType.parseMediaType("text/plain; version=0.0.4; charset=utf-8");
 
     private final OrdersService service;
+    private final OrdersFulfilment fulfilment;
     private final RelatoProjections projections;
     private final EventStore store;
     private final EventSerializer serializer;
@@ -72,9 +77,11 @@ class OrdersController {
     private final OrdersJson json = new OrdersJson();
     private final byte[] openApi;
 
-    OrdersController(OrdersService service, RelatoProjections projections, EventStore store,
-            EventSerializer serializer, PrometheusMeterRegistry registry, DeadLetterStore deadLetterStore) {
+    OrdersController(OrdersService service, OrdersFulfilment fulfilment, RelatoProjections projections,
+            EventStore store, EventSerializer serializer, PrometheusMeterRegistry registry,
+            DeadLetterStore deadLetterStore) {
         this.service = service;
+        this.fulfilment = fulfilment;
         this.projections = projections;
         this.store = store;
         this.serializer = serializer;
@@ -117,9 +124,14 @@ class OrdersController {
             long wanted = OrdersRequests.positiveLong(version.get(), "version");
             order = service.order(id, wanted).orElseThrow(() -> service.order(id).isEmpty()
                     ? HttpProblem.orderNotFound(id) : HttpProblem.versionNotFound(id, wanted));
-        } else {
-            order = (at.isPresent() ? service.orderAt(id, OrdersRequests.instant(at.get(), "at")) : service.order(id))
+        } else if (at.isPresent()) {
+            order = service.orderAt(id, OrdersRequests.instant(at.get(), "at"))
                     .orElseThrow(() -> HttpProblem.orderNotFound(id));
+        } else {
+            order = service.order(id).orElseThrow(() -> HttpProblem.orderNotFound(id));
+            ObjectNode out = json.order(order.stream(), order.version(), order.state());
+            fulfilment.state(id).ifPresent(state -> out.putObject("fulfilment").put("state", state));
+            return ok(out);
         }
         return ok(json.order(order.stream(), order.version(), order.state()));
     }
@@ -181,6 +193,42 @@ class OrdersController {
     ResponseEntity<byte[]> cancel(@PathVariable("id") String path, HttpServletRequest request) {
         String id = orderId(path);
         return changed(new OrderCommand.CancelOrder(id, OrdersRequests.text(body(request), "reason")), request);
+    }
+
+    /** Records a payment of a confirmed order; the fulfilment ships it. */
+    @PostMapping("/orders/{id}/payment")
+    ResponseEntity<byte[]> pay(@PathVariable("id") String path, HttpServletRequest request) {
+        String id = orderId(path);
+        BigDecimal amount = OrdersRequests.amount(body(request));
+        OrderStatus status = service.order(id).orElseThrow(() -> HttpProblem.orderNotFound(id)).state().status();
+        if (status != OrderStatus.CONFIRMED) {
+            throw HttpProblem.orderNotConfirmed(id, status);
+        }
+        try {
+            fulfilment.pay(id, amount);
+        } catch (IllegalStateException e) {
+            throw HttpProblem.orderAlreadyPaid(e.getMessage());
+        }
+        return ResponseEntity.status(202).contentType(JSON_TYPE)
+                .body(write(json.object().put("orderId", id).put("amount", amount)));
+    }
+
+    // ---- stock
+
+    @PostMapping("/inventory/{sku}")
+    ResponseEntity<byte[]> restock(@PathVariable("sku") String path, HttpServletRequest request) {
+        String sku = OrdersRequests.checkedText(path, "SKU");
+        return stock(sku, fulfilment.restock(sku, OrdersRequests.positiveInteger(body(request), "quantity")));
+    }
+
+    @GetMapping("/inventory/{sku}")
+    ResponseEntity<byte[]> available(@PathVariable("sku") String path) {
+        String sku = OrdersRequests.checkedText(path, "SKU");
+        return stock(sku, fulfilment.available(sku));
+    }
+
+    private ResponseEntity<byte[]> stock(String sku, int available) {
+        return ok(json.object().put("sku", sku).put("available", available));
     }
 
     @GetMapping("/customers/{customer}")

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class PlainAndSpringAnswerAlikeTest {
     private static final Set<String> TIMES = Set.of("recordedAt", "placedAt", "updatedAt", "failedAt", "lagMillis");
     private static final List<String> HEADERS = List.of("location", "link", "allow", "idempotent-replayed",
             "x-request-id");
+    private static final long SETTLE_SECONDS = 20;
     private static Path folder;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -95,9 +97,16 @@ class PlainAndSpringAnswerAlikeTest {
         alike("HEAD", "/orders/" + id + "/lines/" + lineId, null, null);
         alike("GET", "/orders/" + id + "/lines/nothing", null, null);
         alike("DELETE", "/orders/" + id + "/lines/" + second, null, "remove-2");
+        alike("GET", "/inventory/BOOK-42", null, null);
+        alike("POST", "/inventory/BOOK-42", "{\"quantity\":5}", null);
+        alike("POST", "/inventory/PEN", "{\"quantity\":1}", null);
+        alike("POST", "/inventory/BOOK-42", "{\"quantity\":0}", null);
+        alike("POST", "/inventory/BOOK-42", "{\"quantity\":\"5\"}", null);
+        alike("POST", "/orders/" + id + "/payment", "{\"amount\":25}", null);
         alike("POST", "/orders/" + id + "/confirm", null, "confirm-1");
         alike("POST", "/orders/" + id + "/confirm", null, null);
-        alike("GET", "/orders/" + id, null, null);
+        settled("/inventory/BOOK-42", "{\"sku\":\"BOOK-42\",\"available\":3}");
+        settled("/orders/" + id, null);
         alike("GET", "/orders/" + id + "?version=1", null, null);
         alike("GET", "/orders/" + id + "?version=3", null, null);
         alike("GET", "/orders/" + id + "?version=99", null, null);
@@ -111,6 +120,20 @@ class PlainAndSpringAnswerAlikeTest {
         alike("GET", "/orders/nothing/events", null, null);
         String other = alike("POST", "/orders", "{\"customer\":\"" + customer + "\"}", "place-2").get("id").asText();
         alike("POST", "/orders/" + other + "/cancel", "{\"reason\":\"changed my mind\"}", "cancel-2");
+        String paid = alike("POST", "/orders", "{\"customer\":\"" + customer + "\"}", "place-3").get("id").asText();
+        alike("POST", "/orders/" + paid + "/lines", "{\"sku\":\"BOOK-42\",\"quantity\":1,\"unitPrice\":12.5}",
+                "line-3");
+        alike("POST", "/orders/" + paid + "/confirm", null, "confirm-3");
+        settled("/inventory/BOOK-42", "{\"sku\":\"BOOK-42\",\"available\":2}");
+        alike("POST", "/orders/" + paid + "/payment", "{\"amount\":0}", null);
+        alike("POST", "/orders/" + paid + "/payment", "{\"amount\":\"12.5\"}", null);
+        alike("POST", "/orders/" + paid + "/payment", "{\"amount\":12.5}", null);
+        alike("POST", "/orders/" + paid + "/payment", "{\"amount\":12.5}", null);
+        alike("POST", "/orders/nothing/payment", "{\"amount\":12.5}", null);
+        JsonNode shipped = settled("/orders/" + paid, null);
+        assertThat(shipped.path("status").asText()).isEqualTo("shipped");
+        assertThat(shipped.path("fulfilment").path("state").asText()).isEqualTo("paid");
+        alike("GET", "/inventory/BOOK-42", null, null);
         alike("POST", "/orders/" + id + "/ship", null, "ship-1");
         alike("POST", "/orders/" + id + "/cancel", "{\"reason\":\"too late\"}", "cancel-1");
         alike("GET", "/orders?customer=" + customer, null, null);
@@ -144,8 +167,8 @@ class PlainAndSpringAnswerAlikeTest {
         alike("PUT", "/orders/" + id, null, null);
         alike("GET", "/nothing", null, null);
 
-        alike("GET", "/projections", null, null);
-        alike("GET", "/projections/order-list", null, null);
+        settled("/projections", null);
+        settled("/projections/order-list", null);
         alike("GET", "/projections/nothing", null, null);
         alike("GET", "/projections/order-list/dead-letters", null, null);
         alike("POST", "/projections/order-list/resume", null, null);
@@ -176,6 +199,31 @@ class PlainAndSpringAnswerAlikeTest {
         JsonNode springJson = actual.body().isEmpty() ? JSON.nullNode() : JSON.readTree(actual.body());
         assertThat(withoutTimes(springJson)).as(what).isEqualTo(withoutTimes(plainJson));
         return plainJson;
+    }
+
+    /**
+     * Waits (up to {@value #SETTLE_SECONDS} s) until both services answer {@code GET path} alike, and with
+     * {@code expected} (JSON) if given, as the fulfilment follows the log after the command's answer; then checks it
+     * as {@link #alike} does and returns the plain one's JSON.
+     */
+    private JsonNode settled(String path, String expected) throws Exception {
+        JsonNode wanted = expected == null ? null : JSON.readTree(expected);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        while (System.nanoTime() < until) {
+            Answer plainAnswer = send(port(true), "GET", path, null, null);
+            Answer springAnswer = send(port(false), "GET", path, null, null);
+            JsonNode plainJson = withoutTimes(JSON.readTree(plainAnswer.body()));
+            if (plainJson.equals(withoutTimes(JSON.readTree(springAnswer.body())))
+                    && (wanted == null || wanted.equals(plainJson))) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        JsonNode answer = alike("GET", path, null, null);
+        if (wanted != null) {
+            assertThat(answer).as("GET " + path).isEqualTo(wanted);
+        }
+        return answer;
     }
 
     private int port(boolean plainService) {
@@ -237,6 +285,7 @@ class PlainAndSpringAnswerAlikeTest {
         for (String request : sent) {
             out.add(request.replaceAll("/orders/[^/]+", "/orders/{id}").replaceAll("/lines/[^/]+", "/lines/{lineId}")
                     .replaceAll("/customers/[^/]+", "/customers/{customer}")
+                    .replaceAll("/inventory/[^/]+", "/inventory/{sku}")
                     .replaceAll("/dead-letters/[^/]+/replay", "/dead-letters/{position}/replay")
                     .replaceAll("/projections/[^/]+", "/projections/{name}"));
         }

@@ -72,6 +72,17 @@ public final class HttpProblem extends RuntimeException {
         return new HttpProblem(404, "order_not_found", "order " + orderId + " does not exist");
     }
 
+    /** A payment for an order in {@code status}, not confirmed. */
+    public static HttpProblem orderNotConfirmed(String orderId, OrderStatus status) {
+        return new HttpProblem(409, "order_not_confirmed", "order " + orderId + " is " + status.label()
+                + "; only a confirmed order can be paid");
+    }
+
+    /** A second payment for an order; {@code message} says why it was refused. */
+    public static HttpProblem orderAlreadyPaid(String message) {
+        return new HttpProblem(409, "order_already_paid", message);
+    }
+
     public static HttpProblem versionNotFound(String orderId, long version) {
         return new HttpProblem(404, "version_not_found", "order " + orderId + " has no version " + version);
     }

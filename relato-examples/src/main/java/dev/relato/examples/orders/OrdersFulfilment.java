@@ -26,19 +26,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The process manager follows the log on the projection runtime (its checkpoint in the store's checkpoint
  * store, so a restart resumes where it stopped); its payment deadlines are kept in the store's deadline store and
- * fired, by the given {@link Clock}, once a {@link #TICK}. Thread-safe; {@link #close()} stops both.
+ * fired, by the given {@link Clock}, once a {@link #TICK} (a failed firing is logged and tried again at the next
+ * tick). Commands refused by a decider throw as {@link #pay} says; store failures propagate. Thread-safe;
+ * {@link #close()} stops both.
  */
-final class OrdersFulfilment implements AutoCloseable {
+public final class OrdersFulfilment implements AutoCloseable {
     /** How often due payment deadlines are looked for. */
-    static final Duration TICK = Duration.ofSeconds(1);
+    public static final Duration TICK = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(OrdersFulfilment.class);
 
     private final FulfilmentService fulfilment;
     private final ProjectionRunner<?> runner;
     private final ScheduledExecutorService ticker;
 
-    OrdersFulfilment(EventStore store, DeadlineStore deadlines, CheckpointStore checkpoints, Duration paymentTimeout,
-                     Clock clock) {
+    /**
+     * Starts the process manager on {@code store}, its checkpoint in {@code checkpoints} and its payment deadlines in
+     * {@code deadlines}, and the deadline ticker.
+     *
+     * @param paymentTimeout how long a confirmed order may stay unpaid before it is cancelled
+     * @param clock          the time the deadlines are set and fired by
+     */
+    public OrdersFulfilment(EventStore store, DeadlineStore deadlines, CheckpointStore checkpoints,
+                            Duration paymentTimeout, Clock clock) {
         this.fulfilment = new FulfilmentService(store, deadlines, paymentTimeout, clock);
         this.runner = fulfilment.engine.runner(checkpoints).failurePolicy(ManagedProjection.POLICY).start();
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,13 +63,13 @@ final class OrdersFulfilment implements AutoCloseable {
      *
      * @return the quantity now available
      */
-    int restock(String sku, int quantity) {
+    public int restock(String sku, int quantity) {
         fulfilment.bus.send(new Inventory.Restock(sku, quantity));
         return fulfilment.available(sku);
     }
 
     /** The quantity of {@code sku} available to reserve. */
-    int available(String sku) {
+    public int available(String sku) {
         return fulfilment.available(sku);
     }
 
@@ -69,7 +78,7 @@ final class OrdersFulfilment implements AutoCloseable {
      *
      * @throws IllegalStateException if the order is already paid
      */
-    void pay(String orderId, BigDecimal amount) {
+    public void pay(String orderId, BigDecimal amount) {
         fulfilment.bus.send(new Payments.Pay(orderId, amount));
     }
 
@@ -77,7 +86,7 @@ final class OrdersFulfilment implements AutoCloseable {
      * The order's fulfilment state: {@code awaiting-payment}, {@code paid}, {@code cancelled} (unpaid in time) or
      * {@code refused} (out of stock); empty until the order is confirmed.
      */
-    Optional<String> state(String orderId) {
+    public Optional<String> state(String orderId) {
         return fulfilment.engine.state(orderId).map(Fulfilment::stage).filter(stage -> !stage.equals("PLACED"))
                 .map(stage -> switch (stage) {
                     case "SHIPPING", "SHIPPED" -> "paid";
@@ -86,7 +95,7 @@ final class OrdersFulfilment implements AutoCloseable {
     }
 
     /** Fires the payment deadlines due now; the ticker does so every {@link #TICK}. */
-    int fireDueDeadlines() {
+    public int fireDueDeadlines() {
         return fulfilment.engine.fireDueDeadlines();
     }
 

@@ -120,8 +120,8 @@ final class OrdersHttpApi extends Handler.Abstract {
         postJson("/orders/{id}/cancel", call -> changed(service.cancel(call.orderId(), call.text("reason"),
                 call.origin())));
         postJson("/orders/{id}/payment", this::pay);
-        postJson("/inventory/{sku}", call -> stock(call.sku(), fulfilment.restock(call.sku(), positive(call.body(),
-                "quantity"))));
+        postJson("/inventory/{sku}", call -> stock(call.sku(), fulfilment.restock(call.sku(),
+                OrdersRequests.positiveInteger(call.body(), "quantity"))));
         get("/inventory/{sku}", call -> stock(call.sku(), fulfilment.available(call.sku())));
         get("/customers/{customer}", this::customer);
         get("/projections", call -> ok(projections()));
@@ -215,19 +215,15 @@ final class OrdersHttpApi extends Handler.Abstract {
 
     private Reply pay(Call call) {
         String orderId = call.orderId();
-        BigDecimal amount = OrdersRequests.decimal(call.body(), "amount");
-        if (amount.signum() <= 0) {
-            throw new HttpProblem(422, "invalid_amount", "the amount must be more than 0");
-        }
+        BigDecimal amount = OrdersRequests.amount(call.body());
         Aggregate<OrderState> order = service.order(orderId).orElseThrow(() -> unknownOrder(orderId));
         if (order.state().status() != OrderStatus.CONFIRMED) {
-            throw new HttpProblem(409, "order_not_confirmed", "order " + orderId + " is "
-                    + order.state().status().label() + "; only a confirmed order can be paid");
+            throw HttpProblem.orderNotConfirmed(orderId, order.state().status());
         }
         try {
             fulfilment.pay(orderId, amount);
         } catch (IllegalStateException e) {
-            throw new HttpProblem(409, "order_already_paid", e.getMessage());
+            throw HttpProblem.orderAlreadyPaid(e.getMessage());
         }
         return new Reply(202, json.object().put("orderId", orderId).put("amount", amount), null, Map.of(), null);
     }
@@ -360,15 +356,6 @@ final class OrdersHttpApi extends Handler.Abstract {
 
     private static String text(ObjectNode body, String field) {
         return OrdersRequests.text(body, field);
-    }
-
-    /** A whole number of 1 or more. */
-    private static int positive(ObjectNode body, String field) {
-        int value = OrdersRequests.integer(body, field);
-        if (value < 1) {
-            throw new HttpProblem(422, "invalid_" + field, "'" + field + "' must be 1 or more");
-        }
-        return value;
     }
 
     private static long positiveLong(String value, String name) {

@@ -91,6 +91,24 @@ public final class OrdersRequests {
         return field(body, field, JsonNode::isNumber, "must be a JSON number, such as 12.50").decimalValue();
     }
 
+    /** A whole-number field of the body of 1 or more; 422 {@code invalid_<field>} if it is less. */
+    public static int positiveInteger(ObjectNode body, String field) {
+        int value = integer(body, field);
+        if (value < 1) {
+            throw new HttpProblem(422, "invalid_" + field, "'" + field + "' must be 1 or more");
+        }
+        return value;
+    }
+
+    /** The {@code amount} of a payment: a JSON number more than 0 (422 {@code invalid_amount} if not). */
+    public static BigDecimal amount(ObjectNode body) {
+        BigDecimal amount = decimal(body, "amount");
+        if (amount.signum() <= 0) {
+            throw new HttpProblem(422, "invalid_amount", "the amount must be more than 0");
+        }
+        return amount;
+    }
+
     private static JsonNode field(ObjectNode body, String field, Predicate<JsonNode> valid, String rule) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
