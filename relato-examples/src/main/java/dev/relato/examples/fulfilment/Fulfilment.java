@@ -7,6 +7,7 @@ import dev.relato.examples.orders.OrderCommand.CancelOrder;
 import dev.relato.examples.orders.OrderCommand.ShipOrder;
 import dev.relato.examples.orders.OrderEvent.OrderConfirmed;
 import dev.relato.examples.orders.OrderEvent.OrderLineAdded;
+import dev.relato.examples.orders.OrderEvent.OrderLineRemoved;
 import dev.relato.examples.orders.OrderEvent.OrderPlaced;
 import dev.relato.examples.orders.OrderEvent.OrderShipped;
 import dev.relato.process.CommandRejected;
@@ -23,11 +24,11 @@ import java.util.List;
  * for its payment; paid, it ships; unpaid after the payment timeout, it is cancelled and its stock released.
  *
  * @param orderId  the order
- * @param lines    its lines, as added
+ * @param lines    its lines, as added and not removed
  * @param stage    PLACED, AWAITING_PAYMENT, SHIPPING, SHIPPED, CANCELLED (unpaid) or REFUSED (out of stock)
  */
 public record Fulfilment(String orderId, List<Line> lines, String stage) {
-    public record Line(String sku, int quantity) {
+    public record Line(String lineId, String sku, int quantity) {
     }
 
     static final Fulfilment NONE = new Fulfilment("", List.of(), "NONE");
@@ -37,6 +38,7 @@ public record Fulfilment(String orderId, List<Line> lines, String stage) {
         return ProcessManager.named("Fulfilment", Fulfilment.class, NONE)
                 .startedBy(OrderPlaced.class, OrderPlaced::orderId)
                 .on(OrderLineAdded.class, OrderLineAdded::orderId)
+                .on(OrderLineRemoved.class, OrderLineRemoved::orderId)
                 .on(OrderConfirmed.class, OrderConfirmed::orderId)
                 .on(PaymentReceived.class, PaymentReceived::orderId)
                 .on(OrderShipped.class, OrderShipped::orderId)
@@ -50,8 +52,13 @@ public record Fulfilment(String orderId, List<Line> lines, String stage) {
         }
         if (input instanceof OrderLineAdded added) {
             List<Line> more = new ArrayList<>(lines);
-            more.add(new Line(added.sku(), added.quantity()));
+            more.add(new Line(added.lineId(), added.sku(), added.quantity()));
             return Reaction.of(new Fulfilment(orderId, more, stage));
+        }
+        if (input instanceof OrderLineRemoved removed) {
+            List<Line> fewer = new ArrayList<>(lines);
+            fewer.removeIf(line -> line.lineId().equals(removed.lineId()));
+            return Reaction.of(new Fulfilment(orderId, fewer, stage));
         }
         if (input instanceof OrderConfirmed) {
             Reaction<Fulfilment> reaction = Reaction.of(at("AWAITING_PAYMENT")).schedule("payment", paymentTimeout);
@@ -70,9 +77,19 @@ public record Fulfilment(String orderId, List<Line> lines, String stage) {
             return cancel("CANCELLED", "unpaid", lines.size());
         }
         if (input instanceof CommandRejected rejected && rejected.command() instanceof Reserve refused) {
-            return cancel("REFUSED", "out of stock: " + refused.sku(), lines.indexOf(new Line(refused.sku(), refused.quantity())));
+            return cancel("REFUSED", "out of stock: " + refused.sku(), reservedBefore(refused));
         }
         return Reaction.of(this);
+    }
+
+    /** How many lines were reserved before the refused one (reservations are sent in line order). */
+    private int reservedBefore(Reserve refused) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).sku().equals(refused.sku()) && lines.get(i).quantity() == refused.quantity()) {
+                return i;
+            }
+        }
+        return lines.size();
     }
 
     /** Cancels the order, ending at {@code stage}, and releases the first {@code reserved} lines. */

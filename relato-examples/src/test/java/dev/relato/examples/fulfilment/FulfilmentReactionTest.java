@@ -8,6 +8,7 @@ import dev.relato.examples.orders.OrderCommand.CancelOrder;
 import dev.relato.examples.orders.OrderCommand.ShipOrder;
 import dev.relato.examples.orders.OrderEvent.OrderConfirmed;
 import dev.relato.examples.orders.OrderEvent.OrderLineAdded;
+import dev.relato.examples.orders.OrderEvent.OrderLineRemoved;
 import dev.relato.examples.orders.OrderEvent.OrderPlaced;
 import dev.relato.process.CommandRejected;
 import dev.relato.process.DeadlineFired;
@@ -33,6 +34,16 @@ class FulfilmentReactionTest {
                 .thenScheduled(Map.of("payment", Duration.ofMinutes(30)))
                 .thenState(state -> assertThat(state.stage()).isEqualTo("AWAITING_PAYMENT"))
                 .thenRunning();
+    }
+
+    @Test
+    void aRemovedLineIsNeitherReservedNorReleased() {
+        fixture.given(placed, line1, line2, new OrderLineRemoved("o-1", "l1")).when(confirmed)
+                .thenCommands(new Reserve("sku-2", "o-1", 1)).thenRunning();
+        ProcessFixture.of(Fulfilment.manager(Duration.ofMinutes(30)))
+                .given(placed, line1, line2, new OrderLineRemoved("o-1", "l1"), confirmed)
+                .when(new DeadlineFired("payment", Instant.EPOCH))
+                .thenCommands(new CancelOrder("o-1", "unpaid"), new Release("sku-2", "o-1", 1)).thenFinished();
     }
 
     @Test
