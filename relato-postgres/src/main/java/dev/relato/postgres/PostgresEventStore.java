@@ -21,12 +21,13 @@ import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
-import dev.relato.projection.Projection;
-import dev.relato.serialization.EventSerializer;
 import dev.relato.observe.Health;
 import dev.relato.observe.RelatoObserver;
+import dev.relato.projection.Projection;
+import dev.relato.serialization.EventSerializer;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
+import dev.relato.spi.HeadWatch;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
 import dev.relato.spi.Observed;
@@ -146,7 +147,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private final Object lifecycle = new Object();
     /** Open subscriptions, and the thread that wakes them: guarded by {@link #lifecycle}. */
     private final List<PollingSubscription> subscriptions = new ArrayList<>();
-    private HeadWatcher headWatcher;
+    /** Wakes subscriptions for appends this store does not make itself: runs while anyone subscribes or waits. */
+    private final HeadWatch headWatch;
     /** Callers waiting in {@link #awaitHead}: guarded by {@link #lifecycle}. */
     private int headWaiters;
     private final RelatoObserver observer;
@@ -163,6 +165,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         this.appendRetries = builder.appendRetries;
         this.observer = builder.observer;
         this.holdbacks = new LogHoldbacks(sql, observer, builder.holdbackWarning);
+        this.headWatch = new HeadWatch("relato-postgres-head-watcher-" + schema.name() + "." + schema.tablePrefix()
+                + "events", this::watchHead, signal, subscriptionOptions.pollInterval(), this::watched);
     }
 
     /**
@@ -389,7 +393,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                     ? insertOrAppend(tx, stream, expected, events, true)
                     : doAppend(tx, stream, expected, events, true);
             if (!result.retried()) {
-                hurryHeadWatcher();
+                headWatch.hurry(); // the caller's transaction will commit soon: look for it promptly
             }
             return result;
         } catch (SQLException e) {
@@ -400,17 +404,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     /** An append through a transaction of this process committed: wakes this store's subscriptions at once. */
     void committed() {
         signal.fire();
-    }
-
-    /** The caller's transaction will commit an append soon: this process's subscriptions look for it promptly. */
-    private void hurryHeadWatcher() {
-        HeadWatcher watcher;
-        synchronized (lifecycle) {
-            watcher = headWatcher;
-        }
-        if (watcher != null) {
-            watcher.hurry();
-        }
     }
 
     /**
@@ -741,36 +734,17 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             PollingSubscription subscription = PollingSubscription.start(logReader(), afterPosition, filter, listener,
                     signal, subscriptionOptions);
             subscriptions.add(subscription);
-            ensureHeadWatcher();
+            headWatch.ensureRunning();
             return subscription;
         }
     }
 
-    /** Starts the head watcher if none runs. Called holding {@link #lifecycle}. */
-    private void ensureHeadWatcher() {
-        if (headWatcher == null) {
-            HeadWatcher[] self = new HeadWatcher[1];
-            self[0] = new HeadWatcher(schema.name() + "." + schema.tablePrefix() + "events", this::watchHead, signal,
-                    subscriptionOptions.pollInterval(), () -> keepWatching(self[0]));
-            headWatcher = self[0];
-            headWatcher.start();
-        }
-    }
-
-    /**
-     * Whether {@code watcher} is to go on: while this store is open and has running subscriptions or callers
-     * waiting in {@link #awaitHead}. A watcher told to stop is forgotten, so the next one to need it starts a new one.
-     */
-    private boolean keepWatching(HeadWatcher watcher) {
+    /** Whether the head is to be watched: while this store is open and has running subscriptions or callers
+     * waiting in {@link #awaitHead}. */
+    private boolean watched() {
         synchronized (lifecycle) {
             subscriptions.removeIf(s -> !s.isRunning());
-            if (closed || (subscriptions.isEmpty() && headWaiters == 0)) {
-                if (headWatcher == watcher) {
-                    headWatcher = null;
-                }
-                return false;
-            }
-            return true;
+            return !closed && (!subscriptions.isEmpty() || headWaiters > 0);
         }
     }
 
@@ -919,7 +893,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         synchronized (lifecycle) {
             ensureOpen();
             headWaiters++;
-            ensureHeadWatcher();
+            headWatch.ensureRunning();
         }
         try {
             return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
@@ -956,7 +930,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     @Override
     public void close() {
         List<PollingSubscription> open;
-        HeadWatcher watching;
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -964,13 +937,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             closed = true;
             open = new ArrayList<>(subscriptions);
             subscriptions.clear();
-            watching = headWatcher;
-            headWatcher = null;
         }
         open.forEach(PollingSubscription::close);
-        if (watching != null) {
-            watching.close();
-        }
+        headWatch.close();
         signal.fire(); // wakes callers waiting in awaitHead, which then find the store closed
     }
 

@@ -25,11 +25,12 @@ import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.SubscriptionState;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
-import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
+import dev.relato.spi.HeadWatch;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
 import dev.relato.spi.Observed;
@@ -49,6 +50,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -81,8 +83,9 @@ import java.util.stream.Stream;
  * Reads use a small pool of read connections that run concurrently with the writer (WAL mode). Each read sees
  * only committed events. {@link #readAll(GlobalRead)} fetches the log a page at a time, each page on a pooled
  * connection, so memory stays flat. Subscriptions poll the log; appends through this instance wake them at
- * once, appends by other processes are seen within the {@linkplain SubscriptionOptions#pollInterval() poll
- * interval}.
+ * once. Appends by other processes sharing the file are seen by a thread that reads the head of the log while
+ * anyone subscribes or waits for the head: about every 10 ms while the log is busy, backing off to the
+ * {@linkplain SubscriptionOptions#pollInterval() poll interval} (at most one second) when it is quiet.
  *
  * <h2>Durability</h2>
  * The file runs in WAL mode. With {@link Synchronous#NORMAL} (the default) a committed append survives a
@@ -132,7 +135,11 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     private final AppendSignal signal = new AppendSignal();
     private final SqliteDataKeyStore dataKeys;
     private final LogReader log = this::readPage;
-    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<TrackedSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Callers waiting in {@link #awaitHead}. */
+    private final AtomicInteger headWaiters = new AtomicInteger();
+    /** Wakes subscriptions for appends by other processes: runs while anyone subscribes or waits. */
+    private final HeadWatch headWatch;
     private final SqliteSnapshotStore snapshots;
     private final SqliteCheckpointStore checkpoints;
     private final SqliteDeadLetterStore deadLetters;
@@ -152,6 +159,8 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
         this.checkpoints = new SqliteCheckpointStore(db);
         this.deadLetters = new SqliteDeadLetterStore(db);
         this.deadlines = new SqliteDeadlineStore(db);
+        this.headWatch = new HeadWatch("relato-sqlite-head-watcher-" + db.path().getFileName(), this::headPosition,
+                signal, subscriptionOptions.pollInterval(), this::watched);
     }
 
     /**
@@ -577,13 +586,19 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
         checkOpen();
         PollingSubscription polling = PollingSubscription.start(log, afterPosition, filter, listener, signal,
                 subscriptionOptions);
-        Subscription tracked = new TrackedSubscription(polling);
+        TrackedSubscription tracked = new TrackedSubscription(polling);
         subscriptions.add(tracked);
+        headWatch.ensureRunning();
         if (closed) { // closed while starting: close() may have missed it
             tracked.close();
             checkOpen();
         }
         return tracked;
+    }
+
+    /** Whether the head is to be watched: while this store is open and anyone subscribes or waits for the head. */
+    private boolean watched() {
+        return !closed && (headWaiters.get() > 0 || subscriptions.stream().anyMatch(s -> s.state().isRunning()));
     }
 
     private void checkOpen() {
@@ -763,14 +778,20 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     }
 
     /**
-     * Woken at once by this store's appends; appends by other processes sharing the file are seen within the
-     * {@linkplain SubscriptionOptions#pollInterval() poll interval}.
+     * Woken at once by this store's appends; appends by other processes sharing the file are seen by the thread
+     * that watches the head (see the class description).
      *
      * @throws IllegalStateException if the store is closed, or closes while this waits
      */
     @Override
     public long awaitHead(long afterPosition, Duration timeout) throws InterruptedException {
-        return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
+        headWaiters.incrementAndGet();
+        try {
+            headWatch.ensureRunning();
+            return signal.awaitHead(afterPosition, timeout, subscriptionOptions.pollInterval(), this::headPosition);
+        } finally {
+            headWaiters.decrementAndGet();
+        }
     }
 
     /** Closes the subscriptions, then the connections; waits for reads and a write in progress. Idempotent. */
@@ -780,6 +801,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
         for (Subscription subscription : List.copyOf(subscriptions)) {
             subscription.close();
         }
+        headWatch.close();
         db.close();
         signal.fire();
     }

@@ -404,4 +404,34 @@ class SqliteEventStoreTest {
         assertThatThrownBy(() -> SqliteEventStore.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("path");
     }
+
+    @Test
+    void appendsByAnotherStoreOnTheFileWakeSubscriptionsLongBeforeThePollInterval() throws Exception {
+        // This store's subscriptions poll once an hour: only the head watch brings another writer's events in time.
+        SubscriptionOptions hourly = SubscriptionOptions.DEFAULT.withPollInterval(Duration.ofHours(1));
+        List<RecordedEvent> seen = new CopyOnWriteArrayList<>();
+        try (SqliteEventStore watching = SqliteEventStore.builder().path(dir.resolve("events.db"))
+                .subscriptionOptions(hourly).build();
+             Subscription subscription = watching.subscribe(0, EventFilter.all(), seen::add)) {
+            assertThat(subscription.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            String thread = "relato-sqlite-head-watcher-events.db";
+            assertThat(threadAlive(thread)).isTrue();
+            for (int i = 1; i <= 3; i++) {
+                store.append(ORDER, ExpectedVersion.exactly(i - 1), List.of(event("Happened", i)));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (seen.size() < i && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(seen).hasSize(i);
+            }
+            assertThat(watching.awaitHead(2, Duration.ofSeconds(30))).isEqualTo(3);
+            subscription.close();
+            watching.close();
+            assertThat(threadAlive(thread)).isFalse();
+        }
+    }
+
+    private static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
 }
