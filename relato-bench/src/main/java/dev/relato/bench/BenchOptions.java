@@ -56,7 +56,7 @@ record BenchOptions(List<String> backends, List<String> peers, double scale, int
             usage: java -jar relato-bench.jar [options]
               --backends LIST     comma-separated, from memory,sqlite,postgres (default: all)
               --peers LIST        peers beside Relato, from jdbc,jdbc-wide,axon,relato-encrypted (default: jdbc,axon);
-                                  relato-encrypted runs W1 and W5 with personal fields encrypted (memory, sqlite)
+                                  relato-encrypted runs W1 and W5 with personal fields encrypted
               --workloads LIST    comma-separated, from w1,w2,w2c,w3,w4,w5,w6,w7,delivery (default: all)
               --quick             a fast run: scale 0.05, 1 warm-up and 3 measured rounds
               --scale F           multiply every workload's size by F (default 1)

@@ -15,8 +15,9 @@ import java.util.UUID;
 
 /**
  * Schemas of their own on a PostgreSQL server, dropped on close: one for Relato's tables and the plain-JDBC peers'
- * (prefixes {@code jdbc_} and {@code wide_}), used through one HikariCP pool, and one for Axon's tables
- * ({@code <schema>_axon}) with a pool of its own of the same size. The password travels to a forked JVM in the
+ * (prefixes {@code jdbc_} and {@code wide_}), used through one HikariCP pool, one for the tables of Relato with
+ * personal fields encrypted ({@code <schema>_enc}, same pool), and one for Axon's tables ({@code <schema>_axon})
+ * with a pool of its own of the same size. The password travels to a forked JVM in the
  * environment variable {@value #PASSWORD_VARIABLE}, never on its command line.
  */
 final class PostgresBackend extends Backend {
@@ -101,6 +102,11 @@ final class PostgresBackend extends Backend {
         return schema + "_axon";
     }
 
+    /** The schema of the Relato subject with personal fields encrypted: its own tables, its own streams. */
+    private String encryptedSchema() {
+        return schema + "_enc";
+    }
+
     /** The pool Relato and the plain-JDBC peers share. */
     HikariDataSource pool() {
         return pool;
@@ -108,19 +114,25 @@ final class PostgresBackend extends Backend {
 
     @Override
     List<String> kinds() {
-        return List.of(RELATO, JDBC, JDBC_WIDE, AXON, RELATO_CALLER_TX);
+        return List.of(RELATO, RELATO_ENCRYPTED, JDBC, JDBC_WIDE, AXON, RELATO_CALLER_TX);
     }
 
     @Override
     Subject open(String kind) {
         return switch (kind) {
-            case RELATO -> {
-                PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();
+            case RELATO, RELATO_ENCRYPTED -> {
+                boolean encrypted = kind.equals(RELATO_ENCRYPTED);
+                String in = encrypted ? encryptedSchema() : schema;
+                if (encrypted) {
+                    createSchema(in);
+                }
+                PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(in).build();
                 store.migrate();
                 ReadModel<?> balances = new ReadModel.Sql(
-                        new JdbcSql(JdbcSql.Dialect.POSTGRES, JdbcSql.Shape.LEAN, schema, "app_"),
+                        new JdbcSql(JdbcSql.Dialect.POSTGRES, JdbcSql.Shape.LEAN, in, "app_"),
                         new PostgresProjectionTransactions(pool, store.schema()), new PooledConnections(pool));
-                yield new RelatoSubject(store, store.snapshots(), balances, store);
+                yield encrypted ? RelatoSubject.encrypted(store, store.dataKeys(), store.snapshots(), balances, store)
+                        : new RelatoSubject(store, store.snapshots(), balances, store);
             }
             case RELATO_CALLER_TX -> {
                 PostgresEventStore store = (PostgresEventStore) relato().store();
@@ -149,6 +161,14 @@ final class PostgresBackend extends Backend {
         };
     }
 
+    private void createSchema(String name) {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + name);
+        } catch (SQLException e) {
+            throw new JdbcSubject.JdbcFailure("cannot create schema " + name, e);
+        }
+    }
+
     private Subject jdbc(JdbcSql.Shape shape, String prefix) {
         PooledConnections connections = new PooledConnections(pool);
         return new JdbcSubject(new JdbcSql(JdbcSql.Dialect.POSTGRES, shape, schema, prefix), connections,
@@ -166,6 +186,7 @@ final class PostgresBackend extends Backend {
             if (owned) {
                 try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
                     statement.execute("DROP SCHEMA IF EXISTS " + axonSchema() + " CASCADE");
+                    statement.execute("DROP SCHEMA IF EXISTS " + encryptedSchema() + " CASCADE");
                     statement.execute("DROP SCHEMA " + schema + " CASCADE");
                 } catch (SQLException e) {
                     throw new JdbcSubject.JdbcFailure("cannot drop schema " + schema, e);

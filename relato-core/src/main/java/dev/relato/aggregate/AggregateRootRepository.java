@@ -43,7 +43,17 @@ import java.util.function.Supplier;
  * view bound to it (such as {@code SqliteEventStore.boundTo(transaction)}): loads and saves then commit or roll
  * back with the caller's own writes.
  *
- * <p>Thread-safe: one repository serves every thread; each call works on its own root instance.
+ * <p>Thread-safe: one repository serves every thread; each call works on its own root instance. Within one
+ * repository instance, {@link #update} and {@link #loadOrCreate} run one at a time per aggregate: each attempt
+ * (load, action, save) holds a lock of that root's id, which the calls of other threads on the same root wait for,
+ * and which is released when the attempt returns or throws (an action's exception included) and during the backoff
+ * before a retry. Calls on different roots do not wait for each other, and a lock lives only while it is held or
+ * waited for. So the calls of one process on a hot root do not conflict with each other; optimistic concurrency
+ * (the expected version, and the retries above) still decides between processes, and between repository
+ * instances, which do not share locks. {@link #create} and {@link #save} take no lock, nor does a repository from
+ * {@link #using(EventStore)}, whose saves commit only with the caller's transaction. An action that updates
+ * another root of the same repository holds both locks, so two such actions crossing in opposite directions
+ * would wait for each other: update the second root after the first call returns.
  *
  * @param <R> root type
  * @param <E> event type

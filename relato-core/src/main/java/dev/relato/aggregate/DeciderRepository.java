@@ -39,7 +39,18 @@ import java.util.Optional;
  * view bound to it (such as {@code SqliteEventStore.boundTo(transaction)}): loads, decisions and appends then
  * commit or roll back with the caller's own writes.
  *
- * <p>Thread-safe: one instance serves every thread, as long as the decider is thread-safe.
+ * <p>Thread-safe: one instance serves every thread, as long as the decider is thread-safe. Within one repository
+ * instance, {@link #handle} and {@link #loadOrCreate} run one at a time per aggregate: each attempt (load, decide,
+ * append) holds a lock of that aggregate id, which the commands of other threads on the same aggregate wait for,
+ * and which is released when the attempt returns or throws (a decider's exception included) and during the
+ * backoff before a retry. Commands on different aggregates do not wait for each other, and a lock lives only while
+ * it is held or waited for. So the commands of one process on a hot aggregate do not conflict with each other;
+ * optimistic concurrency (the expected version, and the retries above) still decides between processes, and
+ * between repository instances, which do not share locks. {@link #create} and {@link #save} take no lock, nor does a
+ * repository from {@link #using(EventStore)}, whose appends commit only with the caller's transaction. A decider
+ * that handles a command on another aggregate of the same repository from inside {@code decide} holds both locks,
+ * so two such commands crossing in opposite directions would wait for each other: send the second command after
+ * the first returns.
  *
  * @param <C> command type
  * @param <E> event type

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The one repository core under {@link DeciderRepository} and {@link AggregateRootRepository}: loads a
  * state by folding a stream (after the latest usable snapshot), appends with optimistic concurrency,
  * saves snapshots by policy or on request, and retries an attempt, with jittered backoff under a
- * {@link RetryPolicy}, when another writer got there first. A copy {@linkplain #boundTo bound} to a store view
- * (the caller's transaction) neither retries nor saves snapshots by policy. Thread-safe.
+ * {@link RetryPolicy}, when another writer got there first, each attempt holding the aggregate's
+ * {@link AggregateLocks lock} of this repository. A copy {@linkplain #boundTo bound} to a store view
+ * (the caller's transaction) neither retries, locks nor saves snapshots by policy. Thread-safe.
  */
 final class EventSourcedRepository<S, E> {
     private static final Logger LOG = LoggerFactory.getLogger(EventSourcedRepository.class);
@@ -41,6 +42,8 @@ final class EventSourcedRepository<S, E> {
     private final RetryPolicy retry;
     private final boolean bound;
     private final AtomicBoolean snapshotFailureLogged;
+    /** Serialises this process's commands per aggregate; none when bound to the caller's transaction. */
+    private final AggregateLocks locks;
 
     EventSourcedRepository(RepositorySettings<S> settings, Class<E> eventType, AggregateModel<S, E> model) {
         this(settings.store, settings.serializer, settings.category, Objects.requireNonNull(eventType,
@@ -59,6 +62,7 @@ final class EventSourcedRepository<S, E> {
         this.retry = retry;
         this.bound = bound;
         this.snapshotFailureLogged = snapshotFailureLogged;
+        this.locks = bound ? null : new AggregateLocks();
     }
 
     /**
@@ -180,13 +184,15 @@ final class EventSourcedRepository<S, E> {
     /**
      * Runs {@code attempt}, and again (from a fresh load, which the attempt does itself) each time it fails with
      * {@link WrongExpectedVersionException}, after a jittered backoff, until the retry policy's ceiling; then
-     * rethrows. An interrupted backoff rethrows at once, with the interrupt flag set.
+     * rethrows. An interrupted backoff rethrows at once, with the interrupt flag set. Unless bound to the caller's
+     * transaction, each attempt holds the aggregate's lock of this repository, so the attempts of this process on
+     * one aggregate run one at a time; the lock is released during the backoff.
      */
     <T> T retrying(StreamId stream, Supplier<T> attempt) {
         RetryState retries = new RetryState(retry);
         while (true) {
             try {
-                T done = attempt.get();
+                T done = locks == null ? attempt.get() : locks.run(stream.id(), attempt);
                 store.observer().commandAttempts(category, retries.failures() + 1);
                 return done;
             } catch (WrongExpectedVersionException e) {

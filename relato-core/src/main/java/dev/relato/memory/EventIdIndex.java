@@ -38,70 +38,80 @@ final class EventIdIndex {
      * The place of the id's append, to read with {@link #first} and {@link #size}, or {@link #ABSENT}.
      */
     long find(UUID id) {
-        int i = indexOf(id);
-        return i < 0 ? ABSENT : table[i + 2];
+        return placeAt(probe(id));
     }
 
     /** Records that {@code id} was appended in the append whose first event is at log index {@code first}. */
     void put(UUID id, int first, int size) {
-        if ((used + 1) * 2L > table.length / STRIDE) {
-            rehash();
+        reserve(1);
+        putAt(probe(id), id, first, size);
+    }
+
+    /**
+     * Makes room for {@code count} more ids, so that the slots {@link #probe} returns stay valid for as many
+     * {@link #putAt} calls.
+     */
+    void reserve(int count) {
+        if ((used + (long) count) * 2 > table.length / STRIDE) {
+            rehash(count);
         }
+    }
+
+    /**
+     * One look-up that serves both {@link #placeAt} and {@link #putAt}: the array index of the slot holding
+     * {@code id} if it is stored, else {@code -1 - i} where {@code i} is the slot an insertion would take (the first
+     * removed one on the way, or the free one that ended the search). Valid until the table next changes.
+     */
+    int probe(UUID id) {
         long msb = id.getMostSignificantBits();
         long lsb = id.getLeastSignificantBits();
-        long place = pack(first, size);
         long[] t = table;
         int mask = t.length / STRIDE - 1;
         int reuse = -1;
         for (int slot = hash(msb, lsb) & mask; ; slot = (slot + 1) & mask) {
             int i = slot * STRIDE;
-            long current = t[i + 2];
-            if (current == REMOVED) {
-                reuse = reuse < 0 ? i : reuse;
-            } else if (current == FREE) {
-                int at = reuse < 0 ? i : reuse;
-                if (reuse < 0) {
-                    used++;
-                }
-                t[at] = msb;
-                t[at + 1] = lsb;
-                t[at + 2] = place;
-                return;
-            } else if (t[i] == msb && t[i + 1] == lsb) {
-                t[i + 2] = place;
-                return;
-            }
-        }
-    }
-
-    /** Forgets {@code id}, if stored. */
-    void remove(UUID id) {
-        int i = indexOf(id);
-        if (i >= 0) {
-            table[i + 2] = REMOVED;
-        }
-    }
-
-    /** The array index of the slot holding {@code id}, or -1. */
-    private int indexOf(UUID id) {
-        long msb = id.getMostSignificantBits();
-        long lsb = id.getLeastSignificantBits();
-        long[] t = table;
-        int mask = t.length / STRIDE - 1;
-        for (int slot = hash(msb, lsb) & mask; ; slot = (slot + 1) & mask) {
-            int i = slot * STRIDE;
             long place = t[i + 2];
             if (place == FREE) {
-                return -1;
+                return -1 - (reuse < 0 ? i : reuse);
             }
-            if (place != REMOVED && t[i] == msb && t[i + 1] == lsb) {
+            if (place == REMOVED) {
+                reuse = reuse < 0 ? i : reuse;
+            } else if (t[i] == msb && t[i + 1] == lsb) {
                 return i;
             }
         }
     }
 
-    /** A table with room for twice the ids stored, without the removed markers. */
-    private void rehash() {
+    /** The place stored at a {@link #probe} that found its id, or {@link #ABSENT} for one that did not. */
+    long placeAt(int probe) {
+        return probe < 0 ? ABSENT : table[probe + 2];
+    }
+
+    /**
+     * Stores {@code id}'s place at the slot {@link #probe} returned for it, with no table change in between and room
+     * {@link #reserve reserved} beforehand.
+     */
+    void putAt(int probe, UUID id, int first, int size) {
+        long[] t = table;
+        int i = probe < 0 ? -1 - probe : probe;
+        if (t[i + 2] == FREE) {
+            used++;
+        }
+        t[i] = id.getMostSignificantBits();
+        t[i + 1] = id.getLeastSignificantBits();
+        t[i + 2] = pack(first, size);
+    }
+
+    /** Forgets {@code id}, if stored. */
+    void remove(UUID id) {
+        int i = probe(id);
+        if (i >= 0) {
+            table[i + 2] = REMOVED;
+        }
+    }
+
+    /** A table with room for twice the ids stored and {@code extra} more, without the removed markers. */
+    private void rehash(int extra) {
         long[] old = table;
         int live = 0;
         for (int i = 2; i < old.length; i += STRIDE) {
@@ -109,15 +119,15 @@ final class EventIdIndex {
                 live++;
             }
         }
-        int slots = 16;
-        while (slots < live * 4L) {
+        long slots = 16;
+        while (slots < (live + (long) extra) * 4) {
             slots <<= 1;
         }
-        if ((long) slots * STRIDE > Integer.MAX_VALUE - 8) {
+        if (slots * STRIDE > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("the in-memory store is full: " + live + " event ids");
         }
-        long[] t = new long[slots * STRIDE];
-        int mask = slots - 1;
+        long[] t = new long[(int) slots * STRIDE];
+        int mask = (int) slots - 1;
         for (int j = 0; j < old.length; j += STRIDE) {
             long place = old[j + 2];
             if (place == FREE || place == REMOVED) {

@@ -18,11 +18,11 @@ import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.observe.RelatoObserver;
 import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.projection.InMemoryProjectionLeases;
 import dev.relato.snapshot.InMemorySnapshotStore;
-import dev.relato.observe.RelatoObserver;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
 import dev.relato.spi.LogReader;
@@ -160,7 +160,9 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
     private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         ensureOpen();
-        AppendResult result;
+        // Read before the lock, so the lock covers no clock; held at the last time recorded under it.
+        Instant read = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        RecordedEvent[] batch = new RecordedEvent[events.size()];
         appendLock.lock();
         try {
             ensureOpen();
@@ -169,23 +171,20 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             }
             AppendOnlyArray<RecordedEvent> streamLog = streams.get(stream);
             long current = streamLog == null ? 0 : streamLog.size();
-            RecordedEvent[] stored = storedAppend(events);
+            ids.reserve(batch.length);
+            int probe = ids.probe(events.get(0).eventId()); // serves the look-up and the insertion of the first id
+            RecordedEvent[] stored = storedAppend(probe, events);
             if (stored != null) {
                 return retryOrFail(stream, expected, events, stored);
             }
             if (!expected.matches(current)) {
                 throw new WrongExpectedVersionException(stream, expected, current);
             }
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            if (now.isBefore(lastRecordedAt)) {
-                now = lastRecordedAt;
-            }
+            Instant now = read.isBefore(lastRecordedAt) ? lastRecordedAt : read;
             lastRecordedAt = now;
-            long position = log.size();
-            RecordedEvent[] batch = new RecordedEvent[events.size()];
+            int position = log.size();
             for (int i = 0; i < batch.length; i++) {
-                EventData e = events.get(i);
-                batch[i] = RecordedEvent.of(e, stream, current + i + 1, position + i + 1, now);
+                batch[i] = RecordedEvent.of(events.get(i), stream, current + i + 1, position + i + 1L, now);
             }
             if (streamLog == null) {
                 streamLog = new AppendOnlyArray<>(Math.max(8, batch.length));
@@ -194,26 +193,27 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             // Global log first: a reader that finds the stream's new version can also find its positions.
             log.addAll(batch);
             streamLog.addAll(batch);
-            for (RecordedEvent r : batch) {
-                ids.put(r.eventId(), (int) position, batch.length);
+            ids.putAt(probe, batch[0].eventId(), position, batch.length);
+            for (int i = 1; i < batch.length; i++) {
+                ids.put(batch[i].eventId(), position, batch.length);
             }
-            result = AppendResult.of(List.of(batch), false);
         } finally {
             appendLock.unlock();
         }
         signal.fire();
-        return result;
+        return AppendResult.of(List.of(batch), false);
     }
 
-    /** The stored append holding the first already stored id of {@code events}, if any. */
-    private RecordedEvent[] storedAppend(List<EventData> events) {
-        for (EventData e : events) {
-            long place = ids.find(e.eventId());
-            if (place != EventIdIndex.ABSENT) {
-                return appendAt(place);
-            }
+    /**
+     * The stored append holding the first already stored id of {@code events}, if any; {@code probe} is the id
+     * index's probe for the first one.
+     */
+    private RecordedEvent[] storedAppend(int probe, List<EventData> events) {
+        long place = ids.placeAt(probe);
+        for (int i = 1; place == EventIdIndex.ABSENT && i < events.size(); i++) {
+            place = ids.find(events.get(i).eventId());
         }
-        return null;
+        return place == EventIdIndex.ABSENT ? null : appendAt(place);
     }
 
     /** The events of the append at {@code place} in the id index, removed ones included. */

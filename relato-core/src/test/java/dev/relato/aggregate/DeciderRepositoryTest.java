@@ -6,25 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.Metadata;
-import dev.relato.RetryPolicy;
 import dev.relato.RecordedEvent;
+import dev.relato.RetryPolicy;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
-import dev.relato.order.OrderCommand;
+import dev.relato.memory.InMemoryEventStore;
 import dev.relato.order.OrderCommand.AddLine;
 import dev.relato.order.OrderCommand.ConfirmOrder;
 import dev.relato.order.OrderCommand.PlaceOrder;
+import dev.relato.order.OrderCommand;
 import dev.relato.order.OrderDecider;
-import dev.relato.order.OrderEvent;
 import dev.relato.order.OrderEvent.OrderConfirmed;
 import dev.relato.order.OrderEvent.OrderLineAdded;
-import dev.relato.order.OrderState;
+import dev.relato.order.OrderEvent;
 import dev.relato.order.OrderState.Status;
+import dev.relato.order.OrderState;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import dev.relato.snapshot.InMemorySnapshotStore;
 import dev.relato.support.CountingEventStore;
-import dev.relato.memory.InMemoryEventStore;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -305,11 +306,12 @@ class DeciderRepositoryTest {
     }
 
     @Test
-    void concurrentCommandsOnOneAggregateAllLand() throws Exception {
-        DeciderRepository<OrderCommand, OrderEvent, OrderState> patient = repository(10_000);
-        patient.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
-        int threads = 6;
-        int perThread = 25;
+    void concurrentCommandsOnOneAggregateInOneProcessNeverConflict() throws Exception {
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> noRetries = repository(0);
+        noRetries.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        store.resetCounts();
+        int threads = 32;
+        int perThread = 10;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
         try {
@@ -319,7 +321,7 @@ class DeciderRepositoryTest {
                 futures.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        patient.handle("o-1", line("o-1", thread + "-" + i));
+                        noRetries.handle("o-1", line("o-1", thread + "-" + i));
                     }
                     return null;
                 }));
@@ -332,10 +334,61 @@ class DeciderRepositoryTest {
             pool.shutdownNow();
         }
 
-        Aggregate<OrderState> loaded = patient.load("o-1").orElseThrow();
+        assertThat(store.appends()).as("one append per command: no conflict").isEqualTo(threads * perThread);
+        Aggregate<OrderState> loaded = noRetries.load("o-1").orElseThrow();
         assertThat(loaded.version()).isEqualTo(1 + threads * perThread);
         assertThat(loaded.state().lines()).hasSize(threads * perThread)
                 .extracting(OrderState.Line::sku).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCommandWaitsForTheOneInFlightOnItsAggregateAndGoesOnWhenThatOneThrows() throws Exception {
+        CountDownLatch deciding = new CountDownLatch(1);
+        CountDownLatch fail = new CountDownLatch(1);
+        AtomicInteger decisions = new AtomicInteger();
+        DeciderRepository<OrderCommand, OrderEvent, OrderState> blocking = DeciderRepository.builder(store, serializer,
+                "Order", OrderEvent.class, Decider.<OrderCommand, OrderEvent, OrderState>of(OrderState::initial,
+                        (command, state) -> {
+                            decisions.incrementAndGet();
+                            if (command instanceof AddLine add && add.sku().equals("poison")) {
+                                deciding.countDown();
+                                await(fail);
+                                throw new IllegalStateException("no poison");
+                            }
+                            return new OrderDecider().decide(command, state);
+                        }, new OrderDecider()::evolve)).maxRetries(0).build();
+        blocking.handle("o-1", new PlaceOrder("o-1", "alice", PLACED_AT));
+        blocking.handle("o-2", new PlaceOrder("o-2", "bob", PLACED_AT));
+        decisions.set(0);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> poisoned = pool.submit(() -> blocking.handle("o-1", line("o-1", "poison")));
+            deciding.await();
+            Future<CommandResult<OrderState, OrderEvent>> waiting =
+                    pool.submit(() -> blocking.handle("o-1", line("o-1", "apple")));
+            assertThat(blocking.handle("o-2", line("o-2", "pear")).version())
+                    .as("another aggregate does not wait").isEqualTo(2);
+            assertThat(decisions).as("the waiting command has not decided yet").hasValue(2);
+            assertThat(waiting).isNotDone();
+
+            fail.countDown();
+
+            assertThatThrownBy(() -> poisoned.get(1, TimeUnit.MINUTES)).hasRootCauseMessage("no poison");
+            assertThat(waiting.get(1, TimeUnit.MINUTES).version()).isEqualTo(2);
+        } finally {
+            fail.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(blocking.handle("o-1", line("o-1", "plum")).version()).isEqualTo(3);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void concurrentLine(StreamId stream, String sku) {

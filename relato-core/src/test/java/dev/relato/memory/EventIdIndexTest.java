@@ -56,4 +56,28 @@ class EventIdIndexTest {
         }
         assertThat(EventIdIndex.size(index.find(b))).isEqualTo(2);
     }
+
+    @Test
+    void aProbeServesTheLookUpAndTheInsertionOfABatchWithRoomReserved() {
+        EventIdIndex index = new EventIdIndex();
+        for (int i = 0; i < 10; i++) {
+            index.put(new UUID(i, i), i, 1);
+        }
+        List<UUID> batch = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        index.reserve(batch.size());
+        int probe = index.probe(batch.get(0));
+        assertThat(probe).isNegative();
+        assertThat(index.placeAt(probe)).isEqualTo(EventIdIndex.ABSENT);
+        index.putAt(probe, batch.get(0), 10, batch.size());
+        for (int i = 1; i < batch.size(); i++) {
+            index.put(batch.get(i), 10, batch.size());
+        }
+        for (UUID id : batch) {
+            int found = index.probe(id);
+            assertThat(found).isNotNegative();
+            assertThat(EventIdIndex.first(index.placeAt(found))).isEqualTo(10);
+            assertThat(EventIdIndex.size(index.placeAt(found))).isEqualTo(4);
+        }
+        assertThat(EventIdIndex.first(index.find(new UUID(3, 3)))).isEqualTo(3);
+    }
 }
