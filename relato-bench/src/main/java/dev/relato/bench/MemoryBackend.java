@@ -8,6 +8,8 @@ import java.util.Optional;
 
 /** Relato's in-memory store: the framework's own cost, with no database under it. */
 final class MemoryBackend extends Backend {
+    /** Its {@link #kinds()}, known before it is opened. */
+    static final List<String> KINDS = List.of(RELATO, RELATO_ENCRYPTED);
 
     @Override
     String name() {
@@ -21,7 +23,7 @@ final class MemoryBackend extends Backend {
 
     @Override
     List<String> kinds() {
-        return List.of(RELATO, RELATO_ENCRYPTED);
+        return KINDS;
     }
 
     @Override

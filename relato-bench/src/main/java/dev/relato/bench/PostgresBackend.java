@@ -21,6 +21,8 @@ import java.util.UUID;
  * environment variable {@value #PASSWORD_VARIABLE}, never on its command line.
  */
 final class PostgresBackend extends Backend {
+    /** Its {@link #kinds()}, known before it is opened. */
+    static final List<String> KINDS = List.of(RELATO, RELATO_ENCRYPTED, JDBC, JDBC_WIDE, AXON, RELATO_CALLER_TX);
     static final String PASSWORD_VARIABLE = "RELATO_BENCH_PG_PASSWORD";
     private static final int POOL_SIZE = 10;
 
@@ -114,7 +116,7 @@ final class PostgresBackend extends Backend {
 
     @Override
     List<String> kinds() {
-        return List.of(RELATO, RELATO_ENCRYPTED, JDBC, JDBC_WIDE, AXON, RELATO_CALLER_TX);
+        return KINDS;
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  * same connection settings.
  */
 final class SqliteBackend extends Backend {
+    /** Its {@link #kinds()}, known before it is opened. */
+    static final List<String> KINDS = List.of(RELATO, RELATO_ENCRYPTED, JDBC, JDBC_WIDE);
     private final Path directory; // null when attached
     private final Path file;
 
@@ -51,7 +53,7 @@ final class SqliteBackend extends Backend {
 
     @Override
     List<String> kinds() {
-        return List.of(RELATO, RELATO_ENCRYPTED, JDBC, JDBC_WIDE);
+        return KINDS;
     }
 
     @Override

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workloads, run on one backend at a time for Relato and every peer the backend has, with their sizes scaled
- * by the options: W1 to W6 on every subject that can run them, W2 in the caller's transaction (PostgreSQL), W7
+ * The workloads, run on one backend for one system at a time (Relato or one of the peers the backend has), with
+ * their sizes scaled by the options: W1 to W6 on every subject that can run them, W2 in the caller's transaction (PostgreSQL), W7
  * (the in-memory store on its own) and the delivery latency of subscriptions (Relato). Every workload checks what
  * it measured (events stored, states folded, events read) and fails on a wrong result. Not thread-safe; owns the
  * writer threads, released by {@link #close()}.
@@ -116,8 +116,8 @@ final class Workloads implements AutoCloseable {
                 w5LargeFigure, w5Snapshot, w6, w7, hereP50, hereP99, elsewhereP50, elsewhereP99);
     }
 
-    /** The targets of issue-level goals, by store: Relato against the leanest plain JDBC and Axon. */
-    private void declareTargets(String store) {
+    /** The targets of the store's figures: Relato against the leanest plain JDBC and Axon, or absolute. */
+    void declareTargets(String store) {
         Target jdbc90 = new Target.Relative(Backend.JDBC, 0.9);
         Target aheadOfAxon = new Target.Relative(Backend.AXON, 1);
         switch (store) {
@@ -140,12 +140,15 @@ final class Workloads implements AutoCloseable {
         }
     }
 
-    /** Runs every chosen workload on the backend's subjects and records their figures. */
-    void run(Backend backend) throws Exception {
+    /**
+     * Runs every chosen workload that {@code system} (one of the backend's {@link Backend#kinds()}) has and records
+     * its figures; Relato's own workloads (W2 in the caller's transaction, W7, delivery) run with {@code relato}.
+     */
+    void run(Backend backend, String system) throws Exception {
         String name = backend.name();
         results.title(name, backend.title());
-        declareTargets(name);
-        List<Subject> all = backend.subjects(options.peers());
+        List<Subject> all = backend.subjects(List.of(system));
+        boolean relato = system.equals(Backend.RELATO);
         Map<String, Long> stored = new HashMap<>();
         if (options.runs("w1")) {
             w1(name, all, stored);
@@ -173,14 +176,14 @@ final class Workloads implements AutoCloseable {
         if (options.runs("w6")) {
             w6(name, all, stored);
         }
-        if (options.runs("w2c") && backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
+        if (relato && options.runs("w2c") && backend.kinds().contains(Backend.RELATO_CALLER_TX)) {
             callersTransaction(backend);
         }
-        if (options.runs("w7") && backend instanceof MemoryBackend) {
+        if (relato && options.runs("w7") && backend instanceof MemoryBackend) {
             LOG.info("{}: W7 single appends to the store only", name);
             results.put(w7, name, Backend.RELATO, storeOnlyAppends());
         }
-        if (options.runs("delivery")) {
+        if (relato && options.runs("delivery")) {
             delivery(backend);
         }
     }

@@ -54,6 +54,17 @@ class BenchSmokeTest {
     }
 
     @Test
+    void aSystemsJvmMeasuresThatSystemAloneOnANewBackend() throws Exception {
+        SystemProcess.Round round = SystemProcess.fork("sqlite", Backend.JDBC, tiny("sqlite", "--workloads", "w1,w5"));
+
+        assertThat(round.title()).startsWith("sqlite:");
+        assertThat(round.values()).extracting(SystemProcess.Value::peer).containsOnly(Backend.JDBC);
+        assertThat(round.values()).extracting(v -> v.figure().label())
+                .anyMatch(label -> label.startsWith("W1 ")).anyMatch(label -> label.startsWith("W5 "))
+                .noneMatch(label -> label.startsWith("W2 "));
+    }
+
+    @Test
     void theGrowthRunReportsEachStepSizesAndHeap() throws Exception {
         String report = GrowthRun.run(BenchOptions.parse("--growth-events", "2000", "--pg-url", TestDatabase.url()));
 
