@@ -6,7 +6,7 @@ import java.util.List;
  * A store that can read a stream as loading an aggregate needs it: each event's version, type, schema version
  * and payload, without the rest of its {@link RecordedEvent} (event id, position, times, metadata), which the
  * store then need not fetch, convert or allocate. A repository folds these when its store offers them, and
- * {@link EventStore#read} otherwise.
+ * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them.
  *
  * <p>Implement it only where the result is exactly the events {@code read} returns for the same arguments, field
  * for field: a store that changes events on their way out (decrypting them, for instance) and forwards to
