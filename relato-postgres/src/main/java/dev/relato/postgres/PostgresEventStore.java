@@ -643,11 +643,16 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
 
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        return streamRead(stream, read, c -> doRead(c, stream, read));
+    }
+
+    /** Runs a read of part of a stream on its own connection, observed as a load. */
+    private <T> List<T> streamRead(StreamId stream, StreamRead read, Sessions.Work<List<T>> work) {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
         return Observed.read(observer, STORE, stream, () -> Sessions.call(dataSource, errors,
-                () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read)));
+                () -> "reading stream '" + stream + "'", work));
     }
 
     /**
@@ -689,24 +694,19 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
      */
     @Override
     public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
-        ensureOpen();
-        Objects.requireNonNull(stream, "stream");
-        Objects.requireNonNull(read, "read");
-        return Observed.read(observer, STORE, stream, () -> Sessions.call(dataSource, errors,
-                () -> "reading stream '" + stream + "'", c -> {
-                    try (PreparedStatement ps = c.prepareStatement(sql.readStreamPayloads(read.direction(),
-                            read.asOf().isPresent()))) {
-                        bindStreamRead(ps, stream, read);
-                        List<StoredPayload> events = new ArrayList<>();
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                events.add(new StoredPayload(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                                        rs.getString(4)));
-                            }
-                        }
-                        return events;
+        return streamRead(stream, read, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.readStreamPayloads(read.direction(),
+                    read.asOf().isPresent()))) {
+                bindStreamRead(ps, stream, read);
+                List<StoredPayload> events = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new StoredPayload(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
                     }
-                }));
+                }
+                return events;
+            }
+        });
     }
 
     /** Binds the parameters of {@link Sql#readStream} (and {@link Sql#readStreamPayloads}). */
