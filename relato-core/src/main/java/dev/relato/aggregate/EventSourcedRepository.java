@@ -4,6 +4,8 @@ import dev.relato.AppendResult;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.Metadata;
+import dev.relato.PayloadReads.StoredPayload;
+import dev.relato.PayloadReads;
 import dev.relato.RecordedEvent;
 import dev.relato.RetryPolicy;
 import dev.relato.StreamId;
@@ -209,14 +211,44 @@ final class EventSourcedRepository<S, E> {
         }
     }
 
+    /**
+     * Folds the events {@code read} selects onto {@code start}: from the fields a fold needs alone where the store
+     * offers them ({@link PayloadReads}), from whole records otherwise.
+     */
     private Optional<Aggregate<S>> fold(Aggregate<S> start, StreamRead read) {
         S state = start.state();
         long version = start.version();
-        for (RecordedEvent record : store.read(start.stream(), read)) {
-            state = model.evolve(state, serializer.decode(record, eventType).event());
-            version = record.streamVersion();
+        if (store instanceof PayloadReads payloads) {
+            for (StoredPayload stored : payloads.readPayloads(start.stream(), read)) {
+                state = model.evolve(state, decode(start.stream(), stored));
+                version = stored.streamVersion();
+            }
+        } else {
+            for (RecordedEvent record : store.read(start.stream(), read)) {
+                state = model.evolve(state, serializer.decode(record, eventType).event());
+                version = record.streamVersion();
+            }
         }
         return version == 0 ? Optional.empty() : Optional.of(new Aggregate<>(start.stream(), version, state));
+    }
+
+    /**
+     * The event as {@link EventSerializer#decode} decodes its record; the record itself is read only to name it
+     * when decoding fails.
+     */
+    private E decode(StreamId stream, StoredPayload stored) {
+        Supplier<RecordedEvent> record = () -> recordAt(stream, stored.streamVersion());
+        Object event = serializer.deserialize(stored.type(), stored.schemaVersion(), stored.payload(), record);
+        if (eventType.isInstance(event)) {
+            return eventType.cast(event);
+        }
+        return serializer.decode(record.get(), eventType).event(); // throws, naming the record
+    }
+
+    private RecordedEvent recordAt(StreamId stream, long version) {
+        return store.read(stream, StreamRead.forwards().from(version).to(version)).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException("event " + version + " of '" + stream
+                        + "' vanished while it was being loaded"));
     }
 
     private Optional<Aggregate<S>> snapshot(StreamId stream, long maxVersion) {

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns event objects into {@link EventData} to append, and stored {@link RecordedEvent}s back into
@@ -138,39 +139,54 @@ public final class EventSerializer {
      */
     public Object deserialize(RecordedEvent record) {
         Objects.requireNonNull(record, "record must not be null");
-        RegisteredType current = types.find(record.type()).orElse(null);
-        if (current != null && current.version() == record.schemaVersion()) {
+        return deserialize(record.type(), record.schemaVersion(), record.payload(), () -> record);
+    }
+
+    /**
+     * A stored event's payload as an object of its registered class, upcast to the current schema, exactly as
+     * {@link #deserialize(RecordedEvent)} decodes the record with this type, schema version and payload. For readers
+     * that have these three fields without the rest of the record.
+     *
+     * @param record the whole stored event, asked for only when decoding fails, to name it in the exception
+     * @throws EventDecodingException if it cannot be decoded; the message names the record and the reason
+     */
+    public Object deserialize(String type, int schemaVersion, String payload, Supplier<RecordedEvent> record) {
+        Objects.requireNonNull(type, "type must not be null");
+        Objects.requireNonNull(payload, "payload must not be null");
+        Objects.requireNonNull(record, "record must not be null");
+        RegisteredType current = types.find(type).orElse(null);
+        if (current != null && current.version() == schemaVersion) {
             try {
-                return codec.decode(record.payload(), current.eventClass());
+                return codec.decode(payload, current.eventClass());
             } catch (RuntimeException e) {
-                throw new EventDecodingException(record, "payload does not match " + current.eventClass().getName()
-                        + ": " + e.getMessage(), e);
+                throw new EventDecodingException(record.get(), "payload does not match "
+                        + current.eventClass().getName() + ": " + e.getMessage(), e);
             }
         }
-        String type = record.type();
-        int version = record.schemaVersion();
+        String storedType = type;
+        int version = schemaVersion;
         JsonNode tree = null;
         for (Upcaster step = upcasters.get(new Key(type, version)); step != null;
              step = upcasters.get(new Key(type, version))) {
             try {
                 if (tree == null) {
-                    tree = codec.readTree(record.payload());
+                    tree = codec.readTree(payload);
                 }
                 tree = step.upcast(tree);
             } catch (RuntimeException e) {
-                throw new EventDecodingException(record, "upcaster " + step + " failed: " + e.getMessage(), e);
+                throw new EventDecodingException(record.get(), "upcaster " + step + " failed: " + e.getMessage(), e);
             }
             type = step.toType();
             version = step.toVersion();
         }
         RegisteredType target = types.find(type).orElse(null);
         if (target == null) {
-            throw new EventDecodingException(record, type.equals(record.type())
+            throw new EventDecodingException(record.get(), type.equals(storedType)
                     ? "type '" + type + "' is not registered in EventTypes and no upcaster renames it"
                     : "upcasters turned it into '" + type + "' v" + version + ", which is not registered", null);
         }
         if (target.version() != version) {
-            throw new EventDecodingException(record, version < target.version()
+            throw new EventDecodingException(record.get(), version < target.version()
                     ? "no upcaster brings '" + type + "' from v" + version + " to its registered v" + target.version()
                     : "'" + type + "' v" + version + " is newer than the registered v" + target.version()
                     + "; this code predates the writer of the event", null);
@@ -178,8 +194,8 @@ public final class EventSerializer {
         try {
             return codec.fromTree(tree, target.eventClass());
         } catch (RuntimeException e) {
-            throw new EventDecodingException(record, "upcast payload does not match " + target.eventClass().getName()
-                    + ": " + e.getMessage(), e);
+            throw new EventDecodingException(record.get(), "upcast payload does not match "
+                    + target.eventClass().getName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.relato.spi;
 import dev.relato.AppendResult;
 import dev.relato.EventData;
 import dev.relato.Metadata;
-import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.observe.Observation;
 import dev.relato.observe.Outcome;
@@ -40,13 +39,12 @@ public final class Observed {
     }
 
     /** Runs {@code read} of one stream and reports how it ended and how many events it read. */
-    public static List<RecordedEvent> read(RelatoObserver observer, String store, StreamId stream,
-                                           Supplier<List<RecordedEvent>> read) {
+    public static <T> List<T> read(RelatoObserver observer, String store, StreamId stream, Supplier<List<T>> read) {
         if (stream == null) {
             return read.get(); // rejected by the store's validation
         }
         Observation observation = observer.load(store, stream);
-        List<RecordedEvent> events;
+        List<T> events;
         try {
             events = read.get();
         } catch (RuntimeException | Error e) {

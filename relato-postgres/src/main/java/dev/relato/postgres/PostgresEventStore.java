@@ -8,6 +8,7 @@ import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
+import dev.relato.PayloadReads;
 import dev.relato.RecordedEvent;
 import dev.relato.RetryPolicy;
 import dev.relato.SchemaPolicy;
@@ -119,7 +120,7 @@ import org.slf4j.LoggerFactory;
  * head watcher thread; the data source stays open. After {@code close()} every method but {@code close}
  * throws {@link IllegalStateException}.
  */
-public final class PostgresEventStore implements EventStore, StoreCompanions, StreamOperations {
+public final class PostgresEventStore implements EventStore, StoreCompanions, StreamOperations, PayloadReads {
     /** The store name observers are told. */
     static final String STORE = "postgres";
     private static final Duration DEFAULT_HOLDBACK_WARNING = Duration.ofSeconds(30);
@@ -635,11 +636,16 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
 
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
+        return streamRead(stream, read, c -> doRead(c, stream, read));
+    }
+
+    /** Runs a read of part of a stream on its own connection, observed as a load. */
+    private <T> List<T> streamRead(StreamId stream, StreamRead read, Sessions.Work<List<T>> work) {
         ensureOpen();
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(read, "read");
         return Observed.read(observer, STORE, stream, () -> Sessions.call(dataSource, errors,
-                () -> "reading stream '" + stream + "'", c -> doRead(c, stream, read)));
+                () -> "reading stream '" + stream + "'", work));
     }
 
     /**
@@ -669,21 +675,46 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     }
 
     private List<RecordedEvent> doRead(Connection c, StreamId stream, StreamRead read) throws SQLException {
-        boolean asOf = read.asOf().isPresent();
-        try (PreparedStatement ps = c.prepareStatement(sql.readStream(read.direction(), asOf))) {
-            int i = 1;
-            ps.setString(i++, stream.category());
-            ps.setString(i++, stream.id());
-            ps.setLong(i++, read.lowestVersion());
-            ps.setLong(i++, read.highestVersion());
-            if (asOf) {
-                ps.setString(i++, stream.category());
-                ps.setString(i++, stream.id());
-                ps.setObject(i++, OffsetDateTime.ofInstant(asOfBound(read.asOf().get()), ZoneOffset.UTC));
-            }
-            ps.setInt(i, read.limit());
+        try (PreparedStatement ps = c.prepareStatement(sql.readStream(read.direction(), read.asOf().isPresent()))) {
+            bindStreamRead(ps, stream, read);
             return events(ps);
         }
+    }
+
+    /**
+     * The events {@link #read(StreamId, StreamRead)} returns, with only the columns a fold needs selected and
+     * converted.
+     */
+    @Override
+    public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
+        return streamRead(stream, read, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.readStreamPayloads(read.direction(),
+                    read.asOf().isPresent()))) {
+                bindStreamRead(ps, stream, read);
+                List<StoredPayload> events = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new StoredPayload(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /** Binds the parameters of {@link Sql#readStream} (and {@link Sql#readStreamPayloads}). */
+    private static void bindStreamRead(PreparedStatement ps, StreamId stream, StreamRead read) throws SQLException {
+        int i = 1;
+        ps.setString(i++, stream.category());
+        ps.setString(i++, stream.id());
+        ps.setLong(i++, read.lowestVersion());
+        ps.setLong(i++, read.highestVersion());
+        if (read.asOf().isPresent()) {
+            ps.setString(i++, stream.category());
+            ps.setString(i++, stream.id());
+            ps.setObject(i++, OffsetDateTime.ofInstant(asOfBound(read.asOf().get()), ZoneOffset.UTC));
+        }
+        ps.setInt(i, read.limit());
     }
 
     @Override

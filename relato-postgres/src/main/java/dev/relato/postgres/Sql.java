@@ -56,6 +56,8 @@ final class Sql {
     private final String[] readPage = new String[4];
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
     private final String[] readStream = new String[4];
+    /** As {@link #readStream}, selecting stream version, type, schema version and payload only. */
+    private final String[] readStreamPayloads = new String[4];
 
     // snapshots
     final String loadSnapshot;
@@ -122,12 +124,8 @@ final class Sql {
             readPage[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < "
                     + VISIBLE_BOUND + ((i & 2) != 0 ? " AND category = ANY (?)" : "")
                     + ((i & 1) != 0 ? " AND type = ANY (?)" : "") + " ORDER BY position LIMIT ?";
-            // As of an instant, a stream ends before its first event recorded later: always a prefix, no gaps.
-            readStream[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events
-                    + " WHERE category = ? AND stream_id = ? AND stream_version BETWEEN ? AND ?"
-                    + ((i & 1) != 0 ? " AND stream_version < coalesce((SELECT min(l.stream_version) FROM " + events
-                    + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?), 9223372036854775807)" : "")
-                    + " ORDER BY stream_version " + ((i & 2) != 0 ? "DESC" : "ASC") + " LIMIT ?";
+            readStream[i] = streamRead(EVENT_COLUMNS, events, i);
+            readStreamPayloads[i] = streamRead("stream_version, type, schema_version, payload::text", events, i);
         }
 
         String snapshots = schema.table("snapshots");
@@ -203,6 +201,23 @@ final class Sql {
      */
     String readStream(Direction direction, boolean asOf) {
         return readStream[(direction == Direction.BACKWARDS ? 2 : 0) + (asOf ? 1 : 0)];
+    }
+
+    /** {@link #readStream} with only stream version, type, schema version and payload selected, in that order. */
+    String readStreamPayloads(Direction direction, boolean asOf) {
+        return readStreamPayloads[(direction == Direction.BACKWARDS ? 2 : 0) + (asOf ? 1 : 0)];
+    }
+
+    /**
+     * A read of part of a stream, {@code i} being (backwards ? 2 : 0) + (asOf ? 1 : 0). As of an instant, a stream
+     * ends before its first event recorded later: always a prefix, no gaps.
+     */
+    private static String streamRead(String columns, String events, int i) {
+        return "SELECT " + columns + " FROM " + events
+                + " WHERE category = ? AND stream_id = ? AND stream_version BETWEEN ? AND ?"
+                + ((i & 1) != 0 ? " AND stream_version < coalesce((SELECT min(l.stream_version) FROM " + events
+                + " l WHERE l.category = ? AND l.stream_id = ? AND l.recorded_at > ?), 9223372036854775807)" : "")
+                + " ORDER BY stream_version " + ((i & 2) != 0 ? "DESC" : "ASC") + " LIMIT ?";
     }
 
     /**

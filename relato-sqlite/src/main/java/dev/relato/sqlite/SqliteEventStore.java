@@ -10,6 +10,7 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.Metadata;
+import dev.relato.PayloadReads;
 import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
 import dev.relato.SchemaPolicy;
@@ -116,7 +117,7 @@ import java.util.stream.Stream;
  *
  * <p><b>Thread safety:</b> thread-safe; one instance serves every thread of a process.
  */
-public final class SqliteEventStore implements EventStore, StoreCompanions, StreamOperations {
+public final class SqliteEventStore implements EventStore, StoreCompanions, StreamOperations, PayloadReads {
     /** The store name observers are told. */
     static final String STORE = "sqlite";
 
@@ -523,16 +524,41 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
 
     /** A stream read on the session, inside whatever transaction it is in; used by {@link SqliteTransaction}. */
     List<RecordedEvent> read(SqliteSession session, StreamId stream, StreamRead read) throws SQLException {
-        boolean forwards = read.direction() == Direction.FORWARDS;
-        long asOf = read.asOf().map(SqliteEventStore::epochNanos).orElse(Long.MAX_VALUE);
-        PreparedStatement select = session.prepare(sql.readStream(forwards));
+        PreparedStatement select = session.prepare(sql.readStream(read.direction() == Direction.FORWARDS));
+        bindStreamRead(select, stream, read);
+        return events(select, stream);
+    }
+
+    /** Binds the parameters of {@link SqliteSql#readStream} (and {@link SqliteSql#readStreamPayloads}). */
+    private static void bindStreamRead(PreparedStatement select, StreamId stream, StreamRead read)
+            throws SQLException {
         select.setString(1, stream.category());
         select.setString(2, stream.id());
         select.setLong(3, read.lowestVersion());
         select.setLong(4, read.highestVersion());
-        select.setLong(5, asOf);
+        select.setLong(5, read.asOf().map(SqliteEventStore::epochNanos).orElse(Long.MAX_VALUE));
         select.setInt(6, read.limit());
-        return events(select, stream);
+    }
+
+    /**
+     * The events {@link #read(StreamId, StreamRead)} returns, with only the columns a fold needs selected and
+     * converted.
+     */
+    @Override
+    public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(read, "read");
+        return Observed.read(observer, STORE, stream, () -> db.read("read of stream '" + stream + "'", session -> {
+            PreparedStatement select = session.prepare(sql.readStreamPayloads(read.direction() == Direction.FORWARDS));
+            bindStreamRead(select, stream, read);
+            List<StoredPayload> events = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new StoredPayload(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                }
+            }
+            return events;
+        }));
     }
 
     @Override

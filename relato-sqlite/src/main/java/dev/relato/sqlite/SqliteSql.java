@@ -273,7 +273,16 @@ final class SqliteSql {
 
     /** Parameters: category, stream id, lowest version, highest version, recorded at or before, limit. */
     String readStream(boolean forwards) {
-        return "SELECT " + EVENT_COLUMNS + " FROM " + events
+        return readStream(EVENT_COLUMNS, forwards);
+    }
+
+    /** {@link #readStream} with only version, type, schema version and payload selected, in that order. */
+    String readStreamPayloads(boolean forwards) {
+        return readStream("version, type, schema_version, payload", forwards);
+    }
+
+    private String readStream(String columns, boolean forwards) {
+        return "SELECT " + columns + " FROM " + events
                 + " WHERE category = ? AND stream_id = ? AND version BETWEEN ? AND ? AND recorded_at <= ?"
                 + " ORDER BY version " + (forwards ? "ASC" : "DESC") + " LIMIT ?";
     }

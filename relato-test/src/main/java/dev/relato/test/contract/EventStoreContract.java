@@ -3,6 +3,7 @@ package dev.relato.test.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,8 @@ import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
 import dev.relato.InvalidInputException;
 import dev.relato.Metadata;
+import dev.relato.PayloadReads.StoredPayload;
+import dev.relato.PayloadReads;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamId;
@@ -760,6 +763,24 @@ public abstract class EventStoreContract {
             assertThat(store.read(s, StreamRead.backwards().limit(2).asOf(Instant.MAX)))
                     .isEqualTo(List.of(current.get(current.size() - 1), current.get(current.size() - 2)));
             assertThat(store.read(s, StreamRead.forwards().asOf(Instant.MIN))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a store's reads for folds (if it has them) return what its stream reads return")
+        void payloadReads() {
+            assumeTrue(store instanceof PayloadReads, "the store has no reads for folds");
+            PayloadReads payloads = (PayloadReads) store;
+            List<StreamRead> reads = List.of(StreamRead.forwards(), StreamRead.forwards().from(4).to(6),
+                    StreamRead.forwards().from(9).limit(5), StreamRead.backwards(),
+                    StreamRead.backwards().from(7).limit(2), StreamRead.forwards().from(11),
+                    StreamRead.forwards().asOf(all.get(4).recordedAt()), StreamRead.forwards().asOf(Instant.MIN),
+                    StreamRead.backwards().limit(2).asOf(Instant.MAX));
+            for (StreamRead read : reads) {
+                List<StoredPayload> expected = store.read(s, read).stream().map(e -> new StoredPayload(
+                        e.streamVersion(), e.type(), e.schemaVersion(), e.payload())).toList();
+                assertThat(payloads.readPayloads(s, read)).as("%s", read).isEqualTo(expected);
+            }
+            assertThat(payloads.readPayloads(stream("Order"), StreamRead.forwards())).as("a missing stream").isEmpty();
         }
 
         @Test

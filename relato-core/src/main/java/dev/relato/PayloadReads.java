@@ -1,0 +1,33 @@
+package dev.relato;
+
+import java.util.List;
+
+/**
+ * A store that can read a stream as loading an aggregate needs it: each event's version, type, schema version
+ * and payload, without the rest of its {@link RecordedEvent} (event id, position, times, metadata), which the
+ * store then need not fetch, convert or allocate. A repository folds these when its store offers them, and
+ * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them.
+ *
+ * <p>Implement it only where the result is exactly the events {@code read} returns for the same arguments, field
+ * for field: a store that changes events on their way out (decrypting them, for instance) and forwards to
+ * another store must not implement it. Thread-safe as the store is; fails as {@code read} does.
+ */
+public interface PayloadReads {
+
+    /**
+     * The events of {@code stream} selected by {@code read}, in its order, as {@link EventStore#read}
+     * returns them, with only the fields a fold needs.
+     */
+    List<StoredPayload> readPayloads(StreamId stream, StreamRead read);
+
+    /**
+     * What a fold needs of one stored event.
+     *
+     * @param streamVersion its number in the stream
+     * @param type          its stored type name
+     * @param schemaVersion its schema version as stored
+     * @param payload       its data as JSON text
+     */
+    record StoredPayload(long streamVersion, String type, int schemaVersion, String payload) {
+    }
+}
