@@ -159,7 +159,7 @@ public final class EventData {
 
     /**
      * Checks an event type name: 1 to {@value #MAX_TYPE_LENGTH} characters, not blank, no control characters,
-     * no unpaired surrogate.
+     * no unpaired surrogate, and not one of the types reserved for {@link StreamNotice stream notices}.
      *
      * @throws InvalidEventException if it is not a valid type name
      */
@@ -168,6 +168,10 @@ public final class EventData {
             Text.requireName(type, "event type", MAX_TYPE_LENGTH);
         } catch (InvalidInputException e) {
             throw new InvalidEventException(e.getMessage());
+        }
+        if (StreamNotice.Kind.ofType(type).isPresent()) {
+            throw new InvalidEventException("event type '" + type + "' is reserved for the notices of removed "
+                    + "streams; choose another name");
         }
     }
 

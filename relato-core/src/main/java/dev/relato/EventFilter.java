@@ -8,9 +8,16 @@ import java.util.Set;
  * both (an event must then match both). An empty set means "any". Categories and types are checked as the
  * names they match ({@link StreamId#validateCategory}, {@link EventData#validateType}), so a filter that no
  * stored event could match is refused with {@link InvalidInputException} instead of reading nothing.
+ *
+ * <p>{@link StreamNotice Notices} of deleted and truncated streams are left out unless {@code streamNotices} is set
+ * ({@link #withStreamNotices()}); the categories apply to them, the types do not.
  * Immutable and thread-safe.
+ *
+ * @param categories    the categories of the streams wanted; empty for all
+ * @param types         the event types wanted; empty for all
+ * @param streamNotices whether the notices of removed events are wanted too
  */
-public record EventFilter(Set<String> categories, Set<String> types) {
+public record EventFilter(Set<String> categories, Set<String> types, boolean streamNotices) {
     private static final EventFilter ALL = new EventFilter(Set.of(), Set.of());
 
     public EventFilter {
@@ -18,6 +25,11 @@ public record EventFilter(Set<String> categories, Set<String> types) {
         types = Set.copyOf(types);
         categories.forEach(StreamId::validateCategory);
         types.forEach(EventData::validateType);
+    }
+
+    /** Events of these categories and types, without notices. */
+    public EventFilter(Set<String> categories, Set<String> types) {
+        this(categories, types, false);
     }
 
     /** Every event. */
@@ -42,15 +54,25 @@ public record EventFilter(Set<String> categories, Set<String> types) {
 
     /** This filter, further restricted to these types. */
     public EventFilter andTypes(Collection<String> eventTypes) {
-        return new EventFilter(categories, Set.copyOf(eventTypes));
+        return new EventFilter(categories, Set.copyOf(eventTypes), streamNotices);
     }
 
+    /** This filter, also wanting the {@link StreamNotice notices} of the streams in its categories. */
+    public EventFilter withStreamNotices() {
+        return new EventFilter(categories, types, true);
+    }
+
+    /** Whether every event matches: no category and no type given (notices still depend on {@link #streamNotices}). */
     public boolean isAll() {
         return categories.isEmpty() && types.isEmpty();
     }
 
+    /** Whether the filter wants this event, or this notice's record. */
     public boolean matches(RecordedEvent event) {
-        return (categories.isEmpty() || categories.contains(event.streamId().category()))
-                && (types.isEmpty() || types.contains(event.type()));
+        boolean category = categories.isEmpty() || categories.contains(event.streamId().category());
+        if (StreamNotice.isNotice(event)) {
+            return streamNotices && category;
+        }
+        return category && (types.isEmpty() || types.contains(event.type()));
     }
 }

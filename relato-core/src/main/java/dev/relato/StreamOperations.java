@@ -18,9 +18,12 @@ package dev.relato;
  *       stream.</li>
  *   <li><b>Global log</b>: the remaining events keep their positions, and a position is never given again
  *       to another event, so checkpoints stay valid.</li>
- *   <li><b>Subscriptions</b> and projections that have not reached the removed events never see them; those
- *       that have passed them are not told (a read model drops a deleted stream's rows itself, for example
- *       where it calls these methods).</li>
+ *   <li><b>Subscriptions</b> and projections that have not reached the removed events never see them. Every
+ *       operation that removes at least one event also writes a {@link StreamNotice} to the global log, in the same
+ *       transaction (or atomic step) as the removal, at a position above the stream's removed events: readers and
+ *       subscriptions that ask for notices ({@link EventFilter#withStreamNotices()}) receive it in position order,
+ *       and projections with {@link dev.relato.projection.Projection.Builder#onStreamDeleted notice handlers} drop
+ *       the stream's rows there. Other readers are not shown notices.</li>
  *   <li><b>Snapshots</b>: deleting or tombstoning a stream also removes its snapshot in the store's own
  *       snapshot store, in the same transaction where the store has one. Truncating leaves the snapshot:
  *       truncate below a snapshot's version to shorten a long stream and still load its aggregate.</li>

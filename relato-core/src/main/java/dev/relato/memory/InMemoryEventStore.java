@@ -12,6 +12,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.StoreCompanions;
 import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -333,13 +334,14 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
         }
         List<RecordedEvent> page = new ArrayList<>(Math.min(max, size - (int) afterPosition));
         boolean all = filter.isAll();
+        boolean notices = filter.streamNotices();
         boolean anyRemoved = !removed.isEmpty();
         for (int i = (int) afterPosition; i < size && page.size() < max; i++) {
             RecordedEvent e = log.get(i);
             if (anyRemoved && removed.contains(e.position())) {
                 continue;
             }
-            if (all || filter.matches(e)) {
+            if (all ? notices || !StreamNotice.isNotice(e) : filter.matches(e)) {
                 page.add(e);
             }
         }
@@ -399,10 +401,25 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             firstKept.remove(stream);
             streams.remove(stream);
             snapshots.delete(stream);
-            return removeBelow(streamLog, from, current + 1);
+            long removedCount = removeBelow(streamLog, from, current + 1);
+            if (removedCount > 0) {
+                addNotice(stream, tombstone ? StreamNotice.Kind.TOMBSTONED : StreamNotice.Kind.DELETED, 0);
+            }
+            return removedCount;
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** Adds the notice of a removal to the log, after every event; under the append lock. */
+    private void addNotice(StreamId stream, StreamNotice.Kind kind, long keptFrom) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (now.isBefore(lastRecordedAt)) {
+            now = lastRecordedAt;
+        }
+        lastRecordedAt = now;
+        log.addAll(new RecordedEvent[] {new StreamNotice(stream, kind, keptFrom, log.size() + 1L, now).toRecord()});
+        signal.fire();
     }
 
     @Override
@@ -421,7 +438,9 @@ public final class InMemoryEventStore implements EventStore, StoreCompanions, St
             }
             // The stream's reads move past the head first, then the log stops showing it.
             firstKept.put(stream, keep);
-            return removeBelow(streamLog, from, keep);
+            long removedCount = removeBelow(streamLog, from, keep);
+            addNotice(stream, StreamNotice.Kind.TRUNCATED, keep);
+            return removedCount;
         } finally {
             appendLock.unlock();
         }

@@ -4,9 +4,11 @@ import dev.relato.EventDecodingException;
 import dev.relato.EventFilter;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import dev.relato.serialization.EventSerializer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +41,12 @@ import java.util.concurrent.ConcurrentMap;
  * ignored. Delivery is at least once under an asynchronous runner, so handlers should be idempotent
  * (the record's position or event id helps).
  *
+ * <p>A projection told of removed streams ({@link Builder#onStreamDeleted}, {@link Builder#onStreamTruncated}) also
+ * receives the {@link StreamNotice notices} of the streams it follows, in position order with their events: after
+ * the last event of a deleted stream it has seen, before any event of the stream started again. A runner advances the
+ * projection's checkpoint past a notice as past an event, in the same transaction where the runner has one; a rebuild
+ * meets the notices too, after the remaining events before them.
+ *
  * <p>Immutable and thread-safe; whether handlers may run concurrently depends on their context, and
  * runners call {@link #handle} for one projection from one thread at a time.
  *
@@ -48,6 +56,7 @@ public final class Projection<C> {
     private final String name;
     private final Map<Class<?>, LiveAwareHandler<C, Object>> handlers;
     private final Set<String> categories;
+    private final Map<StreamNotice.Kind, NoticeHandler<C>> noticeHandlers;
     private final ConcurrentMap<Class<?>, Optional<LiveAwareHandler<C, Object>>> dispatch = new ConcurrentHashMap<>();
     private volatile TypeNames typeNames;
 
@@ -55,6 +64,7 @@ public final class Projection<C> {
         this.name = builder.name;
         this.handlers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.handlers));
         this.categories = Set.copyOf(builder.categories);
+        this.noticeHandlers = Map.copyOf(builder.noticeHandlers);
     }
 
     /**
@@ -84,21 +94,25 @@ public final class Projection<C> {
 
     /**
      * The events this projection needs: its categories, and every stored type name (current and older, as
-     * renamed by upcasters) that decodes to a handled class.
+     * renamed by upcasters) that decodes to a handled class; and the notices of removed streams if it has a handler
+     * for them.
      *
      * @throws IllegalArgumentException if a handled class matches no registered event class
      */
     public EventFilter filter(EventSerializer serializer) {
-        return new EventFilter(categories, typeNames(serializer));
+        return new EventFilter(categories, typeNames(serializer), !noticeHandlers.isEmpty());
     }
 
     /**
      * Whether {@link #handle} would decode this record and look for a handler: its category is followed and
-     * its type maps to a handled class. Lets a runner skip records cheaply.
+     * its type maps to a handled class, or it is a notice of a kind with a handler. Lets a runner skip records cheaply.
      */
     public boolean accepts(RecordedEvent record, EventSerializer serializer) {
-        return (categories.isEmpty() || categories.contains(record.streamId().category()))
-                && typeNames(serializer).contains(record.type());
+        if (!categories.isEmpty() && !categories.contains(record.streamId().category())) {
+            return false;
+        }
+        Optional<StreamNotice.Kind> notice = StreamNotice.Kind.ofType(record.type());
+        return notice.isPresent() ? noticeHandlers.containsKey(notice.get()) : typeNames(serializer).contains(record.type());
     }
 
     /**
@@ -110,7 +124,7 @@ public final class Projection<C> {
     }
 
     /**
-     * Decodes the record and passes it to its handler. Records this projection does not
+     * Decodes the record and passes it to its handler; a notice's record goes to the notice handler. Records this projection does not
      * {@link #accepts accept}, and events of a class without a handler, are ignored.
      *
      * @param live whether the event is live: appended just now (inline projections, whose events are the append's
@@ -124,6 +138,11 @@ public final class Projection<C> {
         Objects.requireNonNull(record, "record must not be null");
         if (!accepts(record, serializer)) {
             return false;
+        }
+        Optional<StreamNotice> notice = StreamNotice.from(record);
+        if (notice.isPresent()) {
+            noticeHandlers.get(notice.get().kind()).handle(context, notice.get());
+            return true;
         }
         Object event = serializer.deserialize(record);
         Optional<LiveAwareHandler<C, Object>> handler = dispatch.computeIfAbsent(event.getClass(), this::handlerFor);
@@ -199,11 +218,26 @@ public final class Projection<C> {
         void handle(C context, E event, RecordedEvent record, boolean live) throws Exception;
     }
 
+    /**
+     * Updates a read model for a stream whose events were removed, for example by dropping the stream's rows.
+     *
+     * @param <C> context type
+     */
+    @FunctionalInterface
+    public interface NoticeHandler<C> {
+        /**
+         * @param context the runner's context (a connection, a read model …)
+         * @param notice  which stream, how it was removed, and the notice's position
+         */
+        void handle(C context, StreamNotice notice) throws Exception;
+    }
+
     /** Collects a projection's handlers. Not thread-safe: use it from one thread, then {@link #build()}. */
     public static final class Builder<C> {
         private final String name;
         private final Map<Class<?>, LiveAwareHandler<C, Object>> handlers = new LinkedHashMap<>();
         private final Set<String> categories = new LinkedHashSet<>();
+        private final Map<StreamNotice.Kind, NoticeHandler<C>> noticeHandlers = new EnumMap<>(StreamNotice.Kind.class);
 
         private Builder(String name) {
             this.name = name;
@@ -244,6 +278,39 @@ public final class Projection<C> {
         }
 
         /**
+         * Tells the handler when a followed stream is deleted or tombstoned ({@link StreamNotice.Kind#DELETED},
+         * {@link StreamNotice.Kind#TOMBSTONED}), after the events of it the projection has seen; it runs like an event
+         * handler: in the runner's transaction, and its failure is handled by the runner's failure policy.
+         *
+         * @throws IllegalArgumentException if deletions already have a handler
+         */
+        public Builder<C> onStreamDeleted(NoticeHandler<? super C> handler) {
+            return notice(handler, StreamNotice.Kind.DELETED, StreamNotice.Kind.TOMBSTONED);
+        }
+
+        /**
+         * Tells the handler when a followed stream is truncated ({@link StreamNotice.Kind#TRUNCATED}): its versions
+         * below {@link StreamNotice#keptFrom()} are gone. Runs like an event handler.
+         *
+         * @throws IllegalArgumentException if truncations already have a handler
+         */
+        public Builder<C> onStreamTruncated(NoticeHandler<? super C> handler) {
+            return notice(handler, StreamNotice.Kind.TRUNCATED);
+        }
+
+        @SuppressWarnings("unchecked")
+        private Builder<C> notice(NoticeHandler<? super C> handler, StreamNotice.Kind... kinds) {
+            Objects.requireNonNull(handler, "handler must not be null");
+            for (StreamNotice.Kind kind : kinds) {
+                if (noticeHandlers.putIfAbsent(kind, (NoticeHandler<C>) handler) != null) {
+                    throw new IllegalArgumentException("projection '" + name + "' already has a handler for " + kind
+                            + " streams");
+                }
+            }
+            return this;
+        }
+
+        /**
          * Follows only streams of these categories (by default, all).
          *
          * @throws IllegalArgumentException if a category is invalid
@@ -259,7 +326,7 @@ public final class Projection<C> {
          * @throws IllegalStateException if no handler was added
          */
         public Projection<C> build() {
-            if (handlers.isEmpty()) {
+            if (handlers.isEmpty() && noticeHandlers.isEmpty()) {
                 throw new IllegalStateException("projection '" + name + "' has no handlers; add them with on(...)");
             }
             return new Projection<>(this);

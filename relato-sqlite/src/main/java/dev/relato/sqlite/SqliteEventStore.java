@@ -19,6 +19,7 @@ import dev.relato.StoreFailureException;
 import dev.relato.StoreUnavailableException;
 import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -578,7 +579,9 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
             throws SQLException {
         List<String> categories = List.copyOf(filter.categories());
         List<String> types = List.copyOf(filter.types());
-        PreparedStatement select = session.prepare(sql.readPage(categories.size(), types.size()));
+        PreparedStatement select = session.prepare(filter.streamNotices()
+                ? sql.readPageWithNotices(categories.size(), types.size())
+                : sql.readPage(categories.size(), types.size()));
         int p = 1;
         select.setLong(p++, afterPosition);
         for (String category : categories) {
@@ -587,7 +590,15 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
         for (String type : types) {
             select.setString(p++, type);
         }
-        select.setInt(p, max);
+        select.setInt(p++, max);
+        if (filter.streamNotices()) {
+            select.setLong(p++, afterPosition);
+            for (String category : categories) {
+                select.setString(p++, category);
+            }
+            select.setInt(p++, max);
+            select.setInt(p, max);
+        }
         return events(select, null);
     }
 
@@ -599,6 +610,13 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
                 Instant recordedAt = instant(rs.getLong(10));
                 long occurredMicros = rs.getLong(11);
                 Instant occurredAt = rs.wasNull() ? recordedAt : instantOfMicros(occurredMicros);
+                Optional<StreamNotice.Kind> notice = rs.getString(5) == null
+                        ? StreamNotice.Kind.ofType(rs.getString(6)) : Optional.empty();
+                if (notice.isPresent()) {
+                    events.add(new StreamNotice(stream, notice.get(), rs.getLong(4), rs.getLong(1), recordedAt)
+                            .toRecord());
+                    continue;
+                }
                 events.add(new RecordedEvent(UUID.fromString(rs.getString(5)), stream, rs.getLong(4), rs.getLong(1),
                         rs.getString(6), rs.getInt(7), rs.getString(8), Json.readMetadata(rs.getString(9)),
                         recordedAt, occurredAt));
@@ -688,37 +706,83 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     private long delete(StreamId stream, ExpectedVersion expected, boolean tombstone) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(expected, "expected");
-        return db.write((tombstone ? "tombstone" : "delete") + " stream '" + stream + "'", session -> {
-            if (isTombstoned(session, stream)) {
-                return 0L;
-            }
-            long current = streamVersion(session, stream);
-            if (!expected.matches(current)) {
-                throw new WrongExpectedVersionException(stream, expected, current);
-            }
-            session.prepare(sql.keepHead()).executeUpdate();
-            long removed = deleteBelow(session, stream, Long.MAX_VALUE);
-            PreparedStatement snapshot = session.prepare(sql.deleteSnapshot());
-            snapshot.setString(1, stream.category());
-            snapshot.setString(2, stream.id());
-            snapshot.executeUpdate();
-            if (tombstone) {
-                PreparedStatement add = session.prepare(sql.addTombstone());
-                add.setString(1, stream.category());
-                add.setString(2, stream.id());
-                add.setLong(3, System.currentTimeMillis());
-                add.executeUpdate();
-            }
-            return removed;
-        });
+        return db.write((tombstone ? "tombstone" : "delete") + " stream '" + stream + "'",
+                session -> delete(session, stream, expected, tombstone).removed());
+    }
+
+    /** What a removal did: how many events it removed, and the record of the notice it wrote if it removed any. */
+    record Removal(long removed, Optional<RecordedEvent> notice) {
+        private static final Removal NONE = new Removal(0, Optional.empty());
+    }
+
+    /** Deletes a stream on the session, inside its write transaction; used by the projecting store. */
+    Removal delete(SqliteSession session, StreamId stream, ExpectedVersion expected, boolean tombstone)
+            throws SQLException {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(expected, "expected");
+        if (isTombstoned(session, stream)) {
+            return Removal.NONE;
+        }
+        long current = streamVersion(session, stream);
+        if (!expected.matches(current)) {
+            throw new WrongExpectedVersionException(stream, expected, current);
+        }
+        session.prepare(sql.keepHead()).executeUpdate();
+        long removed = deleteBelow(session, stream, Long.MAX_VALUE);
+        PreparedStatement snapshot = session.prepare(sql.deleteSnapshot());
+        snapshot.setString(1, stream.category());
+        snapshot.setString(2, stream.id());
+        snapshot.executeUpdate();
+        if (tombstone) {
+            PreparedStatement add = session.prepare(sql.addTombstone());
+            add.setString(1, stream.category());
+            add.setString(2, stream.id());
+            add.setLong(3, System.currentTimeMillis());
+            add.executeUpdate();
+        }
+        if (removed == 0) {
+            return Removal.NONE;
+        }
+        return new Removal(removed, Optional.of(addNotice(session, stream,
+                tombstone ? StreamNotice.Kind.TOMBSTONED : StreamNotice.Kind.DELETED, 0)));
+    }
+
+    /**
+     * Writes the notice of a removal in the removal's transaction, at the next position of the log.
+     *
+     * @return the notice's record
+     */
+    private RecordedEvent addNotice(SqliteSession session, StreamId stream, StreamNotice.Kind kind, long keptFrom)
+            throws SQLException {
+        long recordedAt = db.nextRecordedAt();
+        PreparedStatement insert = session.prepare(sql.addNotice());
+        insert.setString(1, stream.category());
+        insert.setString(2, stream.id());
+        insert.setString(3, kind.type());
+        insert.setLong(4, keptFrom);
+        insert.setLong(5, recordedAt);
+        try (ResultSet rs = insert.executeQuery()) {
+            rs.next();
+            return new StreamNotice(stream, kind, keptFrom, rs.getLong(1), instant(recordedAt)).toRecord();
+        }
     }
 
     /** Keeps the stream's snapshot. */
     @Override
     public long truncateBefore(StreamId stream, long version) {
         AppendValidation.checkTruncate(stream, version);
-        return db.write("truncate stream '" + stream + "'", session ->
-                deleteBelow(session, stream, Math.min(version, streamVersion(session, stream))));
+        return db.write("truncate stream '" + stream + "'", session -> truncate(session, stream, version).removed());
+    }
+
+    /** Truncates a stream on the session, inside its write transaction; used by the projecting store. */
+    Removal truncate(SqliteSession session, StreamId stream, long version) throws SQLException {
+        AppendValidation.checkTruncate(stream, version);
+        long keep = Math.min(version, streamVersion(session, stream));
+        long removed = deleteBelow(session, stream, keep);
+        if (removed == 0) {
+            return Removal.NONE;
+        }
+        return new Removal(removed, Optional.of(addNotice(session, stream, StreamNotice.Kind.TRUNCATED, keep)));
     }
 
     private long deleteBelow(SqliteSession session, StreamId stream, long version) throws SQLException {

@@ -7,6 +7,8 @@ import dev.relato.ExpectedVersion;
 import dev.relato.ForwardingEventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
@@ -34,10 +36,14 @@ import java.util.Objects;
  * subscriptions are the store's. Appends that bypass this object (straight to the {@link SqliteEventStore}, or
  * from another process) do not run the projections.
  *
+ * <p>Streams are deleted, tombstoned and truncated through it as through the store ({@link StreamOperations}); the
+ * notice of the removal ({@link StreamNotice}) goes to the projections with notice handlers in the removal's own
+ * transaction, so a read model drops a stream's rows in the transaction that deletes its events.
+ *
  * <p>Thread-safe. {@link #close()} closes the underlying store. Failures: as {@link SqliteEventStore}, plus
  * {@link ProjectionException} from a failing handler.
  */
-public final class SqliteProjectingEventStore extends ForwardingEventStore {
+public final class SqliteProjectingEventStore extends ForwardingEventStore implements StreamOperations {
     private final SqliteEventStore store;
     private final InlineProjections<Connection> projections;
 
@@ -108,6 +114,38 @@ public final class SqliteProjectingEventStore extends ForwardingEventStore {
         Objects.requireNonNull(tx, "transaction must not be null");
         tx.session(store.database());
         return new SqliteBoundStore(tx, this::append);
+    }
+
+    /** As {@link SqliteEventStore#deleteStream}, telling the projections in the same transaction. */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return store.callInTransaction(tx -> told(tx, store.delete(session(tx), stream, expected, false)));
+    }
+
+    /** As {@link SqliteEventStore#tombstoneStream}, telling the projections in the same transaction. */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return store.callInTransaction(tx -> told(tx, store.delete(session(tx), stream, expected, true)));
+    }
+
+    /** As {@link SqliteEventStore#truncateBefore}, telling the projections in the same transaction. */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        return store.callInTransaction(tx -> told(tx, store.truncate(session(tx), stream, version)));
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        return store.isTombstoned(stream);
+    }
+
+    private SqliteSession session(SqliteTransaction tx) {
+        return tx.session(store.database());
+    }
+
+    private long told(SqliteTransaction tx, SqliteEventStore.Removal removal) {
+        removal.notice().ifPresent(notice -> projections.apply(tx.connection(), List.of(notice)));
+        return removal.removed();
     }
 
     @Override

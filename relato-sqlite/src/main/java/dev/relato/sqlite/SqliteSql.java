@@ -32,12 +32,14 @@ import java.util.regex.Pattern;
  *       version 7).</li>
  *   <li>{@code dead_letters.replay_requested}: 1 when an operator asked for the dead letter to be replayed (schema
  *       version 8).</li>
+ *   <li>{@code stream_notices}: the notices of removed streams, at positions of the log shared with the events: the
+ *       next position after every event and notice, given in the removal's own transaction (schema version 9).</li>
  *   <li>{@code schema_migrations}: the schema versions applied to this prefix' tables.</li>
  * </ul>
  */
 final class SqliteSql {
     /** The schema version this code writes and reads; see {@link #migrations()}. */
-    static final int SCHEMA_VERSION = 8;
+    static final int SCHEMA_VERSION = 9;
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,47}");
     private static final String EVENT_COLUMNS =
@@ -57,6 +59,7 @@ final class SqliteSql {
     final String logHead;
     final String tombstones;
     final String dataKeys;
+    final String notices;
 
     SqliteSql(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -71,6 +74,7 @@ final class SqliteSql {
         this.logHead = prefix + "log_head";
         this.tombstones = prefix + "stream_tombstones";
         this.dataKeys = prefix + "data_keys";
+        this.notices = prefix + "stream_notices";
     }
 
     /**
@@ -201,7 +205,15 @@ final class SqliteSql {
                         + "consumer TEXT NOT NULL PRIMARY KEY, "
                         + "paused_at INTEGER NOT NULL) WITHOUT ROWID"),
                 // Replays of dead letters operators asked for, which the projection's runner carries out.
-                List.of("ALTER TABLE " + deadLetters + " ADD COLUMN replay_requested INTEGER NOT NULL DEFAULT 0"));
+                List.of("ALTER TABLE " + deadLetters + " ADD COLUMN replay_requested INTEGER NOT NULL DEFAULT 0"),
+                // Notices of deleted, tombstoned and truncated streams; type is the notice's reserved event type.
+                List.of("CREATE TABLE " + notices + " ("
+                        + "position INTEGER PRIMARY KEY, "
+                        + "category TEXT NOT NULL, "
+                        + "stream_id TEXT NOT NULL, "
+                        + "type TEXT NOT NULL, "
+                        + "kept_from INTEGER NOT NULL, "
+                        + "recorded_at INTEGER NOT NULL)"));
     }
 
     // ---- appends
@@ -217,10 +229,11 @@ final class SqliteSql {
                 + "EXISTS (SELECT 1 FROM " + tombstones + " WHERE category = ?1 AND stream_id = ?2)";
     }
 
-    /** The highest position given: of the events, or of events deleted since. */
+    /** The highest position given: of the events, of events deleted since, or of the notices of removals. */
     private String head() {
         return "max(coalesce((SELECT max(position) FROM " + events + "), 0), "
-                + "coalesce((SELECT position FROM " + logHead + " WHERE id = 1), 0))";
+                + "coalesce((SELECT position FROM " + logHead + " WHERE id = 1), 0), "
+                + "coalesce((SELECT max(position) FROM " + notices + "), 0))";
     }
 
     String insertEvent() {
@@ -260,6 +273,12 @@ final class SqliteSql {
         return "DELETE FROM " + events + " WHERE category = ? AND stream_id = ? AND version < ?";
     }
 
+    /** The notice of a removal, at the next position. Parameters: category, stream id, type, kept from, time. */
+    String addNotice() {
+        return "INSERT INTO " + notices + " (position, category, stream_id, type, kept_from, recorded_at) SELECT "
+                + head() + " + 1, ?, ?, ?, ?, ? RETURNING position";
+    }
+
     /** Parameters: category, stream id. */
     String isTombstoned() {
         return "SELECT 1 FROM " + tombstones + " WHERE category = ? AND stream_id = ?";
@@ -297,6 +316,19 @@ final class SqliteSql {
         appendIn(sql, "+category", categories);
         appendIn(sql, "+type", types);
         return sql.append(" ORDER BY position LIMIT ?").toString();
+    }
+
+    /**
+     * {@link #readPage} with the notices of removals merged in by position, in the columns of events (the notice's
+     * kept version as the version, no event id). Parameters: as {@link #readPage}, then the after position, each
+     * category again, and the limit.
+     */
+    String readPageWithNotices(int categories, int types) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM (").append(readPage(categories, types))
+                .append(") UNION ALL SELECT * FROM (SELECT position, category, stream_id, kept_from, NULL, type, 1, '{}',"
+                        + " NULL, recorded_at, NULL FROM ").append(notices).append(" WHERE position > ?");
+        appendIn(sql, "category", categories);
+        return sql.append(" ORDER BY position LIMIT ?) ORDER BY 1 LIMIT ?").toString();
     }
 
     private static void appendIn(StringBuilder sql, String column, int count) {

@@ -272,4 +272,32 @@ class SqliteProjectionTest {
         }
         assertThat(versions.live("orders")).hasValue(2);
     }
+
+    @Test
+    void anInlineProjectionDropsADeletedStreamsRowsInTheDeletesTransaction() {
+        orderList("inline-removals", "kept_orders");
+        Projection<Connection> list = Projection.<Connection>named("inline-removals")
+                .on(ShopEvent.OrderPlaced.class, (sql, e, rec) -> update(sql,
+                        "INSERT INTO kept_orders VALUES (?, ?, 'placed', 1)", e.orderId(), e.customer()))
+                .onStreamDeleted((sql, notice) -> {
+                    if (notice.stream().id().equals("o-3")) {
+                        throw new IllegalStateException("order o-3 must stay");
+                    }
+                    update(sql, "DELETE FROM kept_orders WHERE order_id = ?", notice.stream().id());
+                })
+                .build();
+        SqliteProjectingEventStore projecting = store.projecting(serializer, List.of(list));
+        placeOrders(projecting, 1, 3);
+
+        assertThat(projecting.deleteStream(StreamId.of("Order", "o-2"), ExpectedVersion.any())).isEqualTo(1);
+        assertThat(rows("kept_orders")).containsExactly("o-1|c-1|placed|1", "o-3|c-3|placed|1");
+
+        assertThatThrownBy(() -> projecting.tombstoneStream(StreamId.of("Order", "o-3"), ExpectedVersion.any()))
+                .isInstanceOf(ProjectionException.class).hasMessageContaining("o-3 must stay");
+        assertThat(store.read(StreamId.of("Order", "o-3"))).as("the delete rolled back with the handler").hasSize(1);
+        assertThat(store.isTombstoned(StreamId.of("Order", "o-3"))).isFalse();
+        assertThat(rows("kept_orders")).containsExactly("o-1|c-1|placed|1", "o-3|c-3|placed|1");
+        assertThat(projecting.deleteStream(StreamId.of("Order", "o-9"), ExpectedVersion.any()))
+                .as("no events, no notice").isZero();
+    }
 }

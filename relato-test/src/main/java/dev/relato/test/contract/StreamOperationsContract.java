@@ -8,21 +8,32 @@ import dev.relato.EventFilter;
 import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
+import dev.relato.InvalidEventException;
 import dev.relato.InvalidInputException;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreCompanions;
 import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
+import dev.relato.projection.CheckpointStore;
+import dev.relato.projection.Projection;
+import dev.relato.projection.ProjectionRunner;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -264,5 +275,149 @@ public abstract class StreamOperationsContract {
 
         assertThat(snapshots.load(deleted)).isEmpty();
         assertThat(snapshots.load(truncated)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(3));
+    }
+
+    private static String entry(RecordedEvent record) {
+        return StreamNotice.from(record).map(n -> n.kind() + " " + n.stream() + (n.streamGone() ? "" : " from "
+                + n.keptFrom())).orElse(record.streamId() + "@" + record.streamVersion());
+    }
+
+    private List<String> readAll(EventFilter filter) {
+        try (Stream<RecordedEvent> events = store.readAll(GlobalRead.fromStart().filter(filter))) {
+            return events.map(StreamOperationsContract::entry).collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    @DisplayName("each removal writes a notice after the stream's events, shown only to readers that ask for notices")
+    void removalsWriteNotices() {
+        StreamId deleted = stream();
+        StreamId cut = stream();
+        StreamId tombstoned = stream();
+        store.append(deleted, ExpectedVersion.noStream(), events(2));
+        store.append(cut, ExpectedVersion.noStream(), events(3));
+        store.append(tombstoned, ExpectedVersion.noStream(), events(1));
+        long head = store.headPosition();
+        operations.deleteStream(deleted, ExpectedVersion.any());
+        operations.tombstoneStream(tombstoned, ExpectedVersion.any());
+        operations.truncateBefore(cut, 3);
+        operations.deleteStream(stream(), ExpectedVersion.any());
+        operations.truncateBefore(cut, 2);
+        store.append(cut, ExpectedVersion.exactly(3), events(1));
+        store.append(deleted, ExpectedVersion.noStream(), events(1));
+
+        List<String> expected = List.of(cut + "@3", "DELETED " + deleted, "TOMBSTONED " + tombstoned,
+                "TRUNCATED " + cut + " from 3", cut + "@4", deleted + "@1");
+        assertThat(readAll(EventFilter.all().withStreamNotices()))
+                .as("a removal that removed nothing writes no notice").containsExactlyElementsOf(expected);
+        assertThat(readAll(EventFilter.categories("deletion").withStreamNotices())).containsExactlyElementsOf(expected);
+        assertThat(readAll(EventFilter.types("Other").withStreamNotices()))
+                .as("types do not apply to notices").containsExactlyElementsOf(expected.subList(1, 4));
+        assertThat(readAll(EventFilter.categories("elsewhere").withStreamNotices())).isEmpty();
+        assertThat(readAll(EventFilter.all())).containsExactly(cut + "@3", cut + "@4", deleted + "@1");
+
+        List<RecordedEvent> notices;
+        try (Stream<RecordedEvent> all = store.readAll(GlobalRead.fromStart().filter(EventFilter.all()
+                .withStreamNotices()))) {
+            notices = all.filter(StreamNotice::isNotice).collect(Collectors.toList());
+        }
+        assertThat(notices).allSatisfy(n -> assertThat(n.position()).isGreaterThan(head));
+        assertThat(StreamNotice.from(notices.get(2))).hasValueSatisfying(n -> {
+            assertThat(n.position()).isEqualTo(notices.get(2).position());
+            assertThat(n.keptFrom()).isEqualTo(3);
+        });
+        assertThat(store.headPosition()).isGreaterThanOrEqualTo(notices.get(2).position());
+
+        RecordingListener asked = new RecordingListener();
+        RecordingListener plain = new RecordingListener();
+        try (Subscription withNotices = store.subscribe(0, EventFilter.all().withStreamNotices(), asked);
+             Subscription without = store.subscribe(0, EventFilter.all(), plain)) {
+            Await.until("the subscriptions caught up", () -> asked.caughtUpCalls() > 0 && plain.caughtUpCalls() > 0);
+            assertThat(asked.events().stream().map(StreamOperationsContract::entry)).containsExactlyElementsOf(expected);
+            assertThat(plain.events().stream().map(StreamOperationsContract::entry))
+                    .containsExactly(cut + "@3", cut + "@4", deleted + "@1");
+            StreamId live = stream();
+            store.append(live, ExpectedVersion.noStream(), events(1));
+            Await.until("the live event arrives", () -> asked.count() == expected.size() + 1 && plain.count() == 4);
+            operations.deleteStream(live, ExpectedVersion.any());
+            store.append(cut, ExpectedVersion.any(), events(1));
+            Await.until("the live notice arrives", () -> asked.count() == expected.size() + 3);
+            Await.until("the live events arrive", () -> plain.count() == 5);
+            assertThat(asked.events().stream().skip(expected.size()).map(StreamOperationsContract::entry))
+                    .containsExactly(live + "@1", "DELETED " + live, cut + "@5");
+            assertThat(plain.events().stream().skip(3).map(StreamOperationsContract::entry))
+                    .containsExactly(live + "@1", cut + "@5");
+            assertThat(withNotices.failure()).isEmpty();
+            assertThat(without.failure()).isEmpty();
+        }
+        assertThatThrownBy(() -> store.append(stream(), ExpectedVersion.any(),
+                List.of(EventData.of(StreamNotice.DELETED_TYPE, "{}"))))
+                .as("notice types are reserved").isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    @DisplayName("a projection drops a removed stream's rows when told, keeps its checkpoint past the notice, and "
+            + "a rebuild ends with the same read model")
+    void projectionsAreToldOfRemovals() throws Exception {
+        StreamId deleted = StreamId.of("Order", UUID.randomUUID().toString());
+        StreamId cut = StreamId.of("Order", UUID.randomUUID().toString());
+        StreamId tombstoned = StreamId.of("Order", UUID.randomUUID().toString());
+        List<String> calls = new CopyOnWriteArrayList<>();
+        String name = "rows-" + UUID.randomUUID();
+        Projection<Map<StreamId, Set<Long>>> rows = Projection.<Map<StreamId, Set<Long>>>named(name)
+                .on(ShopWorkflow.Paid.class, (model, event, record) -> {
+                    calls.add(record.streamId() + "@" + record.streamVersion());
+                    model.computeIfAbsent(record.streamId(), k -> new TreeSet<>()).add(record.streamVersion());
+                })
+                .onStreamDeleted((model, notice) -> {
+                    calls.add(notice.kind() + " " + notice.stream());
+                    model.remove(notice.stream());
+                })
+                .onStreamTruncated((model, notice) -> {
+                    calls.add("TRUNCATED " + notice.stream() + " from " + notice.keptFrom());
+                    model.computeIfPresent(notice.stream(), (k, versions) -> {
+                        versions.removeIf(v -> v < notice.keptFrom());
+                        return versions;
+                    });
+                })
+                .build();
+        CheckpointStore checkpoints = ((StoreCompanions) store).checkpoints();
+        Map<StreamId, Set<Long>> model = new ConcurrentHashMap<>();
+        pay(deleted, 2);
+        pay(cut, 3);
+        pay(tombstoned, 1);
+        try (ProjectionRunner<Map<StreamId, Set<Long>>> runner = ProjectionRunner.builder(rows, store,
+                ShopWorkflow.SERIALIZER).context(model, checkpoints).pollInterval(Duration.ofMillis(50)).start()) {
+            assertThat(runner.awaitPosition(store.headPosition(), Await.LIMIT)).isTrue();
+            operations.deleteStream(deleted, ExpectedVersion.any());
+            operations.truncateBefore(cut, 2);
+            operations.tombstoneStream(tombstoned, ExpectedVersion.any());
+            pay(deleted, 1);
+            assertThat(runner.awaitPosition(store.headPosition(), Await.LIMIT)).isTrue();
+        }
+        assertThat(calls).containsExactly(deleted + "@1", deleted + "@2", cut + "@1", cut + "@2", cut + "@3",
+                tombstoned + "@1", "DELETED " + deleted, "TRUNCATED " + cut + " from 2", "TOMBSTONED " + tombstoned,
+                deleted + "@1");
+        assertThat(model).isEqualTo(Map.of(cut, Set.of(2L, 3L), deleted, Set.of(1L)));
+        assertThat(checkpoints.load(name)).as("the checkpoint passed the notices").isEqualTo(store.headPosition());
+
+        calls.clear();
+        ProjectionRunner.builder(rows, store, ShopWorkflow.SERIALIZER).context(model, checkpoints).catchUp();
+        assertThat(calls).as("a restart from the checkpoint delivers nothing again").isEmpty();
+
+        Map<StreamId, Set<Long>> rebuilt = new ConcurrentHashMap<>();
+        checkpoints.delete(name);
+        ProjectionRunner.builder(rows, store, ShopWorkflow.SERIALIZER).context(rebuilt, checkpoints).catchUp();
+        assertThat(rebuilt).as("a rebuild from the start").isEqualTo(model);
+        assertThat(calls).containsExactly(cut + "@2", cut + "@3", "DELETED " + deleted,
+                "TRUNCATED " + cut + " from 2", "TOMBSTONED " + tombstoned, deleted + "@1");
+    }
+
+    private void pay(StreamId order, int count) {
+        List<EventData> paid = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            paid.add(ShopWorkflow.SERIALIZER.serialize(new ShopWorkflow.Paid(order.id())));
+        }
+        store.append(order, ExpectedVersion.any(), paid);
     }
 }
