@@ -57,6 +57,11 @@ final class SqliteSql {
     final String logHead;
     final String tombstones;
     final String dataKeys;
+    // the statements of every append and stream read, built once: each use looks its prepared statement up by them
+    private final String appendState;
+    private final String insertEvent;
+    private final String readStreamForwards;
+    private final String readStreamBackwards;
 
     SqliteSql(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -71,6 +76,10 @@ final class SqliteSql {
         this.logHead = prefix + "log_head";
         this.tombstones = prefix + "stream_tombstones";
         this.dataKeys = prefix + "data_keys";
+        this.appendState = appendStateSql();
+        this.insertEvent = insertEventSql();
+        this.readStreamForwards = readStreamSql(true);
+        this.readStreamBackwards = readStreamSql(false);
     }
 
     /**
@@ -211,6 +220,10 @@ final class SqliteSql {
      * event id is stored (null if nowhere). Parameters: category, stream id, first event id.
      */
     String appendState() {
+        return appendState;
+    }
+
+    private String appendStateSql() {
         return "SELECT " + head() + ", "
                 + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ?1 AND stream_id = ?2), 0), "
                 + "(SELECT position FROM " + events + " WHERE event_id = ?3), "
@@ -224,6 +237,10 @@ final class SqliteSql {
     }
 
     String insertEvent() {
+        return insertEvent;
+    }
+
+    private String insertEventSql() {
         return "INSERT INTO " + events + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
@@ -273,6 +290,10 @@ final class SqliteSql {
 
     /** Parameters: category, stream id, lowest version, highest version, recorded at or before, limit. */
     String readStream(boolean forwards) {
+        return forwards ? readStreamForwards : readStreamBackwards;
+    }
+
+    private String readStreamSql(boolean forwards) {
         return "SELECT " + EVENT_COLUMNS + " FROM " + events
                 + " WHERE category = ? AND stream_id = ? AND version BETWEEN ? AND ? AND recorded_at <= ?"
                 + " ORDER BY version " + (forwards ? "ASC" : "DESC") + " LIMIT ?";
