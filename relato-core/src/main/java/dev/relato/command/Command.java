@@ -1,6 +1,7 @@
 package dev.relato.command;
 
 import dev.relato.Metadata;
+import dev.relato.internal.RandomIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,7 +32,7 @@ public record Command<C>(UUID id, C body, Metadata metadata) {
 
     /** {@code body} with a new random id and no metadata. */
     public static <C> Command<C> of(C body) {
-        return new Command<>(UUID.randomUUID(), body, Metadata.empty());
+        return new Command<>(RandomIds.next(), body, Metadata.empty());
     }
 
     /** {@code body} with the given id (the same id again is a retry) and no metadata. */
