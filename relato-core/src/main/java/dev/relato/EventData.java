@@ -1,6 +1,7 @@
 package dev.relato;
 
 import dev.relato.internal.JsonLimits;
+import dev.relato.internal.RandomIds;
 import dev.relato.internal.Text;
 import dev.relato.internal.Trusted;
 import dev.relato.spi.Json;
@@ -96,7 +97,7 @@ public final class EventData {
 
     /** An event with a fresh random id, schema version 1 and no metadata. */
     public static EventData of(String type, String payload) {
-        return new EventData(UUID.randomUUID(), type, 1, payload, Metadata.empty());
+        return new EventData(RandomIds.next(), type, 1, payload, Metadata.empty());
     }
 
     public UUID eventId() {

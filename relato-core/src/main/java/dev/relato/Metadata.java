@@ -1,7 +1,7 @@
 package dev.relato;
 
+import dev.relato.internal.MetadataEntries;
 import dev.relato.internal.Text;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,13 +32,17 @@ public record Metadata(Map<String, String> entries) {
      */
     public Metadata {
         Objects.requireNonNull(entries, "metadata entries must not be null");
-        Map<String, String> copy = new LinkedHashMap<>(entries.size() * 2);
-        entries.forEach((k, v) -> {
-            Text.requireName(k, "metadata key", MAX_KEY_LENGTH);
-            Text.requireText(v, "metadata entry '" + Text.preview(k) + "'");
-            copy.put(k, v);
-        });
-        entries = Collections.unmodifiableMap(copy);
+        if (!(entries instanceof MetadataEntries)) { // Relato's own entries were checked when they were made
+            Map<String, String> copy = new LinkedHashMap<>(entries.size() * 2);
+            entries.forEach((k, v) -> {
+                Text.requireName(k, "metadata key", MAX_KEY_LENGTH);
+                if (v == null || v.indexOf('\0') >= 0 || Text.unpairedSurrogate(v) >= 0) { // the message only if needed
+                    Text.requireText(v, "metadata entry '" + Text.preview(k) + "'");
+                }
+                copy.put(k, v);
+            });
+            entries = MetadataEntries.of(copy);
+        }
     }
 
     public static Metadata empty() {

@@ -29,7 +29,9 @@ import java.util.concurrent.Future;
  * {@link CommandBus} (a decider route, validation and logging middleware, command ids and the event ids derived from
  * them, the observer hook); the plain code validates the same way and calls {@link DeciderRepository#handle} on the
  * same repository. 1 and 8 writers, each on accounts of its own (10 commands per account, so no writes conflict),
- * rounds of the two interleaved in one JVM, medians compared. Every round checks the versions it was answered.
+ * rounds of the two interleaved in one JVM (in alternating order), each pipeline round divided by the plain round
+ * beside it, the median of those ratios reported with its quartiles and range. Every round checks the versions it
+ * was answered.
  *
  * <pre>java -cp relato-bench/target/relato-bench.jar dev.relato.bench.CommandThroughput [sqlite,postgres] [rounds] [commands per round]</pre>
  *
@@ -47,17 +49,30 @@ public final class CommandThroughput {
     private CommandThroughput() {
     }
 
-    /** The medians of one backend and writer count, in commands per second. */
-    record Figures(String backend, int writers, double pipeline, double plain) {
+    /**
+     * One backend and writer count: the medians of both rates, in commands per second, and the pipeline's rate
+     * divided by the plain one round by round (each pipeline round ran next to a plain one).
+     */
+    record Figures(String backend, int writers, PairedRatio paired, PairedRatio perCpu) {
+        double pipeline() {
+            return paired.other();
+        }
+
+        double plain() {
+            return paired.base();
+        }
+
+        /** The median of the rounds' pipeline/plain ratios. */
         double ratio() {
-            return pipeline / plain;
+            return paired.median();
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-9s %d writer%s  pipeline %,9.0f  plain %,9.0f  pipeline/plain %.2f%s",
-                    backend, writers, writers == 1 ? " " : "s", pipeline, plain, ratio(),
-                    ratio() >= TARGET ? "" : "  (target >= " + TARGET + " MISSED)");
+            return String.format(Locale.ROOT, "%-9s %d writer%s  pipeline %,9.0f  plain %,9.0f  pipeline/plain %.2f"
+                            + " (%s)%s%n          per CPU second of this JVM: pipeline/plain %.2f (%s)", backend,
+                    writers, writers == 1 ? " " : "s", pipeline(), plain(), ratio(), paired.spread(),
+                    ratio() >= TARGET ? "" : "  (target >= " + TARGET + " MISSED)", perCpu.median(), perCpu.spread());
         }
     }
 
@@ -66,7 +81,7 @@ public final class CommandThroughput {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int commands = args.length > 2 ? Integer.parseInt(args[2]) : 800;
         System.out.println("commands per second, " + WARMUPS + " warm-up + " + rounds + " measured rounds of "
-                + commands + " commands, medians; " + Runtime.getRuntime().availableProcessors() + " CPUs");
+                + commands + " commands, medians (ratios: median of the paired rounds' ratios); " + Runtime.getRuntime().availableProcessors() + " CPUs");
         String pgUrl = System.getProperty("relato.pg.url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
         for (String backend : backends) {
             for (Figures figures : run(backend, pgUrl, rounds, commands)) {
@@ -146,10 +161,11 @@ public final class CommandThroughput {
         };
         ExecutorService threads = Executors.newFixedThreadPool(writers);
         try {
-            double[][] medians = Rounds.medians(WARMUPS, rounds, List.of(
-                    r -> new double[] {round(threads, writers, perWriter, run + "-bus-" + writers + "-" + r, pipeline)},
-                    r -> new double[] {round(threads, writers, perWriter, run + "-plain-" + writers + "-" + r, plain)}));
-            return new Figures(backend, writers, medians[0][0], medians[1][0]);
+            List<List<double[]>> measured = Rounds.measured(WARMUPS, rounds, List.of(
+                    r -> round(threads, writers, perWriter, run + "-bus-" + writers + "-" + r, pipeline),
+                    r -> round(threads, writers, perWriter, run + "-plain-" + writers + "-" + r, plain)));
+            return new Figures(backend, writers, PairedRatio.of(measured.get(1), measured.get(0), 0),
+                    PairedRatio.of(measured.get(1), measured.get(0), 1));
         } finally {
             threads.shutdown();
         }
@@ -167,10 +183,14 @@ public final class CommandThroughput {
         long handle(Account.Deposit deposit);
     }
 
-    /** One round: each writer sends {@code perWriter} deposits to accounts of its own; commands per second. */
-    private static double round(ExecutorService threads, int writers, int perWriter, String prefix, Handler handler)
+    /**
+     * One round: each writer sends {@code perWriter} deposits to accounts of its own; commands per second, and per
+     * CPU second of this JVM.
+     */
+    private static double[] round(ExecutorService threads, int writers, int perWriter, String prefix, Handler handler)
             throws Exception {
         List<Future<?>> done = new ArrayList<>();
+        long cpu = ProcessCpu.nanos();
         long start = System.nanoTime();
         for (int w = 0; w < writers; w++) {
             String writer = prefix + "-" + w;
@@ -189,6 +209,8 @@ public final class CommandThroughput {
         for (Future<?> writer : done) {
             writer.get();
         }
-        return Rounds.rate((long) writers * perWriter, System.nanoTime() - start);
+        long commands = (long) writers * perWriter;
+        return new double[] {Rounds.rate(commands, System.nanoTime() - start), ProcessCpu.rate(commands, cpu,
+                ProcessCpu.nanos())};
     }
 }

@@ -38,7 +38,9 @@ import java.util.function.Function;
  * The cost of observation on the append path: W1 (batch appends) and W2 (single appends, 1 and 8 writers) on a
  * plain store and on the same kind of store reporting to Micrometer ({@code RelatoMetrics} on a
  * {@code SimpleMeterRegistry}) and OpenTelemetry ({@code RelatoTracing} on the SDK, every span sampled and
- * exported in batches to an exporter that drops them), their rounds interleaved in one run, medians compared.
+ * exported in batches to an exporter that drops them), their rounds interleaved in one run (in alternating order).
+ * Each observed round is divided by the plain round beside it; the change printed is the median of those ratios,
+ * with their quartiles and range, beside the medians of both rates.
  *
  * <pre>java -cp relato-bench/target/relato-bench.jar dev.relato.bench.ObserverOverhead [memory,sqlite,postgres] [rounds] [metrics|tracing|both]</pre>
  */
@@ -49,6 +51,8 @@ public final class ObserverOverhead {
     private static final int W2_APPENDS = 2000;
     private static final int W2_WRITERS = 8;
     private static final int W2_PER_WRITER = 250;
+    /** The target: the observed store at most this share slower than the plain one. */
+    private static final double TARGET = 0.05;
     /**
      * Warm-up rounds before the measured ones: on the in-memory store a round lasts milliseconds, too little for
      * the JIT to have compiled the observed path after two, so it gets ten.
@@ -76,9 +80,10 @@ public final class ObserverOverhead {
                 "observed", "change");
         for (String backend : backends) {
             try (Stores stores = Stores.open(backend, observer)) {
-                report(backend, "W1 batch append", rounds, stores, ObserverOverhead::w1);
-                report(backend, "W2 single appends, 1 writer", rounds, stores, ObserverOverhead::w2One);
-                report(backend, "W2 single appends, 8 writers", rounds, stores, ObserverOverhead::w2Many);
+                report(backend, "W1 batch append", rounds, stores, ObserverOverhead::w1, W1_STREAMS * W1_EVENTS);
+                report(backend, "W2 single appends, 1 writer", rounds, stores, ObserverOverhead::w2One, W2_APPENDS);
+                report(backend, "W2 single appends, 8 writers", rounds, stores, ObserverOverhead::w2Many,
+                        W2_WRITERS * W2_PER_WRITER);
             }
         }
         sdk.close();
@@ -90,14 +95,25 @@ public final class ObserverOverhead {
         double run(EventStore store, String round) throws Exception;
     }
 
-    private static void report(String backend, String figure, int rounds, Stores stores, Workload workload) {
-        double[][] medians = Rounds.medians(backend.equals("memory") ? MEMORY_WARMUPS : WARMUPS, rounds, List.of(
-                r -> new double[] {workload.run(stores.plain(), "p" + r)},
-                r -> new double[] {workload.run(stores.observed(), "o" + r)}));
-        double plain = medians[0][0];
-        double observed = medians[1][0];
-        System.out.printf(Locale.ROOT, "%-10s %-32s %14.0f %14.0f %+8.1f%%%n", backend, figure, plain, observed,
-                (observed / plain - 1) * 100);
+    /** One round of {@code workload}: its events per second, and per CPU second of this JVM. */
+    private static double[] figures(Workload workload, EventStore store, String round, int events) throws Exception {
+        long cpu = ProcessCpu.nanos();
+        double rate = workload.run(store, round);
+        return new double[] {rate, ProcessCpu.rate(events, cpu, ProcessCpu.nanos())};
+    }
+
+    private static void report(String backend, String figure, int rounds, Stores stores, Workload workload,
+                               int events) {
+        List<List<double[]>> measured = Rounds.measured(backend.equals("memory") ? MEMORY_WARMUPS : WARMUPS, rounds,
+                List.of(r -> figures(workload, stores.plain(), "p" + r, events),
+                        r -> figures(workload, stores.observed(), "o" + r, events)));
+        PairedRatio paired = PairedRatio.of(measured.get(0), measured.get(1), 0);
+        PairedRatio perCpu = PairedRatio.of(measured.get(0), measured.get(1), 1);
+        System.out.printf(Locale.ROOT, "%-10s %-32s %14.0f %14.0f %+8.1f%%  (%s)%s%n%-10s %-32s %14.0f %14.0f %+8.1f%%"
+                        + "  (%s)%n", backend, figure, paired.base(), paired.other(), (paired.median() - 1) * 100,
+                paired.spread(), paired.median() >= 1 - TARGET ? "" : "  (target: at most "
+                        + Math.round(TARGET * 100) + " % slower)", "", "  per CPU second of this JVM", perCpu.base(),
+                perCpu.other(), (perCpu.median() - 1) * 100, perCpu.spread());
     }
 
     private static EventData event() {

@@ -27,6 +27,19 @@ final class Rounds {
      * @return for each subject, for each figure, its median over the measured rounds
      */
     static double[][] medians(int warmups, int rounds, List<Round> subjects) {
+        List<List<double[]>> measured = measured(warmups, rounds, subjects);
+        double[][] medians = new double[subjects.size()][];
+        for (int s = 0; s < medians.length; s++) {
+            medians[s] = medianOf(measured.get(s));
+        }
+        return medians;
+    }
+
+    /**
+     * @return for each subject, the figures of each measured round, in round order: the {@code i}-th round of every
+     *         subject ran next to the others' {@code i}-th, so they can be compared pair by pair
+     */
+    static List<List<double[]>> measured(int warmups, int rounds, List<Round> subjects) {
         int n = subjects.size();
         List<List<double[]>> measured = new ArrayList<>();
         for (int s = 0; s < n; s++) {
@@ -46,11 +59,7 @@ final class Rounds {
                 }
             }
         }
-        double[][] medians = new double[n][];
-        for (int s = 0; s < n; s++) {
-            medians[s] = medianOf(measured.get(s));
-        }
-        return medians;
+        return measured;
     }
 
     /** Figure by figure, the median of the rounds. */

@@ -1,10 +1,8 @@
 package dev.relato.command;
 
 import dev.relato.Metadata;
-import java.nio.ByteBuffer;
+import dev.relato.internal.RandomIds;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -20,13 +18,8 @@ import java.util.UUID;
  * @param <C>      the command type
  */
 public record Command<C>(UUID id, C body, Metadata metadata) {
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
-    });
+    private static final byte[] EVENT = "event/".getBytes(StandardCharsets.US_ASCII);
+    private static final ThreadLocal<NameHasher> HASHER = ThreadLocal.withInitial(NameHasher::new);
 
     public Command {
         Objects.requireNonNull(id, "command id must not be null");
@@ -39,7 +32,7 @@ public record Command<C>(UUID id, C body, Metadata metadata) {
 
     /** {@code body} with a new random id and no metadata. */
     public static <C> Command<C> of(C body) {
-        return new Command<>(UUID.randomUUID(), body, Metadata.empty());
+        return new Command<>(RandomIds.next(), body, Metadata.empty());
     }
 
     /** {@code body} with the given id (the same id again is a retry) and no metadata. */
@@ -65,11 +58,7 @@ public record Command<C>(UUID id, C body, Metadata metadata) {
     public static UUID derivedId(UUID cause, String purpose) {
         Objects.requireNonNull(cause, "cause must not be null");
         Objects.requireNonNull(purpose, "purpose must not be null");
-        // as UUID.nameUUIDFromBytes, with a digest per thread instead of a provider look-up per id
-        byte[] hash = MD5.get().digest((cause + "/" + purpose).getBytes(StandardCharsets.UTF_8));
-        hash[6] = (byte) ((hash[6] & 0x0f) | 0x30); // version 3: name-based, MD5
-        hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // the IETF variant
-        return new UUID(ByteBuffer.wrap(hash, 0, 8).getLong(), ByteBuffer.wrap(hash, 8, 8).getLong());
+        return HASHER.get().uuid(cause, purpose.getBytes(StandardCharsets.UTF_8), -1);
     }
 
     /** The id of the {@code index}-th event (from 0) that the command {@code commandId} appends. */
@@ -77,6 +66,7 @@ public record Command<C>(UUID id, C body, Metadata metadata) {
         if (index < 0) {
             throw new IllegalArgumentException("event index must not be negative, got " + index);
         }
-        return derivedId(commandId, "event/" + index);
+        Objects.requireNonNull(commandId, "command id must not be null");
+        return HASHER.get().uuid(commandId, EVENT, index); // derivedId(commandId, "event/" + index), built in place
     }
 }

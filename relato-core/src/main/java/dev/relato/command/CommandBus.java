@@ -163,7 +163,10 @@ public final class CommandBus implements CommandSender {
             try {
                 route.handler().handle(command.body(), scope);
                 List<AppendResult> appends = scope.appends();
-                boolean repeated = !appends.isEmpty() && appends.stream().allMatch(AppendResult::retried);
+                boolean repeated = !appends.isEmpty();
+                for (AppendResult append : appends) {
+                    repeated &= append.retried();
+                }
                 return new Receipt(command.id(), appends, repeated);
             } catch (CommandScope.AlreadyHandled handled) {
                 return firstAttempt(command, handled.first());

@@ -38,6 +38,9 @@ public interface CommandMiddleware {
     static CommandMiddleware logging() {
         Logger log = LoggerFactory.getLogger(CommandBus.class);
         return (command, next) -> {
+            if (!log.isDebugEnabled()) {
+                return next.proceed(command);
+            }
             long start = System.nanoTime();
             try {
                 Receipt receipt = next.proceed(command);

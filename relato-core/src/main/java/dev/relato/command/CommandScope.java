@@ -11,7 +11,7 @@ import dev.relato.StreamId;
 import dev.relato.StreamRead;
 import dev.relato.internal.Trusted;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,8 +48,10 @@ final class CommandScope extends ForwardingEventStore {
         List<EventData> derived = new ArrayList<>(events.size());
         int index = next;
         for (EventData event : events) { // its payload was checked when it was made: copied, not parsed again
-            derived.add(Trusted.eventData(Command.eventId(command.id(), index++), event.type(), event.schemaVersion(),
-                    event.payload(), metadataFor(event.metadata()), event.occurredAt().orElse(null)));
+            UUID id = index == 0 ? firstEventId : Command.eventId(command.id(), index);
+            index++;
+            derived.add(Trusted.eventData(id, event.type(), event.schemaVersion(), event.payload(),
+                    metadataFor(event.metadata()), event.occurredAt().orElse(null)));
         }
         AppendResult result = delegate().append(stream, expected, derived);
         next = index;
@@ -81,7 +83,7 @@ final class CommandScope extends ForwardingEventStore {
     }
 
     private Metadata merged(Metadata own) {
-        Map<String, String> entries = new HashMap<>(command.metadata().entries());
+        Map<String, String> entries = new LinkedHashMap<>(command.metadata().entries());
         entries.putAll(own.entries());
         entries.putIfAbsent(Metadata.CAUSATION_ID, command.id().toString());
         entries.putIfAbsent(Metadata.CORRELATION_ID, command.id().toString());

@@ -38,7 +38,11 @@ public record Receipt(UUID commandId, List<AppendResult> appends, boolean repeat
 
     /** The number of events appended. */
     public int eventCount() {
-        return appends.stream().mapToInt(a -> a.events().size()).sum();
+        int count = 0;
+        for (AppendResult append : appends) {
+            count += append.events().size();
+        }
+        return count;
     }
 
     private AppendResult last() {

@@ -7,6 +7,7 @@ import dev.relato.EventDecodingException;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
+import dev.relato.internal.RandomIds;
 import dev.relato.internal.Trusted;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,12 +74,12 @@ public final class EventSerializer {
 
     /** The event with a fresh random id and no metadata. */
     public EventData serialize(Object event) {
-        return serialize(event, Metadata.empty(), UUID.randomUUID());
+        return serialize(event, Metadata.empty(), RandomIds.next());
     }
 
     /** The event with a fresh random id. */
     public EventData serialize(Object event, Metadata metadata) {
-        return serialize(event, metadata, UUID.randomUUID());
+        return serialize(event, metadata, RandomIds.next());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.relato.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -9,18 +8,18 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.relato.InvalidEventException;
 import dev.relato.Metadata;
 import dev.relato.internal.JsonLimits;
+import dev.relato.internal.MetadataEntries;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * JSON helpers for backends: a well-formedness check that also holds the text to the limits every reader
  * enforces, and metadata to and from JSON text, read with those same limits. Stateless and thread-safe.
  */
 public final class Json {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(JsonLimits.READ_CONSTRAINTS)
@@ -54,22 +53,56 @@ public final class Json {
         }
     }
 
-    /** Metadata as a JSON object of strings. */
+    /**
+     * Metadata as a JSON object of strings. Metadata read from a store, or written before, gives the same text
+     * again without encoding it anew.
+     */
     public static String writeMetadata(Metadata metadata) {
         if (metadata.isEmpty()) {
             return "{}";
         }
-        StringWriter text = new StringWriter(64);
-        try (JsonGenerator out = FACTORY.createGenerator(text)) {
-            out.writeStartObject();
-            for (Map.Entry<String, String> entry : metadata.entries().entrySet()) {
-                out.writeStringField(entry.getKey(), entry.getValue());
-            }
-            out.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("metadata could not be written as JSON", e);
+        if (metadata.entries() instanceof MetadataEntries entries) {
+            return entries.json(Json::encodeEntries);
         }
-        return text.toString();
+        return encodeEntries(metadata.entries());
+    }
+
+    private static String encodeEntries(Map<String, String> entries) {
+        StringBuilder out = new StringBuilder(16 + entries.size() * 48);
+        out.append('{');
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            writeString(out, entry.getKey());
+            out.append(':');
+            writeString(out, entry.getValue());
+        }
+        return out.append('}').toString();
+    }
+
+    /** A JSON string, escaped as Jackson escapes it: quote, backslash and control characters. */
+    private static void writeString(StringBuilder out, String text) {
+        out.append('"');
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                switch (c) {
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    case '\b' -> out.append("\\b");
+                    case '\f' -> out.append("\\f");
+                    default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
     }
 
     /**
@@ -81,9 +114,12 @@ public final class Json {
         if (json == null || json.isEmpty() || "{}".equals(json)) {
             return Metadata.empty();
         }
-        Map<String, String> plain = plainEntries(json);
-        if (plain != null) {
-            return new Metadata(plain);
+        int plain = plainEntryCount(json);
+        if (plain == 0) {
+            return Metadata.empty();
+        }
+        if (plain > 0) { // checked without building anything: made into a map only if an entry is asked for
+            return new Metadata(MetadataEntries.ofJson(json, Json::plainEntries));
         }
         try (JsonParser parser = FACTORY.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -102,49 +138,100 @@ public final class Json {
     }
 
     /**
-     * The entries of a JSON object of strings none of which holds an escape, such as every store writes for ids and
-     * plain values, read without a parser; null for any other text (escapes, other values, anything malformed), which
-     * the parser then reads or refuses.
+     * The number of entries of {@code json} if it is a JSON object of strings none of which holds an escape (such as
+     * every store writes for ids and plain values), with no key repeated and every key and value within
+     * {@code Metadata}'s rules; -1 for any other text (escapes, other values, anything malformed or refused), which
+     * the parser then reads or refuses. Builds nothing.
      */
-    private static @Nullable Map<String, String> plainEntries(String json) {
+    private static int plainEntryCount(String json) {
         int n = json.length();
         int at = skipSpace(json, 0);
         if (at >= n || json.charAt(at) != '{') {
-            return null;
+            return -1;
         }
-        Map<String, String> entries = new LinkedHashMap<>();
-        at = skipSpace(json, at + 1);
+        int first = skipSpace(json, at + 1);
+        at = first;
         if (at < n && json.charAt(at) == '}') {
-            return skipSpace(json, at + 1) == n ? entries : null;
+            return skipSpace(json, at + 1) == n ? 0 : -1;
         }
+        int count = 0;
         while (true) {
             int keyEnd = plainString(json, at);
-            if (keyEnd < 0) {
-                return null;
+            if (keyEnd < 0 || !plainKey(json, at + 1, keyEnd) || repeatsKey(json, first, at)) {
+                return -1;
             }
-            String key = json.substring(at + 1, keyEnd);
             at = skipSpace(json, keyEnd + 1);
             if (at >= n || json.charAt(at) != ':') {
-                return null;
+                return -1;
             }
             at = skipSpace(json, at + 1);
             int valueEnd = plainString(json, at);
-            if (valueEnd < 0 || entries.put(key, json.substring(at + 1, valueEnd)) != null) {
-                return null;
+            if (valueEnd < 0) {
+                return -1;
             }
+            count++;
             at = skipSpace(json, valueEnd + 1);
             if (at >= n) {
-                return null;
+                return -1;
             }
             char c = json.charAt(at);
             if (c == '}') {
-                return skipSpace(json, at + 1) == n ? entries : null;
+                return skipSpace(json, at + 1) == n ? count : -1;
             }
             if (c != ',') {
-                return null;
+                return -1;
             }
             at = skipSpace(json, at + 1);
         }
+    }
+
+    /** Whether the key between {@code from} and {@code to} is a metadata key: not blank, not too long, printable. */
+    private static boolean plainKey(String json, int from, int to) {
+        if (to - from > Metadata.MAX_KEY_LENGTH) {
+            return false;
+        }
+        boolean blank = true;
+        for (int i = from; i < to; i++) {
+            char c = json.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            blank &= Character.isWhitespace(c);
+        }
+        return !blank;
+    }
+
+    /** Whether the key starting at {@code key} (a checked plain object) appeared before it, from {@code first} on. */
+    private static boolean repeatsKey(String json, int first, int key) {
+        int keyLength = plainString(json, key) - key;
+        int at = first;
+        while (at < key) {
+            int end = plainString(json, at);
+            if (end - at == keyLength && json.regionMatches(at, json, key, keyLength)) {
+                return true;
+            }
+            at = plainString(json, skipSpace(json, skipSpace(json, end + 1) + 1)); // past ':' to the value's end
+            at = skipSpace(json, skipSpace(json, at + 1) + 1); // past ',' to the next key
+        }
+        return false;
+    }
+
+    /** The entries of a text {@link #plainEntryCount} accepted, in order. */
+    private static Map<String, String> plainEntries(String json) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        int at = skipSpace(json, skipSpace(json, 0) + 1);
+        while (json.charAt(at) == '"') {
+            int keyEnd = plainString(json, at);
+            String key = json.substring(at + 1, keyEnd);
+            at = skipSpace(json, skipSpace(json, keyEnd + 1) + 1);
+            int valueEnd = plainString(json, at);
+            entries.put(key, json.substring(at + 1, valueEnd));
+            at = skipSpace(json, skipSpace(json, valueEnd + 1) + 1); // past ',' or '}'
+            if (at >= json.length()) {
+                break;
+            }
+        }
+        return entries;
     }
 
     /** The index of the closing quote of the string starting at {@code at}, or -1 if it is not a plain string. */

@@ -26,4 +26,17 @@ class CommandIdsTest {
             assertThat(Command.eventId(cause, i)).isEqualTo(derived);
         }
     }
+
+    @Test
+    void eventIdsOfAnyIndexAndOfIdsWithLeadingZerosAreTheSameNameBasedUuids() {
+        for (UUID cause : new UUID[] {new UUID(0, 1), new UUID(0x0000_0001_0002_0003L, 0x0004_0000_0000_0005L),
+                new UUID(-1, -1), UUID.randomUUID()}) {
+            for (int index : new int[] {0, 9, 10, 99, 100, 12_345, Integer.MAX_VALUE}) {
+                assertThat(Command.eventId(cause, index)).isEqualTo(UUID.nameUUIDFromBytes((cause + "/event/" + index)
+                        .getBytes(StandardCharsets.UTF_8)));
+            }
+            assertThat(Command.derivedId(cause, "über/€")).isEqualTo(UUID.nameUUIDFromBytes((cause + "/über/€")
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.relato.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.InvalidInputException;
 import dev.relato.Metadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,5 +39,45 @@ class JsonMetadataTest {
         assertThatThrownBy(() -> Json.readMetadata("[\"a\"]")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Json.readMetadata("{\"a\":\"1\",\"a\":\"2\"}"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRepeatedKeyIsRefusedWhereverItIsRepeated() {
+        assertThatThrownBy(() -> Json.readMetadata("{\"a\":\"1\", \"b\" : \"2\",\"c\":\"3\",\"b\":\"4\"}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Json.readMetadata("{\"ab\":\"1\",\"a\":\"2\",\"b\":\"ab\"}").entries())
+                .containsExactly(Map.entry("ab", "1"), Map.entry("a", "2"), Map.entry("b", "ab"));
+    }
+
+    @Test
+    void storedKeysBreakingTheRulesAreRefusedAsWhenMetadataIsMade() {
+        for (String json : new String[] {"{\"\":\"1\"}", "{\"  \":\"1\"}", "{\"a\u007fb\":\"1\"}",
+                "{\"" + "k".repeat(Metadata.MAX_KEY_LENGTH + 1) + "\":\"1\"}"}) {
+            assertThatThrownBy(() -> Json.readMetadata(json)).as(json).isInstanceOf(InvalidInputException.class);
+        }
+    }
+
+    @Test
+    void metadataReadIsWrittenBackAsTheSameText() {
+        String stored = "{\"$causationId\": \"c-1\", \"$correlationId\": \"r-1\"}";
+
+        Metadata read = Json.readMetadata(stored);
+
+        assertThat(Json.writeMetadata(read)).isEqualTo(stored);
+        assertThat(read.isEmpty()).isFalse();
+        assertThat(read.correlationId()).contains("r-1");
+        assertThat(read).isEqualTo(Metadata.empty().withCausationId("c-1").withCorrelationId("r-1"))
+                .hasSameHashCodeAs(Metadata.empty().withCausationId("c-1").withCorrelationId("r-1"));
+        assertThat(read.entries()).hasToString("{$causationId=c-1, $correlationId=r-1}");
+    }
+
+    @Test
+    void controlCharactersAreEscapedAndReadBack() {
+        Metadata metadata = Metadata.empty().with("k", "a\u0001b\u001fc\bd\fe\"");
+
+        String json = Json.writeMetadata(metadata);
+
+        assertThat(json).isEqualTo("{\"k\":\"a\\u0001b\\u001Fc\\bd\\fe\\\"\"}");
+        assertThat(Json.readMetadata(json)).isEqualTo(metadata);
     }
 }

@@ -45,6 +45,7 @@ final class SqliteSql {
     private static final String EVENT_COLUMNS =
             "position, category, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at, "
                     + "occurred_at";
+    private static final String PAYLOAD_COLUMNS = "version, type, schema_version, payload";
     private static final String INSERT_COLUMNS = EVENT_COLUMNS + ", append_first";
 
     final String prefix;
@@ -60,6 +61,13 @@ final class SqliteSql {
     final String tombstones;
     final String dataKeys;
     final String notices;
+    // the statements of every append and stream read, built once: each use looks its prepared statement up by them
+    private final String appendState;
+    private final String insertEvent;
+    private final String readStreamForwards;
+    private final String readStreamBackwards;
+    private final String readStreamPayloadsForwards;
+    private final String readStreamPayloadsBackwards;
 
     SqliteSql(String prefix) {
         this.prefix = validatePrefix(prefix);
@@ -75,6 +83,12 @@ final class SqliteSql {
         this.tombstones = prefix + "stream_tombstones";
         this.dataKeys = prefix + "data_keys";
         this.notices = prefix + "stream_notices";
+        this.appendState = appendStateSql();
+        this.insertEvent = insertEventSql();
+        this.readStreamForwards = readStreamSql(EVENT_COLUMNS, true);
+        this.readStreamBackwards = readStreamSql(EVENT_COLUMNS, false);
+        this.readStreamPayloadsForwards = readStreamSql(PAYLOAD_COLUMNS, true);
+        this.readStreamPayloadsBackwards = readStreamSql(PAYLOAD_COLUMNS, false);
     }
 
     /**
@@ -223,6 +237,10 @@ final class SqliteSql {
      * event id is stored (null if nowhere). Parameters: category, stream id, first event id.
      */
     String appendState() {
+        return appendState;
+    }
+
+    private String appendStateSql() {
         return "SELECT " + head() + ", "
                 + "coalesce((SELECT max(version) FROM " + events + " WHERE category = ?1 AND stream_id = ?2), 0), "
                 + "(SELECT position FROM " + events + " WHERE event_id = ?3), "
@@ -237,6 +255,10 @@ final class SqliteSql {
     }
 
     String insertEvent() {
+        return insertEvent;
+    }
+
+    private String insertEventSql() {
         return "INSERT INTO " + events + " (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
@@ -292,15 +314,15 @@ final class SqliteSql {
 
     /** Parameters: category, stream id, lowest version, highest version, recorded at or before, limit. */
     String readStream(boolean forwards) {
-        return readStream(EVENT_COLUMNS, forwards);
+        return forwards ? readStreamForwards : readStreamBackwards;
     }
 
     /** {@link #readStream} with only version, type, schema version and payload selected, in that order. */
     String readStreamPayloads(boolean forwards) {
-        return readStream("version, type, schema_version, payload", forwards);
+        return forwards ? readStreamPayloadsForwards : readStreamPayloadsBackwards;
     }
 
-    private String readStream(String columns, boolean forwards) {
+    private String readStreamSql(String columns, boolean forwards) {
         return "SELECT " + columns + " FROM " + events
                 + " WHERE category = ? AND stream_id = ? AND version BETWEEN ? AND ? AND recorded_at <= ?"
                 + " ORDER BY version " + (forwards ? "ASC" : "DESC") + " LIMIT ?";
