@@ -14,6 +14,7 @@ import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.internal.AppendedPlainText;
 import dev.relato.serialization.EventTypes;
 import dev.relato.serialization.RegisteredType;
 import dev.relato.snapshot.SnapshotStore;
@@ -74,6 +75,12 @@ import java.util.stream.Stream;
  * decrypted state: {@link #forget(String, SnapshotStore)} also removes the snapshots of the streams holding the
  * subject's data, including streams whose events of the subject were truncated away through this store (see
  * below). Read models hold decrypted state too: drop the subject's rows where you forget it.
+ *
+ * <h2>Projections</h2>
+ * Projections see the events decrypted: run asynchronous projections on this store (they read and subscribe
+ * through it). Inline projections run by a projecting store that this store wraps (for example
+ * {@code PersonalDataStore.builder(sqlite.projecting(serializer, projections))}) are handed the events of an append
+ * through this store as they were given, never their ciphertext.
  *
  * <h2>Stream operations</h2>
  * When the wrapped store implements {@link StreamOperations}, so does this one, handing every call to it.
@@ -207,15 +214,14 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
             }
             sealed.add(s);
         }
-        AppendResult result = delegate().append(stream, expected, sealed);
         if (plain.isEmpty()) {
-            return result;
+            return delegate().append(stream, expected, sealed);
         }
+        AppendResult result = AppendedPlainText.during(plain, () -> delegate().append(stream, expected, sealed));
         List<RecordedEvent> recorded = new ArrayList<>(result.events().size());
         for (RecordedEvent r : result.events()) {
             String payload = plain.get(r.eventId());
-            recorded.add(payload == null ? r : new RecordedEvent(r.eventId(), r.streamId(), r.streamVersion(),
-                    r.position(), r.type(), r.schemaVersion(), payload, r.metadata(), r.recordedAt(), r.occurredAt()));
+            recorded.add(payload == null ? r : AppendedPlainText.withPayload(r, payload));
         }
         return AppendResult.of(recorded, result.retried());
     }
