@@ -24,11 +24,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Encrypts the personal fields of a payload and decrypts them back, in the format {@link PersonalDataStore}
@@ -441,6 +445,23 @@ final class FieldCrypto {
         return new PersonalDataException("event " + record.eventId() + " (" + record.type() + ") at version "
                 + record.streamVersion() + " of stream '" + record.streamId() + "': personal field '" + path + "' "
                 + what);
+    }
+
+    /** A key id in an envelope, in the payload's JSON text however the store spaced it. */
+    private static final Pattern KEY_ID = Pattern.compile("\"kid\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
+
+    /** The ids of the keys the envelopes in a stored payload name (a string value cannot hold an unescaped quote). */
+    static Set<UUID> keyIdsIn(String payload) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        Matcher m = KEY_ID.matcher(payload);
+        while (m.find()) {
+            try {
+                ids.add(UUID.fromString(m.group(1)));
+            } catch (IllegalArgumentException e) {
+                // not a key id: no envelope names it
+            }
+        }
+        return ids;
     }
 
     /** The associated data that binds a ciphertext to its event, stream, type, field and key. */

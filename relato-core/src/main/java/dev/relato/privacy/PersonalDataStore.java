@@ -7,16 +7,22 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.ForwardingEventStore;
 import dev.relato.GlobalRead;
+import dev.relato.InvalidInputException;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
+import dev.relato.internal.AppendedPlainText;
 import dev.relato.serialization.EventTypes;
 import dev.relato.serialization.RegisteredType;
 import dev.relato.snapshot.SnapshotStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -67,7 +73,23 @@ import java.util.stream.Stream;
  * its new data is readable. Other processes see a forgotten key as gone once their cached copy is older than the
  * {@linkplain Builder#cacheTimeToLive(Duration) cache's time to live} (one minute by default). Snapshots hold
  * decrypted state: {@link #forget(String, SnapshotStore)} also removes the snapshots of the streams holding the
- * subject's data. Read models hold decrypted state too: drop the subject's rows where you forget it.
+ * subject's data, including streams whose events of the subject were truncated away through this store (see
+ * below). Read models hold decrypted state too: drop the subject's rows where you forget it.
+ *
+ * <h2>Projections</h2>
+ * Projections see the events decrypted: run asynchronous projections on this store (they read and subscribe
+ * through it). Inline projections run by a projecting store that this store wraps (for example
+ * {@code PersonalDataStore.builder(sqlite.projecting(serializer, projections))}) are handed the events of an append
+ * through this store as they were given, never their ciphertext.
+ *
+ * <h2>Stream operations</h2>
+ * When the wrapped store implements {@link StreamOperations}, so does this one, handing every call to it.
+ * {@link #truncateBefore} first notes, for each subject whose encrypted data is in the events it removes, that the
+ * stream held that subject's data, because a truncation keeps the stream's snapshot: the note (the stream's name
+ * wrapped by the key-encryption key, kept in the data key store under a reserved subject) lets
+ * {@link #forget(String, SnapshotStore)} find and remove that snapshot later, and is destroyed with the subject's
+ * keys. Truncate streams holding personal data through this store, not through the wrapped one, which cannot take
+ * that note. Deleting or tombstoning a stream removes its snapshot in the wrapped store already.
  *
  * <h2>Failures</h2>
  * {@link Builder#build()} checks the key-encryption key against the stored keys and fails with
@@ -78,19 +100,25 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe when the wrapped store is.
  */
-public final class PersonalDataStore extends ForwardingEventStore {
+public final class PersonalDataStore extends ForwardingEventStore implements StreamOperations {
     /** What an erased string field reads as. */
     public static final String ERASED = "[erased]";
     /** The metadata key listing the erased fields of a record, comma-separated. */
     public static final String ERASED_FIELDS = "$erased";
+    /** The prefix of the reserved subjects under which the streams that held a subject's truncated data are noted. */
+    private static final String TRUNCATED_PREFIX = "$relato-truncated:";
 
     private final Map<String, PersonalFields> policies;
+    private final DataKeyStore keyStore;
+    private final KeyEncryptionKey kek;
     private final DataKeys keys;
     private final FieldCrypto crypto;
 
     private PersonalDataStore(Builder b) {
         super(b.delegate);
         this.policies = Map.copyOf(b.policies);
+        this.keyStore = b.keyStore;
+        this.kek = b.kek;
         this.keys = new DataKeys(b.keyStore, b.kek, b.cacheSize, b.cacheTtl, Clock.systemUTC());
         this.crypto = new FieldCrypto(keys, policies);
     }
@@ -122,12 +150,13 @@ public final class PersonalDataStore extends ForwardingEventStore {
 
     /**
      * Forgets a subject as {@link #forget(String)} does, and first removes from {@code snapshots} the snapshot of
-     * every stream holding data encrypted under the subject's keys (found by scanning the events of the types
-     * with personal data in the global log), since snapshots hold decrypted state. Safe to run again after an
-     * interruption: the keys are destroyed last. A stream whose events of the subject were all truncated away is
-     * not found, so its snapshot (which a truncation keeps) is not removed.
+     * every stream holding data encrypted under the subject's keys, since snapshots hold decrypted state: the
+     * streams found by scanning the events of the types with personal data in the global log, and the streams
+     * whose events of the subject were {@linkplain #truncateBefore truncated} through this store. Safe to run again
+     * after an interruption: the keys are destroyed last.
      *
      * @return the number of streams whose snapshot was removed
+     * @throws PersonalDataException if a note of a truncated stream does not open with the key-encryption key
      */
     public int forget(String subject, SnapshotStore snapshots) {
         Objects.requireNonNull(subject, "subject");
@@ -141,7 +170,18 @@ public final class PersonalDataStore extends ForwardingEventStore {
                         .forEach(e -> streams.add(e.streamId()));
             }
         }
+        String noted = TRUNCATED_PREFIX + subject;
+        for (WrappedKey note : keyStore.keysOf(noted)) {
+            byte[] name = kek.unwrap(note.wrapped(), note.keyId(), noted);
+            if (name == null) {
+                throw new PersonalDataException("the note of a truncated stream holding data of subject '" + subject
+                        + "' (" + note.keyId() + ") does not open with the key-encryption key from "
+                        + kek.description());
+            }
+            streams.add(StreamId.parse(new String(name, StandardCharsets.UTF_8)));
+        }
         streams.forEach(snapshots::delete);
+        keyStore.destroy(noted);
         keys.forget(subject);
         return streams.size();
     }
@@ -174,15 +214,14 @@ public final class PersonalDataStore extends ForwardingEventStore {
             }
             sealed.add(s);
         }
-        AppendResult result = delegate().append(stream, expected, sealed);
         if (plain.isEmpty()) {
-            return result;
+            return delegate().append(stream, expected, sealed);
         }
+        AppendResult result = AppendedPlainText.during(plain, () -> delegate().append(stream, expected, sealed));
         List<RecordedEvent> recorded = new ArrayList<>(result.events().size());
         for (RecordedEvent r : result.events()) {
             String payload = plain.get(r.eventId());
-            recorded.add(payload == null ? r : new RecordedEvent(r.eventId(), r.streamId(), r.streamVersion(),
-                    r.position(), r.type(), r.schemaVersion(), payload, r.metadata(), r.recordedAt(), r.occurredAt()));
+            recorded.add(payload == null ? r : AppendedPlainText.withPayload(r, payload));
         }
         return AppendResult.of(recorded, result.retried());
     }
@@ -216,6 +255,67 @@ public final class PersonalDataStore extends ForwardingEventStore {
                 listener.onStopped(failure);
             }
         });
+    }
+
+    /**
+     * Truncates the stream in the wrapped store, after noting each subject whose encrypted data is in the events it
+     * removes (see the class description), so that forgetting the subject still removes the stream's snapshot.
+     *
+     * @throws UnsupportedOperationException if the wrapped store does not implement {@link StreamOperations}
+     */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        StreamOperations operations = operations();
+        if (version < 1) {
+            throw new InvalidInputException("truncate before version " + version + ": versions start at 1");
+        }
+        long last = delegate().streamVersion(stream);
+        long below = Math.min(version, last);
+        if (below > 1 && !policies.isEmpty()) {
+            Set<String> subjects = new LinkedHashSet<>();
+            for (RecordedEvent e : delegate().read(stream, StreamRead.forwards().to(below - 1))) {
+                if (policies.containsKey(e.type())) {
+                    for (UUID keyId : FieldCrypto.keyIdsIn(e.payload())) {
+                        keyStore.find(keyId).ifPresent(k -> subjects.add(k.subject()));
+                    }
+                }
+            }
+            subjects.forEach(subject -> note(subject, stream));
+        }
+        return operations.truncateBefore(stream, version);
+    }
+
+    /** Notes in the key store that {@code stream} held data of {@code subject}; noting it again changes nothing. */
+    private void note(String subject, StreamId stream) {
+        String noted = TRUNCATED_PREFIX + subject;
+        byte[] name = stream.toString().getBytes(StandardCharsets.UTF_8);
+        UUID id = UUID.nameUUIDFromBytes((noted + "\n" + stream).getBytes(StandardCharsets.UTF_8));
+        keyStore.add(new WrappedKey(id, noted, kek.wrap(name, id, noted),
+                Instant.now().truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    /** Deletes the stream in the wrapped store, which removes its snapshot there. */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return operations().deleteStream(stream, expected);
+    }
+
+    /** Tombstones the stream in the wrapped store, which removes its snapshot there. */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return operations().tombstoneStream(stream, expected);
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        return operations().isTombstoned(stream);
+    }
+
+    private StreamOperations operations() {
+        if (delegate() instanceof StreamOperations operations) {
+            return operations;
+        }
+        throw new UnsupportedOperationException(delegate() + " does not delete or truncate streams");
     }
 
     @Override

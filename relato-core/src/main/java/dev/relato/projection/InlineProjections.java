@@ -4,6 +4,7 @@ import dev.relato.EventData;
 import dev.relato.EventFilter;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.internal.AppendedPlainText;
 import dev.relato.serialization.EventSerializer;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.Objects;
  * Projections run inline: inside the transaction of the append that wrote their events, so the read model
  * and the events commit together or not at all. The SQL backends use this to run every registered projection
  * on the appending transaction's connection (PostgreSQL's and SQLite's projecting event stores); no
- * checkpoint is needed, since the read model is never behind the log.
+ * checkpoint is needed, since the read model is never behind the log. Wrapped in a
+ * {@link dev.relato.privacy.PersonalDataStore}, the projecting store's handlers see decrypted events.
  *
  * <p>Immutable and thread-safe; each call runs the projections on the caller's thread, in registration
  * order, event by event.
@@ -64,13 +66,16 @@ public final class InlineProjections<C> {
     }
 
     /**
-     * Runs every projection over the records, on {@code context}; the events are live (they are the append's).
+     * Runs every projection over the records, on {@code context}; the events are live (they are the append's). A
+     * record whose append came through a {@link dev.relato.privacy.PersonalDataStore} on this thread is handed to
+     * the handlers with its personal fields in plain text, as the append gave them, not encrypted as stored.
      *
      * @throws ProjectionException wrapping the first handler failure (or decoding failure); the caller must roll
      *                             back its transaction
      */
     public void apply(C context, List<RecordedEvent> records) {
-        for (RecordedEvent record : records) {
+        for (RecordedEvent stored : records) {
+            RecordedEvent record = AppendedPlainText.of(stored);
             for (Projection<C> projection : projections) {
                 try {
                     projection.handle(context, record, serializer, true);

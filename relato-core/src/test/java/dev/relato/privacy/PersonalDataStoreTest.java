@@ -15,9 +15,12 @@ import dev.relato.SubscriptionListener;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
+import dev.relato.snapshot.Snapshot;
+import dev.relato.snapshot.SnapshotStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,6 +97,28 @@ class PersonalDataStoreTest {
             assertThat(caughtUp.await(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(delivered).extracting(PersonalDataStore::isErased).containsExactly(true, false);
+    }
+
+    @Test
+    void forgettingRemovesTheSnapshotOfAStreamWhoseEventsOfTheSubjectWereTruncatedAway() {
+        SnapshotStore snapshots = raw.snapshots();
+        StreamId ann = register("c-1", "Ann Example");
+        StreamId bob = register("c-2", "Bob Example");
+        for (StreamId stream : List.of(ann, bob)) {
+            store.append(stream, ExpectedVersion.any(), List.of(EventData.of("CustomerNoted", "{\"note\":1}")));
+            snapshots.save(new Snapshot(stream, 2, 1, "{\"name\":\"" + stream.id() + " name\"}", Instant.now()));
+            assertThat(store.truncateBefore(stream, 2)).isEqualTo(1);
+        }
+        assertThat(store.read(ann)).extracting(RecordedEvent::type).containsExactly("CustomerNoted");
+
+        assertThat(store.forget("c-1", snapshots)).isEqualTo(1);
+
+        assertThat(snapshots.load(ann)).isEmpty();
+        assertThat(snapshots.load(bob)).isPresent();
+        assertThat(keys.keysOf("$relato-truncated:c-1")).isEmpty();
+        assertThat(store.forget("c-1", snapshots)).isZero();
+        assertThat(store.forget("c-2", snapshots)).isEqualTo(1);
+        assertThat(snapshots.load(bob)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.relato.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.relato.ExpectedVersion;
+import dev.relato.StreamId;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalData;
+import dev.relato.privacy.PersonalDataStore;
+import dev.relato.projection.Projection;
+import dev.relato.serialization.EventSerializer;
+import dev.relato.serialization.EventTypes;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An inline projection of a projecting store wrapped in a personal data store sees the events decrypted. */
+class SqliteInlinePersonalDataTest {
+    record Registered(String customerId, @PersonalData(subject = "customerId") String name) {
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInlineProjectionBeneathThePersonalDataStoreSeesThePlainText() {
+        EventTypes types = EventTypes.builder().register(Registered.class).build();
+        EventSerializer serializer = EventSerializer.of(types);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Projection<Connection> names = Projection.<Connection>named("names")
+                .on(Registered.class, (sql, e, record) -> seen.add(e.name()))
+                .build();
+        try (SqliteEventStore sqlite = SqliteEventStore.open(dir.resolve("events.db"));
+             PersonalDataStore store = PersonalDataStore.builder(sqlite.projecting(serializer, List.of(names)))
+                     .keyStore(sqlite.dataKeys()).keyEncryptionKey(KeyEncryptionKey.of(new byte[32], "test key"))
+                     .types(types).build()) {
+            StreamId stream = StreamId.of("customer", "c-1");
+            store.append(stream, ExpectedVersion.noStream(),
+                    List.of(serializer.serialize(new Registered("c-1", "Ann Example"))));
+
+            assertThat(seen).containsExactly("Ann Example");
+            assertThat(sqlite.read(stream).get(0).payload()).doesNotContain("Ann Example");
+        }
+    }
+}
