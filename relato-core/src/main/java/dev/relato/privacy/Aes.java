@@ -11,12 +11,19 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AES-256-GCM from the JDK's providers: a fresh random 96-bit nonce per message, a 128-bit tag, and associated
  * data the caller binds the message to. Sealed output is nonce followed by ciphertext and tag. Thread-safe.
+ *
+ * <p>Nonces are random bytes from the platform's {@link SecureRandom}, drawn for many nonces at a time into a
+ * buffer of each thread and handed out once each: every nonce is still 96 fresh random bits, used for one message
+ * only, at a fraction of the cost of a call to the random source per field.
  */
 final class Aes {
     static final int KEY_BYTES = 32;
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Nonces drawn from the random source at once, per thread. */
+    private static final int NONCES_PER_DRAW = 64;
+    private static final ThreadLocal<NonceBuffer> NONCES = ThreadLocal.withInitial(NonceBuffer::new);
     /**
      * A cipher per thread: looking one up in the providers costs more than the encryption of a field, and a cipher
      * initialised again with the key it had last skips the key schedule. A cipher is never shared between threads.
@@ -38,10 +45,26 @@ final class Aes {
         return key;
     }
 
+    /** A fresh random nonce, never handed out before. */
     static byte[] newNonce() {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        return nonce;
+        return NONCES.get().next();
+    }
+
+    /** Random bytes for {@value #NONCES_PER_DRAW} nonces, each handed out once and then wiped from the buffer. */
+    private static final class NonceBuffer {
+        private final byte[] random = new byte[NONCE_BYTES * NONCES_PER_DRAW];
+        private int next = random.length;
+
+        byte[] next() {
+            if (next == random.length) {
+                RANDOM.nextBytes(random);
+                next = 0;
+            }
+            byte[] nonce = Arrays.copyOfRange(random, next, next + NONCE_BYTES);
+            Arrays.fill(random, next, next + NONCE_BYTES, (byte) 0);
+            next += NONCE_BYTES;
+            return nonce;
+        }
     }
 
     /** The key object the cipher takes; immutable, so one can be kept and shared for many messages. */

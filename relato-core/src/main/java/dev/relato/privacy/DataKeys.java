@@ -27,8 +27,14 @@ final class DataKeys {
     private final Map<UUID, Cached> byId;
     private final Map<String, Cached> newestBySubject;
 
-    /** An unwrapped data key, held as the key object the cipher takes so that it is made once per key. */
-    record Key(UUID id, String subject, SecretKeySpec secret) {
+    /**
+     * An unwrapped data key, held as the key object the cipher takes so that it is made once per key, with its id
+     * as text, as envelopes name it.
+     */
+    record Key(UUID id, String subject, SecretKeySpec secret, String idText) {
+        Key(UUID id, String subject, SecretKeySpec secret) {
+            this(id, subject, secret, id.toString());
+        }
     }
 
     private record Cached(Key key, long loadedAt) {

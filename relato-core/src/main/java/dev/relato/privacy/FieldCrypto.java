@@ -21,6 +21,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -38,10 +39,13 @@ import java.util.regex.Pattern;
  * Encrypts the personal fields of a payload and decrypts them back, in the format {@link PersonalDataStore}
  * documents. Thread-safe.
  *
- * <p>Writing parses the payload into one tree, replaces each personal value by its envelope and writes the tree
- * once; the result is JSON written by Jackson, so it is not parsed again to check it. Reading copies the payload
- * token by token, materialising only nested objects, and writes each envelope's decrypted JSON text as it is: the
- * text was written by the encrypting side and is authenticated by its tag, so it is not parsed either.
+ * <p>Both directions first walk the payload as text ({@link JsonText}): writing finds the subject and the
+ * top-level personal values and puts an envelope in place of each, copying the rest of the text as it is;
+ * reading finds the envelopes at any depth of nested objects and puts the authenticated JSON text of each value in
+ * its place (the text was written by the encrypting side and is authenticated by its tag, so it is not parsed).
+ * Payloads the walk does not handle (personal fields inside nested objects, escaped member names, envelopes of
+ * another shape, text that is not well-formed) go through Jackson instead: on writing a tree with each personal
+ * value replaced, written once; on reading a token-by-token copy that opens each envelope.
  */
 final class FieldCrypto {
     static final String MARK = "$pd";
@@ -55,6 +59,9 @@ final class FieldCrypto {
     private static final String QUOTED_MARK = "\"" + MARK + "\"";
     /** The fields of an envelope, the format's mark first. */
     private static final List<String> ENVELOPE_FIELDS = List.of(MARK, "kid", "iv", "ct", "t");
+    /** The first line of the associated data. */
+    private static final byte[] AD_PREFIX = "relato-pd-v1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final String ERASED_TEXT = "\"" + PersonalDataStore.ERASED + "\"";
 
     private final DataKeys keys;
@@ -75,14 +82,15 @@ final class FieldCrypto {
             return new Plan(policy, subject, List.copyOf(fields), flat);
         }
 
-        /** The personal field named so at the top level, or null. */
-        Field topLevel(String name) {
-            for (Field field : fields) {
-                if (field.parent.length == 0 && field.name.equals(name)) {
-                    return field;
+        /** The index of the top-level personal field named by the text between {@code from} and {@code to}, or -1. */
+        int topLevel(String text, int from, int to) {
+            for (int i = 0; i < fields.size(); i++) {
+                Field field = fields.get(i);
+                if (field.parent.length == 0 && named(text, from, to, field.name)) {
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
     }
 
@@ -107,9 +115,9 @@ final class FieldCrypto {
             return event;
         }
         if (plan.flat) {
-            EventData streamed = encryptStreaming(event, stream, plan);
-            if (streamed != null) {
-                return streamed;
+            EventData walked = encryptText(event, stream, plan);
+            if (walked != null) {
+                return walked;
             }
         }
         ObjectNode root = object(event.payload(), event.type());
@@ -132,7 +140,7 @@ final class FieldCrypto {
                     associated(event.eventId(), stream, event.type(), field.path, key.id()));
             ObjectNode envelope = JsonNodeFactory.instance.objectNode();
             envelope.put(MARK, FORMAT);
-            envelope.put("kid", key.id().toString());
+            envelope.put("kid", key.idText());
             envelope.put("iv", B64.encodeToString(nonce));
             envelope.put("ct", B64.encodeToString(sealed));
             envelope.put("t", value.getNodeType().name().toLowerCase(Locale.ROOT));
@@ -159,87 +167,100 @@ final class FieldCrypto {
     }
 
     /**
-     * The event encrypted as {@link #encrypt} does, copying the payload token by token without a tree: for policies
-     * whose fields are all at the top level. Null if a personal field comes before a valid subject, for the tree to
-     * handle (and report).
+     * The event encrypted as {@link #encrypt} does, walking the payload as text: for policies whose fields are all
+     * at the top level. Null if the walk does not handle the payload, for the tree to handle (and report).
      */
-    private EventData encryptStreaming(EventData event, StreamId stream, Plan plan) {
-        String payload = event.payload();
-        StringWriter text = new StringWriter(payload.length() + 128);
+    private EventData encryptText(EventData event, StreamId stream, Plan plan) {
+        String s = event.payload();
+        int j = JsonText.skipSpace(s, 0);
+        if (!JsonText.at(s, j, '{')) {
+            return null;
+        }
         String subject = null;
-        DataKeys.Key key = null;
-        try (JsonParser parser = JSON.createParser(payload);
-             JsonGenerator out = JSON.getFactory().createGenerator(text)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+        int[] found = new int[6]; // start, end and field index of each personal value
+        int count = 0;
+        for (j = JsonText.skipSpace(s, j + 1); !JsonText.at(s, j, '}'); ) {
+            int nameEnd = JsonText.nameEnd(s, j);
+            if (nameEnd == JsonText.NO || !JsonText.plain(s, j + 1, nameEnd - 1)) {
                 return null;
             }
-            out.writeStartObject();
-            for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-                JsonToken token = parser.nextToken();
-                out.writeFieldName(name);
-                Field field = plan.topLevel(name);
-                if (field != null && token != JsonToken.VALUE_NULL) {
-                    if (key == null) {
-                        if (subject == null) {
-                            return null;
-                        }
-                        checkSubject(subject, event, plan);
-                        key = keys.current(subject);
-                    }
-                    writeEnvelope(out, key, plainText(parser, token), typeOf(token),
-                            associated(event.eventId(), stream, event.type(), field.path, key.id()));
-                    continue;
-                }
-                if (name.equals(plan.subject[0]) && subject == null
-                        && (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT)) {
-                    subject = parser.getText();
-                }
-                copyValue(parser, out, token);
+            int v = JsonText.memberValue(s, nameEnd);
+            int end = v == JsonText.NO ? JsonText.NO : JsonText.valueEnd(s, v, 1);
+            if (end == JsonText.NO) {
+                return null;
             }
-            out.writeEndObject();
-        } catch (JsonProcessingException e) {
-            return null; // the tree reports it
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // writing to a string does not fail
+            int field = plan.topLevel(s, j + 1, nameEnd - 1);
+            if (field >= 0 && !s.startsWith("null", v)) {
+                if (count * 3 == found.length) {
+                    found = Arrays.copyOf(found, found.length * 2);
+                }
+                found[count * 3] = v;
+                found[count * 3 + 1] = end;
+                found[count * 3 + 2] = field;
+                count++;
+            } else if (subject == null && named(s, j + 1, nameEnd - 1, plan.subject[0])) {
+                char c = s.charAt(v);
+                if (c == '"') {
+                    if (!JsonText.plain(s, v + 1, end - 1)) {
+                        return null;
+                    }
+                    subject = s.substring(v + 1, end - 1);
+                } else if ((c == '-' || (c >= '0' && c <= '9')) && JsonText.integer(s, v, end)) {
+                    subject = s.substring(v, end);
+                }
+            }
+            j = JsonText.next(s, end, '}');
+            if (j == JsonText.NO) {
+                return null;
+            }
+        }
+        if (JsonText.skipSpace(s, j + 1) != s.length()) {
+            return null;
         }
         checkSubject(subject, event, plan);
-        if (key == null) {
+        if (count == 0) {
             return event;
         }
-        return Trusted.eventData(event.eventId(), event.type(), event.schemaVersion(), text.toString(),
+        DataKeys.Key key = keys.current(subject);
+        StringBuilder out = new StringBuilder(s.length() + count * 160);
+        int copied = 0;
+        for (int f = 0; f < count; f++) {
+            int start = found[f * 3];
+            int end = found[f * 3 + 1];
+            out.append(s, copied, start);
+            writeEnvelope(out, key, s.substring(start, end).getBytes(StandardCharsets.UTF_8), typeOf(s.charAt(start)),
+                    associated(event.eventId(), stream, event.type(), plan.fields.get(found[f * 3 + 2]).path,
+                            key.id()));
+            copied = end;
+        }
+        out.append(s, copied, s.length());
+        return Trusted.eventData(event.eventId(), event.type(), event.schemaVersion(), out.toString(),
                 event.metadata(), event.occurredAt().orElse(null));
     }
 
-    private static void writeEnvelope(JsonGenerator out, DataKeys.Key key, byte[] plain, String type,
-                                      byte[] associated) throws IOException {
+    /** Whether the text between {@code from} and {@code to} is {@code name}. */
+    private static boolean named(String s, int from, int to, String name) {
+        return to - from == name.length() && s.startsWith(name, from);
+    }
+
+    private static void writeEnvelope(StringBuilder out, DataKeys.Key key, byte[] plain, String type,
+                                      byte[] associated) {
         byte[] nonce = Aes.newNonce();
         byte[] sealed = Aes.encrypt(key.secret(), nonce, plain, associated);
-        out.writeStartObject();
-        out.writeNumberField(MARK, FORMAT);
-        out.writeStringField("kid", key.id().toString());
-        out.writeStringField("iv", B64.encodeToString(nonce));
-        out.writeStringField("ct", B64.encodeToString(sealed));
-        out.writeStringField("t", type);
-        out.writeEndObject();
+        out.append("{\"").append(MARK).append("\":").append(FORMAT).append(",\"kid\":\"").append(key.idText())
+                .append("\",\"iv\":\"").append(B64.encodeToString(nonce))
+                .append("\",\"ct\":\"").append(B64.encodeToString(sealed))
+                .append("\",\"t\":\"").append(type).append("\"}");
     }
 
-    /** The JSON type of the value a token starts, as the envelope names it. */
-    private static String typeOf(JsonToken token) {
-        return switch (token) {
-            case VALUE_STRING -> "string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
-            case VALUE_TRUE, VALUE_FALSE -> "boolean";
-            case START_ARRAY -> "array";
-            default -> "object";
-        };
-    }
-
-    /** The value the parser is at, as JSON text in UTF-8; the parser ends at its last token. */
-    private static byte[] plainText(JsonParser parser, JsonToken token) throws IOException {
-        return switch (token) {
-            case VALUE_STRING -> quoted(parser.getText());
-            case START_OBJECT, START_ARRAY -> parser.readValueAsTree().toString().getBytes(StandardCharsets.UTF_8);
-            default -> parser.getText().getBytes(StandardCharsets.UTF_8);
+    /** The JSON type of the value a character starts, as the envelope names it. */
+    private static String typeOf(char first) {
+        return switch (first) {
+            case '"' -> "string";
+            case 't', 'f' -> "boolean";
+            case '[' -> "array";
+            case '{' -> "object";
+            default -> "number";
         };
     }
 
@@ -274,21 +295,13 @@ final class FieldCrypto {
         if (!payload.contains(QUOTED_MARK)) {
             return record;
         }
-        StringWriter out = new StringWriter(payload.length());
-        List<String> erased = new ArrayList<>();
-        boolean found;
-        try (JsonParser parser = JSON.createParser(payload);
-             JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return record; // not an object: nothing of ours
-            }
-            found = copyObject(parser, generator, "", record, erased);
-        } catch (JsonProcessingException e) {
-            return record; // not JSON: the serializer reports it, with the record
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // writing to a string does not fail
+        List<String> erased = new ArrayList<>(0);
+        String plain = openText(payload, record, erased);
+        if (plain == null) {
+            erased.clear();
+            plain = openParsed(payload, record, erased);
         }
-        if (!found) {
+        if (plain == null || plain == payload) {
             return record;
         }
         var metadata = record.metadata();
@@ -296,8 +309,166 @@ final class FieldCrypto {
             metadata = metadata.with(PersonalDataStore.ERASED_FIELDS, String.join(",", erased));
         }
         return new RecordedEvent(record.eventId(), record.streamId(), record.streamVersion(), record.position(),
-                record.type(), record.schemaVersion(), out.toString(), metadata, record.recordedAt(),
-                record.occurredAt());
+                record.type(), record.schemaVersion(), plain, metadata, record.recordedAt(), record.occurredAt());
+    }
+
+    /**
+     * The payload with its envelopes opened, walking it as text; the payload itself if it holds none, null if the
+     * walk does not handle it.
+     */
+    private String openText(String payload, RecordedEvent record, List<String> erased) {
+        int start = JsonText.skipSpace(payload, 0);
+        if (!JsonText.at(payload, start, '{')) {
+            return null;
+        }
+        Splice splice = new Splice(payload);
+        int end = openObject(splice, start, "", 1, record, erased);
+        if (end == JsonText.NO || JsonText.skipSpace(payload, end) != payload.length()) {
+            return null;
+        }
+        return splice.finish();
+    }
+
+    /** A text with some of its parts replaced, built as the parts are found from its start to its end. */
+    private static final class Splice {
+        final String text;
+        private StringBuilder out;
+        private int copied;
+
+        Splice(String text) {
+            this.text = text;
+        }
+
+        void replace(int from, int to, String with) {
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, copied, from).append(with);
+            copied = to;
+        }
+
+        /** The text with its replacements; the text itself if nothing was replaced. */
+        String finish() {
+            return out == null ? text : out.append(text, copied, text.length()).toString();
+        }
+    }
+
+    /**
+     * Walks the object starting at {@code i}, opening the envelopes of its members and of its nested objects'
+     * members; arrays are left as they are, as the parsed copy leaves them. The index after the object, or
+     * {@link JsonText#NO} for text the walk does not handle (an object with a {@value #MARK} member that is not an
+     * envelope of the shape walked here is one).
+     */
+    private int openObject(Splice splice, int i, String path, int depth, RecordedEvent record, List<String> erased) {
+        String s = splice.text;
+        if (depth > JsonText.MAX_DEPTH) {
+            return JsonText.NO;
+        }
+        for (int j = JsonText.skipSpace(s, i + 1); ; ) {
+            if (JsonText.at(s, j, '}')) {
+                return j + 1;
+            }
+            int nameEnd = JsonText.nameEnd(s, j);
+            if (nameEnd == JsonText.NO || !JsonText.plain(s, j + 1, nameEnd - 1)
+                    || (depth > 1 && named(s, j + 1, nameEnd - 1, MARK))) {
+                return JsonText.NO;
+            }
+            int v = JsonText.memberValue(s, nameEnd);
+            if (JsonText.at(s, v, '{')) {
+                String name = s.substring(j + 1, nameEnd - 1);
+                String inner = path.isEmpty() ? name : path + "." + name;
+                Envelope envelope = Envelope.at(s, v);
+                if (envelope != null) {
+                    splice.replace(v, envelope.end, open(String.valueOf(FORMAT), envelope.kid, envelope.iv,
+                            envelope.ct, envelope.type, inner, record, erased));
+                    j = envelope.end;
+                } else {
+                    j = openObject(splice, v, inner, depth + 1, record, erased);
+                }
+            } else {
+                j = v == JsonText.NO ? JsonText.NO : JsonText.valueEnd(s, v, depth);
+            }
+            j = j == JsonText.NO ? JsonText.NO : JsonText.next(s, j, '}');
+            if (j == JsonText.NO) {
+                return JsonText.NO;
+            }
+        }
+    }
+
+    /**
+     * An envelope found in text: {@code kid}, {@code iv}, {@code ct} and {@code t} as they are written (t may be
+     * null), and the index after its object.
+     */
+    private record Envelope(String kid, String iv, String ct, String type, int end) {
+        /**
+         * The envelope whose object starts at {@code i}, if it has exactly the envelope's members, each once, in
+         * any order: {@value #MARK} as the number {@value #FORMAT}, the others as strings without escapes, kid,
+         * iv and ct present. Null otherwise.
+         */
+        static Envelope at(String s, int i) {
+            String[] values = new String[ENVELOPE_FIELDS.size()];
+            int j = JsonText.skipSpace(s, i + 1);
+            while (!JsonText.at(s, j, '}')) {
+                int nameEnd = JsonText.nameEnd(s, j);
+                int slot = nameEnd == JsonText.NO ? -1 : slot(s, j + 1, nameEnd - 1);
+                if (slot < 0 || values[slot] != null) {
+                    return null;
+                }
+                int v = JsonText.memberValue(s, nameEnd);
+                if (v == JsonText.NO) {
+                    return null;
+                }
+                int end;
+                if (slot == 0) {
+                    end = JsonText.numberEnd(s, v);
+                    if (end != v + 1 || s.charAt(v) != (char) ('0' + FORMAT)) {
+                        return null;
+                    }
+                    values[0] = String.valueOf(FORMAT);
+                } else {
+                    end = JsonText.at(s, v, '"') ? JsonText.stringEnd(s, v) : JsonText.NO;
+                    if (end == JsonText.NO || !JsonText.plain(s, v + 1, end - 1)) {
+                        return null;
+                    }
+                    values[slot] = s.substring(v + 1, end - 1);
+                }
+                j = JsonText.next(s, end, '}');
+                if (j == JsonText.NO) {
+                    return null;
+                }
+            }
+            if (values[0] == null || values[1] == null || values[2] == null || values[3] == null) {
+                return null;
+            }
+            return new Envelope(values[1], values[2], values[3], values[4], j + 1);
+        }
+
+        private static int slot(String s, int from, int to) {
+            for (int k = 0; k < ENVELOPE_FIELDS.size(); k++) {
+                if (named(s, from, to, ENVELOPE_FIELDS.get(k))) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** The payload with its envelopes opened by a parsed copy; null if it holds none or is not a JSON object. */
+    private String openParsed(String payload, RecordedEvent record, List<String> erased) {
+        StringWriter out = new StringWriter(payload.length());
+        boolean found;
+        try (JsonParser parser = JSON.createParser(payload);
+             JsonGenerator generator = JSON.getFactory().createGenerator(out)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null; // not an object: nothing of ours
+            }
+            found = copyObject(parser, generator, "", record, erased);
+        } catch (JsonProcessingException e) {
+            return null; // not JSON: the serializer reports it, with the record
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to a string does not fail
+        }
+        return found ? out.toString() : null;
     }
 
     /**
@@ -466,8 +637,55 @@ final class FieldCrypto {
 
     /** The associated data that binds a ciphertext to its event, stream, type, field and key. */
     static byte[] associated(UUID eventId, StreamId stream, String type, String path, UUID keyId) {
-        return ("relato-pd-v1\n" + eventId + "\n" + stream.category() + "\n" + stream.id() + "\n" + type + "\n" + path
-                + "\n" + keyId).getBytes(StandardCharsets.UTF_8);
+        String category = stream.category();
+        String id = stream.id();
+        if (!ascii(category) || !ascii(id) || !ascii(type) || !ascii(path)) {
+            return ("relato-pd-v1\n" + eventId + "\n" + category + "\n" + id + "\n" + type + "\n" + path
+                    + "\n" + keyId).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] out = new byte[AD_PREFIX.length + 36 + 1 + category.length() + 1 + id.length() + 1 + type.length()
+                + 1 + path.length() + 1 + 36];
+        System.arraycopy(AD_PREFIX, 0, out, 0, AD_PREFIX.length);
+        int at = uuid(out, AD_PREFIX.length, eventId);
+        for (String line : new String[] {category, id, type, path}) {
+            out[at++] = '\n';
+            for (int i = 0, n = line.length(); i < n; i++) {
+                out[at++] = (byte) line.charAt(i);
+            }
+        }
+        out[at++] = '\n';
+        uuid(out, at, keyId);
+        return out;
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes a UUID as {@link UUID#toString()} does; the index after it. */
+    private static int uuid(byte[] out, int at, UUID id) {
+        at = hex(out, at, id.getMostSignificantBits() >>> 32, 8);
+        out[at++] = '-';
+        at = hex(out, at, id.getMostSignificantBits() >>> 16, 4);
+        out[at++] = '-';
+        at = hex(out, at, id.getMostSignificantBits(), 4);
+        out[at++] = '-';
+        at = hex(out, at, id.getLeastSignificantBits() >>> 48, 4);
+        out[at++] = '-';
+        return hex(out, at, id.getLeastSignificantBits(), 12);
+    }
+
+    private static int hex(byte[] out, int at, long bits, int digits) {
+        for (int i = digits - 1; i >= 0; i--) {
+            out[at + i] = HEX[(int) (bits & 0xf)];
+            bits >>>= 4;
+        }
+        return at + digits;
     }
 
     private static ObjectNode object(String payload, String type) {
