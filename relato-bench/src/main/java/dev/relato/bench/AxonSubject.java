@@ -101,7 +101,8 @@ final class AxonSubject implements Subject {
 
     @Override
     public boolean supports(Workload workload) {
-        return workload != Workload.CONTENDED_APPENDS && workload != Workload.PROJECTION;
+        return workload != Workload.CONTENDED_APPENDS && workload != Workload.CONTENDED_COMMANDS
+                && workload != Workload.PROJECTION;
     }
 
     @Override

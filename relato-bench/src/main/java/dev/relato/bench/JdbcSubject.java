@@ -218,7 +218,17 @@ final class JdbcSubject implements Subject {
 
     private Account.State fold(Connection connection, StreamId stream, long afterVersion, Account.State initial)
             throws SQLException {
+        return fold(connection, stream, afterVersion, initial, new long[1]);
+    }
+
+    /**
+     * The state folded from the events after {@code afterVersion}; {@code version[0]} becomes the version of the
+     * last one (the stream has no gaps, so it is {@code afterVersion} plus the events read).
+     */
+    private Account.State fold(Connection connection, StreamId stream, long afterVersion, Account.State initial,
+                               long[] version) throws SQLException {
         Account.State state = initial;
+        long at = afterVersion;
         try (PreparedStatement select = connection.prepareStatement(sql.readStream())) {
             int i = sql.bindStream(select, 1, stream);
             select.setLong(i, afterVersion);
@@ -226,10 +236,49 @@ final class JdbcSubject implements Subject {
                 while (rs.next()) {
                     AccountEvent event = (AccountEvent) codec.decode(rs.getString(2), classes.get(rs.getString(1)));
                     state = account.evolve(state, event);
+                    at++;
                 }
             }
         }
+        version[0] = at;
         return state;
+    }
+
+    /**
+     * The leanest command handler: fold the stream, decide, insert at the next version; a taken version (the
+     * unique violation) means another writer got there first, so start again from a fresh fold, at once.
+     * Relato's table shape appends as {@link #append} does.
+     */
+    @Override
+    public long handle(StreamId stream, Account.Command command) {
+        for (long conflicts = 0; ; conflicts++) {
+            long[] version = new long[1];
+            Account.State state = pointReads().run(connection -> fold(connection, stream, 0, account.initialState(),
+                    version));
+            List<AccountEvent> events = account.decide(command, state);
+            try {
+                if (!lean) {
+                    appendChecked(stream, version[0], events);
+                } else if (events.size() == 1) {
+                    writes.autoCommitted(connection -> insertNone(connection, stream, version[0], events));
+                } else {
+                    writes.run(connection -> insertNone(connection, stream, version[0], events));
+                }
+                return conflicts;
+            } catch (VersionConflict e) {
+                // another writer got there first: fold again
+            } catch (JdbcFailure e) {
+                if (!isUniqueViolation(e.getCause())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Void insertNone(Connection connection, StreamId stream, long expectedVersion, List<AccountEvent> events)
+            throws SQLException {
+        insert(connection, stream, expectedVersion, events);
+        return null;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.aggregate.Aggregate;
+import dev.relato.aggregate.Decider;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.aggregate.SnapshotPolicy;
 import dev.relato.privacy.DataKeyStore;
@@ -49,6 +50,9 @@ final class RelatoSubject implements Subject {
     private final EventSerializer serializer = EventSerializer.of(Account.TYPES);
     private final DeciderRepository<Account.Command, AccountEvent, Account.State> accounts;
     private final DeciderRepository<Account.Command, AccountEvent, Account.State> snapshottedAccounts;
+    /** Decisions taken on each thread by {@link #commandedAccounts}: one per attempt of a command. */
+    private final ThreadLocal<long[]> decisions = ThreadLocal.withInitial(() -> new long[1]);
+    private final DeciderRepository<Account.Command, AccountEvent, Account.State> commandedAccounts;
 
     /**
      * @param store     the event store
@@ -75,6 +79,11 @@ final class RelatoSubject implements Subject {
                 .builder(store, serializer, Account.CATEGORY, AccountEvent.class, account)
                 .snapshots(snapshots, SnapshotPolicy.never(), STATE_VERSION, Account.State.class)
                 .build();
+        this.commandedAccounts = DeciderRepository.builder(store, serializer, Account.CATEGORY, AccountEvent.class,
+                Decider.<Account.Command, AccountEvent, Account.State>of(account::initialState, (command, state) -> {
+                    decisions.get()[0]++;
+                    return account.decide(command, state);
+                }, account::evolve)).build();
     }
 
     /**
@@ -145,6 +154,14 @@ final class RelatoSubject implements Subject {
         } catch (WrongExpectedVersionException e) {
             throw new VersionConflict(e.actualVersion());
         }
+    }
+
+    /** Through a {@link DeciderRepository} with its default retries; the conflicts are the extra decisions. */
+    @Override
+    public long handle(StreamId stream, Account.Command command) {
+        long before = decisions.get()[0];
+        commandedAccounts.handle(stream.id(), command);
+        return decisions.get()[0] - before - 1;
     }
 
     @Override

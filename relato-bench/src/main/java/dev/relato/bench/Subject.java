@@ -19,6 +19,8 @@ interface Subject extends AutoCloseable {
         SINGLE_APPENDS,
         /** W3: conflicts answered with the stream's actual version. */
         CONTENDED_APPENDS,
+        /** W3 through a repository: commands loaded, decided and appended, retried from a fresh load. */
+        CONTENDED_COMMANDS,
         /** W4. */
         GLOBAL_READ,
         /** W5, with and without snapshots. */
@@ -43,6 +45,17 @@ interface Subject extends AutoCloseable {
      * @throws VersionConflict if the stream is at another version; nothing is written
      */
     long append(StreamId stream, long expectedVersion, List<AccountEvent> events) throws VersionConflict;
+
+    /**
+     * Handles one command on an account as an application's command handler does: loads the account (folds its
+     * stream), decides with {@link Account} and appends the events expecting the version loaded; after a conflict,
+     * does it all again from a fresh load, until the append succeeds.
+     *
+     * @return how many conflicts the command met
+     */
+    default long handle(StreamId stream, Account.Command command) {
+        throw new UnsupportedOperationException(kind() + " handles no commands");
+    }
 
     /** Reads the whole log in position order, decoding every event; returns how many were read. */
     long readAll();

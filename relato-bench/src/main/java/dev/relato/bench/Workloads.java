@@ -58,6 +58,8 @@ final class Workloads implements AutoCloseable {
     private final Figure w2CallerRatio;
     private final Figure w3;
     private final Figure w3Conflicts;
+    private final Figure w3Commands;
+    private final Figure w3CommandConflicts;
     private final Figure w4;
     private final Figure w4Heap;
     private final Figure w4HeapAfterGc;
@@ -97,6 +99,8 @@ final class Workloads implements AutoCloseable {
         w2CallerRatio = new Figure("W2 8 writers, caller's / own transaction", Unit.RATIO);
         w3 = new Figure("W3 contended, 8 writers, 1 stream", Unit.EVENTS_PER_SECOND);
         w3Conflicts = new Figure("W3 conflicts per 1,000 appends", Unit.COUNT);
+        w3Commands = new Figure("W3 commands via repository, 8 writers, 1 stream", Unit.EVENTS_PER_SECOND);
+        w3CommandConflicts = new Figure("W3 commands: conflicts per 1,000 commands", Unit.COUNT);
         w4 = new Figure(String.format(Locale.ROOT, "W4 global read, %,d events", logSize), Unit.EVENTS_PER_SECOND);
         w4Heap = new Figure("W4 peak heap used, -Xmx" + ReadAllProcess.MAX_HEAP, Unit.MEGABYTES);
         w4HeapAfterGc = new Figure("W4 most heap after a GC", Unit.MEGABYTES);
@@ -112,8 +116,9 @@ final class Workloads implements AutoCloseable {
         hereP99 = new Figure("Delivery to a subscriber, same process, p99", Unit.MILLISECONDS);
         elsewhereP50 = new Figure("Delivery to a subscriber, other process, p50", Unit.MILLISECONDS);
         elsewhereP99 = new Figure("Delivery to a subscriber, other process, p99", Unit.MILLISECONDS);
-        results.declare(w1, w2One, w2Many, w2Caller, w2CallerRatio, w3, w3Conflicts, w4, w4Heap, w4HeapAfterGc, w5Small,
-                w5LargeFigure, w5Snapshot, w6, w7, hereP50, hereP99, elsewhereP50, elsewhereP99);
+        results.declare(w1, w2One, w2Many, w2Caller, w2CallerRatio, w3, w3Conflicts, w3Commands, w3CommandConflicts, w4,
+                w4Heap, w4HeapAfterGc, w5Small, w5LargeFigure, w5Snapshot, w6, w7, hereP50, hereP99, elsewhereP50,
+                elsewhereP99);
     }
 
     /** The targets of the store's figures: Relato against the leanest plain JDBC and Axon, or absolute. */
@@ -136,6 +141,8 @@ final class Workloads implements AutoCloseable {
         if (!store.equals("memory")) {
             results.target(w3, store, new Target.Relative(Backend.JDBC, 0.8));
             results.target(w3Conflicts, store, new Target.Relative(Backend.JDBC, 2));
+            results.target(w3Commands, store, new Target.Relative(Backend.JDBC, 0.8));
+            results.target(w3CommandConflicts, store, new Target.Relative(Backend.JDBC, 2));
             results.target(elsewhereP99, store, new Target.Absolute(100));
         }
     }
@@ -214,14 +221,24 @@ final class Workloads implements AutoCloseable {
 
     private void w3(String name, List<Subject> all, Map<String, Long> stored) {
         LOG.info("{}: W3 contended appends", name);
-        List<Subject> subjects = supporting(all, Workload.CONTENDED_APPENDS);
+        contended(name, all, stored, Workload.CONTENDED_APPENDS, w3, w3Conflicts,
+                (subject, r) -> contendedAppends(subject, "w3-" + r));
+        LOG.info("{}: W3 contended commands", name);
+        contended(name, all, stored, Workload.CONTENDED_COMMANDS, w3Commands, w3CommandConflicts,
+                (subject, r) -> contendedCommands(subject, "w3c-" + r));
+    }
+
+    /** A W3 variant: rounds that each write {@code w3AppendsPerWriter} events per writer to one stream. */
+    private void contended(String name, List<Subject> all, Map<String, Long> stored, Workload workload, Figure rate,
+                           Figure conflicts, SubjectRound round) {
+        List<Subject> subjects = supporting(all, workload);
         double[][] m = measure(subjects, options.warmups(), options.rounds(), (subject, r) -> {
-            double[] figures = contendedAppends(subject, "w3-" + r);
+            double[] figures = round.run(subject, r);
             stored.merge(subject.kind(), (long) WRITERS * w3AppendsPerWriter, Long::sum);
             return figures;
         });
-        record(w3, name, subjects, m, 0);
-        record(w3Conflicts, name, subjects, m, 1);
+        record(rate, name, subjects, m, 0);
+        record(conflicts, name, subjects, m, 1);
     }
 
     private void w5(String name, List<Subject> all, Map<String, Long> stored) throws Exception {
@@ -372,6 +389,32 @@ final class Workloads implements AutoCloseable {
         Account.State state = subject.load(stream);
         check(state.transactions() == expected, "stream " + stream + " holds " + state.transactions()
                 + " events instead of " + expected);
+        return new double[] {Rounds.rate(expected, outcome[0]), outcome[1] * 1000.0 / expected};
+    }
+
+    /**
+     * W3 through a repository: all writers on one account, each handling deposits one at a time (load, decide,
+     * append, and again from a fresh load after a conflict).
+     *
+     * @return commands (events) per second, and conflicts per 1,000 commands
+     */
+    private double[] contendedCommands(Subject subject, String id) throws Exception {
+        StreamId stream = StreamId.of(Account.CATEGORY, id);
+        long[] outcome = writers.run(WRITERS, w -> () -> {
+            long conflicts = 0;
+            for (int i = 0; i < w3AppendsPerWriter; i++) {
+                conflicts += subject.handle(stream, new Account.Deposit(id, 100 + w, "w" + w + "-" + i));
+            }
+            return conflicts;
+        });
+        long expected = (long) WRITERS * w3AppendsPerWriter;
+        long balance = 0;
+        for (int w = 0; w < WRITERS; w++) {
+            balance += (100L + w) * w3AppendsPerWriter;
+        }
+        Account.State state = subject.load(stream);
+        check(state.transactions() == expected && state.balanceCents() == balance, "account " + stream + " is "
+                + state + " instead of " + expected + " deposits totalling " + balance);
         return new double[] {Rounds.rate(expected, outcome[0]), outcome[1] * 1000.0 / expected};
     }
 
