@@ -32,7 +32,12 @@ import java.util.function.Consumer;
  *
  * A stream deleted by {@link StreamRemover} ends with a message without body whose header
  * {@value #REMOVAL} says {@code deleted} or {@code tombstone}; it starts a new chain (previous sequence 0)
- * at version 0.
+ * at version 0. Its header {@value #REMOVED_EVENTS} says {@code false} if the stream had no events to remove (a
+ * tombstone of a stream that never existed, or of one deleted before); the mark is then no notice of a removal
+ * ({@link dev.relato.StreamNotice}). Marks without the header (written by earlier versions) are notices.
+ *
+ * A truncation that removes events publishes a message without body on the notice subject of its stream
+ * ({@link StoredLog#noticeSubject}), whose header {@value #KEPT_FROM} holds the lowest version kept.
  *
  * {@code occurredAt} is the time the appender said the event occurred, in microseconds since the epoch, or
  * {@link Long#MIN_VALUE} if it said nothing. Format 1, written by earlier versions, has no {@code occurredAt}
@@ -48,6 +53,8 @@ final class BatchCodec {
     static final String PREVIOUS_SEQUENCE = "Relato-Previous-Sequence";
     /** On a message that holds no events but marks a stream deleted: {@code deleted} or {@code tombstone}. */
     static final String REMOVAL = "Relato-Removal";
+    static final String REMOVED_EVENTS = "Relato-Removed-Events";
+    static final String KEPT_FROM = "Relato-Kept-From";
     /** Bytes one event adds to a message besides its payload and metadata, for the longest type name. */
     static final int EVENT_OVERHEAD = 16 + 4 + EventData.MAX_TYPE_LENGTH * 3 + 4 + 8 + 4 + 4;
     private static final int FORMAT = 2;
@@ -92,10 +99,25 @@ final class BatchCodec {
     }
 
     /** The headers of the message marking a stream deleted, or tombstoned for good. */
-    static Headers removalHeaders(boolean tombstone) {
+    static Headers removalHeaders(boolean tombstone, boolean removesEvents) {
         Headers h = new Headers();
         h.put(REMOVAL, tombstone ? StoredBatch.Kind.TOMBSTONE.header() : StoredBatch.Kind.DELETED.header());
+        if (!removesEvents) {
+            h.put(REMOVED_EVENTS, "false");
+        }
         return h;
+    }
+
+    /** The headers of the notice of a truncation that kept the versions from {@code keptFrom} on. */
+    static Headers truncationHeaders(long keptFrom) {
+        Headers h = new Headers();
+        h.put(KEPT_FROM, Long.toString(keptFrom));
+        return h;
+    }
+
+    /** The lowest version kept that the notice of a truncation names. */
+    static long keptFrom(Headers headers, long sequence) {
+        return header(headers, KEPT_FROM, sequence);
     }
 
     /**
@@ -108,7 +130,8 @@ final class BatchCodec {
                               byte[] body) {
         String removal = headers == null ? null : headers.getFirst(REMOVAL);
         if (removal != null) {
-            return StoredBatch.removal(jetStream, stream, sequence, recordedAt, StoredBatch.Kind.ofHeader(removal, sequence));
+            return StoredBatch.removal(jetStream, stream, sequence, recordedAt, StoredBatch.Kind.ofHeader(removal, sequence),
+                    !"false".equals(headers.getFirst(REMOVED_EVENTS)));
         }
         long first = header(headers, FIRST_VERSION, sequence);
         long last = header(headers, LAST_VERSION, sequence);

@@ -5,10 +5,12 @@ import dev.relato.RecordedEvent;
 import dev.relato.RelatoException;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +72,8 @@ final class StoredBatch {
     private final Instant recordedAt;
     private final int size;
     private final byte[] body;
+    /** Whether this is a removal mark that removed events. */
+    private final boolean notice;
 
     /**
      * @param jetStream        the JetStream stream holding the message, for messages
@@ -83,11 +87,11 @@ final class StoredBatch {
      */
     StoredBatch(String jetStream, StreamId stream, long sequence, long previousSequence, long firstVersion,
                 Instant recordedAt, int size, byte[] body) {
-        this(Kind.EVENTS, jetStream, stream, sequence, previousSequence, firstVersion, recordedAt, size, body);
+        this(Kind.EVENTS, jetStream, stream, sequence, previousSequence, firstVersion, recordedAt, size, body, false);
     }
 
     private StoredBatch(Kind kind, String jetStream, StreamId stream, long sequence, long previousSequence,
-                        long firstVersion, Instant recordedAt, int size, byte[] body) {
+                        long firstVersion, Instant recordedAt, int size, byte[] body, boolean notice) {
         this.kind = kind;
         this.jetStream = jetStream;
         this.stream = stream;
@@ -97,14 +101,28 @@ final class StoredBatch {
         this.recordedAt = recordedAt.truncatedTo(ChronoUnit.MICROS);
         this.size = size;
         this.body = body;
+        this.notice = notice;
     }
 
     /**
      * The message marking a stream deleted ({@link Kind#DELETED}) or tombstoned: no events, version 0, no previous
      * message.
      */
-    static StoredBatch removal(String jetStream, StreamId stream, long sequence, Instant recordedAt, Kind kind) {
-        return new StoredBatch(kind, jetStream, stream, sequence, 0, 1, recordedAt, 0, new byte[0]);
+    static StoredBatch removal(String jetStream, StreamId stream, long sequence, Instant recordedAt, Kind kind,
+                               boolean removedEvents) {
+        return new StoredBatch(kind, jetStream, stream, sequence, 0, 1, recordedAt, 0, new byte[0], removedEvents);
+    }
+
+    /**
+     * The notice this removal mark gives readers that ask for notices: a mark that removed events; empty for
+     * appends and for marks that removed nothing.
+     */
+    Optional<StreamNotice> notice() {
+        if (!notice) {
+            return Optional.empty();
+        }
+        return Optional.of(new StreamNotice(stream, kind == Kind.TOMBSTONE ? StreamNotice.Kind.TOMBSTONED
+                : StreamNotice.Kind.DELETED, 0, position(sequence, 0), recordedAt));
     }
 
     Kind kind() {

@@ -5,6 +5,7 @@ import dev.relato.RecordedEvent;
 import dev.relato.RetryPolicy;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import dev.relato.spi.RetryState;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -14,6 +15,7 @@ import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StreamState;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StoredLog {
     private static final Logger LOG = LoggerFactory.getLogger(StoredLog.class);
+    /** The token after the prefix of the subjects of truncation notices. */
+    private static final String NOTICES = "._notices.";
     /** Gets of a page read in flight at once. */
     private static final int WINDOW = 32;
     /** How a message that must exist is asked for again before it is reported missing. */
@@ -62,6 +66,26 @@ final class StoredLog {
     /** The subjects of every event stream of the store. */
     String subjects() {
         return prefix + ".>";
+    }
+
+    /**
+     * The subject of the notices of an event stream's truncations: {@code prefix._notices.category.base64url(id)}.
+     * No category starts with {@code _}, so it is never an event stream's subject.
+     */
+    String noticeSubject(StreamId stream) {
+        return prefix + NOTICES + stream.category() + '.' + Names.encode(stream.id());
+    }
+
+    /** The notice a message on a notice subject gives, if it is on one. */
+    private Optional<StreamNotice> noticeOf(MessageInfo m) {
+        String subject = m.getSubject();
+        if (subject == null || !subject.startsWith(prefix + NOTICES)) {
+            return Optional.empty();
+        }
+        StreamId stream = Names.parseStreamKey(subject.substring(prefix.length() + NOTICES.length()));
+        return Optional.of(new StreamNotice(stream, StreamNotice.Kind.TRUNCATED,
+                BatchCodec.keptFrom(m.getHeaders(), m.getSeq()), StoredBatch.position(m.getSeq(), 0),
+                m.getTime().toInstant().truncatedTo(ChronoUnit.MICROS)));
     }
 
     /** The subject of an event stream: {@code prefix.category.base64url(id)}. */
@@ -141,13 +165,24 @@ final class StoredLog {
         return truncations;
     }
 
-    /** The position of the newest event; 0 if there is none. */
+    /** The position of the newest event or notice of a removal; 0 if there is none. */
     long headPosition() throws IOException, JetStreamApiException, InterruptedException {
         StreamState state = state();
         for (long sequence = state.getLastSequence(); sequence > 0 && sequence >= state.getFirstSequence(); sequence--) {
-            Optional<StoredBatch> b = batchAt(sequence);
+            Optional<MessageInfo> m = requests.await(requests.at(streamName, sequence));
+            if (m.isEmpty()) {
+                continue;
+            }
+            Optional<StreamNotice> notice = noticeOf(m.get());
+            if (notice.isPresent()) {
+                return notice.get().position();
+            }
+            Optional<StoredBatch> b = decode(m.get());
             if (b.isPresent() && !b.get().isRemoval()) {
                 return b.get().lastPosition();
+            }
+            if (b.isPresent() && b.get().notice().isPresent()) {
+                return b.get().notice().get().position();
             }
         }
         return 0;
@@ -201,8 +236,17 @@ final class StoredLog {
                 if (message.isEmpty() && (removals || (removals = removedSince(asked.sequence())))) {
                     continue; // removed by a delete or truncation
                 }
-                Optional<StoredBatch> batch = decode(message.isPresent() ? message.get()
-                        : requireMessageAt(asked.sequence()));
+                MessageInfo info = message.isPresent() ? message.get() : requireMessageAt(asked.sequence());
+                Optional<StreamNotice> truncation = noticeOf(info);
+                Optional<StoredBatch> batch = truncation.isPresent() ? Optional.empty() : decode(info);
+                Optional<StreamNotice> notice = truncation.or(() -> batch.flatMap(StoredBatch::notice));
+                if (notice.isPresent()) {
+                    RecordedEvent record = notice.get().toRecord();
+                    if (record.position() > afterPosition && filter.matches(record)) {
+                        out.add(record);
+                    }
+                    continue;
+                }
                 if (batch.isEmpty() || !wanted(batch.get().stream(), filter)) {
                     continue;
                 }
@@ -229,7 +273,7 @@ final class StoredLog {
     /** The event stream a subject belongs to, if it is one of this store's. */
     Optional<StreamId> streamOf(String subject) {
         if (subject == null || !subject.startsWith(prefix) || subject.length() <= prefix.length() + 1
-                || subject.charAt(prefix.length()) != '.') {
+                || subject.charAt(prefix.length()) != '.' || subject.startsWith(prefix + NOTICES)) {
             return Optional.empty();
         }
         try {

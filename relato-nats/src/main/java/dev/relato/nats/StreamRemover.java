@@ -35,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  *       events from every read, then the messages entirely below the first kept version are purged and their
  *       claims released. Events that share an append's message with kept events stay in that message and stay
  *       hidden; they are purged with it when the stream is truncated past it or deleted.</li>
+ *   <li><b>Notices</b> ({@link dev.relato.StreamNotice}): the mark of a delete or tombstone that removes events is its
+ *       notice (a mark of a stream without events says so in a header and is none). A truncation that removes events
+ *       publishes its notice on the stream's notice subject ({@link StoredLog#noticeSubject}) before it raises the
+ *       floor, so that an interrupted truncation never leaves its removal untold.</li>
  * </ul>
  */
 final class StreamRemover {
@@ -80,7 +84,8 @@ final class StreamRemover {
                 return completeRemoval(stream, subject, last.get().sequence()); // 0 unless one was interrupted
             }
             long previous = last.map(StoredBatch::sequence).orElse(0L);
-            Optional<Long> mark = publishMark(subject, previous, tombstone);
+            Optional<Long> mark = publishMark(subject, previous, tombstone,
+                    last.isPresent() && !last.get().isRemoval());
             if (mark.isPresent()) {
                 return completeRemoval(stream, subject, mark.get());
             }
@@ -95,10 +100,10 @@ final class StreamRemover {
     }
 
     /** The mark's sequence, or empty if the stream's last message is no longer {@code previous}. */
-    private Optional<Long> publishMark(String subject, long previous, boolean tombstone)
+    private Optional<Long> publishMark(String subject, long previous, boolean tombstone, boolean removesEvents)
             throws IOException, JetStreamApiException {
-        NatsMessage message = NatsMessage.builder().subject(subject).headers(BatchCodec.removalHeaders(tombstone))
-                .data(new byte[0]).build();
+        NatsMessage message = NatsMessage.builder().subject(subject)
+                .headers(BatchCodec.removalHeaders(tombstone, removesEvents)).data(new byte[0]).build();
         PublishOptions options = PublishOptions.builder().expectedStream(streamName)
                 .expectedLastSubjectSequence(previous).build();
         try {
@@ -165,6 +170,9 @@ final class StreamRemover {
         if (count == 0) {
             return 0;
         }
+        // The notice first: a truncation interrupted after it is completed by calling it again (with a second notice).
+        js.publish(NatsMessage.builder().subject(log.noticeSubject(stream)).headers(BatchCodec.truncationHeaders(keep))
+                .data(new byte[0]).build(), PublishOptions.builder().expectedStream(streamName).build());
         log.truncations().raise(stream, new Truncations.Floor(first.sequence(), keep));
         log.purge(subject, first.sequence());
         release(subject, below);

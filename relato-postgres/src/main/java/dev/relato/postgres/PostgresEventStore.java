@@ -16,6 +16,7 @@ import dev.relato.StoreCompanions;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamDeletedException;
 import dev.relato.StreamId;
+import dev.relato.StreamNotice;
 import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.Subscription;
@@ -737,7 +738,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     List<RecordedEvent> readPage(Connection c, long afterPosition, EventFilter filter, int max) throws SQLException {
         boolean byCategory = !filter.categories().isEmpty();
         boolean byType = !filter.types().isEmpty();
-        try (PreparedStatement ps = c.prepareStatement(sql.readPage(byCategory, byType))) {
+        boolean notices = filter.streamNotices();
+        try (PreparedStatement ps = c.prepareStatement(notices ? sql.readPageWithNotices(byCategory, byType)
+                : sql.readPage(byCategory, byType))) {
             int i = 1;
             ps.setLong(i++, afterPosition);
             if (byCategory) {
@@ -746,7 +749,15 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             if (byType) {
                 ps.setArray(i++, c.createArrayOf("text", filter.types().toArray()));
             }
-            ps.setInt(i, max);
+            ps.setInt(i++, max);
+            if (notices) {
+                ps.setLong(i++, afterPosition);
+                if (byCategory) {
+                    ps.setArray(i++, c.createArrayOf("text", filter.categories().toArray()));
+                }
+                ps.setInt(i++, max);
+                ps.setInt(i, max);
+            }
             return events(ps);
         }
     }
@@ -813,21 +824,37 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(expected, "expected");
         return Sessions.call(dataSource, errors, () -> (tombstone ? "tombstoning" : "deleting") + " stream '" + stream
-                + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.deleteStream)) {
-                ps.setString(1, stream.category());
-                ps.setString(2, stream.id());
-                ps.setLong(3, expectedCode(expected));
-                ps.setBoolean(4, tombstone);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getString(1).equals("conflict")) {
-                        throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
-                    }
-                    return rs.getLong(3);
+                + "'", c -> delete(c, stream, expected, tombstone));
+    }
+
+    /**
+     * Deletes a stream on the connection, in whatever transaction it is in, writing the notice of the removal (see
+     * {@link #noticesOfTransaction}); used by the projecting store.
+     */
+    long delete(Connection c, StreamId stream, ExpectedVersion expected, boolean tombstone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.deleteStream)) {
+            ps.setString(1, stream.category());
+            ps.setString(2, stream.id());
+            ps.setString(3, (tombstone ? StreamNotice.Kind.TOMBSTONED : StreamNotice.Kind.DELETED).type());
+            ps.setString(4, stream.category());
+            ps.setString(5, stream.id());
+            ps.setLong(6, expectedCode(expected));
+            ps.setBoolean(7, tombstone);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1).equals("conflict")) {
+                    throw new WrongExpectedVersionException(stream, expected, rs.getLong(2));
                 }
+                return rs.getLong(3);
             }
-        });
+        }
+    }
+
+    /** The records of the notices the connection's transaction wrote, by position. */
+    List<RecordedEvent> noticesOfTransaction(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.noticesOfTransaction)) {
+            return events(ps);
+        }
     }
 
     /** Keeps the stream's snapshot. */
@@ -835,17 +862,28 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     public long truncateBefore(StreamId stream, long version) {
         ensureOpen();
         AppendValidation.checkTruncate(stream, version);
-        return Sessions.call(dataSource, errors, () -> "truncating stream '" + stream + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.truncateStream)) {
-                ps.setString(1, stream.category());
-                ps.setString(2, stream.id());
-                ps.setLong(3, version);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
+        return Sessions.call(dataSource, errors, () -> "truncating stream '" + stream + "'",
+                c -> truncate(c, stream, version));
+    }
+
+    /** Truncates a stream on the connection, in whatever transaction it is in; used by the projecting store. */
+    long truncate(Connection c, StreamId stream, long version) throws SQLException {
+        AppendValidation.checkTruncate(stream, version);
+        try (PreparedStatement ps = c.prepareStatement(sql.truncateStream)) {
+            ps.setString(1, stream.category());
+            ps.setString(2, stream.id());
+            ps.setString(3, StreamNotice.Kind.TRUNCATED.type());
+            ps.setLong(4, version);
+            ps.setString(5, stream.category());
+            ps.setString(6, stream.id());
+            ps.setString(7, stream.category());
+            ps.setString(8, stream.id());
+            ps.setLong(9, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
-        });
+        }
     }
 
     @Override
@@ -986,7 +1024,14 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             while (rs.next()) {
                 Instant recordedAt = rs.getObject(10, OffsetDateTime.class).toInstant();
                 OffsetDateTime occurredAt = rs.getObject(11, OffsetDateTime.class);
-                events.add(new RecordedEvent(rs.getObject(5, UUID.class), new StreamId(rs.getString(2), rs.getString(3)),
+                UUID eventId = rs.getObject(5, UUID.class);
+                if (eventId == null) { // a notice of a removed stream: see Sql#readPageWithNotices
+                    events.add(new StreamNotice(new StreamId(rs.getString(2), rs.getString(3)),
+                            StreamNotice.Kind.ofType(rs.getString(6)).orElseThrow(), rs.getLong(4), rs.getLong(1),
+                            recordedAt).toRecord());
+                    continue;
+                }
+                events.add(new RecordedEvent(eventId, new StreamId(rs.getString(2), rs.getString(3)),
                         rs.getLong(4), rs.getLong(1), rs.getString(6), rs.getInt(7), rs.getString(8),
                         Json.readMetadata(rs.getString(9)), recordedAt,
                         occurredAt == null ? recordedAt : occurredAt.toInstant()));

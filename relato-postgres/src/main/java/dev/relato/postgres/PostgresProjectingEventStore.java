@@ -7,6 +7,7 @@ import dev.relato.ExpectedVersion;
 import dev.relato.ForwardingEventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.StreamOperations;
 import dev.relato.StreamRead;
 import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -39,10 +41,14 @@ import javax.sql.DataSource;
  * ExpectedVersion, List)} does. An append that PostgreSQL refuses as a serialization failure or deadlock runs
  * again in a new transaction, projections included, under the store's append retry policy.
  *
+ * <p>Streams are deleted, tombstoned and truncated through it as through the store ({@link StreamOperations}); the
+ * notice of the removal ({@link dev.relato.StreamNotice}) goes to the projections with notice handlers in the
+ * removal's own transaction, so a read model drops a stream's rows in the transaction that deletes its events.
+ *
  * <p>Thread-safe. {@link #close()} closes the underlying store (not the data source). Failures: as
  * {@link PostgresEventStore}, plus {@link ProjectionException} from a failing handler.
  */
-public final class PostgresProjectingEventStore extends ForwardingEventStore {
+public final class PostgresProjectingEventStore extends ForwardingEventStore implements StreamOperations {
     private final PostgresEventStore store;
     private final DataSource dataSource;
     private final InlineProjections<Connection> projections;
@@ -89,6 +95,23 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
     }
 
     private AppendResult appendWithProjections(StreamId stream, ExpectedVersion expected, List<EventData> events) {
+        return transaction("append to '" + stream + "'", c -> append(c, stream, expected, events),
+                AppendResult::retried);
+    }
+
+    /** Work on the connection of a transaction of this store's own. */
+    @FunctionalInterface
+    private interface TransactionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own and commits it; one that PostgreSQL refuses as a serialization
+     * failure or deadlock runs again, under the store's append retry policy.
+     *
+     * @param unchanged whether the result changed nothing (then the store's readers are not woken)
+     */
+    private <T> T transaction(String what, TransactionWork<T> work, Predicate<T> unchanged) {
         RetryState retries = store.appendRetries();
         while (true) {
             RuntimeException failure;
@@ -97,19 +120,18 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
                 c = dataSource.getConnection();
                 c.setAutoCommit(false);
             } catch (SQLException e) {
-                throw store.errors().translate(e, "opening a transaction to append to '" + stream + "'");
+                throw store.errors().translate(e, "opening a transaction to " + what);
             }
             try {
-                AppendResult result = append(c, stream, expected, events);
+                T result = work.run(c);
                 c.commit();
-                if (!result.retried()) {
+                if (!unchanged.test(result)) {
                     store.committed();
                 }
                 return result;
             } catch (SQLException e) {
                 Sessions.rollback(c, e);
-                failure = store.errors().translate(e, "committing the append to '" + stream
-                        + "' with its inline projections");
+                failure = store.errors().translate(e, "committing the " + what + " with its inline projections");
             } catch (RuntimeException e) {
                 Sessions.rollback(c, e);
                 failure = e;
@@ -138,6 +160,39 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore {
             projections.apply(tx, result.events());
         }
         return result;
+    }
+
+    /** As {@link PostgresEventStore#deleteStream}, telling the projections in the same transaction. */
+    @Override
+    public long deleteStream(StreamId stream, ExpectedVersion expected) {
+        return removal("delete stream '" + stream + "'", c -> store.delete(c, stream, expected, false));
+    }
+
+    /** As {@link PostgresEventStore#tombstoneStream}, telling the projections in the same transaction. */
+    @Override
+    public long tombstoneStream(StreamId stream, ExpectedVersion expected) {
+        return removal("tombstone stream '" + stream + "'", c -> store.delete(c, stream, expected, true));
+    }
+
+    /** As {@link PostgresEventStore#truncateBefore}, telling the projections in the same transaction. */
+    @Override
+    public long truncateBefore(StreamId stream, long version) {
+        return removal("truncate stream '" + stream + "'", c -> store.truncate(c, stream, version));
+    }
+
+    @Override
+    public boolean isTombstoned(StreamId stream) {
+        return store.isTombstoned(stream);
+    }
+
+    private long removal(String what, TransactionWork<Long> remove) {
+        return transaction(what, c -> {
+            long removed = remove.run(c);
+            if (removed > 0) {
+                projections.apply(c, store.noticesOfTransaction(c));
+            }
+            return removed;
+        }, removed -> removed == 0);
     }
 
     /**

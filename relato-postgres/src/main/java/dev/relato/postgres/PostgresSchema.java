@@ -62,7 +62,8 @@ public record PostgresSchema(String name, String tablePrefix) {
             "V9__deadlines.sql",
             "V10__projection_pauses.sql",
             "V11__dead_letter_replays.sql",
-            "V12__append_without_head_row.sql");
+            "V12__append_without_head_row.sql",
+            "V13__stream_notices.sql");
     /** First key of the advisory lock {@link #migrate} holds: "rlto". */
     private static final int MIGRATION_LOCK_CLASS = 0x726c746f;
 

@@ -54,6 +54,10 @@ final class Sql {
     final String logHoldback;
     /** Indexed by (byCategory ? 2 : 0) + (byType ? 1 : 0). */
     private final String[] readPage = new String[4];
+    /** As {@link #readPage}, with the notices of removed streams merged in. */
+    private final String[] readPageWithNotices = new String[4];
+    /** The notices this transaction wrote, by position. */
+    final String noticesOfTransaction;
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
     private final String[] readStream = new String[4];
     /** As {@link #readStream}, selecting stream version, type, schema version and payload only. */
@@ -104,14 +108,27 @@ final class Sql {
         String events = schema.table("events");
         append = "SELECT outcome, version, pos, event_id, category, stream_id, append_index, append_size, recorded_at"
                 + " FROM " + schema.table("append") + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        deleteStream = "SELECT outcome, version, removed FROM " + schema.table("delete_stream") + "(?, ?, ?, ?)";
-        truncateStream = "SELECT " + schema.table("truncate_stream") + "(?, ?, ?)";
+        // A removal and its notice in one statement: the notice only if events were removed.
+        String addNotice = schema.table("add_stream_notice");
+        deleteStream = "SELECT d.outcome, d.version, d.removed, CASE WHEN d.removed > 0 THEN " + addNotice
+                + "(?, ?, ?, 0) END FROM " + schema.table("delete_stream") + "(?, ?, ?, ?) d";
+        truncateStream = "SELECT t.removed, CASE WHEN t.removed > 0 THEN " + addNotice + "(?, ?, ?, least(?, "
+                + "(SELECT max(e.stream_version) FROM " + events + " e WHERE e.category = ? AND e.stream_id = ?))) END"
+                + " FROM " + schema.table("truncate_stream") + "(?, ?, ?) AS t(removed)";
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
         insertEvents = insertEvents(events, false);
         insertEventsInCallersTransaction = insertEvents(events, true);
         deleteEvents = "DELETE FROM " + events + " WHERE position = ANY (?::bigint[])";
         streamVersion = "SELECT max(stream_version) FROM " + events + " WHERE category = ? AND stream_id = ?";
-        headPosition = "SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < " + VISIBLE_BOUND;
+        String notices = schema.table("stream_notices");
+        headPosition = "WITH b AS (SELECT " + VISIBLE_BOUND + " AS bound) SELECT greatest("
+                + "(SELECT coalesce(max(position), 0) FROM " + events + " WHERE position < (SELECT bound FROM b)), "
+                + "(SELECT coalesce(max(position), 0) FROM " + notices + " WHERE position < (SELECT bound FROM b)))";
+        String noticeColumns = "position, category, stream_id, kept_from, NULL::uuid, type, 1, '{}', '{}', recorded_at,"
+                + " recorded_at";
+        noticesOfTransaction = "SELECT " + noticeColumns + " FROM " + notices
+                + " WHERE position >= (pg_current_xact_id()::text::bigint << 20)"
+                + " AND position < ((pg_current_xact_id()::text::bigint + 1) << 20) ORDER BY position";
         logHoldback = "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''),"
                 + " extract(epoch FROM clock_timestamp() - a.xact_start)::float8, left(coalesce(a.query, ''), "
                 + LogHoldback.QUERY_PREVIEW + "), a.xact_start::text"
@@ -124,6 +141,14 @@ final class Sql {
             readPage[i] = "SELECT " + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < "
                     + VISIBLE_BOUND + ((i & 2) != 0 ? " AND category = ANY (?)" : "")
                     + ((i & 1) != 0 ? " AND type = ANY (?)" : "") + " ORDER BY position LIMIT ?";
+            // One bound for both tables, so that no event below a notice returned is left out.
+            readPageWithNotices[i] = "WITH b AS (SELECT " + VISIBLE_BOUND + " AS bound) SELECT * FROM ((SELECT "
+                    + EVENT_COLUMNS + " FROM " + events + " WHERE position > ? AND position < (SELECT bound FROM b)"
+                    + ((i & 2) != 0 ? " AND category = ANY (?)" : "")
+                    + ((i & 1) != 0 ? " AND type = ANY (?)" : "") + " ORDER BY position LIMIT ?) UNION ALL (SELECT "
+                    + noticeColumns + " FROM " + notices + " WHERE position > ? AND position < (SELECT bound FROM b)"
+                    + ((i & 2) != 0 ? " AND category = ANY (?)" : "") + " ORDER BY position LIMIT ?)) page"
+                    + " ORDER BY 1 LIMIT ?";
             readStream[i] = streamRead(EVENT_COLUMNS, events, i);
             readStreamPayloads[i] = streamRead("stream_version, type, schema_version, payload::text", events, i);
         }
@@ -193,6 +218,15 @@ final class Sql {
      */
     String readPage(boolean byCategory, boolean byType) {
         return readPage[(byCategory ? 2 : 0) + (byType ? 1 : 0)];
+    }
+
+    /**
+     * {@link #readPage} with the notices of removed streams merged in by position, in the columns of events (the kept
+     * version as the version, no event id). Parameters: as {@link #readPage}, then the after position, the categories
+     * array if {@code byCategory} and the limit again.
+     */
+    String readPageWithNotices(boolean byCategory, boolean byType) {
+        return readPageWithNotices[(byCategory ? 2 : 0) + (byType ? 1 : 0)];
     }
 
     /**

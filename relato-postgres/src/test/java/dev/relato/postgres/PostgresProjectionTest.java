@@ -299,4 +299,35 @@ class PostgresProjectionTest {
         }
         assertThat(versions.live("orders")).hasValue(2);
     }
+
+    @Test
+    void anInlineProjectionDropsADeletedStreamsRowsInTheDeletesTransaction() throws Exception {
+        orderList("inline-removals", "kept_orders");
+        String qualified = "\"" + schemaName + "\".kept_orders";
+        String category = category("kept_orders");
+        Projection<Connection> list = Projection.<Connection>named("inline-removals")
+                .on(ShopEvent.OrderPlaced.class, (sql, e, rec) -> update(sql,
+                        "INSERT INTO " + qualified + " VALUES (?, ?, 'placed', 1)", e.orderId(), e.customer()))
+                .onStreamDeleted((sql, notice) -> {
+                    if (notice.stream().id().equals("o-3")) {
+                        throw new IllegalStateException("order o-3 must stay");
+                    }
+                    update(sql, "DELETE FROM " + qualified + " WHERE order_id = ?", notice.stream().id());
+                })
+                .categories(category)
+                .build();
+        PostgresProjectingEventStore projecting = store.projecting(SERIALIZER, List.of(list));
+        placeOrders(projecting, category, 1, 3);
+
+        assertThat(projecting.deleteStream(StreamId.of(category, "o-2"), ExpectedVersion.any())).isEqualTo(1);
+        assertThat(rows("kept_orders")).containsExactly("o-1|c-1|placed|1", "o-3|c-3|placed|1");
+
+        assertThatThrownBy(() -> projecting.tombstoneStream(StreamId.of(category, "o-3"), ExpectedVersion.any()))
+                .isInstanceOf(ProjectionException.class).hasMessageContaining("o-3 must stay");
+        assertThat(store.read(StreamId.of(category, "o-3"))).as("the delete rolled back with the handler").hasSize(1);
+        assertThat(store.isTombstoned(StreamId.of(category, "o-3"))).isFalse();
+        assertThat(rows("kept_orders")).containsExactly("o-1|c-1|placed|1", "o-3|c-3|placed|1");
+        assertThat(projecting.deleteStream(StreamId.of(category, "o-9"), ExpectedVersion.any()))
+                .as("no events, no notice").isZero();
+    }
 }

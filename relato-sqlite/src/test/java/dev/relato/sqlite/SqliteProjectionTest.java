@@ -300,4 +300,42 @@ class SqliteProjectionTest {
         assertThat(projecting.deleteStream(StreamId.of("Order", "o-9"), ExpectedVersion.any()))
                 .as("no events, no notice").isZero();
     }
+
+    @Test
+    void anAsynchronousRunnerHandlesANoticeInTheCheckpointsTransactionExactlyOnce() throws Exception {
+        orderList("async-removals", "removed_orders");
+        AtomicInteger told = new AtomicInteger();
+        Projection<Connection> list = Projection.<Connection>named("async-removals")
+                .on(ShopEvent.OrderPlaced.class, (sql, e, rec) -> update(sql,
+                        "INSERT INTO removed_orders VALUES (?, ?, 'placed', 1)", e.orderId(), e.customer()))
+                .onStreamDeleted((sql, notice) -> {
+                    update(sql, "DELETE FROM removed_orders WHERE order_id = ?", notice.stream().id());
+                    if (told.incrementAndGet() == 1) {
+                        throw new Crash();
+                    }
+                })
+                .build();
+        placeOrders(store, 1, 3);
+        ProjectionRunner.Builder<Connection> builder = ProjectionRunner.builder(list, store, serializer)
+                .transactions(new SqliteProjectionTransactions(store)).batchSize(1);
+        try (ProjectionRunner<Connection> seen = builder.start()) {
+            assertThat(seen.awaitCaughtUp(WAIT)).isTrue();
+        }
+        store.deleteStream(StreamId.of("Order", "o-2"), ExpectedVersion.any());
+        placeOrders(store, 5, 5);
+        try (ProjectionRunner<Connection> first = builder.start()) {
+            assertThat(first.awaitCaughtUp(WAIT)).isFalse();
+        }
+        assertThat(rows("removed_orders")).as("the crash rolled the handler's delete back")
+                .containsExactly("o-1|c-1|placed|1", "o-2|c-2|placed|1", "o-3|c-3|placed|1");
+        try (ProjectionRunner<Connection> second = builder.start()) {
+            assertThat(second.awaitCaughtUp(WAIT)).isTrue();
+        }
+        try (ProjectionRunner<Connection> third = builder.start()) {
+            assertThat(third.awaitCaughtUp(WAIT)).isTrue();
+        }
+        assertThat(told).as("handled again after the crash, and never after it committed").hasValue(2);
+        assertThat(rows("removed_orders")).containsExactly("o-1|c-1|placed|1", "o-3|c-3|placed|1", "o-5|c-5|placed|1");
+        assertThat(store.checkpoints().load("async-removals")).isEqualTo(store.headPosition());
+    }
 }

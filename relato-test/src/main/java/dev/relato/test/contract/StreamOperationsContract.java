@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link StreamOperations}: deleting, tombstoning and truncating streams, and what that does to
- * stream reads, the global log, expected versions, subscriptions and snapshots. A backend extends it with one
+ * stream reads, the global log, expected versions, subscriptions and snapshots; and the {@link StreamNotice notices}
+ * of removals that readers, subscriptions and projections ask for, with a projection's checkpoint and rebuild. A backend extends it with one
  * small subclass whose {@link #createStore()} returns a new, empty store that implements both
  * {@link EventStore}, {@link StreamOperations} and {@link StoreCompanions}; a deletion must also remove the
  * stream's snapshot from the store's own {@link StoreCompanions#snapshots() snapshot store}.
