@@ -4,6 +4,8 @@ import dev.relato.EventStore;
 import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
 import dev.relato.privacy.DataKeyStore;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.process.DeadlineStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
@@ -29,7 +31,7 @@ import java.util.function.Supplier;
 final class InMemoryReadModelBackend implements OrdersBackend {
     private final String kind;
     private final String description;
-    private final EventStore store;
+    private final PersonalDataStore store;
     private final CheckpointStore readModelCheckpoints = new InMemoryCheckpointStore();
     private final Supplier<DataKeyStore> dataKeys;
     private final InMemoryOrderList orderList = new InMemoryOrderList();
@@ -42,17 +44,25 @@ final class InMemoryReadModelBackend implements OrdersBackend {
 
     /**
      * @param kind        {@code memory} or {@code nats}, for the console
-     * @param dataKeys    the store's data keys, for the console
+     * @param dataKeys    the store's data keys, for the console and the customers' personal data
+     * @param kek         the key-encryption key of the customers' personal data
      * @param deadlines   where the fulfilment's payment deadlines are kept
      * @param checkpoints where the fulfilment process keeps its checkpoint
      */
     InMemoryReadModelBackend(String kind, String description, EventStore store, DeadLetterStore deadLetters,
-                             Supplier<DataKeyStore> dataKeys, DeadlineStore deadlines, CheckpointStore checkpoints,
+                             Supplier<DataKeyStore> dataKeys, KeyEncryptionKey kek, DeadlineStore deadlines,
+                             CheckpointStore checkpoints,
                              EventSerializer serializer, RelatoMetrics metrics) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.dataKeys = Objects.requireNonNull(dataKeys, "dataKeys");
         this.description = Objects.requireNonNull(description, "description");
-        this.store = Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(store, "store");
+        try {
+            this.store = OrdersKeys.wrap(store, dataKeys.get(), kek);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
@@ -97,7 +107,7 @@ final class InMemoryReadModelBackend implements OrdersBackend {
     }
 
     @Override
-    public EventStore store() {
+    public PersonalDataStore store() {
         return store;
     }
 

@@ -14,11 +14,16 @@ public sealed interface OrderCommand {
     /** The order the command is for (the id of its stream). */
     String orderId();
 
-    /** Open a new order for a customer. */
-    record PlaceOrder(String orderId, String customer) implements OrderCommand {
+    /** Open a new order for a customer, with the customer's name if given (null if not). */
+    record PlaceOrder(String orderId, String customer, String customerName) implements OrderCommand {
         public PlaceOrder {
             Objects.requireNonNull(orderId, "orderId");
             Objects.requireNonNull(customer, "customer");
+        }
+
+        /** Open a new order for a customer, without the customer's name. */
+        public PlaceOrder(String orderId, String customer) {
+            this(orderId, customer, null);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.relato.examples.orders.OrderEvent.OrderShipped;
 import dev.relato.examples.orders.OrderRejectedException.Reason;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The rules of an order, as a {@link Decider}:
@@ -71,7 +72,7 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
     @Override
     public OrderState evolve(OrderState state, OrderEvent event) {
         if (event instanceof OrderPlaced placed) {
-            return state.placedBy(placed.customer());
+            return state.placedBy(placed.customer(), Optional.ofNullable(placed.customerName()));
         } else if (event instanceof OrderLineAdded added) {
             return state.withLine(new OrderLine(added.lineId(), added.sku(), added.quantity(),
                     Money.stored(added.unitPrice())));
@@ -93,7 +94,15 @@ public final class OrderDecider implements Decider<OrderCommand, OrderEvent, Ord
                     + " already exists");
         }
         requireText(command.customer(), MAX_TEXT, Reason.INVALID_CUSTOMER, "customer");
-        return List.of(new OrderPlaced(command.orderId(), command.customer().strip()));
+        if (command.customer().strip().startsWith("$")) {
+            throw new OrderRejectedException(Reason.INVALID_CUSTOMER, "customer must not start with '$'");
+        }
+        String name = command.customerName();
+        if (name != null) {
+            requireText(name, MAX_TEXT, Reason.INVALID_CUSTOMER, "customerName");
+            name = name.strip();
+        }
+        return List.of(new OrderPlaced(command.orderId(), command.customer().strip(), name));
     }
 
     private static List<OrderEvent> addLine(AddLine command, OrderState state) {

@@ -1,5 +1,6 @@
 package dev.relato.examples.orders;
 
+import dev.relato.privacy.PersonalData;
 import java.math.BigDecimal;
 import java.util.Objects;
 
@@ -14,11 +15,24 @@ public sealed interface OrderEvent {
     /** The order's id (the id of its stream). */
     String orderId();
 
-    /** An order was opened for a customer. */
-    record OrderPlaced(String orderId, String customer) implements OrderEvent {
+    /**
+     * An order was opened for a customer.
+     *
+     * @param customer     the customer's id, in plain text: the subject of the personal data
+     * @param customerName the customer's name, or null if not given: personal data, stored encrypted under a key
+     *                     of the customer, and read as {@link dev.relato.privacy.PersonalDataStore#ERASED} once the
+     *                     customer's personal data was forgotten
+     */
+    record OrderPlaced(String orderId, String customer, @PersonalData(subject = "customer") String customerName)
+            implements OrderEvent {
         public OrderPlaced {
             Objects.requireNonNull(orderId, "orderId");
             Objects.requireNonNull(customer, "customer");
+        }
+
+        /** An order placed without the customer's name. */
+        public OrderPlaced(String orderId, String customer) {
+            this(orderId, customer, null);
         }
     }
 

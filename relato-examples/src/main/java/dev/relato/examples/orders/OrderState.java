@@ -15,15 +15,20 @@ import java.util.Optional;
  * @param customer     who placed it; empty before it is placed
  * @param lines        its lines, in the order they were added
  * @param cancelReason why it was cancelled, if it was
+ * @param customerName the customer's name, if it was given; {@link dev.relato.privacy.PersonalDataStore#ERASED}
+ *                     once the customer's personal data was forgotten
  */
-public record OrderState(OrderStatus status, String customer, List<OrderLine> lines, Optional<String> cancelReason) {
-    private static final OrderState INITIAL = new OrderState(OrderStatus.NEW, "", List.of(), Optional.empty());
+public record OrderState(OrderStatus status, String customer, List<OrderLine> lines, Optional<String> cancelReason,
+                         Optional<String> customerName) {
+    private static final OrderState INITIAL = new OrderState(OrderStatus.NEW, "", List.of(), Optional.empty(),
+            Optional.empty());
 
     public OrderState {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(customer, "customer");
         lines = List.copyOf(lines);
         Objects.requireNonNull(cancelReason, "cancelReason");
+        Objects.requireNonNull(customerName, "customerName");
     }
 
     /** The state of an order that has no events. */
@@ -42,27 +47,27 @@ public record OrderState(OrderStatus status, String customer, List<OrderLine> li
     }
 
     OrderState withStatus(OrderStatus newStatus) {
-        return new OrderState(newStatus, customer, lines, cancelReason);
+        return new OrderState(newStatus, customer, lines, cancelReason, customerName);
     }
 
-    OrderState placedBy(String newCustomer) {
-        return new OrderState(OrderStatus.OPEN, newCustomer, lines, cancelReason);
+    OrderState placedBy(String newCustomer, Optional<String> name) {
+        return new OrderState(OrderStatus.OPEN, newCustomer, lines, cancelReason, name);
     }
 
     OrderState withLine(OrderLine line) {
         Map<String, OrderLine> byId = byId();
         byId.put(line.lineId(), line);
-        return new OrderState(status, customer, List.copyOf(byId.values()), cancelReason);
+        return new OrderState(status, customer, List.copyOf(byId.values()), cancelReason, customerName);
     }
 
     OrderState withoutLine(String lineId) {
         Map<String, OrderLine> byId = byId();
         byId.remove(lineId);
-        return new OrderState(status, customer, List.copyOf(byId.values()), cancelReason);
+        return new OrderState(status, customer, List.copyOf(byId.values()), cancelReason, customerName);
     }
 
     OrderState cancelled(String reason) {
-        return new OrderState(OrderStatus.CANCELLED, customer, lines, Optional.of(reason));
+        return new OrderState(OrderStatus.CANCELLED, customer, lines, Optional.of(reason), customerName);
     }
 
     private Map<String, OrderLine> byId() {

@@ -10,6 +10,7 @@ import dev.relato.nats.NatsEventStore;
 import dev.relato.observe.RelatoObserver;
 import dev.relato.opentelemetry.RelatoTracing;
 import dev.relato.privacy.InMemoryDataKeyStore;
+import dev.relato.privacy.KeyEncryptionKey;
 import dev.relato.process.InMemoryDeadlineStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.InMemoryCheckpointStore;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME] [--stream NAME]
  *                             [--host ADDRESS] [--port N] [--timeout SECONDS] [--payment-timeout DURATION]
+ *                             [--key-file FILE]
  * </pre>
  *
  * <p>{@link #start(Settings)} opens the store, starts the projections, the fulfilment process
@@ -244,30 +246,38 @@ public final class OrdersApp implements AutoCloseable {
     /** Opens the store with {@code observer} (metrics and spans) and the projections with {@code metrics}. */
     private static OrdersBackend openBackend(Settings settings, EventSerializer serializer, RelatoMetrics metrics,
                                              RelatoObserver observer) {
+        UnaryOperator<String> environment = System::getenv;
         return switch (settings.store()) {
             case MEMORY -> {
                 InMemoryDataKeyStore dataKeys = new InMemoryDataKeyStore();
+                KeyEncryptionKey kek = OrdersKeys.keyEncryptionKey(settings, environment, Optional.empty());
                 yield new InMemoryReadModelBackend("memory", "memory (lost at exit)",
                         InMemoryEventStore.builder().observer(observer).build(), new InMemoryDeadLetterStore(),
-                        () -> dataKeys, new InMemoryDeadlineStore(), new InMemoryCheckpointStore(), serializer, metrics);
+                        () -> dataKeys, kek, new InMemoryDeadlineStore(), new InMemoryCheckpointStore(), serializer,
+                        metrics);
             }
             case SQLITE -> {
                 String location = settings.url().orElse("relato-orders.db");
                 Path file = Path.of(location.startsWith(JDBC_SQLITE) ? location.substring(JDBC_SQLITE.length()) : location)
                         .toAbsolutePath().normalize();
-                yield new SqliteBackend(SqliteEventStore.builder().path(file).observer(observer).build(), serializer,
-                        metrics);
+                KeyEncryptionKey kek = OrdersKeys.keyEncryptionKey(settings, environment, Optional.of(file));
+                yield new SqliteBackend(SqliteEventStore.builder().path(file).observer(observer).build(), kek,
+                        serializer, metrics);
             }
-            case POSTGRES -> new PostgresBackend(settings.url().orElseThrow(
-                    () -> new IllegalArgumentException(Settings.POSTGRES_URL_NEEDED)), settings.schema(), serializer,
-                    metrics, observer);
+            case POSTGRES -> {
+                KeyEncryptionKey kek = OrdersKeys.keyEncryptionKey(settings, environment, Optional.empty());
+                yield new PostgresBackend(settings.url().orElseThrow(
+                        () -> new IllegalArgumentException(Settings.POSTGRES_URL_NEEDED)), settings.schema(), kek,
+                        serializer, metrics, observer);
+            }
             case NATS -> {
+                KeyEncryptionKey kek = OrdersKeys.keyEncryptionKey(settings, environment, Optional.empty());
                 String url = settings.url().orElse(DEFAULT_NATS_URL);
                 NatsEventStore store = NatsEventStore.builder().url(url).streamName(settings.stream()).observer(observer)
                         .build();
                 yield new InMemoryReadModelBackend("nats", "nats at " + url + ", stream " + settings.stream()
                                 + " (read models in memory, rebuilt at start)", store, deadLettersOf(store),
-                        store::dataKeys, store.deadlines(), store.checkpoints(), serializer, metrics);
+                        store::dataKeys, kek, store.deadlines(), store.checkpoints(), serializer, metrics);
             }
         };
     }
@@ -309,13 +319,16 @@ public final class OrdersApp implements AutoCloseable {
      * @param port    the TCP port; 0 for any free port
      * @param timeout how long a connection may stay silent, and a request body may take to arrive
      * @param paymentTimeout how long a confirmed order may stay unpaid before it is cancelled and its stock released
+     * @param keyFile a file holding the key-encryption key of the customers' personal data (base64 of 32 bytes);
+     *                if empty, the key comes from the environment or, on SQLite and in memory, is generated (see
+     *                {@link OrdersKeys})
      */
     public record Settings(Store store, Optional<String> url, String schema, String stream, String host, int port,
-                           Duration timeout, Duration paymentTimeout) {
+                           Duration timeout, Duration paymentTimeout, Optional<Path> keyFile) {
         static final String USAGE = """
                 usage: java -jar relato-orders.jar [--store sqlite|postgres|nats|memory] [--url URL] [--schema NAME]
                                                    [--stream NAME] [--host ADDRESS] [--port N] [--timeout SECONDS]
-                                                   [--payment-timeout DURATION]
+                                                   [--payment-timeout DURATION] [--key-file FILE]
                   --store   event store (default sqlite)
                   --url     sqlite: database file (default ./relato-orders.db)
                             postgres: JDBC URL, e.g. jdbc:postgresql://localhost:5432/orders?user=app&password=secret
@@ -326,7 +339,10 @@ public final class OrdersApp implements AutoCloseable {
                   --port    HTTP port (default 8080; 0 picks a free port)
                   --timeout seconds a connection may stay silent and a request body may take (default 30)
                   --payment-timeout  how long a confirmed order may stay unpaid before it is cancelled and its
-                            stock released: 45s, 30m, 2h or ISO-8601 such as PT5M (default 30m)""";
+                            stock released: 45s, 30m, 2h or ISO-8601 such as PT5M (default 30m)
+                  --key-file  file holding the key-encryption key of the customers' personal data, base64 of 32
+                            bytes (default: environment variable RELATO_ORDERS_KEK, or the file named by
+                            RELATO_ORDERS_KEK_FILE; sqlite: a development key generated beside the database)""";
 
         static final String POSTGRES_URL_NEEDED = "--store postgres needs --url "
                 + "jdbc:postgresql://HOST:PORT/DATABASE?user=USER&password=PASSWORD";
@@ -346,27 +362,32 @@ public final class OrdersApp implements AutoCloseable {
         /** The defaults for a store: its default location, 127.0.0.1, port 0, 30 s timeout. */
         public static Settings of(Store store) {
             return new Settings(store, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_STREAM, DEFAULT_HOST, 0,
-                    DEFAULT_TIMEOUT, DEFAULT_PAYMENT_TIMEOUT);
+                    DEFAULT_TIMEOUT, DEFAULT_PAYMENT_TIMEOUT, Optional.empty());
         }
 
         public Settings withUrl(String newUrl) {
-            return new Settings(store, Optional.of(newUrl), schema, stream, host, port, timeout, paymentTimeout);
+            return new Settings(store, Optional.of(newUrl), schema, stream, host, port, timeout, paymentTimeout, keyFile);
         }
 
         public Settings withSchema(String newSchema) {
-            return new Settings(store, url, newSchema, stream, host, port, timeout, paymentTimeout);
+            return new Settings(store, url, newSchema, stream, host, port, timeout, paymentTimeout, keyFile);
         }
 
         public Settings withStream(String newStream) {
-            return new Settings(store, url, schema, newStream, host, port, timeout, paymentTimeout);
+            return new Settings(store, url, schema, newStream, host, port, timeout, paymentTimeout, keyFile);
         }
 
         public Settings withTimeout(Duration newTimeout) {
-            return new Settings(store, url, schema, stream, host, port, newTimeout, paymentTimeout);
+            return new Settings(store, url, schema, stream, host, port, newTimeout, paymentTimeout, keyFile);
         }
 
         public Settings withPaymentTimeout(Duration newPaymentTimeout) {
-            return new Settings(store, url, schema, stream, host, port, timeout, newPaymentTimeout);
+            return new Settings(store, url, schema, stream, host, port, timeout, newPaymentTimeout, keyFile);
+        }
+
+        public Settings withKeyFile(Path newKeyFile) {
+            return new Settings(store, url, schema, stream, host, port, timeout, paymentTimeout,
+                    Optional.of(newKeyFile));
         }
 
         /**
@@ -381,6 +402,7 @@ public final class OrdersApp implements AutoCloseable {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(timeout, "timeout");
             Objects.requireNonNull(paymentTimeout, "paymentTimeout");
+            Objects.requireNonNull(keyFile, "keyFile");
             if (paymentTimeout.isNegative() || paymentTimeout.isZero()) {
                 throw new IllegalArgumentException("payment timeout must be positive, got " + paymentTimeout);
             }
@@ -408,13 +430,14 @@ public final class OrdersApp implements AutoCloseable {
             int port = 8080;
             Duration timeout = DEFAULT_TIMEOUT;
             Duration paymentTimeout = DEFAULT_PAYMENT_TIMEOUT;
+            Optional<Path> keyFile = Optional.empty();
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
                     return Optional.empty();
                 }
                 if (!List.of("--store", "--url", "--schema", "--stream", "--host", "--port", "--timeout",
-                        "--payment-timeout")
+                        "--payment-timeout", "--key-file")
                         .contains(flag)) {
                     throw new IllegalArgumentException("unknown argument '" + flag + "'");
                 }
@@ -431,13 +454,14 @@ public final class OrdersApp implements AutoCloseable {
                     case "--timeout" -> timeout = Duration.ofSeconds(parseNumber(value, "--timeout", 1,
                             MAX_TIMEOUT_SECONDS));
                     case "--payment-timeout" -> paymentTimeout = parseDuration(value, "--payment-timeout");
+                    case "--key-file" -> keyFile = Optional.of(Path.of(value));
                     default -> port = (int) parseNumber(value, "--port", 0, 65535);
                 }
             }
             if (store == Store.POSTGRES && url.isEmpty()) {
                 throw new IllegalArgumentException(POSTGRES_URL_NEEDED);
             }
-            return Optional.of(new Settings(store, url, schema, stream, host, port, timeout, paymentTimeout));
+            return Optional.of(new Settings(store, url, schema, stream, host, port, timeout, paymentTimeout, keyFile));
         }
 
         /** A positive duration: a number with s, m or h ({@code 45s}, {@code 30m}), or ISO-8601 ({@code PT5M}). */

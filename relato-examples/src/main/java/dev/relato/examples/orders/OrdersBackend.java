@@ -1,8 +1,8 @@
 package dev.relato.examples.orders;
 
-import dev.relato.EventStore;
 import dev.relato.RecordedEvent;
 import dev.relato.cli.ops.StoreTarget;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.process.DeadlineStore;
 import dev.relato.projection.CheckpointStore;
 import java.time.Duration;
@@ -18,8 +18,11 @@ interface OrdersBackend extends AutoCloseable {
     /** Where the events are, for people: {@code sqlite at /abs/path}. */
     String description();
 
-    /** The store commands append to (with any inline projections). */
-    EventStore store();
+    /**
+     * The store commands append to (with any inline projections): the customers' names are encrypted in it, and
+     * read decrypted through it, by the projections too.
+     */
+    PersonalDataStore store();
 
     /** The order list rows matching the query, newest placed first. */
     List<OrderSummary> findOrders(OrderQuery query);

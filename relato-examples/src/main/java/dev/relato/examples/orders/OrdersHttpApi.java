@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * decoded by Jetty too. {@code HEAD} is answered wherever {@code GET} is.
  *
  * <pre>
- * POST   /orders                                 {customer}                  201 {id, version}
+ * POST   /orders                                 {customer, customerName?}   201 {id, version}
  * GET    /orders?customer=&amp;status=&amp;limit=&amp;after=   the order list, newest first; Link rel="next"
  * GET    /orders/{id}[?version=N|?at=INSTANT]     state, now, after event N, or as it stood then
  * GET    /orders/{id}/events                      the order's history
@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
  * POST   /inventory/{sku}                         {quantity}                  200 {sku, available}
  * GET    /inventory/{sku}                         the stock available to reserve
  * GET    /customers/{customer}                    orders and value per customer
+ * DELETE /customers/{customer}/personal-data      forgets the customer's name in every order   204
  * GET    /projections[/{name}]                    state, position, head, lag in events
  * GET    /projections/{name}/dead-letters         the events a projection skipped
  * POST   /projections/{name}/skip | /resume       out of a stop
@@ -108,7 +109,8 @@ final class OrdersHttpApi extends Handler.Abstract {
         this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         this.openApi = resource("openapi.json");
         get("/orders", this::list);
-        postJson("/orders", call -> placed(service.place(call.text("customer"), call.origin())));
+        postJson("/orders", call -> placed(service.place(call.text("customer"),
+                OrdersRequests.optionalText(call.body(), "customerName"), call.origin())));
         get("/orders/{id}", this::order);
         get("/orders/{id}/events", this::history);
         postJson("/orders/{id}/lines", this::addLine);
@@ -124,6 +126,10 @@ final class OrdersHttpApi extends Handler.Abstract {
                 OrdersRequests.positiveInteger(call.body(), "quantity"))));
         get("/inventory/{sku}", call -> stock(call.sku(), fulfilment.available(call.sku())));
         get("/customers/{customer}", this::customer);
+        delete("/customers/{customer}/personal-data", call -> {
+            service.forgetCustomer(call.pathText("customer", "customer"));
+            return new Reply(204, null, new byte[0], Map.of(), null);
+        });
         get("/projections", call -> ok(projections()));
         get("/projections/{name}", call -> ok(json.projection(projection(call).report())));
         get("/projections/{name}/dead-letters", this::deadLetters);

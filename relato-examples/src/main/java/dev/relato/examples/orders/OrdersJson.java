@@ -96,6 +96,7 @@ public final class OrdersJson {
             lines.add(line(line));
         }
         state.cancelReason().ifPresent(r -> out.put("cancelReason", r));
+        state.customerName().ifPresent(n -> out.put("customerName", n));
         return out;
     }
 

@@ -80,6 +80,12 @@ public final class OrdersRequests {
         return field(body, field, JsonNode::isTextual, "must be a string").textValue();
     }
 
+    /** An optional string field of the body: null if absent or null. */
+    public static @Nullable String optionalText(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : text(body, field);
+    }
+
     /** A whole-number field of the body that fits an {@code int}. */
     public static int integer(ObjectNode body, String field) {
         return field(body, field, v -> v.isIntegralNumber() && v.canConvertToInt(), "must be a whole number")

@@ -74,10 +74,23 @@ final class OrdersService {
         return EventSerializer.of(EventTypes.builder().registerSealed(OrderEvent.class).build());
     }
 
-    /** Places a new order; its id is new, or derived from the idempotency key. */
-    Outcome place(String customer, Origin origin) {
+    /**
+     * Places a new order; its id is new, or derived from the idempotency key.
+     *
+     * @param customerName the customer's name, personal data; null if not given
+     */
+    Outcome place(String customer, String customerName, Origin origin) {
         String id = origin.idempotencyKey().map(IdempotencyKeys::orderId).orElseGet(() -> UUID.randomUUID().toString());
-        return execute(new PlaceOrder(id, customer), origin);
+        return execute(new PlaceOrder(id, customer, customerName), origin);
+    }
+
+    /**
+     * Forgets the customer's personal data: destroys the customer's keys, so that the name in every order of the
+     * customer reads as {@link dev.relato.privacy.PersonalDataStore#ERASED} from now on. The read models keep no
+     * name, so nothing else is dropped. Forgetting a customer again, or one without personal data, changes nothing.
+     */
+    void forgetCustomer(String customer) {
+        backend.store().forget(customer);
     }
 
     /** Adds a line; its id is new, or derived from the idempotency key. */

@@ -11,6 +11,8 @@ import dev.relato.postgres.PostgresDeadLetterStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
 import dev.relato.postgres.PostgresProjectionTransactions;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.process.DeadlineStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionRunner;
@@ -40,12 +42,13 @@ final class PostgresBackend implements OrdersBackend {
 
     private final HikariDataSource pool;
     private final PostgresEventStore postgres;
-    private final PostgresProjectingEventStore store;
+    private final PersonalDataStore store;
     private final String description;
     private final ManagedProjection<Connection> orderList;
 
-    PostgresBackend(String jdbcUrl, String schema, EventSerializer serializer, RelatoMetrics metrics,
-                    RelatoObserver observer) {
+    /** @param kek the key-encryption key of the customers' personal data, whose data keys are kept in the schema */
+    PostgresBackend(String jdbcUrl, String schema, KeyEncryptionKey kek, EventSerializer serializer,
+                    RelatoMetrics metrics, RelatoObserver observer) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setSchema(schema);
@@ -67,9 +70,10 @@ final class PostgresBackend implements OrdersBackend {
                 OrderListTables.createTables(tx);
                 CustomerTotalsTables.createTables(tx);
             });
-            this.store = postgres.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION));
+            this.store = OrdersKeys.wrap(postgres.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION)),
+                    postgres.dataKeys(), kek);
             this.description = "postgres at " + redacted(jdbcUrl) + ", schema " + schema;
-            this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, postgres, serializer,
+            this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, store, serializer,
                     postgres.projectionTransactions(), postgres.deadLetters(), metrics);
         } catch (RuntimeException e) {
             pool.close();
@@ -88,7 +92,7 @@ final class PostgresBackend implements OrdersBackend {
     }
 
     @Override
-    public PostgresProjectingEventStore store() {
+    public PersonalDataStore store() {
         return store;
     }
 

@@ -3,6 +3,8 @@ package dev.relato.examples.orders;
 import dev.relato.StoreUnavailableException;
 import dev.relato.cli.ops.StoreTarget;
 import dev.relato.micrometer.RelatoMetrics;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.process.DeadlineStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.ProjectionRunner;
@@ -29,15 +31,19 @@ import org.sqlite.SQLiteConfig;
  *       events it skips are kept in the file's dead-letter table ({@link SqliteDeadLetterStore}).</li>
  * </ul>
  *
+ * <p>The customers' names are encrypted in the events ({@link OrdersKeys}); the data keys are kept in the file,
+ * and both projections see the events decrypted.
+ *
  * <p>Queries read the tables on a read-only connection of their own. Thread-safe; closes the store.
  */
 final class SqliteBackend implements OrdersBackend {
     private final SqliteEventStore sqlite;
-    private final SqliteProjectingEventStore store;
+    private final PersonalDataStore store;
     private final String url;
     private final ManagedProjection<Connection> orderList;
 
-    SqliteBackend(SqliteEventStore sqlite, EventSerializer serializer, RelatoMetrics metrics) {
+    /** @param kek the key-encryption key of the customers' personal data, whose data keys are kept in the file */
+    SqliteBackend(SqliteEventStore sqlite, KeyEncryptionKey kek, EventSerializer serializer, RelatoMetrics metrics) {
         this.sqlite = sqlite;
         this.url = "jdbc:sqlite:" + sqlite.path();
         try {
@@ -45,8 +51,9 @@ final class SqliteBackend implements OrdersBackend {
                 OrderListTables.createTables(tx.connection());
                 CustomerTotalsTables.createTables(tx.connection());
             });
-            this.store = sqlite.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION));
-            this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, sqlite, serializer,
+            this.store = OrdersKeys.wrap(sqlite.projecting(serializer, List.of(CustomerTotalsTables.PROJECTION)),
+                    sqlite.dataKeys(), kek);
+            this.orderList = new ManagedProjection<>(OrderListTables.PROJECTION, store, serializer,
                     new SqliteProjectionTransactions(sqlite), sqlite.deadLetters(), metrics);
         } catch (RuntimeException e) {
             sqlite.close();
@@ -66,7 +73,7 @@ final class SqliteBackend implements OrdersBackend {
     }
 
     @Override
-    public SqliteProjectingEventStore store() {
+    public PersonalDataStore store() {
         return store;
     }
 

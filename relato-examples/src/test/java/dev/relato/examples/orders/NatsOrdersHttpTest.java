@@ -68,13 +68,13 @@ class NatsOrdersHttpTest extends OrdersHttpContract {
 
     @Override
     OrdersApp.Settings settings() {
-        return OrdersApp.Settings.of(OrdersApp.Store.NATS).withUrl(URL).withStream(stream);
+        return OrdersApp.Settings.of(OrdersApp.Store.NATS).withKeyFile(TestKeys.file()).withUrl(URL).withStream(stream);
     }
 
     @Test
     void deadLettersOutliveARestart() throws Exception {
         String own = "relato-orders-restart-" + UUID.randomUUID().toString().substring(0, 8);
-        OrdersApp.Settings settings = OrdersApp.Settings.of(OrdersApp.Store.NATS).withUrl(URL).withStream(own);
+        OrdersApp.Settings settings = OrdersApp.Settings.of(OrdersApp.Store.NATS).withKeyFile(TestKeys.file()).withUrl(URL).withStream(own);
         try {
             DeadLetter skipped;
             try (OrdersApp first = OrdersApp.start(settings)) {

@@ -3,6 +3,7 @@ package dev.relato.examples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,10 @@ class OrdersAppSettingsTest {
     void readsEveryFlag() {
         OrdersApp.Settings settings = OrdersApp.Settings.parse("--store", "postgres", "--url",
                 "jdbc:postgresql://db/orders", "--schema", "shop", "--stream", "orders-1", "--host", "0.0.0.0",
-                "--port", "0", "--timeout", "5", "--payment-timeout", "45s").orElseThrow();
+                "--port", "0", "--timeout", "5", "--payment-timeout", "45s", "--key-file", "/etc/orders/kek").orElseThrow();
         assertThat(settings).isEqualTo(new OrdersApp.Settings(OrdersApp.Store.POSTGRES,
                 Optional.of("jdbc:postgresql://db/orders"), "shop", "orders-1", "0.0.0.0", 0, Duration.ofSeconds(5),
-                Duration.ofSeconds(45)));
+                Duration.ofSeconds(45), Optional.of(Path.of("/etc/orders/kek"))));
     }
 
     @Test

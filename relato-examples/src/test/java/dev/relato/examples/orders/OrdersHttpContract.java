@@ -99,6 +99,59 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void forgettingACustomerErasesTheNameInEveryOrderAndKeepsTheOthers() {
+        String ann = customer();
+        String bob = customer();
+        String first = placeNamed(ann, "Ann Example");
+        String second = placeNamed(ann, "Ann Example");
+        String other = placeNamed(bob, "Bob Example");
+        String unnamed = client.place(ann);
+        assertThat(client.get("/orders/" + first).json().get("customerName").asText()).isEqualTo("Ann Example");
+        assertThat(client.get("/orders/" + unnamed).json().has("customerName")).isFalse();
+        assertThat(client.get("/orders/" + first + "/events").body()).contains("Ann Example");
+
+        Reply forgotten = client.delete("/customers/" + ann + "/personal-data");
+        assertThat(forgotten.status()).isEqualTo(204);
+        assertThat(forgotten.body()).isEmpty();
+        assertThat(client.delete("/customers/" + ann + "/personal-data").status()).isEqualTo(204);
+        assertThat(client.delete("/customers/" + customer() + "/personal-data").status()).isEqualTo(204);
+
+        for (String id : List.of(first, second)) {
+            JsonNode order = client.get("/orders/" + id).json();
+            assertThat(order.get("customerName").asText()).isEqualTo("[erased]");
+            assertThat(order.get("customer").asText()).isEqualTo(ann);
+            assertThat(client.get("/orders/" + id + "/events").body()).doesNotContain("Ann Example");
+            assertThat(client.get("/orders/" + id + "?version=1").body()).doesNotContain("Ann Example");
+        }
+        assertThat(client.get("/orders/" + other).json().get("customerName").asText()).isEqualTo("Bob Example");
+        Reply totals = client.get("/customers/" + ann);
+        assertThat(totals.status()).isEqualTo(200);
+        assertThat(totals.json().get("orders").asLong()).isEqualTo(3);
+        assertThat(totals.body()).doesNotContain("Ann Example");
+        assertThat(client.get("/orders?customer=" + ann).body()).doesNotContain("Ann Example").contains(first);
+
+        String again = placeNamed(ann, "Ann Again");
+        assertThat(client.get("/orders/" + again).json().get("customerName").asText()).isEqualTo("Ann Again");
+        assertThat(client.get("/orders/" + first).json().get("customerName").asText()).isEqualTo("[erased]");
+    }
+
+    @Test
+    void aCustomerNameMustBeText() {
+        Reply refused = client.post("/orders", "{\"customer\":\"" + customer() + "\",\"customerName\":7}");
+        assertThat(refused.status()).isEqualTo(400);
+        Reply blank = client.post("/orders", "{\"customer\":\"" + customer() + "\",\"customerName\":\" \"}");
+        assertThat(blank.status()).isEqualTo(422);
+        assertThat(client.post("/orders", "{\"customer\":\"$" + customer() + "\"}").status()).isEqualTo(422);
+    }
+
+    private String placeNamed(String customer, String name) {
+        Reply placed = client.post("/orders", "{\"customer\":\"" + customer + "\",\"customerName\":\"" + name
+                + "\"}");
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        return placed.json().get("id").asText();
+    }
+
+    @Test
     void placeFillConfirmShipAndReadBack() {
         String customer = customer();
         Reply placed = client.post("/orders", "{\"customer\":\"" + customer + "\"}");

@@ -7,7 +7,7 @@ class PostgresFulfilmentHttpTest extends FulfilmentHttpContract {
 
     @Override
     OrdersApp.Settings settings() {
-        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(TestDatabase.url()).withSchema(schema);
+        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withKeyFile(TestKeys.file()).withUrl(TestDatabase.url()).withSchema(schema);
     }
 
     @Override

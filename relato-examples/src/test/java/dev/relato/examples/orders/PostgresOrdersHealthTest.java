@@ -25,7 +25,7 @@ class PostgresOrdersHealthTest {
             Assumptions.assumeTrue(PrivateServer.available(), "no PostgreSQL binaries to start a private server");
         }
         try (PrivateServer server = PrivateServer.start()) {
-            OrdersApp app = OrdersApp.start(OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(server.url()),
+            OrdersApp app = OrdersApp.start(OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withKeyFile(TestKeys.file()).withUrl(server.url()),
                     UnaryOperator.identity(), OpenTelemetry.noop());
             try {
                 HttpResponse<String> up = health(app);

@@ -7,7 +7,7 @@ class PostgresOrdersHttpTest extends OrdersHttpContract {
 
     @Override
     OrdersApp.Settings settings() {
-        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withUrl(TestDatabase.url()).withSchema(schema);
+        return OrdersApp.Settings.of(OrdersApp.Store.POSTGRES).withKeyFile(TestKeys.file()).withUrl(TestDatabase.url()).withSchema(schema);
     }
 
     @Override
