@@ -43,6 +43,7 @@ class BenchSmokeTest {
         assertEveryValueMeasured(results);
         assertMeasured(results, "postgres", EVERY_SQL_WORKLOAD, Backend.RELATO, Backend.JDBC, Backend.JDBC_WIDE);
         assertMeasured(results, "postgres", APPENDS_AND_READS, Backend.AXON);
+        assertMeasured(results, "postgres", List.of("W1 ", "W5 "), Backend.RELATO_ENCRYPTED);
         assertMeasured(results, "postgres", List.of("W2 8 writers, caller's", "Delivery to a subscriber"),
                 Backend.RELATO);
         results.figures().forEach((figure, byStore) -> {
