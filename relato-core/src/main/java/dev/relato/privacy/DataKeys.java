@@ -91,7 +91,14 @@ final class DataKeys {
             }
         }
         Optional<WrappedKey> stored = store.newest(subject);
-        Key key = stored.isPresent() ? unwrap(stored.get()) : create(subject);
+        if (stored.isEmpty()) {
+            // not remembered as the newest: the key store may have added it inside a transaction of the caller's
+            // that rolls back, and the next event of the subject must not be encrypted under a key that is gone
+            Key made = create(subject);
+            remember(made, false);
+            return made;
+        }
+        Key key = unwrap(stored.get());
         remember(key, true);
         return key;
     }

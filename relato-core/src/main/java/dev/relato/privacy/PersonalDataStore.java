@@ -123,6 +123,24 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
         this.crypto = new FieldCrypto(keys, policies);
     }
 
+    private PersonalDataStore(EventStore delegate, PersonalDataStore shared) {
+        super(delegate);
+        this.policies = shared.policies;
+        this.keyStore = shared.keyStore;
+        this.kek = shared.kek;
+        this.keys = shared.keys;
+        this.crypto = shared.crypto;
+    }
+
+    /**
+     * This store's policies and keys over another view of the same events, such as a view that joins the caller's
+     * transaction: the two share their cache of data keys, so a subject forgotten through either reads as erased
+     * through both at once. Closing the view closes {@code view}, not this store.
+     */
+    public PersonalDataStore over(EventStore view) {
+        return new PersonalDataStore(Objects.requireNonNull(view, "view"), this);
+    }
+
     /** A builder wrapping {@code store}. */
     public static Builder builder(EventStore store) {
         return new Builder(store);

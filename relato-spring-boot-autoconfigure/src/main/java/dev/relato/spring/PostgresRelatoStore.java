@@ -3,6 +3,7 @@ package dev.relato.spring;
 import dev.relato.EventStore;
 import dev.relato.postgres.PostgresEventStore;
 import dev.relato.postgres.PostgresProjectingEventStore;
+import dev.relato.privacy.DataKeyStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
@@ -52,10 +53,15 @@ final class PostgresRelatoStore extends RelatoStore {
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer) {
-        return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, store, serializer)
+    ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer, EventStore events) {
+        return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, events, serializer)
                 .transactions(store.projectionTransactions())
                 .deadLetters(store.deadLetters());
+    }
+
+    @Override
+    DataKeyStore dataKeys() {
+        return store.dataKeys();
     }
 
     @Override

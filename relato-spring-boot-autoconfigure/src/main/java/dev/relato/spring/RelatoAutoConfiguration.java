@@ -1,6 +1,8 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventCodec;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -76,8 +79,29 @@ public class RelatoAutoConfiguration {
     @Bean(destroyMethod = "")
     @Primary
     @ConditionalOnMissingBean(name = "relatoEventStore")
-    EventStore relatoEventStore(ObjectProvider<RelatoStore> store, RelatoProperties properties) {
-        return required(store, properties).transactional();
+    EventStore relatoEventStore(ObjectProvider<RelatoStore> store, RelatoProperties properties,
+                                ObjectProvider<PersonalDataStore> personalData) {
+        EventStore transactional = required(store, properties).transactional();
+        PersonalDataStore personal = personalData.getIfAvailable();
+        return personal == null ? transactional : personal.over(transactional);
+    }
+
+    /**
+     * Personal data, when the application defines a {@link KeyEncryptionKey} bean: the store with the fields marked
+     * {@link dev.relato.privacy.PersonalData} on the registered event classes encrypted, its data keys beside the
+     * events. The application's event store ({@code relatoEventStore}) and the projections' runners read and write
+     * through it, so inline and asynchronous projections see the events decrypted; the application forgets a
+     * subject with {@link PersonalDataStore#forget}. A key-encryption key that does not open the stored data keys
+     * fails the start with {@link dev.relato.privacy.PersonalDataException}.
+     */
+    @Bean(destroyMethod = "")
+    @ConditionalOnBean(KeyEncryptionKey.class)
+    @ConditionalOnMissingBean
+    PersonalDataStore relatoPersonalData(ObjectProvider<RelatoStore> store, RelatoProperties properties,
+                                         EventSerializer serializer, KeyEncryptionKey kek) {
+        RelatoStore relato = required(store, properties);
+        return PersonalDataStore.builder(relato.store()).keyStore(relato.dataKeys()).keyEncryptionKey(kek)
+                .types(serializer.types()).build();
     }
 
     /**
@@ -96,12 +120,15 @@ public class RelatoAutoConfiguration {
     @ConditionalOnProperty(prefix = "relato.projections", name = "enabled", matchIfMissing = true)
     RelatoProjections relatoProjections(ObjectProvider<RelatoStore> store, RelatoProperties properties,
                                         EventSerializer serializer, ObjectProvider<Projection<?>> projections,
-                                        ObjectProvider<ProjectionRunnerListener> listeners) {
+                                        ObjectProvider<ProjectionRunnerListener> listeners,
+                                        ObjectProvider<PersonalDataStore> personalData) {
         RelatoStore relato = required(store, properties);
+        PersonalDataStore personal = personalData.getIfAvailable();
+        EventStore events = personal == null ? relato.store() : personal;
         RelatoProperties.Projections settings = properties.getProjections();
         List<Projection<?>> beans = projections.orderedStream().toList();
         List<ProjectionRunnerListener> started = listeners.orderedStream().toList();
-        return new RelatoProjections(beans, p -> relato.runner(p, serializer)
+        return new RelatoProjections(beans, p -> relato.runner(p, serializer, events)
                 .batchSize(settings.getBatchSize())
                 .pollInterval(settings.getPollInterval())
                 .closeTimeout(settings.getShutdownTimeout()), relato.checkpoints(), settings.getShutdownTimeout(),

@@ -1,6 +1,7 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.privacy.DataKeyStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
@@ -37,8 +38,14 @@ abstract class RelatoStore {
      * A runner for {@code projection} with its checkpoint and dead letters in this store: in the read model's
      * transaction on the SQL stores (the handlers' context is the transaction's {@link java.sql.Connection}), at
      * least once elsewhere (the context is the store).
+     *
+     * @param events where the runner reads the events: the store, or a view that decrypts personal data
      */
-    abstract ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer);
+    abstract ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer,
+                                                EventStore events);
+
+    /** Where the wrapped data keys of personal data are kept, beside the events. */
+    abstract DataKeyStore dataKeys();
 
     /** Where the runners of {@link #runner} keep their checkpoints and the operators' pauses. */
     abstract CheckpointStore checkpoints();

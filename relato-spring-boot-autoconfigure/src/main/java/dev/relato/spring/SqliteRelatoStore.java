@@ -1,6 +1,7 @@
 package dev.relato.spring;
 
 import dev.relato.EventStore;
+import dev.relato.privacy.DataKeyStore;
 import dev.relato.projection.CheckpointStore;
 import dev.relato.projection.DeadLetterStore;
 import dev.relato.projection.Projection;
@@ -43,10 +44,15 @@ final class SqliteRelatoStore extends RelatoStore {
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer) {
-        return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, store, serializer)
+    ProjectionRunner.Builder<?> runner(Projection<?> projection, EventSerializer serializer, EventStore events) {
+        return ProjectionRunner.builder((Projection<Connection>) (Projection) projection, events, serializer)
                 .transactions(new SqliteProjectionTransactions(store))
                 .deadLetters(deadLetters);
+    }
+
+    @Override
+    DataKeyStore dataKeys() {
+        return store.dataKeys();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.relato.memory.InMemoryEventStore;
 import dev.relato.nats.NatsEventStore;
 import dev.relato.observe.RelatoObserver;
 import dev.relato.postgres.PostgresEventStore;
+import dev.relato.privacy.InMemoryDataKeyStore;
 import dev.relato.projection.InMemoryCheckpointStore;
 import dev.relato.projection.InMemoryDeadLetterStore;
 import dev.relato.projection.Projection;
@@ -58,7 +59,9 @@ final class StoreConfigurations {
         @Bean
         RelatoStore relatoStore(InMemoryEventStore store, ObjectProvider<InlineProjection> inline) {
             noInline(inline, "memory");
-            return new PlainRelatoStore(store, new InMemoryCheckpointStore(), new InMemoryDeadLetterStore());
+            InMemoryDataKeyStore dataKeys = new InMemoryDataKeyStore();
+            return new PlainRelatoStore(store, new InMemoryCheckpointStore(), new InMemoryDeadLetterStore(),
+                    () -> dataKeys);
         }
     }
 
@@ -164,7 +167,7 @@ final class StoreConfigurations {
         @Bean
         RelatoStore relatoStore(NatsEventStore store, ObjectProvider<InlineProjection> inline) {
             noInline(inline, "nats");
-            return new PlainRelatoStore(store, store.checkpoints(), store.deadLetters());
+            return new PlainRelatoStore(store, store.checkpoints(), store.deadLetters(), store::dataKeys);
         }
     }
 }

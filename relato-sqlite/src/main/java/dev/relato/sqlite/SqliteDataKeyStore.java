@@ -17,7 +17,9 @@ import java.util.UUID;
  * keys wrapped by a key-encryption key kept outside the file.
  *
  * <p><b>Thread safety:</b> thread-safe; writes go through the store's write lock, reads through its read
- * connections. <b>Failures:</b> as the event store classifies them ({@link dev.relato.StoreUnavailableException}
+ * connections. A key added on a thread inside a write transaction of the same file (a personal data store appending
+ * through {@link SqliteEventStore#boundTo}) is written in that transaction and commits or rolls back with it.
+ * <b>Failures:</b> as the event store classifies them ({@link dev.relato.StoreUnavailableException}
  * or {@link dev.relato.StoreFailureException}); a failed write changes nothing.
  */
 public final class SqliteDataKeyStore implements DataKeyStore {
@@ -80,7 +82,9 @@ public final class SqliteDataKeyStore implements DataKeyStore {
     @Override
     public void add(WrappedKey key) {
         Objects.requireNonNull(key, "key");
-        db.write("store of data key " + key.keyId(), session -> {
+        // joins the caller's transaction when a personal data store appends through one: the key commits or rolls
+        // back with the events it encrypts
+        db.writeOrJoin("store of data key " + key.keyId(), session -> {
             PreparedStatement insert = session.prepare(sql.addDataKey());
             insert.setString(1, key.keyId().toString());
             insert.setString(2, key.subject());

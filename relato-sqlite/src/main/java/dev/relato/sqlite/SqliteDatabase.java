@@ -253,6 +253,21 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} like {@link #write}; but on a thread already inside a write transaction of this file, runs it
+     * in that transaction, whose commit or rollback it then shares.
+     */
+    <T> T writeOrJoin(String what, SqlWork<T> work) {
+        if (!writeLock.isHeldByCurrentThread()) {
+            return write(what, work);
+        }
+        try {
+            return work.run(writerSession(what));
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
     private void checkNotNested(String what) {
         if (writeLock.isHeldByCurrentThread()) {
             throw new IllegalStateException(what + " was called inside a transaction of the same SQLite store, on "

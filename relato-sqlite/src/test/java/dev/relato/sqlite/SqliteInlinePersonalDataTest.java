@@ -1,6 +1,7 @@
 package dev.relato.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relato.ExpectedVersion;
 import dev.relato.StreamId;
@@ -12,12 +13,16 @@ import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An inline projection of a projecting store wrapped in a personal data store sees the events decrypted. */
+/**
+ * A personal data store over SQLite views: an inline projection beneath it sees the events decrypted, and the keys it
+ * makes inside the caller's transaction share its fate.
+ */
 class SqliteInlinePersonalDataTest {
     record Registered(String customerId, @PersonalData(subject = "customerId") String name) {
     }
@@ -43,6 +48,32 @@ class SqliteInlinePersonalDataTest {
 
             assertThat(seen).containsExactly("Ann Example");
             assertThat(sqlite.read(stream).get(0).payload()).doesNotContain("Ann Example");
+        }
+    }
+
+    @Test
+    void keysMadeInsideTheCallersTransactionCommitAndRollBackWithIt() {
+        EventTypes types = EventTypes.builder().register(Registered.class).build();
+        EventSerializer serializer = EventSerializer.of(types);
+        try (SqliteEventStore sqlite = SqliteEventStore.open(dir.resolve("events.db"))) {
+            PersonalDataStore store = PersonalDataStore.builder(sqlite).keyStore(sqlite.dataKeys())
+                    .keyEncryptionKey(KeyEncryptionKey.of(new byte[32], "test key")).types(types)
+                    .cacheTimeToLive(Duration.ZERO).build();
+            StreamId rolledBack = StreamId.of("customer", "c-1");
+            assertThatThrownBy(() -> sqlite.inTransaction(tx -> {
+                store.over(sqlite.boundTo(tx)).append(rolledBack, ExpectedVersion.noStream(),
+                        List.of(serializer.serialize(new Registered("c-1", "Ann Example"))));
+                throw new IllegalStateException("the caller's work fails");
+            })).hasMessageContaining("the caller's work fails");
+            assertThat(sqlite.dataKeys().keysOf("c-1")).isEmpty();
+
+            StreamId kept = StreamId.of("customer", "c-1b");
+            sqlite.inTransaction(tx -> {
+                store.over(sqlite.boundTo(tx)).append(kept, ExpectedVersion.noStream(),
+                        List.of(serializer.serialize(new Registered("c-1", "Ann Again"))));
+            });
+            assertThat(sqlite.dataKeys().keysOf("c-1")).hasSize(1);
+            assertThat(((Registered) serializer.deserialize(store.read(kept).get(0))).name()).isEqualTo("Ann Again");
         }
     }
 }

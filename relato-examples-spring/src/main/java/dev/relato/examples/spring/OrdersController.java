@@ -96,8 +96,11 @@ class OrdersController {
     ResponseEntity<byte[]> place(HttpServletRequest request) {
         Optional<String> key = key(request);
         String id = key.map(IdempotencyKeys::orderId).orElseGet(() -> UUID.randomUUID().toString());
-        String customer = OrdersRequests.text(body(request), "customer");
-        IdempotentOrderCommands.Outcome outcome = execute(new OrderCommand.PlaceOrder(id, customer), request, key);
+        ObjectNode body = body(request);
+        String customer = OrdersRequests.text(body, "customer");
+        String customerName = OrdersRequests.optionalText(body, "customerName");
+        IdempotentOrderCommands.Outcome outcome = execute(new OrderCommand.PlaceOrder(id, customer, customerName),
+                request, key);
         ObjectNode out = json.object().put("id", id).put("version", outcome.result().version());
         return committed(201, out, outcome, Map.of("Location", "/orders/" + OrdersRequests.encode(id)));
     }
@@ -236,6 +239,12 @@ class OrdersController {
         String customer = OrdersRequests.checkedText(path, "customer");
         return ok(json.customer(service.customer(customer)
                 .orElseThrow(() -> HttpProblem.customerNotFound(customer))));
+    }
+
+    @DeleteMapping("/customers/{customer}/personal-data")
+    ResponseEntity<byte[]> forgetCustomer(@PathVariable("customer") String path) {
+        service.forgetCustomer(OrdersRequests.checkedText(path, "customer"));
+        return ResponseEntity.noContent().build();
     }
 
     // ---- projections

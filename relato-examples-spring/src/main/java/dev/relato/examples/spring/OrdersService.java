@@ -14,6 +14,7 @@ import dev.relato.examples.orders.OrderState;
 import dev.relato.examples.orders.OrderSummary;
 import dev.relato.examples.orders.ReadModelWait;
 import dev.relato.observe.Health;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.spring.RelatoProjections;
 import java.time.Duration;
@@ -40,9 +41,12 @@ public class OrdersService {
     private final IdempotentOrderCommands commands;
     private final ReadModels readModels;
     private final RelatoProjections projections;
+    private final PersonalDataStore personalData;
 
     public OrdersService(DeciderRepository<OrderCommand, OrderEvent, OrderState> orders, EventStore store,
-            EventSerializer serializer, ReadModels readModels, RelatoProjections projections) {
+            EventSerializer serializer, ReadModels readModels, RelatoProjections projections,
+            PersonalDataStore personalData) {
+        this.personalData = personalData;
         this.orders = orders;
         this.store = store;
         this.serializer = serializer;
@@ -97,6 +101,15 @@ public class OrdersService {
     @Transactional(readOnly = true)
     public List<RecordedEvent> history(String orderId) {
         return store.read(StreamId.of(OrdersSpringApp.CATEGORY, orderId));
+    }
+
+    /**
+     * Forgets the customer's personal data: the customer's name reads as
+     * {@link PersonalDataStore#ERASED} in every order from now on. The read models keep no name. Forgetting again, or
+     * a customer without personal data, changes nothing.
+     */
+    public void forgetCustomer(String customer) {
+        personalData.forget(customer);
     }
 
     /** The order list rows matching the query, newest placed first. */

@@ -100,6 +100,27 @@ abstract class OrdersHttpContract {
     }
 
     @Test
+    void forgettingACustomerErasesTheNameInEveryOrderAndKeepsTheOthers() throws Exception {
+        String ann = "ann-" + UUID.randomUUID();
+        String bob = "bob-" + UUID.randomUUID();
+        String first = send("POST", "/orders", "{\"customer\":\"" + ann + "\",\"customerName\":\"Ann Example\"}")
+                .body().get("id").asText();
+        String other = send("POST", "/orders", "{\"customer\":\"" + bob + "\",\"customerName\":\"Bob Example\"}")
+                .body().get("id").asText();
+        assertThat(send("GET", "/orders/" + first, null).body().get("customerName").asText()).isEqualTo("Ann Example");
+
+        assertThat(send("DELETE", "/customers/" + ann + "/personal-data", null).status()).isEqualTo(204);
+        assertThat(send("DELETE", "/customers/" + ann + "/personal-data", null).status()).isEqualTo(204);
+
+        assertThat(send("GET", "/orders/" + first, null).body().get("customerName").asText()).isEqualTo("[erased]");
+        assertThat(send("GET", "/orders/" + first + "/events", null).body().toString()).doesNotContain("Ann Example");
+        assertThat(send("GET", "/orders/" + other, null).body().get("customerName").asText())
+                .isEqualTo("Bob Example");
+        assertThat(send("GET", "/customers/" + ann, null).body().get("orders").asLong()).isEqualTo(1);
+        assertThat(send("GET", "/orders?customer=" + ann, null).body().toString()).doesNotContain("Ann Example");
+    }
+
+    @Test
     void linesAreRemovedAndOrdersCancelled() throws Exception {
         String id = send("POST", "/orders", "{\"customer\":\"bob\"}").body().get("id").asText();
         String lineId = send("POST", "/orders/" + id + "/lines", "{\"sku\":\"PEN\",\"quantity\":1,\"unitPrice\":2}")

@@ -145,6 +145,16 @@ class PlainAndSpringAnswerAlikeTest {
         alike("GET", "/orders?after=not-a-cursor", null, null);
         alike("GET", "/customers/" + customer, null, null);
         alike("GET", "/customers/nobody", null, null);
+        String named = alike("POST", "/orders", "{\"customer\":\"named\",\"customerName\":\"Ann Example\"}",
+                "place-named").get("id").asText();
+        alike("POST", "/orders", "{\"customer\":\"named\",\"customerName\":7}", null);
+        alike("POST", "/orders", "{\"customer\":\"$named\"}", null);
+        alike("GET", "/orders/" + named, null, null);
+        alike("DELETE", "/customers/named/personal-data", null, null);
+        alike("DELETE", "/customers/named/personal-data", null, null);
+        alike("DELETE", "/customers/nobody/personal-data", null, null);
+        alike("GET", "/orders/" + named, null, null);
+        alike("GET", "/orders/" + named + "?version=1", null, null);
 
         alike("POST", "/orders", "{}", "bad-1");
         alike("POST", "/orders", "[]", "bad-2");

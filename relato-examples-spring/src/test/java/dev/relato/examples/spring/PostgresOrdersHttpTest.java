@@ -1,6 +1,11 @@
 package dev.relato.examples.spring;
 
 import dev.relato.postgres.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -21,6 +26,18 @@ class PostgresOrdersHttpTest extends OrdersHttpContract {
         TestDatabase.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
         registry.add("spring.datasource.url", () -> TestDatabase.url() + "&currentSchema=" + SCHEMA);
         registry.add("relato.postgres.schema", () -> SCHEMA);
+        registry.add("relato.examples.key-file", PostgresOrdersHttpTest::keyFile);
+    }
+
+    /** A temporary file holding a test key-encryption key (PostgreSQL has no development key). */
+    private static String keyFile() {
+        try {
+            Path file = Files.createTempFile("relato-orders-spring-", ".key");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, Base64.getEncoder().encodeToString(new byte[32])).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @TestConfiguration(proxyBeanMethods = false)

@@ -586,7 +586,9 @@ final class OrdersHttpApi extends Handler.Abstract {
 
         private void send(int status, byte[] bytes, Map<String, String> headers) {
             response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+            if (status != 204) {
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+            }
             headers.forEach(response.getHeaders()::put);
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
             response.write(true, ByteBuffer.wrap(bytes), callback);

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * kept in a file beside the database ({@code <database>.kek}); in memory, a random key. PostgreSQL and NATS need
  * one of the first three. Stateless and thread-safe.
  */
-final class OrdersKeys {
+public final class OrdersKeys {
     /** The environment variable holding the key-encryption key as base64 of 32 bytes. */
-    static final String KEK_VARIABLE = "RELATO_ORDERS_KEK";
+    public static final String KEK_VARIABLE = "RELATO_ORDERS_KEK";
     /** The environment variable naming a file holding the key-encryption key as base64 of 32 bytes. */
-    static final String KEK_FILE_VARIABLE = "RELATO_ORDERS_KEK_FILE";
+    public static final String KEK_FILE_VARIABLE = "RELATO_ORDERS_KEK_FILE";
     private static final Logger LOG = LoggerFactory.getLogger(OrdersKeys.class);
 
     private OrdersKeys() {
@@ -46,8 +46,21 @@ final class OrdersKeys {
      */
     static KeyEncryptionKey keyEncryptionKey(OrdersApp.Settings settings, UnaryOperator<String> environment,
                                              Optional<Path> sqliteFile) {
-        if (settings.keyFile().isPresent()) {
-            return KeyEncryptionKey.fromFile(settings.keyFile().get());
+        return keyEncryptionKey(settings.store(), settings.keyFile(), environment, sqliteFile);
+    }
+
+    /**
+     * The key-encryption key for a service on {@code store}, from {@code keyFile} if given, else from the
+     * environment (read through {@code environment}), else generated as the class describes.
+     *
+     * @param sqliteFile the SQLite database file, for SQLite
+     * @throws PersonalDataException naming the source if the key cannot be read or is not 32 bytes of base64, or
+     *                               if PostgreSQL or NATS is chosen without a key
+     */
+    public static KeyEncryptionKey keyEncryptionKey(OrdersApp.Store store, Optional<Path> keyFile,
+                                                    UnaryOperator<String> environment, Optional<Path> sqliteFile) {
+        if (keyFile.isPresent()) {
+            return KeyEncryptionKey.fromFile(keyFile.get());
         }
         String value = environment.apply(KEK_VARIABLE);
         if (value != null && !value.isBlank()) {
@@ -57,7 +70,7 @@ final class OrdersKeys {
         if (file != null && !file.isBlank()) {
             return KeyEncryptionKey.fromFile(Path.of(file));
         }
-        return switch (settings.store()) {
+        return switch (store) {
             case SQLITE -> developmentKey(Path.of(sqliteFile.orElseThrow() + ".kek"));
             case MEMORY -> KeyEncryptionKey.of(randomKey(), "a random key held in memory");
             case POSTGRES, NATS -> throw new PersonalDataException("no key-encryption key for the customers' personal"
