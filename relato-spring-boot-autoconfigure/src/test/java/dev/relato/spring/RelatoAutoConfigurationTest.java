@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
+import dev.relato.StreamId;
 import dev.relato.aggregate.AggregateRootRepository;
 import dev.relato.aggregate.DeciderRepository;
 import dev.relato.memory.InMemoryEventStore;
+import dev.relato.privacy.KeyEncryptionKey;
+import dev.relato.privacy.PersonalData;
+import dev.relato.privacy.PersonalDataStore;
 import dev.relato.projection.ProjectionState;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.spring.Accounts.Account;
@@ -17,6 +22,7 @@ import dev.relato.spring.Accounts.Open;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +74,37 @@ class RelatoAutoConfigurationTest {
             assertThat(context.getBeanProvider(ResolvableType.forClassWithGenerics(AggregateRootRepository.class,
                     Ledger.class, AccountEvent.class)).getObject()).isSameAs(ledgers);
         });
+    }
+
+    /** An event with personal data. */
+    record Registered(String customerId, @PersonalData(subject = "customerId") String name) {
+    }
+
+    @Test
+    void aKeyEncryptionKeyBeanEncryptsPersonalDataInTheApplicationsStore() {
+        runner.withBean(EventTypesCustomizer.class, () -> types -> types.register(Registered.class))
+                .withBean(KeyEncryptionKey.class, () -> KeyEncryptionKey.of(new byte[32], "test key"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    EventStore store = context.getBean(EventStore.class);
+                    EventSerializer serializer = context.getBean(EventSerializer.class);
+                    StreamId stream = StreamId.of("customer", "c-1");
+                    store.append(stream, ExpectedVersion.noStream(),
+                            List.of(serializer.serialize(new Registered("c-1", "Ann Example"))));
+
+                    assertThat(context.getBean(InMemoryEventStore.class).read(stream).get(0).payload())
+                            .contains("c-1").doesNotContain("Ann Example");
+                    assertThat(serializer.deserialize(store.read(stream).get(0)))
+                            .isEqualTo(new Registered("c-1", "Ann Example"));
+                    context.getBean(PersonalDataStore.class).forget("c-1");
+                    assertThat(serializer.deserialize(store.read(stream).get(0)))
+                            .isEqualTo(new Registered("c-1", PersonalDataStore.ERASED));
+                });
+    }
+
+    @Test
+    void withoutAKeyEncryptionKeyBeanNothingIsEncrypted() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(PersonalDataStore.class));
     }
 
     @Test
