@@ -33,7 +33,7 @@ public final class AppendedDataKeys {
     private AppendedDataKeys() {
     }
 
-    /** Keys handed to an append, for one key store; taken at most once. */
+    /** Keys handed to an append, for one key store. */
     private static final class Handed {
         final DataKeyStore target;
         final List<WrappedKey> keys;
@@ -85,12 +85,13 @@ public final class AppendedDataKeys {
     }
 
     /**
-     * The keys handed to the append running on this thread, if they are for a key store {@code own} accepts and no
-     * append took them before; the caller must write them in its append's transaction. Empty otherwise.
+     * The keys handed to the append running on this thread, if they are for a key store {@code own} accepts; the
+     * caller must write them in its append's transaction, and again in each transaction that runs the append again
+     * (after a serialization failure, say). Empty otherwise.
      */
     public static List<WrappedKey> take(Predicate<DataKeyStore> own) {
         Handed handed = HANDED.get();
-        if (handed == null || handed.taken || !own.test(handed.target)) {
+        if (handed == null || !own.test(handed.target)) {
             return List.of();
         }
         handed.taken = true;
