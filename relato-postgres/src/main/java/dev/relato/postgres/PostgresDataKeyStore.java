@@ -116,6 +116,29 @@ public final class PostgresDataKeyStore implements DataKeyStore {
         });
     }
 
+    /**
+     * Binds the keys' ids, subjects, wrapped bytes and creation times as four arrays, from parameter {@code first}
+     * on, for a statement that stores them with the events of an append.
+     */
+    static void bind(Connection c, PreparedStatement ps, int first, List<WrappedKey> keys) throws SQLException {
+        int n = keys.size();
+        UUID[] ids = new UUID[n];
+        String[] subjects = new String[n];
+        byte[][] wrapped = new byte[n][];
+        OffsetDateTime[] createdAt = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            WrappedKey key = keys.get(i);
+            ids[i] = key.keyId();
+            subjects[i] = key.subject();
+            wrapped[i] = key.wrapped();
+            createdAt[i] = OffsetDateTime.ofInstant(key.createdAt(), ZoneOffset.UTC);
+        }
+        ps.setArray(first, c.createArrayOf("uuid", ids));
+        ps.setArray(first + 1, c.createArrayOf("text", subjects));
+        ps.setArray(first + 2, c.createArrayOf("bytea", wrapped));
+        ps.setArray(first + 3, c.createArrayOf("timestamptz", createdAt));
+    }
+
     /** Whether {@code keys} keeps its keys in the same table of the same data source as this key store. */
     boolean sameTable(DataKeyStore keys) {
         return keys instanceof PostgresDataKeyStore other && other.dataSource == dataSource

@@ -330,10 +330,12 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             boolean lookUp = lookUpIds;
             // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
-                Sessions.Work<AppendResult> append = connection -> lookUp || !insertable(expected, events)
-                        ? doAppend(connection, stream, expected, events, lookUp)
-                        : insertOrAppend(connection, stream, expected, events, false);
-                AppendResult result = keys.isEmpty() ? Sessions.autoCommitted(c, append)
+                boolean single = !lookUp && insertable(expected, events);
+                Sessions.Work<AppendResult> append = connection -> single
+                        ? insertOrAppend(connection, stream, expected, events, false, keys)
+                        : doAppend(connection, stream, expected, events, lookUp);
+                // the single insert stores the keys itself, in its own statement
+                AppendResult result = keys.isEmpty() || single ? Sessions.autoCommitted(c, append)
                         : committedWithKeys(c, keys, append);
                 if (!result.retried()) {
                     signal.fire();
@@ -428,7 +430,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             // append function, which looks the ids up first, answers. Under auto-commit a batch the insert stored
             // in part would be committed before it could be removed: the function appends it.
             AppendResult result = insertable(expected, events) && (events.size() == 1 || !tx.getAutoCommit())
-                    ? insertOrAppend(tx, stream, expected, events, true)
+                    ? insertOrAppend(tx, stream, expected, events, true, List.of())
                     : doAppend(tx, stream, expected, events, true);
             if (!keys.isEmpty()) {
                 // after the events, so that a refused append leaves no key in the caller's transaction either
@@ -489,16 +491,18 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
      * append function answers (a conflict, or the stored events of a retry). In the store's own transaction a
      * unique violation is thrown. In the caller's transaction the insert skips a row whose version or event id is
      * taken instead: the rows it did insert are removed again (in the same transaction, which stays usable), and
-     * the append function, looking the ids up, answers.
+     * the append function, looking the ids up, answers. In the store's own transaction, {@code keys} (new data keys
+     * the events are the first to use) are stored by the same statement, or with the append function's append.
      */
     private AppendResult insertOrAppend(Connection c, StreamId stream, ExpectedVersion expected,
-                                        List<EventData> events, boolean callersTransaction) throws SQLException {
+                                        List<EventData> events, boolean callersTransaction, List<WrappedKey> keys)
+            throws SQLException {
         int n = events.size();
         long expectedVersion = expectedCode(expected);
         List<Long> positions = new ArrayList<>(n);
         OffsetDateTime recordedAt = null;
         try (PreparedStatement ps = c.prepareStatement(callersTransaction ? sql.insertEventsInCallersTransaction
-                : sql.insertEvents)) {
+                : keys.isEmpty() ? sql.insertEvents : sql.insertEventsWithKeys)) {
             ps.setString(1, stream.category());
             ps.setString(2, stream.id());
             ps.setLong(3, expectedVersion);
@@ -517,6 +521,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                 ps.setString(21, stream.category());
                 ps.setString(22, stream.id());
                 ps.setLong(23, expectedVersion);
+            } else if (!keys.isEmpty()) {
+                PostgresDataKeyStore.bind(c, ps, 20, keys);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -534,6 +540,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                 ps.setArray(1, c.createArrayOf("int8", positions.toArray()));
                 ps.executeUpdate();
             }
+        }
+        if (!keys.isEmpty()) {
+            return committedWithKeys(c, keys, connection -> doAppend(connection, stream, expected, events, true));
         }
         return doAppend(c, stream, expected, events, true);
     }
