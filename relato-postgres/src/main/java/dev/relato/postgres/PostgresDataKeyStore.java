@@ -23,7 +23,8 @@ import javax.sql.DataSource;
  * {@link dev.relato.StoreFailureException} otherwise; the data source is never closed here. A subject's first key,
  * made by a personal data store appending through a {@link PostgresEventStore} of the same data source and
  * schema (or its inline-projecting store, or a view of a caller's transaction), is written in the append's
- * transaction and commits or rolls back with its events.
+ * transaction and commits or rolls back with its events (on a caller's connection in auto-commit mode, where each
+ * statement commits alone, it is written just before them).
  */
 public final class PostgresDataKeyStore implements DataKeyStore {
     private static final String COLUMNS = "key_id, subject, wrapped, created_at";

@@ -426,13 +426,18 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         List<WrappedKey> keys = AppendedDataKeys.take(ownKeys::sameTable);
         try {
+            boolean autoCommit = tx.getAutoCommit();
+            if (!keys.isEmpty() && autoCommit) {
+                // each statement commits on its own: the keys first, so that the events never stand without them
+                ownKeys.insert(tx, keys);
+            }
             // A stored id or a taken version must not abort the caller's transaction: the insert skips it, and the
             // append function, which looks the ids up first, answers. Under auto-commit a batch the insert stored
             // in part would be committed before it could be removed: the function appends it.
-            AppendResult result = insertable(expected, events) && (events.size() == 1 || !tx.getAutoCommit())
+            AppendResult result = insertable(expected, events) && (events.size() == 1 || !autoCommit)
                     ? insertOrAppend(tx, stream, expected, events, true, List.of())
                     : doAppend(tx, stream, expected, events, true);
-            if (!keys.isEmpty()) {
+            if (!keys.isEmpty() && !autoCommit) {
                 // after the events, so that a refused append leaves no key in the caller's transaction either
                 ownKeys.insert(tx, keys);
             }
