@@ -2,8 +2,9 @@ package dev.relato.privacy;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,29 @@ final class DataKeys {
                 + " written; start with the right key");
     }
 
-    /** The subject's newest key, made and stored now if it has none. */
-    Key current(String subject) {
+    /**
+     * The keys made for one append, not stored yet: the append stores them (in its own transaction where the event
+     * store can, see {@link dev.relato.spi.AppendedDataKeys}). Used by the appending thread only.
+     */
+    static final class Made {
+        private final Map<String, Key> bySubject = new HashMap<>();
+        private final List<WrappedKey> wrapped = new ArrayList<>();
+
+        /** The wrapped keys to store with the append, in the order they were made. */
+        List<WrappedKey> wrapped() {
+            return wrapped;
+        }
+    }
+
+    /**
+     * The subject's newest key; if it has none, one made now and kept in {@code made}, for the append to store with
+     * the events it encrypts.
+     */
+    Key current(String subject, Made made) {
+        Key pending = made.bySubject.get(subject);
+        if (pending != null) {
+            return pending;
+        }
         long now = System.nanoTime();
         synchronized (this) {
             Cached c = newestBySubject.get(subject);
@@ -92,15 +114,26 @@ final class DataKeys {
         }
         Optional<WrappedKey> stored = store.newest(subject);
         if (stored.isEmpty()) {
-            // not remembered as the newest: the key store may have added it inside a transaction of the caller's
-            // that rolls back, and the next event of the subject must not be encrypted under a key that is gone
-            Key made = create(subject);
-            remember(made, false);
-            return made;
+            // not remembered: the append storing it may fail, or commit in a caller's transaction that rolls back,
+            // and the next event of the subject must not be encrypted under a key that is gone
+            byte[] bytes = Aes.newKey();
+            WrappedKey wrapped = wrap(subject, bytes);
+            Key fresh = new Key(wrapped.keyId(), subject, Aes.key(bytes));
+            made.bySubject.put(subject, fresh);
+            made.wrapped.add(wrapped);
+            return fresh;
         }
         Key key = unwrap(stored.get());
         remember(key, true);
         return key;
+    }
+
+    /**
+     * Notes that the keys made for an append are stored with it, so that reads find them without the store. Not as
+     * their subjects' newest: the append may have been made in a caller's transaction that can still roll back.
+     */
+    void stored(Made made) {
+        made.bySubject.values().forEach(k -> remember(k, false));
     }
 
     /** A new newest key for the subject: new data is encrypted with it, older keys still read. */
@@ -147,10 +180,15 @@ final class DataKeys {
 
     private Key create(String subject) {
         byte[] bytes = Aes.newKey();
+        WrappedKey key = wrap(subject, bytes);
+        store.add(key);
+        return new Key(key.keyId(), subject, Aes.key(bytes));
+    }
+
+    private WrappedKey wrap(String subject, byte[] bytes) {
         UUID id = UUID.randomUUID();
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        store.add(new WrappedKey(id, subject, kek.wrap(bytes, id, subject), now));
-        return new Key(id, subject, Aes.key(bytes));
+        return new WrappedKey(id, subject, kek.wrap(bytes, id, subject),
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 
     private Key unwrap(WrappedKey stored) {

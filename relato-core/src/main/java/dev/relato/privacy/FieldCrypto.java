@@ -107,15 +107,16 @@ final class FieldCrypto {
 
     /**
      * The event with its type's personal fields encrypted under the subject's key, bound to this event and stream;
-     * the event itself if its type has none, or none of them is present.
+     * the event itself if its type has none, or none of them is present. A subject's first key is made into
+     * {@code made}, for the append to store.
      */
-    EventData encrypt(EventData event, StreamId stream) {
+    EventData encrypt(EventData event, StreamId stream, DataKeys.Made made) {
         Plan plan = plans.get(event.type());
         if (plan == null) {
             return event;
         }
         if (plan.flat) {
-            EventData walked = encryptText(event, stream, plan);
+            EventData walked = encryptText(event, stream, plan, made);
             if (walked != null) {
                 return walked;
             }
@@ -133,7 +134,7 @@ final class FieldCrypto {
                 continue;
             }
             if (key == null) {
-                key = keys.current(subject);
+                key = keys.current(subject, made);
             }
             byte[] nonce = Aes.newNonce();
             byte[] sealed = Aes.encrypt(key.secret(), nonce, plainText(value),
@@ -170,7 +171,7 @@ final class FieldCrypto {
      * The event encrypted as {@link #encrypt} does, walking the payload as text: for policies whose fields are all
      * at the top level. Null if the walk does not handle the payload, for the tree to handle (and report).
      */
-    private EventData encryptText(EventData event, StreamId stream, Plan plan) {
+    private EventData encryptText(EventData event, StreamId stream, Plan plan, DataKeys.Made made) {
         String s = event.payload();
         int j = JsonText.skipSpace(s, 0);
         if (!JsonText.at(s, j, '{')) {
@@ -221,7 +222,7 @@ final class FieldCrypto {
         if (count == 0) {
             return event;
         }
-        DataKeys.Key key = keys.current(subject);
+        DataKeys.Key key = keys.current(subject, made);
         StringBuilder out = new StringBuilder(s.length() + count * 160);
         int copied = 0;
         for (int f = 0; f < count; f++) {

@@ -18,6 +18,7 @@ import dev.relato.internal.AppendedPlainText;
 import dev.relato.serialization.EventTypes;
 import dev.relato.serialization.RegisteredType;
 import dev.relato.snapshot.SnapshotStore;
+import dev.relato.spi.AppendedDataKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -221,12 +222,20 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
         return DataKeys.rewrap(keyStore, from, to);
     }
 
+    /**
+     * Encrypts the events' personal fields and appends them. A subject's first key is stored with the events: in
+     * the append's own transaction when the wrapped store keeps the key store given to the builder in the same
+     * database (the SQLite and PostgreSQL stores and their {@code dataKeys()}), so an append that fails leaves no
+     * key and the events never commit without it; otherwise it is stored first, and an append that then fails
+     * leaves it behind, unused and harmless: it is the subject's newest key and the next append uses it.
+     */
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         List<EventData> sealed = new ArrayList<>(events.size());
         Map<UUID, String> plain = new HashMap<>();
+        DataKeys.Made made = new DataKeys.Made();
         for (EventData e : events) {
-            EventData s = crypto.encrypt(e, stream);
+            EventData s = crypto.encrypt(e, stream, made);
             if (s != e) {
                 plain.put(e.eventId(), e.payload());
             }
@@ -235,7 +244,17 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
         if (plain.isEmpty()) {
             return delegate().append(stream, expected, sealed);
         }
-        AppendResult result = AppendedPlainText.during(plain, () -> delegate().append(stream, expected, sealed));
+        AppendResult result;
+        if (made.wrapped().isEmpty()) {
+            result = AppendedPlainText.during(plain, () -> delegate().append(stream, expected, sealed));
+        } else if (AppendedDataKeys.writtenBy(delegate(), keyStore)) {
+            result = AppendedDataKeys.during(keyStore, made.wrapped(),
+                    () -> AppendedPlainText.during(plain, () -> delegate().append(stream, expected, sealed)));
+        } else {
+            made.wrapped().forEach(keyStore::add);
+            result = AppendedPlainText.during(plain, () -> delegate().append(stream, expected, sealed));
+        }
+        keys.stored(made);
         List<RecordedEvent> recorded = new ArrayList<>(result.events().size());
         for (RecordedEvent r : result.events()) {
             String payload = plain.get(r.eventId());

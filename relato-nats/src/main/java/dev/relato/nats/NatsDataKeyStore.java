@@ -26,6 +26,11 @@ import java.util.UUID;
  * <p>Thread-safe. Transient failures surface as {@link dev.relato.StoreUnavailableException} and permanent ones
  * as {@link StoreFailureException}, by the same allow-list as {@link NatsEventStore}. Reads are answered by the
  * bucket stream's leader.
+ *
+ * <p>A put into the bucket and a publish to the event stream cannot be made atomic, so a personal data store over
+ * a NATS event store stores a subject's first key here before it appends the events that use it: events are never
+ * stored without their key, and an append that then fails leaves the key behind, unused and harmless (it is the
+ * subject's newest key, which its next append uses).
  */
 public final class NatsDataKeyStore implements DataKeyStore {
     private static final ObjectMapper JSON = new ObjectMapper();

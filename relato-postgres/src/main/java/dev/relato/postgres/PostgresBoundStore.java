@@ -48,6 +48,7 @@ final class PostgresBoundStore implements EventStore {
         this.store = store;
         this.connection = Objects.requireNonNull(connection, "connection must not be null");
         this.appender = appender;
+        store.registerKeyWriter(this);
         this.log = (after, filter, max) -> call("reading the log after position " + after,
                 c -> store.readPage(c, after, filter, max));
     }

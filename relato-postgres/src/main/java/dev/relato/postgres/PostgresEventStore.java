@@ -25,10 +25,12 @@ import dev.relato.SubscriptionOptions;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.observe.Health;
 import dev.relato.observe.RelatoObserver;
+import dev.relato.privacy.WrappedKey;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
+import dev.relato.spi.AppendedDataKeys;
 import dev.relato.spi.HeadWatch;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
@@ -155,6 +157,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private int headWaiters;
     private final RelatoObserver observer;
     private final LogHoldbacks holdbacks;
+    /** The data keys in this schema: appends write the new keys handed to them for it in their transaction. */
+    private final PostgresDataKeyStore ownKeys;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -167,6 +171,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         this.appendRetries = builder.appendRetries;
         this.observer = builder.observer;
         this.holdbacks = new LogHoldbacks(sql, observer, builder.holdbackWarning);
+        this.ownKeys = new PostgresDataKeyStore(dataSource, schema, errors);
+        registerKeyWriter(this);
         this.headWatch = new HeadWatch("relato-postgres-head-watcher-" + schema.name() + "." + schema.tablePrefix()
                 + "events", this::watchHead, signal, subscriptionOptions.pollInterval(), this::watched);
     }
@@ -308,9 +314,15 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         }
     }
 
+    /** Declares that appends through {@code appender} write the new data keys handed to them for this schema. */
+    void registerKeyWriter(EventStore appender) {
+        AppendedDataKeys.register(appender, ownKeys::sameTable);
+    }
+
     private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
+        List<WrappedKey> keys = AppendedDataKeys.take(ownKeys::sameTable);
         RetryState retries = appendRetries();
         boolean lookUpIds = false;
         for (int attempt = 1; ; attempt++) {
@@ -318,9 +330,13 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             boolean lookUp = lookUpIds;
             // The connection goes back to the pool before anything else is done about a failure.
             try (Connection c = dataSource.getConnection()) {
-                AppendResult result = Sessions.autoCommitted(c, connection -> lookUp || !insertable(expected, events)
-                        ? doAppend(connection, stream, expected, events, lookUp)
-                        : insertOrAppend(connection, stream, expected, events, false));
+                boolean single = !lookUp && insertable(expected, events);
+                Sessions.Work<AppendResult> append = connection -> single
+                        ? insertOrAppend(connection, stream, expected, events, false, keys)
+                        : doAppend(connection, stream, expected, events, lookUp);
+                // the single insert stores the keys itself, in its own statement
+                AppendResult result = keys.isEmpty() || single ? Sessions.autoCommitted(c, append)
+                        : committedWithKeys(c, keys, append);
                 if (!result.retried()) {
                     signal.fire();
                 }
@@ -368,6 +384,27 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         }
     }
 
+    /**
+     * Runs {@code append} and stores the data keys its events are the first to use, in one transaction of their
+     * own: one commit, and neither stays if either fails.
+     */
+    private AppendResult committedWithKeys(Connection c, List<WrappedKey> keys, Sessions.Work<AppendResult> append)
+            throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            AppendResult result = append.run(c);
+            ownKeys.insert(c, keys);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            Sessions.rollback(c, e);
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
     /** A fresh run of retries under this store's append retry policy. */
     RetryState appendRetries() {
         return new RetryState(appendRetries);
@@ -387,13 +424,23 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         Objects.requireNonNull(tx, "connection must not be null");
         ensureOpen();
         AppendValidation.validate(stream, expected, events, maxEventBytes);
+        List<WrappedKey> keys = AppendedDataKeys.take(ownKeys::sameTable);
         try {
+            boolean autoCommit = tx.getAutoCommit();
+            if (!keys.isEmpty() && autoCommit) {
+                // each statement commits on its own: the keys first, so that the events never stand without them
+                ownKeys.insert(tx, keys);
+            }
             // A stored id or a taken version must not abort the caller's transaction: the insert skips it, and the
             // append function, which looks the ids up first, answers. Under auto-commit a batch the insert stored
             // in part would be committed before it could be removed: the function appends it.
-            AppendResult result = insertable(expected, events) && (events.size() == 1 || !tx.getAutoCommit())
-                    ? insertOrAppend(tx, stream, expected, events, true)
+            AppendResult result = insertable(expected, events) && (events.size() == 1 || !autoCommit)
+                    ? insertOrAppend(tx, stream, expected, events, true, List.of())
                     : doAppend(tx, stream, expected, events, true);
+            if (!keys.isEmpty() && !autoCommit) {
+                // after the events, so that a refused append leaves no key in the caller's transaction either
+                ownKeys.insert(tx, keys);
+            }
             if (!result.retried()) {
                 headWatch.hurry(); // the caller's transaction will commit soon: look for it promptly
             }
@@ -449,16 +496,18 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
      * append function answers (a conflict, or the stored events of a retry). In the store's own transaction a
      * unique violation is thrown. In the caller's transaction the insert skips a row whose version or event id is
      * taken instead: the rows it did insert are removed again (in the same transaction, which stays usable), and
-     * the append function, looking the ids up, answers.
+     * the append function, looking the ids up, answers. In the store's own transaction, {@code keys} (new data keys
+     * the events are the first to use) are stored by the same statement, or with the append function's append.
      */
     private AppendResult insertOrAppend(Connection c, StreamId stream, ExpectedVersion expected,
-                                        List<EventData> events, boolean callersTransaction) throws SQLException {
+                                        List<EventData> events, boolean callersTransaction, List<WrappedKey> keys)
+            throws SQLException {
         int n = events.size();
         long expectedVersion = expectedCode(expected);
         List<Long> positions = new ArrayList<>(n);
         OffsetDateTime recordedAt = null;
         try (PreparedStatement ps = c.prepareStatement(callersTransaction ? sql.insertEventsInCallersTransaction
-                : sql.insertEvents)) {
+                : keys.isEmpty() ? sql.insertEvents : sql.insertEventsWithKeys)) {
             ps.setString(1, stream.category());
             ps.setString(2, stream.id());
             ps.setLong(3, expectedVersion);
@@ -477,6 +526,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                 ps.setString(21, stream.category());
                 ps.setString(22, stream.id());
                 ps.setLong(23, expectedVersion);
+            } else if (!keys.isEmpty()) {
+                PostgresDataKeyStore.bind(c, ps, 20, keys);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -494,6 +545,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                 ps.setArray(1, c.createArrayOf("int8", positions.toArray()));
                 ps.executeUpdate();
             }
+        }
+        if (!keys.isEmpty()) {
+            return committedWithKeys(c, keys, connection -> doAppend(connection, stream, expected, events, true));
         }
         return doAppend(c, stream, expected, events, true);
     }

@@ -59,6 +59,7 @@ public final class PostgresProjectingEventStore extends ForwardingEventStore imp
         this.store = store;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
         this.projections = projections;
+        store.registerKeyWriter(this);
     }
 
     /**

@@ -41,6 +41,12 @@ final class Sql {
     final String append;
     /** The single-statement append of an exact (or no-stream) expectation: see {@link #insertEvents}. */
     final String insertEvents;
+    /**
+     * {@link #insertEvents} that also stores data keys, in the same statement and only if the events were inserted.
+     * Parameters: those of {@link #insertEvents}, then the keys' ids, subjects, wrapped bytes and creation times
+     * (arrays).
+     */
+    final String insertEventsWithKeys;
     /** The same append in the caller's transaction: see {@link #insertEvents}. */
     final String insertEventsInCallersTransaction;
     /** Removes events this transaction inserted, by position. Parameter: the positions (bigint array). */
@@ -118,6 +124,10 @@ final class Sql {
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
         insertEvents = insertEvents(events, false);
         insertEventsInCallersTransaction = insertEvents(events, true);
+        insertEventsWithKeys = "WITH e AS (" + insertEvents + "), k AS (INSERT INTO " + schema.table("data_keys")
+                + " (key_id, subject, wrapped, created_at) SELECT * FROM unnest(?::uuid[], ?::text[], ?::bytea[],"
+                + " ?::timestamptz[]) WHERE EXISTS (SELECT 1 FROM e) ON CONFLICT (key_id) DO NOTHING)"
+                + " SELECT position, recorded_at FROM e";
         deleteEvents = "DELETE FROM " + events + " WHERE position = ANY (?::bigint[])";
         streamVersion = "SELECT max(stream_version) FROM " + events + " WHERE category = ? AND stream_id = ?";
         String notices = schema.table("stream_notices");

@@ -27,6 +27,11 @@ class PostgresPersonalDataContractTest extends PersonalDataContract {
     }
 
     @Override
+    protected boolean keysCommitWithAppends() {
+        return true;
+    }
+
+    @Override
     protected EventStore createStore() {
         schema = TestDatabase.newSchema("personal");
         PostgresEventStore store = PostgresEventStore.builder().dataSource(pool).schema(schema).build();

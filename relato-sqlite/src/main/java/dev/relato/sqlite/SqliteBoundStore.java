@@ -12,6 +12,7 @@ import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.SubscriptionListener;
 import dev.relato.internal.Timeouts;
+import dev.relato.spi.AppendedDataKeys;
 import dev.relato.spi.LogReader;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ final class SqliteBoundStore implements EventStore {
         this.tx = tx;
         this.appender = appender;
         this.log = tx::readPage;
+        AppendedDataKeys.register(this, tx.store().dataKeys()::is);
     }
 
     @Override

@@ -18,7 +18,9 @@ import java.util.UUID;
  *
  * <p><b>Thread safety:</b> thread-safe; writes go through the store's write lock, reads through its read
  * connections. A key added on a thread inside a write transaction of the same file (a personal data store appending
- * through {@link SqliteEventStore#boundTo}) is written in that transaction and commits or rolls back with it.
+ * through {@link SqliteEventStore#boundTo}) is written in that transaction and commits or rolls back with it; so
+ * is a subject's first key, made by a personal data store appending through the event store, written in the
+ * append's own transaction (its savepoint, in a group commit).
  * <b>Failures:</b> as the event store classifies them ({@link dev.relato.StoreUnavailableException}
  * or {@link dev.relato.StoreFailureException}); a failed write changes nothing.
  */
@@ -85,13 +87,29 @@ public final class SqliteDataKeyStore implements DataKeyStore {
         // joins the caller's transaction when a personal data store appends through one: the key commits or rolls
         // back with the events it encrypts
         db.writeOrJoin("store of data key " + key.keyId(), session -> {
-            PreparedStatement insert = session.prepare(sql.addDataKey());
+            insert(session, List.of(key));
+            return null;
+        });
+    }
+
+    /** Whether {@code keys} is this key store. */
+    boolean is(DataKeyStore keys) {
+        return keys == this;
+    }
+
+    /** Stores keys in the session's transaction, as {@link #add} does each; used by appends that first use them. */
+    void insert(SqliteSession session, List<WrappedKey> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        PreparedStatement insert = session.prepare(sql.addDataKey());
+        for (WrappedKey key : keys) {
             insert.setString(1, key.keyId().toString());
             insert.setString(2, key.subject());
             insert.setBytes(3, key.wrapped());
             insert.setLong(4, SqliteEventStore.epochNanos(key.createdAt()));
-            return insert.executeUpdate();
-        });
+            insert.executeUpdate();
+        }
     }
 
     @Override

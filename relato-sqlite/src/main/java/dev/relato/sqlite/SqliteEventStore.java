@@ -28,10 +28,12 @@ import dev.relato.SubscriptionOptions;
 import dev.relato.SubscriptionState;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.observe.RelatoObserver;
+import dev.relato.privacy.WrappedKey;
 import dev.relato.projection.Projection;
 import dev.relato.serialization.EventSerializer;
 import dev.relato.spi.AppendSignal;
 import dev.relato.spi.AppendValidation;
+import dev.relato.spi.AppendedDataKeys;
 import dev.relato.spi.HeadWatch;
 import dev.relato.spi.Json;
 import dev.relato.spi.LogReader;
@@ -158,6 +160,7 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
                 builder.readConnections, builder.errorClassifier, builder.schemaPolicy, builder.observer);
         this.snapshots = new SqliteSnapshotStore(db);
         this.dataKeys = new SqliteDataKeyStore(db);
+        AppendedDataKeys.register(this, dataKeys::is);
         this.checkpoints = new SqliteCheckpointStore(db);
         this.deadLetters = new SqliteDeadLetterStore(db);
         this.deadlines = new SqliteDeadlineStore(db);
@@ -278,8 +281,11 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
     private AppendResult appendNow(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         String[] metadata = metadataJson(events);
-        AppendResult result = db.writeGrouped("append to stream '" + stream + "'",
-                session -> appendIn(session, stream, expected, events, metadata));
+        List<WrappedKey> keys = AppendedDataKeys.take(dataKeys::is);
+        AppendResult result = db.writeGrouped("append to stream '" + stream + "'", session -> {
+            dataKeys.insert(session, keys);
+            return appendIn(session, stream, expected, events, metadata);
+        });
         if (!result.retried()) {
             signal.fire();
         }
@@ -344,8 +350,12 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
                                      List<EventData> events) {
         AppendValidation.validate(stream, expected, events, maxEventBytes);
         String[] metadata = metadataJson(events);
+        List<WrappedKey> keys = AppendedDataKeys.take(dataKeys::is);
         try {
-            return SqliteDatabase.inSavepoint(session, s -> appendIn(s, stream, expected, events, metadata));
+            return SqliteDatabase.inSavepoint(session, s -> {
+                dataKeys.insert(s, keys);
+                return appendIn(s, stream, expected, events, metadata);
+            });
         } catch (SQLException e) {
             throw db.failure("append to stream '" + stream + "'", e);
         }

@@ -14,6 +14,7 @@ import dev.relato.projection.InlineProjections;
 import dev.relato.projection.Projection;
 import dev.relato.projection.ProjectionException;
 import dev.relato.serialization.EventSerializer;
+import dev.relato.spi.AppendedDataKeys;
 import dev.relato.spi.Observed;
 import java.sql.Connection;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class SqliteProjectingEventStore extends ForwardingEventStore imple
         super(store);
         this.store = store;
         this.projections = projections;
+        AppendedDataKeys.register(this, store.dataKeys()::is);
     }
 
     /**

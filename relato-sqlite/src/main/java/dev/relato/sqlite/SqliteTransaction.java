@@ -62,6 +62,11 @@ public final class SqliteTransaction {
         return store.maxEventBytes();
     }
 
+    /** The store this transaction belongs to. */
+    SqliteEventStore store() {
+        return store;
+    }
+
     SqliteTransaction(SqliteEventStore store, SqliteSession session) {
         this.store = store;
         this.session = session;

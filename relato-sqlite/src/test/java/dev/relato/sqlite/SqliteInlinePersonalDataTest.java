@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A personal data store over SQLite views: an inline projection beneath it sees the events decrypted, and the keys it
- * makes inside the caller's transaction share its fate.
+ * makes inside the caller's transaction, or in the append's own, share its fate.
  */
 class SqliteInlinePersonalDataTest {
     record Registered(String customerId, @PersonalData(subject = "customerId") String name) {
@@ -29,6 +29,13 @@ class SqliteInlinePersonalDataTest {
 
     @TempDir
     Path dir;
+
+    /** A personal data store over {@code sqlite} running {@code projection} inline. */
+    private static PersonalDataStore projecting(SqliteEventStore sqlite, EventSerializer serializer, EventTypes types,
+                                                Projection<Connection> projection) {
+        return PersonalDataStore.builder(sqlite.projecting(serializer, List.of(projection))).keyStore(sqlite.dataKeys())
+                .keyEncryptionKey(KeyEncryptionKey.of(new byte[32], "test key")).types(types).build();
+    }
 
     @Test
     void anInlineProjectionBeneathThePersonalDataStoreSeesThePlainText() {
@@ -39,9 +46,7 @@ class SqliteInlinePersonalDataTest {
                 .on(Registered.class, (sql, e, record) -> seen.add(e.name()))
                 .build();
         try (SqliteEventStore sqlite = SqliteEventStore.open(dir.resolve("events.db"));
-             PersonalDataStore store = PersonalDataStore.builder(sqlite.projecting(serializer, List.of(names)))
-                     .keyStore(sqlite.dataKeys()).keyEncryptionKey(KeyEncryptionKey.of(new byte[32], "test key"))
-                     .types(types).build()) {
+             PersonalDataStore store = projecting(sqlite, serializer, types, names)) {
             StreamId stream = StreamId.of("customer", "c-1");
             store.append(stream, ExpectedVersion.noStream(),
                     List.of(serializer.serialize(new Registered("c-1", "Ann Example"))));
@@ -74,6 +79,34 @@ class SqliteInlinePersonalDataTest {
             });
             assertThat(sqlite.dataKeys().keysOf("c-1")).hasSize(1);
             assertThat(((Registered) serializer.deserialize(store.read(kept).get(0))).name()).isEqualTo("Ann Again");
+        }
+    }
+
+    @Test
+    void aFailureAfterTheEventsAreWrittenRollsTheirNewKeyBackWithThem() {
+        EventTypes types = EventTypes.builder().register(Registered.class).build();
+        EventSerializer serializer = EventSerializer.of(types);
+        Projection<Connection> failing = Projection.<Connection>named("failing")
+                .on(Registered.class, (sql, e, record) -> {
+                    if (e.name().startsWith("Fail")) {
+                        throw new IllegalStateException("the read model refuses " + e.name());
+                    }
+                })
+                .build();
+        try (SqliteEventStore sqlite = SqliteEventStore.open(dir.resolve("events.db"));
+             PersonalDataStore store = projecting(sqlite, serializer, types, failing)) {
+            StreamId stream = StreamId.of("customer", "c-2");
+            assertThatThrownBy(() -> store.append(stream, ExpectedVersion.noStream(),
+                    List.of(serializer.serialize(new Registered("c-2", "Fail Example")))))
+                    .hasMessageContaining("the read model refuses");
+            assertThat(sqlite.read(stream)).isEmpty();
+            assertThat(sqlite.dataKeys().keysOf("c-2")).isEmpty();
+
+            store.append(stream, ExpectedVersion.noStream(),
+                    List.of(serializer.serialize(new Registered("c-2", "Bea Example"))));
+            assertThat(sqlite.dataKeys().keysOf("c-2")).hasSize(1);
+            assertThat(((Registered) serializer.deserialize(store.read(stream).get(0))).name())
+                    .isEqualTo("Bea Example");
         }
     }
 }

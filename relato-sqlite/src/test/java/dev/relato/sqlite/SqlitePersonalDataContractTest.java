@@ -20,6 +20,11 @@ class SqlitePersonalDataContractTest extends PersonalDataContract {
     }
 
     @Override
+    protected boolean keysCommitWithAppends() {
+        return true;
+    }
+
+    @Override
     protected SnapshotStore snapshots(EventStore store) {
         return ((SqliteEventStore) store).snapshots();
     }

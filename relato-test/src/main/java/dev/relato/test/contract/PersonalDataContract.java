@@ -3,6 +3,7 @@ package dev.relato.test.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.relato.DuplicateEventException;
 import dev.relato.EventData;
 import dev.relato.EventFilter;
 import dev.relato.EventStore;
@@ -12,6 +13,7 @@ import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.Subscription;
+import dev.relato.WrongExpectedVersionException;
 import dev.relato.privacy.DataKeyStore;
 import dev.relato.privacy.KeyEncryptionKey;
 import dev.relato.privacy.PersonalDataException;
@@ -20,10 +22,20 @@ import dev.relato.privacy.PersonalFields;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +53,7 @@ public abstract class PersonalDataContract {
     private static final KeyEncryptionKey KEK = KeyEncryptionKey.of(new byte[] {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
         31, 32}, "contract key");
+    private static final Pattern KID = Pattern.compile("\"kid\":\"([0-9a-f-]{36})\"");
     private EventStore raw;
     private PersonalDataStore store;
 
@@ -59,6 +72,15 @@ public abstract class PersonalDataContract {
 
     /** The snapshot store beside the events of {@code store}. */
     protected abstract SnapshotStore snapshots(EventStore store);
+
+    /**
+     * Whether a subject's first data key commits in the transaction of the append that first uses it, so that an
+     * append that fails leaves no key; false (the default) where the key is stored first, so that such an append
+     * may leave one, which the subject's next append then uses.
+     */
+    protected boolean keysCommitWithAppends() {
+        return false;
+    }
 
     /** Releases what {@link #createStore()} made; by default closes the store. */
     protected void destroyStore(EventStore store) throws Exception {
@@ -81,10 +103,25 @@ public abstract class PersonalDataContract {
 
     private StreamId register(String customer, String name) {
         StreamId stream = StreamId.of("customer", customer);
-        store.append(stream, ExpectedVersion.noStream(), List.of(EventData.of("CustomerRegistered",
-                "{\"customerId\":\"" + customer + "\",\"name\":\"" + name + "\",\"email\":\"" + customer
-                        + "@mail.example\",\"country\":\"NL\"}")));
+        store.append(stream, ExpectedVersion.noStream(), List.of(registered(customer, name)));
         return stream;
+    }
+
+    private static EventData registered(String customer, String name) {
+        return EventData.of("CustomerRegistered", "{\"customerId\":\"" + customer + "\",\"name\":\"" + name
+                + "\",\"email\":\"" + customer + "@mail.example\",\"country\":\"NL\"}");
+    }
+
+    /** The ids of the data keys the stored (encrypted) events of {@code stream} name. */
+    private Set<UUID> keyIdsIn(StreamId stream) {
+        Set<UUID> ids = new HashSet<>();
+        for (RecordedEvent e : raw.read(stream)) {
+            Matcher kid = KID.matcher(e.payload());
+            while (kid.find()) {
+                ids.add(UUID.fromString(kid.group(1)));
+            }
+        }
+        return ids;
     }
 
     private static String name(RecordedEvent e) {
@@ -176,5 +213,81 @@ public abstract class PersonalDataContract {
                 .isInstanceOf(PersonalDataException.class).hasMessageContaining("WRONG_KEK");
         assertThat(keys.keyIds()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(raw.read(StreamId.of("customer", "never")).stream().collect(Collectors.toList())).isEmpty();
+    }
+    @Test
+    @DisplayName("a new subject's first append that fails leaves no key where keys commit with appends, else one"
+            + " that is reused; one that succeeds stores exactly the key its events name")
+    void firstAppendStoresItsKeyWithItsEvents() {
+        StreamId taken = register("ann-" + UUID.randomUUID(), "Ann Secretname");
+        String carl = "carl-" + UUID.randomUUID();
+        DataKeyStore keys = keyStore(raw);
+
+        assertThatThrownBy(() -> store.append(taken, ExpectedVersion.noStream(),
+                List.of(registered(carl, "Carl Hiddenname"), registered(carl, "Carl Hiddenname"))))
+                .isInstanceOf(WrongExpectedVersionException.class);
+        if (keysCommitWithAppends()) {
+            assertThat(keys.keysOf(carl)).as("keys of a subject whose only append failed").isEmpty();
+        } else {
+            assertThat(keys.keysOf(carl)).as("keys of a subject whose only append failed").hasSizeLessThanOrEqualTo(1);
+        }
+        UUID duplicate = raw.read(taken).get(0).eventId();
+        assertThatThrownBy(() -> store.append(StreamId.of("customer", carl), ExpectedVersion.noStream(),
+                List.of(registered(carl, "Carl Hiddenname"), new EventData(duplicate, "CustomerRegistered", 1,
+                        registered(carl, "Carl Hiddenname").payload(), Metadata.empty()))))
+                .isInstanceOf(DuplicateEventException.class);
+        if (keysCommitWithAppends()) {
+            assertThat(keys.keysOf(carl)).as("keys after an append refused for a stored event id").isEmpty();
+        }
+
+        StreamId carlStream = StreamId.of("customer", carl);
+        store.append(carlStream, ExpectedVersion.noStream(),
+                List.of(registered(carl, "Carl Hiddenname"), registered(carl, "Carl Hiddenname")));
+
+        List<UUID> stored = keys.keysOf(carl).stream().map(k -> k.keyId()).toList();
+        assertThat(stored).as("keys of the subject after its first append").hasSize(1);
+        assertThat(keyIdsIn(carlStream)).containsExactlyElementsOf(stored);
+        assertThat(store.read(carlStream)).extracting(PersonalDataContract::name)
+                .containsExactly("Carl Hiddenname", "Carl Hiddenname");
+    }
+
+    @Test
+    @DisplayName("concurrent first appends of one subject: every event decrypts, and forgetting erases them all")
+    void concurrentFirstAppendsOfOneSubject() throws Exception {
+        String dana = "dana-" + UUID.randomUUID();
+        int writers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<StreamId> streams = new ArrayList<>();
+        List<Future<?>> done = new ArrayList<>();
+        try {
+            for (int i = 0; i < writers; i++) {
+                StreamId stream = StreamId.of("customer", dana + "-" + i);
+                streams.add(stream);
+                done.add(pool.submit(() -> {
+                    start.await();
+                    return store.append(stream, ExpectedVersion.noStream(),
+                            List.of(registered(dana, "Dana Concealed")));
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Set<UUID> named = new HashSet<>();
+        for (StreamId stream : streams) {
+            assertThat(name(store.read(stream).get(0))).isEqualTo("Dana Concealed");
+            named.addAll(keyIdsIn(stream));
+        }
+        assertThat(keyStore(raw).keysOf(dana)).extracting(k -> k.keyId()).containsAll(named);
+
+        store.forget(dana);
+
+        for (StreamId stream : streams) {
+            assertThat(name(store.read(stream).get(0))).isEqualTo(PersonalDataStore.ERASED);
+        }
+        assertThat(keyStore(raw).keysOf(dana)).isEmpty();
     }
 }
