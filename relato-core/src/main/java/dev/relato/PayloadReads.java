@@ -1,11 +1,12 @@
 package dev.relato;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
- * A store that can read a stream as loading an aggregate needs it: each event's version, type, schema version
- * and payload, without the rest of its {@link RecordedEvent} (event id, position, times, metadata), which the
- * store then need not fetch, convert or allocate. A repository folds these when its store offers them, and
+ * A store that can read a stream as loading an aggregate needs it: each event's version, id, type, schema version
+ * and payload, without the rest of its {@link RecordedEvent} (position, times, metadata), which the store then need
+ * not fetch, convert or allocate. A repository folds these when its store offers them, and
  * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them.
  *
  * <p>Implement it only where the result is exactly the events {@code read} returns for the same arguments, field
@@ -24,10 +25,11 @@ public interface PayloadReads {
      * What a fold needs of one stored event.
      *
      * @param streamVersion its number in the stream
+     * @param eventId       its id (a command bus recognises its own retries by it)
      * @param type          its stored type name
      * @param schemaVersion its schema version as stored
      * @param payload       its data as JSON text
      */
-    record StoredPayload(long streamVersion, String type, int schemaVersion, String payload) {
+    record StoredPayload(long streamVersion, UUID eventId, String type, int schemaVersion, String payload) {
     }
 }

@@ -6,6 +6,7 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.ForwardingEventStore;
 import dev.relato.Metadata;
+import dev.relato.PayloadReads;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -20,9 +21,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The store as one attempt at one command sees it: appends get event ids derived from the command id (the n-th
  * event of the attempt gets {@link Command#eventId}(id, n)) and the command's metadata; a read that meets the
- * command's first event, before the attempt appended anything, throws {@link AlreadyHandled}. Used by one thread.
+ * command's first event, before the attempt appended anything, throws {@link AlreadyHandled}. Its
+ * {@link PayloadReads} are the store's where it has them (so repositories fold them as they would without the bus),
+ * whole records cut down otherwise. Used by one thread.
  */
-final class CommandScope extends ForwardingEventStore {
+final class CommandScope extends ForwardingEventStore implements PayloadReads {
     private final Command<?> command;
     private final UUID firstEventId;
     private final List<AppendResult> appends = new ArrayList<>();
@@ -70,6 +73,23 @@ final class CommandScope extends ForwardingEventStore {
             }
         }
         return records;
+    }
+
+    @Override
+    public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
+        if (!(delegate() instanceof PayloadReads payloads)) {
+            return read(stream, read).stream().map(e -> new StoredPayload(e.streamVersion(), e.eventId(), e.type(),
+                    e.schemaVersion(), e.payload())).toList();
+        }
+        List<StoredPayload> stored = payloads.readPayloads(stream, read);
+        if (next == 0) {
+            for (StoredPayload event : stored) {
+                if (event.eventId().equals(firstEventId)) { // the whole record, to answer with it
+                    read(stream, StreamRead.forwards().from(event.streamVersion()).limit(1));
+                }
+            }
+        }
+        return stored;
     }
 
     private Metadata metadataFor(Metadata own) {

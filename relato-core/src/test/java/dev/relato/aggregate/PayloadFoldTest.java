@@ -13,6 +13,9 @@ import dev.relato.ForwardingEventStore;
 import dev.relato.PayloadReads;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
+import dev.relato.command.Command;
+import dev.relato.command.CommandBus;
+import dev.relato.command.Receipt;
 import dev.relato.memory.InMemoryEventStore;
 import dev.relato.order.OrderCommand.AddLine;
 import dev.relato.order.OrderCommand.PlaceOrder;
@@ -106,6 +109,26 @@ class PayloadFoldTest {
                 });
     }
 
+    @Test
+    void commandsFoldPayloadReadsTooAndStillRecogniseTheirOwnRetries() {
+        CommandBus bus = CommandBus.builder(store)
+                .decider(PlaceOrder.class, repository(store), PlaceOrder::orderId)
+                .decider(AddLine.class, repository(store), AddLine::orderId)
+                .build();
+        bus.send(new PlaceOrder("o-1", "alice", PLACED_AT));
+        Command<AddLine> add = Command.of(new AddLine("o-1", "apple", 2, new BigDecimal("1.25")));
+        store.payloadReads.set(0);
+
+        Receipt first = bus.send(add);
+        Receipt again = bus.send(add); // the reply to the first was lost: sent again with the same id
+
+        assertThat(store.payloadReads).as("each attempt folds payload reads").hasValueGreaterThanOrEqualTo(2);
+        assertThat(first.repeated()).isFalse();
+        assertThat(again.repeated()).isTrue();
+        assertThat(again.appends()).extracting(AppendResult::lastVersion).containsExactly(2L);
+        assertThat(base.read(O1)).hasSize(2);
+    }
+
     /** A store that offers payload reads, derived from its stream reads, and counts them. */
     private static final class PayloadStore extends ForwardingEventStore implements PayloadReads {
         final AtomicInteger payloadReads = new AtomicInteger();
@@ -117,7 +140,7 @@ class PayloadFoldTest {
         @Override
         public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
             payloadReads.incrementAndGet();
-            return read(stream, read).stream().map(e -> new StoredPayload(e.streamVersion(), e.type(),
+            return read(stream, read).stream().map(e -> new StoredPayload(e.streamVersion(), e.eventId(), e.type(),
                     e.schemaVersion(), e.payload())).toList();
         }
     }

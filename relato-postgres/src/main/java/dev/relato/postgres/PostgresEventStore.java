@@ -749,7 +749,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
                 List<StoredPayload> events = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        events.add(new StoredPayload(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                        events.add(new StoredPayload(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
+                                rs.getInt(4), rs.getString(5)));
                     }
                 }
                 return events;

@@ -66,7 +66,7 @@ final class Sql {
     final String noticesOfTransaction;
     /** Indexed by (backwards ? 2 : 0) + (asOf ? 1 : 0). */
     private final String[] readStream = new String[4];
-    /** As {@link #readStream}, selecting stream version, type, schema version and payload only. */
+    /** As {@link #readStream}, selecting stream version, event id, type, schema version and payload only. */
     private final String[] readStreamPayloads = new String[4];
 
     // snapshots
@@ -160,7 +160,8 @@ final class Sql {
                     + ((i & 2) != 0 ? " AND category = ANY (?)" : "") + " ORDER BY position LIMIT ?)) page"
                     + " ORDER BY 1 LIMIT ?";
             readStream[i] = streamRead(EVENT_COLUMNS, events, i);
-            readStreamPayloads[i] = streamRead("stream_version, type, schema_version, payload::text", events, i);
+            readStreamPayloads[i] = streamRead("stream_version, event_id, type, schema_version, payload::text", events,
+                    i);
         }
 
         String snapshots = schema.table("snapshots");

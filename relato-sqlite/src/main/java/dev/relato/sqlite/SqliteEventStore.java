@@ -565,7 +565,8 @@ public final class SqliteEventStore implements EventStore, StoreCompanions, Stre
             List<StoredPayload> events = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    events.add(new StoredPayload(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                    events.add(new StoredPayload(rs.getLong(1), UUID.fromString(rs.getString(2)), rs.getString(3),
+                            rs.getInt(4), rs.getString(5)));
                 }
             }
             return events;

@@ -45,7 +45,7 @@ final class SqliteSql {
     private static final String EVENT_COLUMNS =
             "position, category, stream_id, version, event_id, type, schema_version, payload, metadata, recorded_at, "
                     + "occurred_at";
-    private static final String PAYLOAD_COLUMNS = "version, type, schema_version, payload";
+    private static final String PAYLOAD_COLUMNS = "version, event_id, type, schema_version, payload";
     private static final String INSERT_COLUMNS = EVENT_COLUMNS + ", append_first";
 
     final String prefix;
@@ -317,7 +317,7 @@ final class SqliteSql {
         return forwards ? readStreamForwards : readStreamBackwards;
     }
 
-    /** {@link #readStream} with only version, type, schema version and payload selected, in that order. */
+    /** {@link #readStream} with only version, event id, type, schema version and payload selected, in that order. */
     String readStreamPayloads(boolean forwards) {
         return forwards ? readStreamPayloadsForwards : readStreamPayloadsBackwards;
     }

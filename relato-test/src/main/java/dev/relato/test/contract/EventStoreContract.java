@@ -777,7 +777,7 @@ public abstract class EventStoreContract {
                     StreamRead.backwards().limit(2).asOf(Instant.MAX));
             for (StreamRead read : reads) {
                 List<StoredPayload> expected = store.read(s, read).stream().map(e -> new StoredPayload(
-                        e.streamVersion(), e.type(), e.schemaVersion(), e.payload())).toList();
+                        e.streamVersion(), e.eventId(), e.type(), e.schemaVersion(), e.payload())).toList();
                 assertThat(payloads.readPayloads(s, read)).as("%s", read).isEqualTo(expected);
             }
             assertThat(payloads.readPayloads(stream("Order"), StreamRead.forwards())).as("a missing stream").isEmpty();
