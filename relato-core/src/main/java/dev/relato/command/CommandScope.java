@@ -77,11 +77,7 @@ final class CommandScope extends ForwardingEventStore implements PayloadReads {
 
     @Override
     public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
-        if (!(delegate() instanceof PayloadReads payloads)) {
-            return read(stream, read).stream().map(e -> new StoredPayload(e.streamVersion(), e.eventId(), e.type(),
-                    e.schemaVersion(), e.payload())).toList();
-        }
-        List<StoredPayload> stored = payloads.readPayloads(stream, read);
+        List<StoredPayload> stored = PayloadReads.of(delegate()).readPayloads(stream, read);
         if (next == 0) {
             for (StoredPayload event : stored) {
                 if (event.eventId().equals(firstEventId)) { // the whole record, to answer with it

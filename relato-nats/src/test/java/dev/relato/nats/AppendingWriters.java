@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class AppendingWriters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppendingWriters.class);
+    /** How long reading the appends back may fail transiently after a failover. */
+    private static final Duration READABLE_WITHIN = Duration.ofSeconds(60);
     /** How long one append may keep failing before the writer gives up (and fails the test). */
     private static final Duration GIVE_UP = Duration.ofSeconds(90);
     /** How long {@link #awaitAcknowledged} waits at most. */
@@ -214,7 +216,25 @@ final class AppendingWriters implements AutoCloseable {
      * each event once at the version and position it was acknowledged with, and that the global log holds each of
      * them once, in each stream's order.
      */
-    void verify(NatsEventStore reader, List<Outcome> outcomes) {
+    void verify(NatsEventStore reader, List<Outcome> outcomes) throws InterruptedException {
+        // Right after a node was killed the cluster may still be electing leaders (of the key-value buckets the
+        // log's reads consult too): a read may fail transiently then, as the store documents, and is tried again.
+        long deadline = System.nanoTime() + READABLE_WITHIN.toNanos();
+        while (true) {
+            try {
+                check(reader, outcomes);
+                return;
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("reading back failed transiently, trying again: {}", e.getMessage());
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private void check(NatsEventStore reader, List<Outcome> outcomes) {
         Map<StreamId, List<Outcome>> byStream = outcomes.stream().collect(Collectors.groupingBy(Outcome::stream));
         Map<UUID, RecordedEvent> logged = new HashMap<>();
         Map<StreamId, Long> lastVersion = new HashMap<>();
