@@ -62,8 +62,10 @@ final class OrdersClient {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
+    /** Sends {@code body}, or no body if it is null. */
     Reply send(String method, String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.ofString(body)));
+        return send(HttpRequest.newBuilder(uri(path)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** Places an order and returns its id. */

@@ -894,7 +894,8 @@ abstract class OrdersHttpContract {
                     .replace("{customer}", "nobody").replace("{name}", "order-list").replace("{position}", "1")
                     .replace("{sku}", "DOC");
             for (String method : path.getValue()) {
-                Reply reply = client.send(method, concrete, "{}");
+                // a body only with POST: a body the route does not read can end the connection after the answer
+                Reply reply = client.send(method, concrete, method.equals("POST") ? "{}" : null);
                 if (reply.status() == 204) {
                     assertThat(reply.body()).as(method + " " + concrete).isEmpty();
                 } else {
