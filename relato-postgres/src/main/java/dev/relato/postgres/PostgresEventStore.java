@@ -41,6 +41,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -506,28 +507,32 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         long expectedVersion = expectedCode(expected);
         List<Long> positions = new ArrayList<>(n);
         OffsetDateTime recordedAt = null;
-        try (PreparedStatement ps = c.prepareStatement(callersTransaction ? sql.insertEventsInCallersTransaction
-                : keys.isEmpty() ? sql.insertEvents : sql.insertEventsWithKeys)) {
+        boolean single = n == 1 && keys.isEmpty();
+        String statement = single ? (callersTransaction ? sql.insertEventInCallersTransaction : sql.insertEvent)
+                : callersTransaction ? sql.insertEventsInCallersTransaction
+                : keys.isEmpty() ? sql.insertEvents : sql.insertEventsWithKeys;
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
             ps.setString(1, stream.category());
             ps.setString(2, stream.id());
             ps.setLong(3, expectedVersion);
-            ps.setInt(4, n);
-            bindEvents(c, ps, 5, events);
-            ps.setLong(11, expectedVersion);
-            ps.setString(12, stream.category());
-            ps.setString(13, stream.id());
-            for (int p = 14; p <= 17; p += 3) {
-                ps.setString(p, stream.category());
-                ps.setString(p + 1, stream.id());
-                ps.setLong(p + 2, expectedVersion);
+            int p;
+            if (single) {
+                bindEvent(ps, 4, events.get(0));
+                p = 10;
+            } else {
+                ps.setInt(4, n);
+                bindEvents(c, ps, 5, events);
+                p = 11;
             }
-            if (callersTransaction) {
-                ps.setInt(20, n);
-                ps.setString(21, stream.category());
-                ps.setString(22, stream.id());
-                ps.setLong(23, expectedVersion);
+            ps.setLong(p, expectedVersion);
+            ps.setString(p + 1, stream.category());
+            ps.setString(p + 2, stream.id());
+            ps.setLong(p + 3, expectedVersion);
+            ps.setLong(p + 4, expectedVersion);
+            if (!single && callersTransaction) {
+                ps.setInt(p + 5, n);
             } else if (!keys.isEmpty()) {
-                PostgresDataKeyStore.bind(c, ps, 20, keys);
+                PostgresDataKeyStore.bind(c, ps, p + 5, keys);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -550,6 +555,20 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             return committedWithKeys(c, keys, connection -> doAppend(connection, stream, expected, events, true));
         }
         return doAppend(c, stream, expected, events, true);
+    }
+
+    /**
+     * Binds an event's id, type, schema version, payload, metadata and occurrence time as six values, from parameter
+     * {@code first} on.
+     */
+    private static void bindEvent(PreparedStatement ps, int first, EventData event) throws SQLException {
+        ps.setObject(first, event.eventId());
+        ps.setString(first + 1, event.type());
+        ps.setInt(first + 2, event.schemaVersion());
+        ps.setString(first + 3, event.payload());
+        ps.setString(first + 4, Json.writeMetadata(event.metadata()));
+        ps.setObject(first + 5, event.occurredAt().map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null),
+                Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
     /**

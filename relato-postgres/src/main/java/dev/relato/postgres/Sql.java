@@ -1,6 +1,8 @@
 package dev.relato.postgres;
 
 import dev.relato.Direction;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every SQL statement of the PostgreSQL backend (besides the migration scripts), rendered once for one
@@ -39,7 +41,11 @@ final class Sql {
 
     // events
     final String append;
-    /** The single-statement append of an exact (or no-stream) expectation: see {@link #insertEvents}. */
+    /** The single-statement append of one event with an exact (or no-stream) expectation: see {@link #insertEvents}. */
+    final String insertEvent;
+    /** The same append in the caller's transaction: see {@link #insertEvents}. */
+    final String insertEventInCallersTransaction;
+    /** The single-statement append of a batch with an exact (or no-stream) expectation: see {@link #insertEvents}. */
     final String insertEvents;
     /**
      * {@link #insertEvents} that also stores data keys, in the same statement and only if the events were inserted.
@@ -122,8 +128,10 @@ final class Sql {
                 + "(SELECT max(e.stream_version) FROM " + events + " e WHERE e.category = ? AND e.stream_id = ?))) END"
                 + " FROM " + schema.table("truncate_stream") + "(?, ?, ?) AS t(removed)";
         isTombstoned = "SELECT 1 FROM " + schema.table("stream_tombstones") + " WHERE category = ? AND stream_id = ?";
-        insertEvents = insertEvents(events, false);
-        insertEventsInCallersTransaction = insertEvents(events, true);
+        insertEvent = insertEvents(events, false, true);
+        insertEventInCallersTransaction = insertEvents(events, true, true);
+        insertEvents = insertEvents(events, false, false);
+        insertEventsInCallersTransaction = insertEvents(events, true, false);
         insertEventsWithKeys = "WITH e AS (" + insertEvents + "), k AS (INSERT INTO " + schema.table("data_keys")
                 + " (key_id, subject, wrapped, created_at) SELECT * FROM unnest(?::uuid[], ?::text[], ?::bytea[],"
                 + " ?::timestamptz[]) WHERE EXISTS (SELECT 1 FROM e) ON CONFLICT (key_id) DO NOTHING)"
@@ -279,12 +287,13 @@ final class Sql {
 
     /**
      * An append with an exact (or no-stream) expectation as one insert (see V12): the events at the versions after
-     * the expected one, at positions in the range of the statement's transaction id, inserted only if the expected
-     * version is stored and the next one is not (for no stream: only if the stream has no event, truncated ones
-     * included). It locks the expected version against a concurrent delete, only once the next one was found free:
-     * a stale expectation takes no lock and no transaction id. No row inserted: the expectation does not hold. The
-     * time is read once, after the lock. Transaction ids beyond the positions' range insert nothing (the append
-     * function then names the problem).
+     * the expected one, at positions in the range of the statement's transaction id, inserted only if the stream's
+     * last event is the expected version (for no stream: only if the stream has no event, truncated ones included).
+     * One backward probe of the stream's unique key finds that event and locks it against a concurrent delete
+     * ({@code FOR KEY SHARE}; a delete that took it first ends before, and the append then finds it gone). No row
+     * inserted: the expectation does not hold. Transaction ids beyond the positions' range insert nothing (the
+     * append function then names the problem). A single event is bound as values, a batch as arrays (unnested in
+     * order): the server parses no array for the common single append.
      * <p>
      * In the store's own transaction ({@code callersTransaction} false) the transaction is new: its positions
      * start at the bottom of its range, and a unique violation (the next version or an event id is taken) fails
@@ -295,37 +304,37 @@ final class Sql {
      * transaction ({@code ON CONFLICT DO NOTHING}): fewer rows than events come back, and the caller removes the
      * ones inserted.
      * <p>
-     * Parameters: category, stream id, expected version, the number of events, event ids, types, schema versions,
-     * payloads, metadata, occurrence times (arrays), then the expected version, category and stream id, then twice
-     * category, stream id and expected version; in the caller's transaction then the number of events, category,
-     * stream id and expected version.
+     * Parameters: category, stream id, expected version; for one event its id, type, schema version, payload,
+     * metadata and occurrence time, for a batch the number of events and those six as arrays; then the expected
+     * version, category, stream id and twice the expected version; for a batch in the caller's transaction then
+     * the number of events.
      */
-    private static String insertEvents(String events, boolean callersTransaction) {
+    private static String insertEvents(String events, boolean callersTransaction, boolean single) {
         String base = "(pg_current_xact_id()::text::bigint << 20)";
-        String top = callersTransaction ? "(SELECT coalesce(max(t.position), " + base + ") FROM " + events
-                + " t WHERE t.position >= " + base + " AND t.position < " + base + " + 1048576)" : base;
-        String expectation = "CASE WHEN ?::bigint = 0"
-                + " THEN NOT EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?)"
-                + " WHEN EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
-                + " AND p.stream_version = ? + 1) THEN false"
-                + " ELSE EXISTS (SELECT 1 FROM " + events + " p WHERE p.category = ? AND p.stream_id = ?"
-                + " AND p.stream_version = ? FOR KEY SHARE) END";
-        String insert = "INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
-                + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size, occurred_at)"
-                + " SELECT " + top + " + b.n, ?, ?, ? + b.n, b.id, b.type,"
-                + " b.schema_version, b.payload::json, b.metadata::json, (SELECT clock_timestamp()),"
-                + " pg_current_xact_id(), b.n - 1, ?, b.occurred_at"
-                + " FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::timestamptz[])"
-                + " WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n)";
-        if (!callersTransaction) {
-            return insert + " WHERE " + expectation + " AND pg_current_xact_id()::text::bigint < 8796093022208"
-                    + " RETURNING position, recorded_at";
+        String top = callersTransaction ? "t.top" : base;
+        String values = single
+                ? " SELECT " + top + " + 1, ?, ?, ? + 1, ?, ?, ?, ?::json, ?::json, clock_timestamp(),"
+                + " pg_current_xact_id(), 0, 1, ?"
+                : " SELECT " + top + " + b.n, ?, ?, ? + b.n, b.id, b.type, b.schema_version, b.payload::json,"
+                + " b.metadata::json, (SELECT clock_timestamp()), pg_current_xact_id(), b.n - 1, ?, b.occurred_at";
+        List<String> sources = new ArrayList<>();
+        if (callersTransaction) {
+            sources.add("(SELECT coalesce(max(t.position), " + base + ") AS top FROM " + events + " t"
+                    + " WHERE t.position >= " + base + " AND t.position < " + base + " + 1048576) t");
         }
-        return insert + " WHERE CASE WHEN NOT (" + expectation + ") THEN false"
-                + " WHEN pg_current_xact_id()::text::bigint >= 8796093022208 THEN false"
-                + " ELSE " + top + " + ? < " + base + " + 1048576"
-                + " AND coalesce((SELECT p.position <= " + top + " FROM " + events + " p WHERE p.category = ?"
-                + " AND p.stream_id = ? AND p.stream_version = ?), true) END"
-                + " ON CONFLICT DO NOTHING RETURNING position, recorded_at";
+        if (!single) {
+            sources.add("unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::timestamptz[])"
+                    + " WITH ORDINALITY AS b (id, type, schema_version, payload, metadata, occurred_at, n)");
+        }
+        String expectation = "coalesce((SELECT p.stream_version = ?"
+                + (callersTransaction ? " AND p.position <= t.top" : "") + " FROM " + events + " p"
+                + " WHERE p.category = ? AND p.stream_id = ? AND p.stream_version >= ?"
+                + " ORDER BY p.stream_version DESC LIMIT 1 FOR KEY SHARE), ? = 0)";
+        String fits = callersTransaction ? " AND t.top + " + (single ? "1" : "?") + " < " + base + " + 1048576" : "";
+        return "INSERT INTO " + events + " (position, category, stream_id, stream_version, event_id, type,"
+                + " schema_version, payload, metadata, recorded_at, tx_id, append_index, append_size, occurred_at)"
+                + values + (sources.isEmpty() ? "" : " FROM " + String.join(", ", sources))
+                + " WHERE " + expectation + fits + " AND pg_current_xact_id()::text::bigint < 8796093022208"
+                + (callersTransaction ? " ON CONFLICT DO NOTHING" : "") + " RETURNING position, recorded_at";
     }
 }

@@ -638,6 +638,60 @@ class PostgresEventStoreTest {
     }
 
     @Test
+    void anAppendWaitingForADeleteInFlightDoesNotLandBehindIt() throws Exception {
+        for (int size : new int[] {1, 3}) {
+            StreamId stream = newStream();
+            store.append(stream, ExpectedVersion.noStream(), events(2));
+            ExecutorService appender = Executors.newSingleThreadExecutor();
+            try (Connection deleting = pool.getConnection()) {
+                deleting.setAutoCommit(false);
+                try (PreparedStatement ps = deleting.prepareStatement(
+                        "SELECT outcome FROM \"" + schema + "\".delete_stream(?, ?, -1, false)")) {
+                    ps.setString(1, stream.category());
+                    ps.setString(2, stream.id());
+                    ps.executeQuery().close();
+                }
+                Future<Throwable> refused = appender.submit(() -> {
+                    try {
+                        store.append(stream, ExpectedVersion.exactly(2), events(size));
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+                awaitLockWaitOfAnother(pid(deleting));
+                deleting.commit();
+                assertThat(refused.get(30, TimeUnit.SECONDS)).as("%d event(s)", size)
+                        .isInstanceOfSatisfying(WrongExpectedVersionException.class,
+                                e -> assertThat(e.actualVersion()).isZero());
+            } finally {
+                appender.shutdownNow();
+            }
+            assertThat(store.read(stream)).as("nothing left behind the delete").isEmpty();
+            assertThat(store.append(stream, ExpectedVersion.noStream(), events(1)).lastVersion()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeleteWaitsForAnAppendInFlightAndRemovesItToo() throws Exception {
+        StreamId stream = newStream();
+        store.append(stream, ExpectedVersion.noStream(), events(2));
+        ExecutorService deleter = Executors.newSingleThreadExecutor();
+        try (Connection appending = pool.getConnection()) {
+            appending.setAutoCommit(false);
+            store.append(appending, stream, ExpectedVersion.exactly(2), events(1));
+            Future<Long> removed = deleter.submit(() -> store.deleteStream(stream, ExpectedVersion.any()));
+            awaitLockWaitOfAnother(pid(appending));
+            appending.commit();
+            assertThat(removed.get(30, TimeUnit.SECONDS)).isEqualTo(3);
+        } finally {
+            deleter.shutdownNow();
+        }
+        assertThat(store.read(stream)).isEmpty();
+        assertThat(store.streamVersion(stream)).isZero();
+    }
+
+    @Test
     void aRefusedBatchOnAnAutoCommittingConnectionStoresNothing() throws SQLException {
         StreamId stream = newStream();
         List<EventData> stored = events(1);
@@ -659,6 +713,25 @@ class PostgresEventStoreTest {
     }
 
     /** Waits until the backend waits for a lock (the row the other transaction inserted at the same version). */
+    /** Waits until a statement on this test's schema, in a backend other than {@code pid}, waits for a lock. */
+    private static void awaitLockWaitOfAnother(int pid) throws SQLException, InterruptedException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_stat_activity WHERE pid <> ?"
+                     + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND position(? in query) > 0")) {
+            ps.setInt(1, pid);
+            ps.setString(2, schema);
+            for (int i = 0; i < 3000; i++) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+        }
+        throw new AssertionError("no statement waited for the open transaction");
+    }
+
     private static void awaitLockWait(int pid) throws SQLException, InterruptedException {
         try (Connection c = pool.getConnection();
              PreparedStatement ps = c.prepareStatement(
