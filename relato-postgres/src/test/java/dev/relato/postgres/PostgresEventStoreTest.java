@@ -713,13 +713,23 @@ class PostgresEventStoreTest {
     }
 
     /** Waits until the backend waits for a lock (the row the other transaction inserted at the same version). */
+    private static void awaitLockWait(int pid) throws SQLException, InterruptedException {
+        awaitLockWait("pid = ?", pid);
+    }
+
     /** Waits until a statement on this test's schema, in a backend other than {@code pid}, waits for a lock. */
     private static void awaitLockWaitOfAnother(int pid) throws SQLException, InterruptedException {
+        awaitLockWait("pid <> ? AND pid <> pg_backend_pid() AND position(? in query) > 0", pid, schema);
+    }
+
+    /** Waits until a backend matching {@code where}, with its parameters, waits for a lock. */
+    private static void awaitLockWait(String where, Object... parameters) throws SQLException, InterruptedException {
         try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_stat_activity WHERE pid <> ?"
-                     + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND position(? in query) > 0")) {
-            ps.setInt(1, pid);
-            ps.setString(2, schema);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND " + where)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
             for (int i = 0; i < 3000; i++) {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
@@ -730,22 +740,5 @@ class PostgresEventStoreTest {
             }
         }
         throw new AssertionError("no statement waited for the open transaction");
-    }
-
-    private static void awaitLockWait(int pid) throws SQLException, InterruptedException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT 1 FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'")) {
-            ps.setInt(1, pid);
-            for (int i = 0; i < 3000; i++) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return;
-                    }
-                }
-                Thread.sleep(10);
-            }
-        }
-        throw new AssertionError("the second append never waited for the first transaction");
     }
 }
