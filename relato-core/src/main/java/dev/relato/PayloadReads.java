@@ -10,8 +10,9 @@ import java.util.UUID;
  * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them.
  *
  * <p>Implement it only where the result is exactly the events {@code read} returns for the same arguments, field
- * for field: a store that changes events on their way out (decrypting them, for instance) and forwards to
- * another store must not implement it. Thread-safe as the store is; fails as {@code read} does.
+ * for field: a store that changes events on their way out and forwards to another store must change the payloads
+ * it reads as its {@code read} changes the events (as {@link dev.relato.privacy.PersonalDataStore} decrypts them),
+ * never hand out the other store's as they are. Thread-safe as the store is; fails as {@code read} does.
  */
 public interface PayloadReads {
 
