@@ -7,7 +7,8 @@ import java.util.UUID;
  * A store that can read a stream as loading an aggregate needs it: each event's version, id, type, schema version
  * and payload, without the rest of its {@link RecordedEvent} (position, times, metadata), which the store then need
  * not fetch, convert or allocate. A repository folds these when its store offers them, and
- * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them.
+ * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them, and so does a
+ * {@link dev.relato.privacy.PersonalDataStore} (decrypted).
  *
  * <p>Implement it only where the result is exactly the events {@code read} returns for the same arguments, field
  * for field: a store that changes events on their way out and forwards to another store must change the payloads

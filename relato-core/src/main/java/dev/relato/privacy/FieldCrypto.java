@@ -51,6 +51,7 @@ import java.util.regex.Pattern;
 final class FieldCrypto {
     static final String MARK = "$pd";
     static final int FORMAT = 1;
+    private static final String FORMAT_TEXT = "" + FORMAT;
     /** The longest ciphertext of one field read back, in base64 characters: the largest event of any store. */
     static final int MAX_CIPHERTEXT_CHARS = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -410,7 +411,7 @@ final class FieldCrypto {
                 String inner = path.isEmpty() ? name : path + "." + name;
                 Envelope envelope = Envelope.at(s, v);
                 if (envelope != null) {
-                    splice.replace(v, envelope.end, open(String.valueOf(FORMAT), envelope.kid, envelope.iv,
+                    splice.replace(v, envelope.end, open(FORMAT_TEXT, envelope.kid, envelope.iv,
                             envelope.ct, envelope.type, inner, record, erased));
                     j = envelope.end;
                 } else {
@@ -455,7 +456,7 @@ final class FieldCrypto {
                     if (end != v + 1 || s.charAt(v) != (char) ('0' + FORMAT)) {
                         return null;
                     }
-                    values[0] = String.valueOf(FORMAT);
+                    values[0] = FORMAT_TEXT;
                 } else {
                     end = JsonText.at(s, v, '"') ? JsonText.stringEnd(s, v) : JsonText.NO;
                     if (end == JsonText.NO || !JsonText.plain(s, v + 1, end - 1)) {
@@ -610,7 +611,7 @@ final class FieldCrypto {
         byte[] nonce;
         byte[] sealed;
         try {
-            if (!String.valueOf(FORMAT).equals(mark)) {
+            if (!FORMAT_TEXT.equals(mark)) {
                 throw new IllegalArgumentException("format " + mark + " is not " + FORMAT);
             }
             if (kidText == null || iv == null || ct == null) {

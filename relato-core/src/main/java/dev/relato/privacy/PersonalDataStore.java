@@ -234,7 +234,7 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         List<EventData> sealed = new ArrayList<>(events.size());
-        Map<UUID, String> plain = new HashMap<>();
+        Map<UUID, String> plain = new HashMap<>(events.size() * 4 / 3 + 1);
         DataKeys.Made made = new DataKeys.Made();
         for (EventData e : events) {
             EventData s = crypto.encrypt(e, stream, made);
