@@ -274,6 +274,9 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
      * The events {@link #read} returns, with only the fields a fold needs: the wrapped store's own payload reads
      * where it has them ({@link PayloadReads#of}), decrypted. Erased fields read as in {@link #read}; the list of
      * them is in the metadata of records only.
+     *
+     * @throws PersonalDataException as {@link #read} does, for an encrypted field that is malformed, altered or
+     *                               copied from elsewhere
      */
     @Override
     public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
