@@ -7,11 +7,13 @@ import java.util.UUID;
  * A store that can read a stream as loading an aggregate needs it: each event's version, id, type, schema version
  * and payload, without the rest of its {@link RecordedEvent} (position, times, metadata), which the store then need
  * not fetch, convert or allocate. A repository folds these when its store offers them, and
- * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them.
+ * {@link EventStore#read} otherwise. Relato's SQLite and PostgreSQL stores offer them, and so does a
+ * {@link dev.relato.privacy.PersonalDataStore} (decrypted).
  *
  * <p>Implement it only where the result is exactly the events {@code read} returns for the same arguments, field
- * for field: a store that changes events on their way out (decrypting them, for instance) and forwards to
- * another store must not implement it. Thread-safe as the store is; fails as {@code read} does.
+ * for field: a store that changes events on their way out and forwards to another store must change the payloads
+ * it reads as its {@code read} changes the events (as {@link dev.relato.privacy.PersonalDataStore} decrypts them),
+ * never hand out the other store's as they are. Thread-safe as the store is; fails as {@code read} does.
  */
 public interface PayloadReads {
 

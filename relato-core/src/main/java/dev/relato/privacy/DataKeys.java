@@ -27,6 +27,11 @@ final class DataKeys {
     private final long ttlNanos;
     private final Map<UUID, Cached> byId;
     private final Map<String, Cached> newestBySubject;
+    /**
+     * The entry {@link #find} returned last, read without the lock (a stream of one subject finds its key here);
+     * written under the lock only, so that {@link #forget} clearing it is never undone by a find that began before.
+     */
+    private volatile Cached recent;
 
     /**
      * An unwrapped data key, held as the key object the cipher takes so that it is made once per key, with its id
@@ -146,9 +151,14 @@ final class DataKeys {
     /** The key with this id, or empty if it was destroyed (its subject forgotten). */
     Optional<Key> find(UUID id) {
         long now = System.nanoTime();
+        Cached r = recent;
+        if (r != null && r.key.id().equals(id) && now - r.loadedAt < ttlNanos) {
+            return Optional.of(r.key);
+        }
         synchronized (this) {
             Cached c = byId.get(id);
             if (c != null && now - c.loadedAt < ttlNanos) {
+                recent = c;
                 return Optional.of(c.key);
             }
         }
@@ -172,6 +182,7 @@ final class DataKeys {
     /** Destroys the subject's keys, here and in the store. */
     int forget(String subject) {
         synchronized (this) {
+            recent = null;
             newestBySubject.remove(subject);
             byId.values().removeIf(c -> c.key.subject().equals(subject));
         }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relato.EventData;
 import dev.relato.InvalidEventException;
+import dev.relato.PayloadReads.StoredPayload;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.internal.JsonLimits;
@@ -50,6 +51,7 @@ import java.util.regex.Pattern;
 final class FieldCrypto {
     static final String MARK = "$pd";
     static final int FORMAT = 1;
+    private static final String FORMAT_TEXT = "" + FORMAT;
     /** The longest ciphertext of one field read back, in base64 characters: the largest event of any store. */
     static final int MAX_CIPHERTEXT_CHARS = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -297,12 +299,9 @@ final class FieldCrypto {
             return record;
         }
         List<String> erased = new ArrayList<>(0);
-        String plain = openText(payload, record, erased);
-        if (plain == null) {
-            erased.clear();
-            plain = openParsed(payload, record, erased);
-        }
-        if (plain == null || plain == payload) {
+        String plain = open(payload, new Source(record.eventId(), record.streamId(), record.type(),
+                record.streamVersion()), erased);
+        if (plain == payload) {
             return record;
         }
         var metadata = record.metadata();
@@ -314,10 +313,42 @@ final class FieldCrypto {
     }
 
     /**
+     * The stored payload of an event of {@code stream} with its encrypted fields in plain text, or erased if their
+     * key is gone, as {@link #decrypt(RecordedEvent)} gives its record's payload.
+     */
+    StoredPayload decrypt(StreamId stream, StoredPayload stored) {
+        String payload = stored.payload();
+        if (!payload.contains(QUOTED_MARK)) {
+            return stored;
+        }
+        String plain = open(payload, new Source(stored.eventId(), stream, stored.type(), stored.streamVersion()),
+                new ArrayList<>(0));
+        return plain == payload ? stored : new StoredPayload(stored.streamVersion(), stored.eventId(), stored.type(),
+                stored.schemaVersion(), plain);
+    }
+
+    /** What the associated data of an event's fields and the messages about them name: the event and its stream. */
+    private record Source(UUID eventId, StreamId streamId, String type, long streamVersion) {
+    }
+
+    /**
+     * The payload with its envelopes opened, the paths of the erased fields added to {@code erased}; the payload
+     * itself if it has no envelope or is not a JSON object.
+     */
+    private String open(String payload, Source record, List<String> erased) {
+        String plain = openText(payload, record, erased);
+        if (plain == null) {
+            erased.clear();
+            plain = openParsed(payload, record, erased);
+        }
+        return plain == null ? payload : plain;
+    }
+
+    /**
      * The payload with its envelopes opened, walking it as text; the payload itself if it holds none, null if the
      * walk does not handle it.
      */
-    private String openText(String payload, RecordedEvent record, List<String> erased) {
+    private String openText(String payload, Source record, List<String> erased) {
         int start = JsonText.skipSpace(payload, 0);
         if (!JsonText.at(payload, start, '{')) {
             return null;
@@ -360,7 +391,7 @@ final class FieldCrypto {
      * {@link JsonText#NO} for text the walk does not handle (an object with a {@value #MARK} member that is not an
      * envelope of the shape walked here is one).
      */
-    private int openObject(Splice splice, int i, String path, int depth, RecordedEvent record, List<String> erased) {
+    private int openObject(Splice splice, int i, String path, int depth, Source record, List<String> erased) {
         String s = splice.text;
         if (depth > JsonText.MAX_DEPTH) {
             return JsonText.NO;
@@ -380,7 +411,7 @@ final class FieldCrypto {
                 String inner = path.isEmpty() ? name : path + "." + name;
                 Envelope envelope = Envelope.at(s, v);
                 if (envelope != null) {
-                    splice.replace(v, envelope.end, open(String.valueOf(FORMAT), envelope.kid, envelope.iv,
+                    splice.replace(v, envelope.end, open(FORMAT_TEXT, envelope.kid, envelope.iv,
                             envelope.ct, envelope.type, inner, record, erased));
                     j = envelope.end;
                 } else {
@@ -425,7 +456,7 @@ final class FieldCrypto {
                     if (end != v + 1 || s.charAt(v) != (char) ('0' + FORMAT)) {
                         return null;
                     }
-                    values[0] = String.valueOf(FORMAT);
+                    values[0] = FORMAT_TEXT;
                 } else {
                     end = JsonText.at(s, v, '"') ? JsonText.stringEnd(s, v) : JsonText.NO;
                     if (end == JsonText.NO || !JsonText.plain(s, v + 1, end - 1)) {
@@ -455,7 +486,7 @@ final class FieldCrypto {
     }
 
     /** The payload with its envelopes opened by a parsed copy; null if it holds none or is not a JSON object. */
-    private String openParsed(String payload, RecordedEvent record, List<String> erased) {
+    private String openParsed(String payload, Source record, List<String> erased) {
         StringWriter out = new StringWriter(payload.length());
         boolean found;
         try (JsonParser parser = JSON.createParser(payload);
@@ -476,7 +507,7 @@ final class FieldCrypto {
      * Copies the object the parser is at the start of, field by field, opening the envelopes in it; the parser ends
      * at its end. True if there was an envelope.
      */
-    private boolean copyObject(JsonParser parser, JsonGenerator out, String path, RecordedEvent record,
+    private boolean copyObject(JsonParser parser, JsonGenerator out, String path, Source record,
                                List<String> erased) throws IOException {
         out.writeStartObject();
         boolean found = false;
@@ -497,7 +528,7 @@ final class FieldCrypto {
      * Copies a nested object, opening it if it is an envelope. Its fields are read as they come while they can be
      * an envelope's (in any order); an object that turns out not to be one is read into a tree and written from it.
      */
-    private boolean copyNested(JsonParser parser, JsonGenerator out, String path, RecordedEvent record,
+    private boolean copyNested(JsonParser parser, JsonGenerator out, String path, Source record,
                                List<String> erased) throws IOException {
         String[] values = new String[ENVELOPE_FIELDS.size()];
         JsonToken[] tokens = new JsonToken[values.length];
@@ -542,7 +573,7 @@ final class FieldCrypto {
     }
 
     /** Writes a nested value, opening it if it is an envelope and the envelopes inside it if not. */
-    private boolean write(JsonGenerator out, JsonNode node, String path, RecordedEvent record, List<String> erased)
+    private boolean write(JsonGenerator out, JsonNode node, String path, Source record, List<String> erased)
             throws IOException {
         if (!(node instanceof ObjectNode object)) {
             JSON.writeTree(out, node);
@@ -575,12 +606,12 @@ final class FieldCrypto {
      * @param mark the envelope's format, and its other fields as text; null where absent or not scalar
      */
     private String open(String mark, String kidText, String iv, String ct, String type, String path,
-                        RecordedEvent record, List<String> erased) {
+                        Source record, List<String> erased) {
         UUID kid;
         byte[] nonce;
         byte[] sealed;
         try {
-            if (!String.valueOf(FORMAT).equals(mark)) {
+            if (!FORMAT_TEXT.equals(mark)) {
                 throw new IllegalArgumentException("format " + mark + " is not " + FORMAT);
             }
             if (kidText == null || iv == null || ct == null) {
@@ -613,7 +644,7 @@ final class FieldCrypto {
         return new String(plain, StandardCharsets.UTF_8);
     }
 
-    private static PersonalDataException failure(RecordedEvent record, String path, String what) {
+    private static PersonalDataException failure(Source record, String path, String what) {
         return new PersonalDataException("event " + record.eventId() + " (" + record.type() + ") at version "
                 + record.streamVersion() + " of stream '" + record.streamId() + "': personal field '" + path + "' "
                 + what);

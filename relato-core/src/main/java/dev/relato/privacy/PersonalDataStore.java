@@ -8,6 +8,8 @@ import dev.relato.ExpectedVersion;
 import dev.relato.ForwardingEventStore;
 import dev.relato.GlobalRead;
 import dev.relato.InvalidInputException;
+import dev.relato.PayloadReads.StoredPayload;
+import dev.relato.PayloadReads;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamOperations;
@@ -101,7 +103,7 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe when the wrapped store is.
  */
-public final class PersonalDataStore extends ForwardingEventStore implements StreamOperations {
+public final class PersonalDataStore extends ForwardingEventStore implements StreamOperations, PayloadReads {
     /** What an erased string field reads as. */
     public static final String ERASED = "[erased]";
     /** The metadata key listing the erased fields of a record, comma-separated. */
@@ -232,7 +234,7 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
     @Override
     public AppendResult append(StreamId stream, ExpectedVersion expected, List<EventData> events) {
         List<EventData> sealed = new ArrayList<>(events.size());
-        Map<UUID, String> plain = new HashMap<>();
+        Map<UUID, String> plain = new HashMap<>(events.size() * 4 / 3 + 1);
         DataKeys.Made made = new DataKeys.Made();
         for (EventData e : events) {
             EventData s = crypto.encrypt(e, stream, made);
@@ -266,6 +268,24 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
     @Override
     public List<RecordedEvent> read(StreamId stream, StreamRead read) {
         return delegate().read(stream, read).stream().map(crypto::decrypt).toList();
+    }
+
+    /**
+     * The events {@link #read} returns, with only the fields a fold needs: the wrapped store's own payload reads
+     * where it has them ({@link PayloadReads#of}), decrypted. Erased fields read as in {@link #read}; the list of
+     * them is in the metadata of records only.
+     *
+     * @throws PersonalDataException as {@link #read} does, for an encrypted field that is malformed, altered or
+     *                               copied from elsewhere
+     */
+    @Override
+    public List<StoredPayload> readPayloads(StreamId stream, StreamRead read) {
+        List<StoredPayload> stored = PayloadReads.of(delegate()).readPayloads(stream, read);
+        List<StoredPayload> plain = new ArrayList<>(stored.size());
+        for (StoredPayload s : stored) {
+            plain.add(crypto.decrypt(stream, s));
+        }
+        return plain;
     }
 
     @Override

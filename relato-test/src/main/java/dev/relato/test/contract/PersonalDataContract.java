@@ -10,8 +10,10 @@ import dev.relato.EventStore;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.Metadata;
+import dev.relato.PayloadReads.StoredPayload;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
+import dev.relato.StreamRead;
 import dev.relato.Subscription;
 import dev.relato.WrongExpectedVersionException;
 import dev.relato.privacy.DataKeyStore;
@@ -145,6 +147,11 @@ public abstract class PersonalDataContract {
         assertThat(PersonalDataStore.erasedFields(annEvent)).containsExactlyInAnyOrder("name", "email");
         assertThat(annEvent.payload()).contains("\"country\":\"NL\"").contains(ann);
         assertThat(name(store.read(bobStream).get(0))).isEqualTo("Bob Othername");
+        for (StreamId stream : List.of(annStream, bobStream)) {
+            assertThat(store.readPayloads(stream, StreamRead.forwards())).extracting(StoredPayload::payload)
+                    .as("the payloads a repository folds, of %s", stream)
+                    .containsExactlyElementsOf(store.read(stream).stream().map(RecordedEvent::payload).toList());
+        }
 
         try (Stream<RecordedEvent> log = store.readAll(GlobalRead.fromStart())) {
             assertThat(log.map(PersonalDataContract::name)).containsExactly(PersonalDataStore.ERASED, "Bob Othername");
@@ -200,6 +207,8 @@ public abstract class PersonalDataContract {
                 "CustomerRegistered", 1, sealed, Metadata.empty())));
         assertThatThrownBy(() -> store.read(elsewhere)).isInstanceOf(PersonalDataException.class)
                 .hasMessageContaining("does not decrypt");
+        assertThatThrownBy(() -> store.readPayloads(elsewhere, StreamRead.forwards()))
+                .isInstanceOf(PersonalDataException.class).hasMessageContaining("does not decrypt");
     }
 
     @Test
