@@ -4,99 +4,128 @@ import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /** Tells several observers, in order; an observation of it ends theirs in reverse order. */
 final class CompositeObserver implements RelatoObserver {
-    private final List<RelatoObserver> observers;
+    /** The observers, in order: an array, so that telling them allocates nothing and takes no lambda. */
+    private final RelatoObserver[] observers;
 
     CompositeObserver(List<RelatoObserver> observers) {
         observers.forEach(o -> Objects.requireNonNull(o, "observer must not be null"));
-        this.observers = List.copyOf(observers);
+        this.observers = observers.toArray(new RelatoObserver[0]);
     }
 
     @Override
     public Observation append(String store, StreamId stream, int events) {
-        return all(o -> o.append(store, stream, events));
+        Observation[] started = new Observation[observers.length];
+        for (int i = 0; i < started.length; i++) {
+            started[i] = observers[i].append(store, stream, events);
+        }
+        return all(started);
     }
 
     @Override
     public Observation load(String store, StreamId stream) {
-        return all(o -> o.load(store, stream));
+        Observation[] started = new Observation[observers.length];
+        for (int i = 0; i < started.length; i++) {
+            started[i] = observers[i].load(store, stream);
+        }
+        return all(started);
     }
 
     @Override
     public Observation handle(String projection, RecordedEvent event) {
-        return all(o -> o.handle(projection, event));
+        Observation[] started = new Observation[observers.length];
+        for (int i = 0; i < started.length; i++) {
+            started[i] = observers[i].handle(projection, event);
+        }
+        return all(started);
     }
 
     @Override
     public Observation command(String category, String command) {
-        return all(o -> o.command(category, command));
+        Observation[] started = new Observation[observers.length];
+        for (int i = 0; i < started.length; i++) {
+            started[i] = observers[i].command(category, command);
+        }
+        return all(started);
     }
 
     @Override
     public void batchHandled(String projection, int events, Duration took) {
-        each(o -> o.batchHandled(projection, events, took));
+        for (RelatoObserver o : observers) {
+            o.batchHandled(projection, events, took);
+        }
     }
 
     @Override
     public void handlerFailed(String projection, Throwable failure) {
-        each(o -> o.handlerFailed(projection, failure));
+        for (RelatoObserver o : observers) {
+            o.handlerFailed(projection, failure);
+        }
     }
 
     @Override
     public void handlerRetried(String projection) {
-        each(o -> o.handlerRetried(projection));
+        for (RelatoObserver o : observers) {
+            o.handlerRetried(projection);
+        }
     }
 
     @Override
     public void deadLettered(String projection) {
-        each(o -> o.deadLettered(projection));
+        for (RelatoObserver o : observers) {
+            o.deadLettered(projection);
+        }
     }
 
     @Override
     public void commandAttempts(String category, int attempts) {
-        each(o -> o.commandAttempts(category, attempts));
+        for (RelatoObserver o : observers) {
+            o.commandAttempts(category, attempts);
+        }
     }
 
     @Override
     public void snapshotLoaded(String category, boolean hit) {
-        each(o -> o.snapshotLoaded(category, hit));
+        for (RelatoObserver o : observers) {
+            o.snapshotLoaded(category, hit);
+        }
     }
 
     @Override
     public void writeQueueWait(String store, Duration wait) {
-        each(o -> o.writeQueueWait(store, wait));
+        for (RelatoObserver o : observers) {
+            o.writeQueueWait(store, wait);
+        }
     }
 
     @Override
     public void groupCommit(String store, int appends) {
-        each(o -> o.groupCommit(store, appends));
+        for (RelatoObserver o : observers) {
+            o.groupCommit(store, appends);
+        }
     }
 
     @Override
     public void readersHeldBack(String store, Duration held) {
-        each(o -> o.readersHeldBack(store, held));
+        for (RelatoObserver o : observers) {
+            o.readersHeldBack(store, held);
+        }
     }
 
     @Override
     public void publishRetried(String store) {
-        each(o -> o.publishRetried(store));
-    }
-
-    private void each(Consumer<RelatoObserver> call) {
-        observers.forEach(call);
-    }
-
-    private Observation all(Function<RelatoObserver, Observation> start) {
-        Observation[] started = new Observation[observers.size()];
-        for (int i = 0; i < started.length; i++) {
-            started[i] = start.apply(observers.get(i));
+        for (RelatoObserver o : observers) {
+            o.publishRetried(store);
         }
+    }
+
+    /** One observation of the observations {@code started}, in the observers' order. */
+    private static Observation all(Observation[] started) {
         return new Observation() {
             @Override
             public Metadata carry(Metadata metadata) {
@@ -125,6 +154,6 @@ final class CompositeObserver implements RelatoObserver {
 
     @Override
     public String toString() {
-        return "RelatoObserver.of" + observers;
+        return "RelatoObserver.of" + Arrays.toString(observers);
     }
 }

@@ -3,6 +3,7 @@ package dev.relato.spi;
 import dev.relato.EventData;
 import dev.relato.ExpectedVersion;
 import dev.relato.InvalidEventException;
+import dev.relato.Metadata;
 import dev.relato.StreamId;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class AppendValidation {
             throw new InvalidEventException("append to stream '" + stream + "' has no events; pass at least one");
         }
         Set<UUID> ids = events.size() > 1 ? new HashSet<>(events.size() * 2) : null;
+        Metadata sized = null; // the events of an append often share their metadata: it is measured once while they do
+        int metadataSize = 0;
         for (int i = 0; i < events.size(); i++) {
             EventData e = events.get(i);
             if (e == null) {
@@ -44,20 +47,24 @@ public final class AppendValidation {
                         + " (index " + i + "); every event needs its own id");
             }
             int size = Json.utf8Length(e.payload());
-            if (size > maxEventBytes || size + metadataSize(e) > maxEventBytes) {
+            if (size <= maxEventBytes && e.metadata() != sized) {
+                sized = e.metadata();
+                metadataSize = metadataSize(sized);
+            }
+            if (size > maxEventBytes || size + metadataSize > maxEventBytes) {
                 throw new InvalidEventException("event '" + e.type() + "' (" + e.eventId() + ") for stream '" + stream
-                        + "' is " + (size + metadataSize(e)) + " bytes; this store's limit is " + maxEventBytes
+                        + "' is " + (size + metadataSize(e.metadata())) + " bytes; this store's limit is " + maxEventBytes
                         + " bytes. Keep large data outside the event and store a reference, or raise the limit");
             }
         }
     }
 
-    private static int metadataSize(EventData e) {
-        if (e.metadata().isEmpty()) {
+    private static int metadataSize(Metadata metadata) {
+        if (metadata.isEmpty()) {
             return 0;
         }
         int size = 0;
-        for (var entry : e.metadata().entries().entrySet()) {
+        for (var entry : metadata.entries().entrySet()) {
             size += Json.utf8Length(entry.getKey()) + Json.utf8Length(entry.getValue()) + 6;
         }
         return size;

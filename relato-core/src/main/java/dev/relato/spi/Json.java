@@ -68,7 +68,11 @@ public final class Json {
     }
 
     private static String encodeEntries(Map<String, String> entries) {
-        StringBuilder out = new StringBuilder(16 + entries.size() * 48);
+        int length = 2;
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            length += entry.getKey().length() + entry.getValue().length() + 6;
+        }
+        StringBuilder out = new StringBuilder(length); // exact unless something is escaped
         out.append('{');
         for (Map.Entry<String, String> entry : entries.entrySet()) {
             if (out.length() > 1) {
@@ -85,7 +89,16 @@ public final class Json {
     private static void writeString(StringBuilder out, String text) {
         out.append('"');
         int n = text.length();
-        for (int i = 0; i < n; i++) {
+        int plain = 0;
+        while (plain < n && !escaped(text.charAt(plain))) {
+            plain++;
+        }
+        if (plain == n) { // nothing to escape: copied at once
+            out.append(text).append('"');
+            return;
+        }
+        out.append(text, 0, plain);
+        for (int i = plain; i < n; i++) {
             char c = text.charAt(i);
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
@@ -103,6 +116,10 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    private static boolean escaped(char c) {
+        return c < 0x20 || c == '"' || c == '\\';
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.relato.EventFilter;
 import dev.relato.ExpectedVersion;
 import dev.relato.GlobalRead;
 import dev.relato.InvalidEventException;
+import dev.relato.Metadata;
 import dev.relato.RecordedEvent;
 import dev.relato.StreamId;
 import dev.relato.StreamRead;
@@ -110,6 +111,13 @@ class InMemoryEventStoreTest {
                     .isInstanceOf(InvalidEventException.class).hasMessageContaining("100 bytes");
             store.append(ORDER, ExpectedVersion.any(), List.of(EventData.of("E", "\"" + "x".repeat(98) + "\"")));
             assertThat(store.streamVersion(ORDER)).isEqualTo(1);
+            Metadata shared = Metadata.empty().with("k", "v");
+            EventData small = EventData.of("E", "1").withMetadata(shared);
+            EventData large = EventData.of("E", "1").withMetadata(shared.with("big", "y".repeat(90)));
+            assertThatThrownBy(() -> store.append(ORDER, ExpectedVersion.any(), List.of(small,
+                    EventData.of("E", "2").withMetadata(shared), large)))
+                    .as("metadata measured once for events sharing it, and again when it changes")
+                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("is 108 bytes");
         }
         assertThatThrownBy(() -> InMemoryEventStore.builder().maxEventBytes(10))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -114,6 +114,9 @@ public final class RelatoMetrics implements RelatoObserver {
     private final Clock clock;
     private final Map<Key, Meter> meters = new ConcurrentHashMap<>();
     private final Map<Object, List<Meter>> bound = new ConcurrentHashMap<>();
+    /** The SQLite meters told about on every append, by store name alone (no key built per call). */
+    private final Map<String, Timer> writeQueueWaits = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> groupCommitSizes = new ConcurrentHashMap<>();
     /** The current hold-back of each store's readers, in nanoseconds, read by its time gauge. */
     private final Map<String, AtomicLong> heldBack = new ConcurrentHashMap<>();
 
@@ -300,12 +303,20 @@ public final class RelatoMetrics implements RelatoObserver {
 
     @Override
     public void writeQueueWait(String store, Duration wait) {
-        timer(WRITE_QUEUE_WAIT, "store", store).record(wait);
+        Timer timer = writeQueueWaits.get(store);
+        if (timer == null) {
+            timer = writeQueueWaits.computeIfAbsent(store, s -> timer(WRITE_QUEUE_WAIT, "store", s));
+        }
+        timer.record(wait);
     }
 
     @Override
     public void groupCommit(String store, int appends) {
-        summary(GROUP_COMMIT_SIZE, "store", store, null, null).record(appends);
+        DistributionSummary summary = groupCommitSizes.get(store);
+        if (summary == null) {
+            summary = groupCommitSizes.computeIfAbsent(store, s -> summary(GROUP_COMMIT_SIZE, "store", s, null, null));
+        }
+        summary.record(appends);
     }
 
     @Override

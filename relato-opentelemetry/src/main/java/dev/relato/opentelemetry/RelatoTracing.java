@@ -78,14 +78,17 @@ public final class RelatoTracing implements RelatoObserver {
 
     @Override
     public Observation append(String store, StreamId stream, int events) {
+        // attributes on the builder: no lock per attribute (as on a started span), and samplers see them
         Span span = tracer.spanBuilder(name(appendNames, "append ", stream.category()))
-                .setSpanKind(SpanKind.PRODUCER).startSpan();
-        if (span.isRecording()) {
-            span.setAttribute(STORE, store).setAttribute(CATEGORY, stream.category())
-                    .setAttribute(STREAM, stream.toString()).setAttribute(EVENTS, (long) events);
-        }
-        if (!span.getSpanContext().isValid()) {
+                .setSpanKind(SpanKind.PRODUCER).setAttribute(STORE, store).setAttribute(CATEGORY, stream.category())
+                .setAttribute(STREAM, stream.toString()).setAttribute(EVENTS, (long) events).startSpan();
+        SpanContext context = span.getSpanContext();
+        if (!context.isValid()) {
             return new SpanObservation(span, null, events); // no SDK, or one that makes no spans: nothing to carry
+        }
+        if (context.getTraceState().isEmpty()) { // the usual case: traceparent alone, formatted as the propagator does
+            return new CarryingObservation(span, events, Map.of(MetadataCarrier.TRACEPARENT,
+                    "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex()));
         }
         Map<String, String> carried = new LinkedHashMap<>(4);
         propagator.inject(Context.root().with(span), carried, MetadataCarrier.SETTER);
@@ -194,8 +197,11 @@ public final class RelatoTracing implements RelatoObserver {
         @Override
         public Metadata carry(Metadata metadata) {
             if (metadata != lastGiven) {
-                Map<String, String> entries = new LinkedHashMap<>(metadata.entries());
-                entries.putAll(context);
+                Map<String, String> entries = context;
+                if (!metadata.isEmpty()) {
+                    entries = new LinkedHashMap<>(metadata.entries());
+                    entries.putAll(context);
+                }
                 lastCarried = new Metadata(entries);
                 lastGiven = metadata;
             }

@@ -21,8 +21,13 @@ import dev.relato.serialization.EventSerializer;
 import dev.relato.serialization.EventTypes;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -30,7 +35,9 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -180,6 +187,29 @@ class RelatoTracingTest {
             assertThat(Integer.parseInt(traceparent.substring(traceparent.length() - 2), 16) & 1)
                     .as("the sampled flag is off, so that the handlers' spans are not sampled either").isZero();
         }
+    }
+
+    @Test
+    void theCarriedContextIsWhatTheW3cPropagatorWrites() {
+        StreamId plain = StreamId.of("Account", "a-7");
+        StreamId stated = StreamId.of("Account", "a-8");
+        store.append(plain, ExpectedVersion.noStream(), List.of(EventData.of("Deposited", "{}")));
+        Span parent = Span.wrap(SpanContext.create("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331",
+                TraceFlags.getSampled(), TraceState.builder().put("vendor", "v1").build()));
+        try (Scope ignored = Context.root().with(parent).makeCurrent()) {
+            store.append(stated, ExpectedVersion.noStream(), List.of(EventData.of("Deposited", "{}")));
+        }
+
+        for (StreamId stream : List.of(plain, stated)) {
+            SpanData append = exporter.getFinishedSpanItems().stream()
+                    .filter(s -> stream.toString().equals(s.getAttributes().get(RelatoTracing.STREAM))).findFirst()
+                    .orElseThrow();
+            Map<String, String> expected = new LinkedHashMap<>();
+            W3CTraceContextPropagator.getInstance().inject(Context.root().with(Span.wrap(append.getSpanContext())),
+                    expected, (carrier, key, value) -> carrier.put("$" + key, value));
+            assertThat(store.read(stream).get(0).metadata().entries()).isEqualTo(expected);
+        }
+        assertThat(store.read(stated).get(0).metadata().get(MetadataCarrier.TRACESTATE)).contains("vendor=v1");
     }
 
     @Test
