@@ -115,8 +115,16 @@ import org.slf4j.LoggerFactory;
  * commit, and its events are visible to this process's {@code readAll} and {@code headPosition} as soon as it
  * returns (unless another writing transaction in flight holds the log back).
  *
+ * <p><b>Reading the log.</b> {@link #readAll} reads its first page of {@link GlobalRead#batchSize()} events when
+ * the stream is first asked for an event, on the caller's thread, and the pages after it on a thread of the store
+ * (at most 8 streams at once, on daemon threads that end when idle), while the caller works
+ * through the pages before. So the database sends the next page while the caller decodes this one, and a stream holds
+ * at most four pages: the caller's, two waiting and one being read. Each page is read as it would be on the caller's
+ * thread (with a connection of its own, below the visible bound of the moment it is read), and its failure is thrown
+ * to the caller when the caller reaches it. Closing the stream drops the pages read ahead.
+ *
  * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration, and so
- * does each read of the head watcher. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
+ * does each read of the head watcher and each page read ahead. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
  * bounded only by the server's {@code lock_timeout} and {@code statement_timeout}, if set.
  *
  * <p>Thread-safe: one instance serves a whole process. {@link #close()} stops its subscriptions and its
@@ -138,6 +146,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private static final String EVENT_ID_CONSTRAINT = "events_event_id_key";
     private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version_key";
     private static final Instant EARLIEST_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
+    /** Seconds from the Unix epoch to PostgreSQL's, 2000-01-01 UTC. */
+    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
     private static final Instant LATEST_AS_OF = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final DataSource dataSource;
@@ -159,6 +169,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private final LogHoldbacks holdbacks;
     /** The data keys in this schema: appends write the new keys handed to them for it in their transaction. */
     private final PostgresDataKeyStore ownKeys;
+    /** Reads the pages of {@link #readAll} ahead of their consumers. */
+    private final ReadAhead readAhead;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -175,6 +187,8 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         registerKeyWriter(this);
         this.headWatch = new HeadWatch("relato-postgres-head-watcher-" + schema.name() + "." + schema.tablePrefix()
                 + "events", this::watchHead, signal, subscriptionOptions.pollInterval(), this::watched);
+        this.readAhead = new ReadAhead("relato-postgres-read-ahead-" + schema.name() + "." + schema.tablePrefix()
+                + "events");
     }
 
     /**
@@ -777,7 +791,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     public Stream<RecordedEvent> readAll(GlobalRead read) {
         ensureOpen();
         Objects.requireNonNull(read, "read");
-        return logReader().stream(read);
+        return readAhead.stream(logReader(), read);
     }
 
     /**
@@ -1064,6 +1078,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         }
         open.forEach(PollingSubscription::close);
         headWatch.close();
+        readAhead.close();
         signal.fire(); // wakes callers waiting in awaitHead, which then find the store closed
     }
 
@@ -1075,24 +1090,55 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
 
     private static List<RecordedEvent> events(PreparedStatement ps) throws SQLException {
         List<RecordedEvent> events = new ArrayList<>();
+        StreamId stream = null;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Instant recordedAt = rs.getObject(10, OffsetDateTime.class).toInstant();
-                OffsetDateTime occurredAt = rs.getObject(11, OffsetDateTime.class);
+                Instant recordedAt = instant(rs, 10);
+                Instant occurredAt = instant(rs, 11);
                 UUID eventId = rs.getObject(5, UUID.class);
+                stream = sameOrNew(stream, rs.getString(2), rs.getString(3));
                 if (eventId == null) { // a notice of a removed stream: see Sql#readPageWithNotices
-                    events.add(new StreamNotice(new StreamId(rs.getString(2), rs.getString(3)),
-                            StreamNotice.Kind.ofType(rs.getString(6)).orElseThrow(), rs.getLong(4), rs.getLong(1),
-                            recordedAt).toRecord());
+                    events.add(new StreamNotice(stream, StreamNotice.Kind.ofType(rs.getString(6)).orElseThrow(),
+                            rs.getLong(4), rs.getLong(1), recordedAt).toRecord());
                     continue;
                 }
-                events.add(new RecordedEvent(eventId, new StreamId(rs.getString(2), rs.getString(3)),
-                        rs.getLong(4), rs.getLong(1), rs.getString(6), rs.getInt(7), rs.getString(8),
-                        Json.readMetadata(rs.getString(9)), recordedAt,
-                        occurredAt == null ? recordedAt : occurredAt.toInstant()));
+                events.add(new RecordedEvent(eventId, stream, rs.getLong(4), rs.getLong(1), rs.getString(6),
+                        rs.getInt(7), rs.getString(8), Json.readMetadata(rs.getString(9)), recordedAt,
+                        occurredAt == null ? recordedAt : occurredAt));
             }
         }
         return events;
+    }
+
+    /** {@code previous} if it is the stream named (the rows of one append are neighbours), else a new stream id. */
+    private static StreamId sameOrNew(StreamId previous, String category, String id) {
+        return previous != null && previous.id().equals(id) && previous.category().equals(category) ? previous
+                : new StreamId(category, id);
+    }
+
+    /**
+     * The time in a {@code timestamptz} column, or null. Once the driver prepares a statement on the server it
+     * receives such columns in PostgreSQL's binary format, which {@link ResultSet#getBytes} hands over as they
+     * came: 8 bytes, microseconds since 2000-01-01 UTC. These are decoded here, at less cost than the driver's
+     * {@link OffsetDateTime}. The text format (before that, or with binary transfer off) and the infinities are
+     * left to the driver.
+     */
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        byte[] raw = rs.getBytes(column);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.length == Long.BYTES) {
+            long micros = 0;
+            for (byte b : raw) {
+                micros = (micros << 8) | (b & 0xff);
+            }
+            if (micros != Long.MAX_VALUE && micros != Long.MIN_VALUE) {
+                return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L) + POSTGRES_EPOCH_SECONDS,
+                        Math.floorMod(micros, 1_000_000L) * 1_000L);
+            }
+        }
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
     /**
