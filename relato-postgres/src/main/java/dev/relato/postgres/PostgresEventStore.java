@@ -115,16 +115,8 @@ import org.slf4j.LoggerFactory;
  * commit, and its events are visible to this process's {@code readAll} and {@code headPosition} as soon as it
  * returns (unless another writing transaction in flight holds the log back).
  *
- * <p><b>Reading the log.</b> {@link #readAll} reads its first page of {@link GlobalRead#batchSize()} events when
- * the stream is first asked for an event, on the caller's thread, and the pages after it on a thread of the store
- * (at most 8 streams at once, on daemon threads that end when idle), while the caller works
- * through the pages before. So the database sends the next page while the caller decodes this one, and a stream holds
- * at most four pages: the caller's, two waiting and one being read. Each page is read as it would be on the caller's
- * thread (with a connection of its own, below the visible bound of the moment it is read), and its failure is thrown
- * to the caller when the caller reaches it. Closing the stream drops the pages read ahead.
- *
  * <p><b>Connections.</b> Every operation borrows a connection from the data source for its duration, and so
- * does each read of the head watcher and each page read ahead. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
+ * does each read of the head watcher. Lock waits (an append waiting for a concurrent writer of the same stream to commit) are
  * bounded only by the server's {@code lock_timeout} and {@code statement_timeout}, if set.
  *
  * <p>Thread-safe: one instance serves a whole process. {@link #close()} stops its subscriptions and its
@@ -169,8 +161,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private final LogHoldbacks holdbacks;
     /** The data keys in this schema: appends write the new keys handed to them for it in their transaction. */
     private final PostgresDataKeyStore ownKeys;
-    /** Reads the pages of {@link #readAll} ahead of their consumers. */
-    private final ReadAhead readAhead;
     private volatile boolean closed;
 
     private PostgresEventStore(Builder builder) {
@@ -187,8 +177,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         registerKeyWriter(this);
         this.headWatch = new HeadWatch("relato-postgres-head-watcher-" + schema.name() + "." + schema.tablePrefix()
                 + "events", this::watchHead, signal, subscriptionOptions.pollInterval(), this::watched);
-        this.readAhead = new ReadAhead("relato-postgres-read-ahead-" + schema.name() + "." + schema.tablePrefix()
-                + "events");
     }
 
     /**
@@ -791,7 +779,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     public Stream<RecordedEvent> readAll(GlobalRead read) {
         ensureOpen();
         Objects.requireNonNull(read, "read");
-        return readAhead.stream(logReader(), read);
+        return logReader().stream(read);
     }
 
     /**
@@ -1078,7 +1066,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         }
         open.forEach(PollingSubscription::close);
         headWatch.close();
-        readAhead.close();
         signal.fire(); // wakes callers waiting in awaitHead, which then find the store closed
     }
 
@@ -1095,7 +1082,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             while (rs.next()) {
                 Instant recordedAt = instant(rs, 10);
                 Instant occurredAt = instant(rs, 11);
-                UUID eventId = rs.getObject(5, UUID.class);
+                UUID eventId = uuid(rs, 5);
                 stream = sameOrNew(stream, rs.getString(2), rs.getString(3));
                 if (eventId == null) { // a notice of a removed stream: see Sql#readPageWithNotices
                     events.add(new StreamNotice(stream, StreamNotice.Kind.ofType(rs.getString(6)).orElseThrow(),
@@ -1129,16 +1116,37 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             return null;
         }
         if (raw.length == Long.BYTES) {
-            long micros = 0;
-            for (byte b : raw) {
-                micros = (micros << 8) | (b & 0xff);
-            }
+            long micros = bigEndian(raw, 0);
             if (micros != Long.MAX_VALUE && micros != Long.MIN_VALUE) {
                 return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L) + POSTGRES_EPOCH_SECONDS,
                         Math.floorMod(micros, 1_000_000L) * 1_000L);
             }
         }
         return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /**
+     * The {@code uuid} in a column, or null: decoded from its 16 bytes when the driver receives it in binary (as for
+     * {@link #instant}), else converted by the driver.
+     */
+    private static UUID uuid(ResultSet rs, int column) throws SQLException {
+        byte[] raw = rs.getBytes(column);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.length == 2 * Long.BYTES) {
+            return new UUID(bigEndian(raw, 0), bigEndian(raw, Long.BYTES));
+        }
+        return rs.getObject(column, UUID.class);
+    }
+
+    /** The 8 bytes from {@code at} as a big-endian long. */
+    private static long bigEndian(byte[] bytes, int at) {
+        long value = 0;
+        for (int i = at; i < at + Long.BYTES; i++) {
+            value = (value << 8) | (bytes[i] & 0xff);
+        }
+        return value;
     }
 
     /**
