@@ -72,6 +72,31 @@ class PostgresEventStoreTest {
     }
 
     @Test
+    void readsTheSameEventsOnceTheDriverReceivesTimesAndIdsInBinary() {
+        StreamId stream = newStream();
+        List<EventData> given = List.of(
+                EventData.of("Given", "{}").withOccurredAt(Instant.parse("2020-02-29T12:34:56.123456Z")),
+                EventData.of("BeforePostgresEpoch", "{}").withOccurredAt(Instant.parse("1969-12-31T23:59:59.999999Z")),
+                EventData.of("Ancient", "{}").withOccurredAt(Instant.parse("0001-01-01T00:00:00Z")),
+                EventData.of("NotGiven", "{}"));
+        AppendResult result = store.append(stream, ExpectedVersion.noStream(), given);
+        // one connection: the driver prepares the statement on the server after a few runs, then receives binary
+        try (HikariDataSource one = TestDatabase.pool(schema, 1)) {
+            PostgresEventStore reader = PostgresEventStore.builder().dataSource(one).schema(schema).build();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    assertThat(reader.read(stream)).as("read %d", i).isEqualTo(result.events());
+                    try (Stream<RecordedEvent> log = reader.readAll(GlobalRead.after(result.firstPosition() - 1))) {
+                        assertThat(log.limit(4).toList()).as("readAll %d", i).isEqualTo(result.events());
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        }
+    }
+
+    @Test
     void appendsAndReadsBack() {
         StreamId stream = newStream();
         EventData placed = new EventData(UUID.randomUUID(), "OrderPlaced", 2, "{\"total\":10}",
