@@ -139,8 +139,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private static final String EVENT_ID_CONSTRAINT = "events_event_id_key";
     private static final String STREAM_VERSION_CONSTRAINT = "events_stream_version_key";
     private static final Instant EARLIEST_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
-    /** Seconds from the Unix epoch to PostgreSQL's, 2000-01-01 UTC. */
-    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
     private static final Instant LATEST_AS_OF = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final DataSource dataSource;
@@ -1099,9 +1097,9 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         StreamId stream = null;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Instant recordedAt = instant(rs, 10);
-                Instant occurredAt = instant(rs, 11);
-                UUID eventId = uuid(rs, 5);
+                Instant recordedAt = Columns.instant(rs, 10);
+                Instant occurredAt = Columns.instant(rs, 11);
+                UUID eventId = Columns.uuid(rs, 5);
                 stream = sameOrNew(stream, rs.getString(2), rs.getString(3));
                 if (eventId == null) { // a notice of a removed stream: see Sql#readPageWithNotices
                     events.add(new StreamNotice(stream, StreamNotice.Kind.ofType(rs.getString(6)).orElseThrow(),
@@ -1120,52 +1118,6 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
     private static StreamId sameOrNew(StreamId previous, String category, String id) {
         return previous != null && previous.id().equals(id) && previous.category().equals(category) ? previous
                 : new StreamId(category, id);
-    }
-
-    /**
-     * The time in a {@code timestamptz} column, or null. Once the driver prepares a statement on the server it
-     * receives such columns in PostgreSQL's binary format, which {@link ResultSet#getBytes} hands over as they
-     * came: 8 bytes, microseconds since 2000-01-01 UTC. These are decoded here, at less cost than the driver's
-     * {@link OffsetDateTime}. The text format (before that, or with binary transfer off) and the infinities are
-     * left to the driver.
-     */
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        byte[] raw = rs.getBytes(column);
-        if (raw == null) {
-            return null;
-        }
-        if (raw.length == Long.BYTES) {
-            long micros = bigEndian(raw, 0);
-            if (micros != Long.MAX_VALUE && micros != Long.MIN_VALUE) {
-                return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L) + POSTGRES_EPOCH_SECONDS,
-                        Math.floorMod(micros, 1_000_000L) * 1_000L);
-            }
-        }
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    /**
-     * The {@code uuid} in a column, or null: decoded from its 16 bytes when the driver receives it in binary (as for
-     * {@link #instant}), else converted by the driver.
-     */
-    private static UUID uuid(ResultSet rs, int column) throws SQLException {
-        byte[] raw = rs.getBytes(column);
-        if (raw == null) {
-            return null;
-        }
-        if (raw.length == 2 * Long.BYTES) {
-            return new UUID(bigEndian(raw, 0), bigEndian(raw, Long.BYTES));
-        }
-        return rs.getObject(column, UUID.class);
-    }
-
-    /** The 8 bytes from {@code at} as a big-endian long. */
-    private static long bigEndian(byte[] bytes, int at) {
-        long value = 0;
-        for (int i = at; i < at + Long.BYTES; i++) {
-            value = (value << 8) | (bytes[i] & 0xff);
-        }
-        return value;
     }
 
     /**
