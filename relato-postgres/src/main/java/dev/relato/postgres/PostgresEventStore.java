@@ -567,8 +567,12 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
         ps.setInt(first + 2, event.schemaVersion());
         ps.setString(first + 3, event.payload());
         ps.setString(first + 4, Json.writeMetadata(event.metadata()));
-        ps.setObject(first + 5, event.occurredAt().map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null),
-                Types.TIMESTAMP_WITH_TIMEZONE);
+        ps.setObject(first + 5, occurredAt(event), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    /** An event's occurrence time as the driver binds it, or null. */
+    private static OffsetDateTime occurredAt(EventData event) {
+        return event.occurredAt().map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null);
     }
 
     /**
@@ -591,7 +595,7 @@ public final class PostgresEventStore implements EventStore, StoreCompanions, St
             schemaVersions[i] = e.schemaVersion();
             payloads[i] = e.payload();
             metadata[i] = Json.writeMetadata(e.metadata());
-            occurredAt[i] = e.occurredAt().map(t -> OffsetDateTime.ofInstant(t, ZoneOffset.UTC)).orElse(null);
+            occurredAt[i] = occurredAt(e);
         }
         ps.setArray(first, c.createArrayOf("uuid", ids));
         ps.setArray(first + 1, c.createArrayOf("text", types));
