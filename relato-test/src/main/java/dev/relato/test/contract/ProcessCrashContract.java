@@ -184,10 +184,21 @@ public abstract class ProcessCrashContract {
             if (at - progressed > RUN.toNanos() || at - started > LONGEST.toNanos()) {
                 throw new AssertionError("the fulfilments did not all finish and take effect (no progress for "
                         + Duration.ofNanos(at - progressed).toSeconds() + " s, " + Duration.ofNanos(at - started)
-                        .toSeconds() + " s in all): " + now + logTails(nodes));
+                        .toSeconds() + " s in all): " + now + missingEffects(store, orders) + logTails(nodes));
             }
             Thread.sleep(200);
         }
+    }
+
+    /** The orders whose stock was not reserved or not released exactly once, for a failure message. */
+    private static String missingEffects(EventStore store, int orders) {
+        List<RecordedEvent> stock = store.read(StreamId.of("Stock", "sku-1"));
+        StringBuilder missing = new StringBuilder();
+        for (String type : List.of("Reserved", "Released")) {
+            missing.append("; ").append(type).append(" not once for ").append(IntStream.rangeClosed(1, orders)
+                    .mapToObj(i -> "o-" + i).filter(order -> count(stock, type, order) != 1).toList());
+        }
+        return missing.toString();
     }
 
     /** The last lines of each node's log, for a failure message. */
