@@ -63,10 +63,12 @@ import org.slf4j.LoggerFactory;
  * a debug log. With several nodes each may fire the same deadline; its step is recorded once, so its effect is
  * applied once.
  *
- * <p><b>Rejections.</b> A command rejected by the domain (any exception that is not a store failure) comes back
- * to the same instance as {@link CommandRejected}, so the manager can compensate; the commands its step would have
- * sent after the rejected one are not sent (the manager knows which were: those before it). A store failure propagates, and
- * the runner's failure policy retries the event.
+ * <p><b>Rejections.</b> A command rejected by the domain (any exception that is not a store failure, the aggregate
+ * it updates missing, or the one it creates existing) comes back to the same instance as {@link CommandRejected}, so
+ * the manager can compensate; the commands its step would have sent after the rejected one are not sent (the manager
+ * knows which were: those before it). A store failure propagates, and so does a command that other writers overtook
+ * on every attempt of the bus ({@link WrongExpectedVersionException} with an expected version the aggregate had):
+ * the runner's failure policy retries the event, and a fired deadline stays due and fires again.
  *
  * <p>Thread-safe: the runner's thread and a deadline thread may use one engine; concurrent steps of one instance
  * are ordered by the stream's expected version and retried.
@@ -292,10 +294,16 @@ public final class ProcessEngine<S> {
         return Command.derivedId(stepId, "command/" + index);
     }
 
-    /** A rejection is the domain's: anything but a failure of Relato or the store. */
+    /**
+     * A rejection is the domain's: anything but a failure of Relato or the store, and the aggregate a command
+     * updates missing or one it creates existing. Other writers overtaking the command on every attempt of the
+     * bus is a conflict, not a refusal: it fails the input, which is handled again.
+     */
     private static boolean isRejection(RuntimeException e) {
-        return !(e instanceof RelatoException) || e instanceof AggregateNotFoundException
-                || e instanceof WrongExpectedVersionException;
+        if (e instanceof WrongExpectedVersionException conflict) {
+            return conflict.expected() == ExpectedVersion.noStream() && conflict.actualVersion() > 0;
+        }
+        return !(e instanceof RelatoException) || e instanceof AggregateNotFoundException;
     }
 
     private static String describe(Object input) {

@@ -12,6 +12,8 @@ import dev.relato.test.contract.ShopWorkflow.Confirm;
 import dev.relato.test.contract.ShopWorkflow.Fulfilment;
 import dev.relato.test.contract.ShopWorkflow.Pay;
 import dev.relato.test.contract.ShopWorkflow.Restock;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * named in its second argument, passing the remaining arguments as options.
  */
 public abstract class ProcessCrashContract {
+    /** How long a node may take to print a line, and the nodes together to make progress. */
     private static final Duration RUN = Duration.ofMinutes(3);
+    /** How long the nodes may take in all while they make progress. */
+    private static final Duration LONGEST = Duration.ofMinutes(10);
+    private static final int LOG_TAIL = 40;
 
     @TempDir
     Path logs;
@@ -129,16 +135,7 @@ public abstract class ProcessCrashContract {
             doomed.kill();
 
             try (EventStore store = open(location)) {
-                ProcessEngine<Fulfilment> engine = engine(store);
-                long giveUp = System.nanoTime() + RUN.toNanos();
-                // a step is recorded before its commands are sent: wait for their effects too before the nodes go
-                StreamId stock = StreamId.of("Stock", "sku-1");
-                while (!IntStream.rangeClosed(1, orders).allMatch(i -> engine.finished("o-" + i))
-                        || store.streamVersion(stock) < 1 + 2L * orders) {
-                    assertThat(System.nanoTime() - giveUp).as("every fulfilment finished and carried out within %s",
-                            RUN).isNegative();
-                    Thread.sleep(200);
-                }
+                awaitEveryFulfilment(store, orders, nodes);
             }
         } finally {
             for (ChildJvm node : nodes) {
@@ -158,6 +155,62 @@ public abstract class ProcessCrashContract {
             }
             assertThat(stock).hasSize(1 + 2 * orders);
         }
+    }
+
+    /**
+     * Waits until every one of {@code orders} fulfilments has finished and its commands took effect (a step is
+     * recorded before its commands are sent), as long as the nodes make progress: fails once nothing changed for
+     * {@link #RUN}, or after {@link #LONGEST} in all, with what is missing and the end of each node's log.
+     */
+    private void awaitEveryFulfilment(EventStore store, int orders, List<ChildJvm> nodes) throws Exception {
+        ProcessEngine<Fulfilment> engine = engine(store);
+        StreamId stock = StreamId.of("Stock", "sku-1");
+        long started = System.nanoTime();
+        long progressed = started;
+        String seen = "";
+        while (true) {
+            List<String> open = IntStream.rangeClosed(1, orders).mapToObj(i -> "o-" + i)
+                    .filter(order -> !engine.finished(order)).toList();
+            long version = store.streamVersion(stock);
+            if (open.isEmpty() && version >= 1 + 2L * orders) {
+                return;
+            }
+            String now = "unfinished " + open + ", stock at version " + version + " of " + (1 + 2L * orders);
+            long at = System.nanoTime();
+            if (!now.equals(seen)) {
+                seen = now;
+                progressed = at;
+            }
+            if (at - progressed > RUN.toNanos() || at - started > LONGEST.toNanos()) {
+                throw new AssertionError("the fulfilments did not all finish and take effect (no progress for "
+                        + Duration.ofNanos(at - progressed).toSeconds() + " s, " + Duration.ofNanos(at - started)
+                        .toSeconds() + " s in all): " + now + missingEffects(store, orders) + logTails(nodes));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The orders whose stock was not reserved or not released exactly once, for a failure message. */
+    private static String missingEffects(EventStore store, int orders) {
+        List<RecordedEvent> stock = store.read(StreamId.of("Stock", "sku-1"));
+        StringBuilder missing = new StringBuilder();
+        for (String type : List.of("Reserved", "Released")) {
+            missing.append("; ").append(type).append(" not once for ").append(IntStream.rangeClosed(1, orders)
+                    .mapToObj(i -> "o-" + i).filter(order -> count(stock, type, order) != 1).toList());
+        }
+        return missing.toString();
+    }
+
+    /** The last lines of each node's log, for a failure message. */
+    private String logTails(List<ChildJvm> nodes) throws IOException {
+        StringBuilder tails = new StringBuilder();
+        for (ChildJvm node : nodes) {
+            List<String> lines = Files.readAllLines(logs.resolve(node.name() + ".log"));
+            tails.append("\n--- ").append(node.name()).append(" (").append(node.isAlive() ? "running" : "ended")
+                    .append("), last lines of its log:\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size())));
+        }
+        return tails.toString();
     }
 
     /**

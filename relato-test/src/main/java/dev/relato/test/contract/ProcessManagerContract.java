@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.relato.EventStore;
+import dev.relato.ExpectedVersion;
 import dev.relato.RecordedEvent;
 import dev.relato.StoreFailureException;
 import dev.relato.StreamId;
+import dev.relato.WrongExpectedVersionException;
 import dev.relato.command.CommandBus;
 import dev.relato.process.Deadline;
 import dev.relato.process.DeadlineStore;
@@ -19,6 +21,8 @@ import dev.relato.projection.ProjectionStatus;
 import dev.relato.test.contract.ShopWorkflow.Confirm;
 import dev.relato.test.contract.ShopWorkflow.Fulfilment;
 import dev.relato.test.contract.ShopWorkflow.Pay;
+import dev.relato.test.contract.ShopWorkflow.Release;
+import dev.relato.test.contract.ShopWorkflow.Reserve;
 import dev.relato.test.contract.ShopWorkflow.Restock;
 import dev.relato.test.fixture.TestClock;
 import java.time.Duration;
@@ -193,6 +197,34 @@ public abstract class ProcessManagerContract extends OnFreshStore {
     }
 
     @Test
+    void aCommandOvertakenByOtherWritersUntilTheBusGaveUpIsSentAgainNotCompensated() {
+        bus().send(new Restock("sku-1", 1));
+        bus().send(new Confirm("o-10", "sku-1"));
+
+        ProjectionStatus status = catchUp(engine(overtaking(Reserve.class)));
+        assertThat(status.state()).as("a store conflict is a failure of the event").isEqualTo(ProjectionState.FAILED);
+        assertThat(types("Order", "o-10")).as("not compensated as a refusal").containsExactly("Confirmed");
+        checkpoints.save("Fulfilment", 0);
+        assertThat(catchUp(engine(bus())).state()).isEqualTo(ProjectionState.STOPPED);
+
+        assertThat(types("Stock", "sku-1")).containsExactly("Restocked", "Reserved");
+        assertThat(engine(bus()).state("o-10").map(Fulfilment::stage)).contains("AWAITING_PAYMENT");
+    }
+
+    @Test
+    void aFiredDeadlineWhoseCommandWasOvertakenUntilTheBusGaveUpStaysDueAndFiresAgain() {
+        confirmedAndOverdue("o-11");
+
+        assertThatThrownBy(() -> engine(overtaking(Release.class)).fireDueDeadlines())
+                .isInstanceOf(WrongExpectedVersionException.class);
+        assertThat(engine(bus()).fireDueDeadlines()).as("still due: fired again").isEqualTo(1);
+        assertThat(engine(bus()).fireDueDeadlines()).isZero();
+
+        assertThat(types("Order", "o-11")).containsExactly("Confirmed", "Cancelled");
+        assertThat(types("Stock", "sku-1")).containsExactly("Restocked", "Reserved", "Released");
+    }
+
+    @Test
     void aDeadlineFiredOnTwoNodesTakesEffectOnce() {
         confirmedAndOverdue("o-6");
         DeadlineStore shared = deadlines(store());
@@ -225,6 +257,19 @@ public abstract class ProcessManagerContract extends OnFreshStore {
 
         assertThat(types("Order", "o-7")).containsExactly("Confirmed", "Paid");
         assertThat(shared.find(payment.id())).isEmpty();
+    }
+
+    /**
+     * A bus on which every command of type {@code overtaken} meets another writer's append to its aggregate on each of
+     * the bus's attempts: it fails as the bus fails once its retries are spent.
+     */
+    private CommandBus overtaking(Class<?> overtaken) {
+        return ShopWorkflow.bus(store()).middleware((command, next) -> {
+            if (overtaken.isInstance(command.body())) {
+                throw new WrongExpectedVersionException(StreamId.of("Stock", "sku-1"), ExpectedVersion.exactly(1), 2);
+            }
+            return next.proceed(command);
+        }).build();
     }
 
     /** A deadline store of a node that dies after a deadline's step is recorded, before it removes the deadline. */
