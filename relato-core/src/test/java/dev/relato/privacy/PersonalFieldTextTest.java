@@ -113,6 +113,14 @@ class PersonalFieldTextTest {
     }
 
     @Test
+    void anEightByteValueTakesAnEnvelopeOf81CharactersCompactAnd131InTheFirstFormat() throws Exception {
+        String payload = "{\"id\":\"p-7\",\"name\":\"Ann Ex\"}"; // the value's JSON text is 8 bytes
+        roundTrip(StreamId.of("profile", "7"), payload);
+        int envelope = raw.read(StreamId.of("profile", "7")).get(0).payload().length() - payload.length() + 8;
+        assertThat(envelope).isEqualTo(format() == FieldCrypto.COMPACT ? 81 : 131);
+    }
+
+    @Test
     void aCompactEnvelopeWithAnotherMemberIsMalformed() throws Exception {
         assumeTrue(format() == FieldCrypto.COMPACT, "a compact envelope has one member");
         StreamId stream = StreamId.of("profile", "6");
