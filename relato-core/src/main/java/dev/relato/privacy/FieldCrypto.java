@@ -60,8 +60,10 @@ final class FieldCrypto {
     private static final List<String> TYPES = List.of("string", "number", "boolean", "object", "array");
     /** The high four bits of a compact envelope's first byte; the low four are the code of its value's type. */
     private static final int COMPACT_HEADER = COMPACT << 4;
+    /** Where a compact envelope's nonce starts: after its header and key id. */
+    private static final int COMPACT_NONCE_AT = 1 + 16;
     /** The bytes of a compact envelope before its ciphertext: header, key id, nonce. */
-    private static final int COMPACT_PREFIX = 1 + 16 + Aes.NONCE_BYTES;
+    private static final int COMPACT_PREFIX = COMPACT_NONCE_AT + Aes.NONCE_BYTES;
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64URL_D = Base64.getUrlDecoder();
     /** The longest ciphertext of one field read back, in base64 characters: the largest event of any store. */
@@ -311,7 +313,7 @@ final class FieldCrypto {
         byte[] out = new byte[COMPACT_PREFIX + plain.length + Aes.TAG_BITS / 8];
         out[0] = header;
         System.arraycopy(key.idBytes(), 0, out, 1, 16);
-        System.arraycopy(nonce, 0, out, 17, Aes.NONCE_BYTES);
+        System.arraycopy(nonce, 0, out, COMPACT_NONCE_AT, Aes.NONCE_BYTES);
         Aes.encrypt(key.secret(), nonce, plain, compactAssociated(header, eventId, stream, eventType, path,
                 key.idBytes()), out, COMPACT_PREFIX);
         return B64URL.encodeToString(out);
@@ -611,8 +613,8 @@ final class FieldCrypto {
             order.add(name);
         }
         if (name == null && values[0] != null) {
-            out.writeRawValue(tokens[0] == JsonToken.VALUE_STRING && order.size() == 1
-                    ? openCompact(values[0], path, record, erased)
+            out.writeRawValue(tokens[0] == JsonToken.VALUE_STRING
+                    ? openCompact(order.size() == 1 ? values[0] : null, path, record, erased)
                     : open(values[0], values[1], values[2], values[3], values[4], path, record, erased));
             return true;
         }
@@ -647,8 +649,8 @@ final class FieldCrypto {
             return false;
         }
         if (object.has(MARK)) {
-            out.writeRawValue(object.get(MARK).isTextual() && object.size() == 1
-                    ? openCompact(object.get(MARK).textValue(), path, record, erased)
+            out.writeRawValue(object.get(MARK).isTextual()
+                    ? openCompact(object.size() == 1 ? object.get(MARK).textValue() : null, path, record, erased)
                     : open(text(object, MARK), text(object, "kid"), text(object, "iv"), text(object, "ct"),
                             text(object, "t"), path, record, erased));
             return true;
@@ -681,8 +683,7 @@ final class FieldCrypto {
         byte[] sealed;
         try {
             if (!FORMAT_TEXT.equals(mark)) {
-                throw new IllegalArgumentException(mark != null && mark.length() > 8
-                        ? "a compact envelope with other members" : "format " + mark + " is not " + FORMAT);
+                throw new IllegalArgumentException("format " + mark + " is not " + FORMAT);
             }
             if (kidText == null || iv == null || ct == null) {
                 throw new IllegalArgumentException("no " + (kidText == null ? "kid" : iv == null ? "iv" : "ct"));
@@ -717,11 +718,14 @@ final class FieldCrypto {
     /**
      * The JSON text of a compact envelope's value, or of its erased form if its key is gone.
      *
-     * @param text the envelope's {@value #MARK} string
+     * @param text the envelope's {@value #MARK} string; null if the envelope has other members as well
      */
     private String openCompact(String text, String path, Source record, List<String> erased) {
         byte[] in;
         try {
+            if (text == null) {
+                throw new IllegalArgumentException("a compact envelope with other members");
+            }
             if (text.length() > MAX_CIPHERTEXT_CHARS) {
                 throw new IllegalArgumentException("ciphertext of " + text.length() + " characters");
             }
@@ -740,7 +744,7 @@ final class FieldCrypto {
             erased.add(path);
             return (in[0] & 0x0f) == 0 ? ERASED_TEXT : "null";
         }
-        byte[] plain = Aes.decrypt(key.get().secret(), in, 17, COMPACT_PREFIX, compactAssociated(in[0],
+        byte[] plain = Aes.decrypt(key.get().secret(), in, COMPACT_NONCE_AT, COMPACT_PREFIX, compactAssociated(in[0],
                 record.eventId(), record.streamId(), record.type(), path, key.get().idBytes()));
         if (plain == null) {
             throw failure(record, path, "does not decrypt: the ciphertext was altered, or copied from another event"
