@@ -85,6 +85,38 @@ final class Aes {
     }
 
     /**
+     * Writes ciphertext and tag of {@code plain} under the key and nonce, bound to {@code associated}, into
+     * {@code out} from {@code at}, which has room for {@code plain.length} bytes and the 16-byte tag.
+     */
+    static void encrypt(SecretKeySpec key, byte[] nonce, byte[] plain, byte[] associated, byte[] out, int at) {
+        try {
+            Cipher cipher = CIPHER.get();
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associated);
+            cipher.doFinal(plain, 0, plain.length, out, at);
+        } catch (GeneralSecurityException e) {
+            throw new PersonalDataException("AES-256-GCM encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The plain text of the ciphertext and tag at {@code sealedAt} to the end of {@code in}, under the nonce at
+     * {@code nonceAt}; null if the tag does not match: wrong key, altered ciphertext or other associated data.
+     */
+    static byte[] decrypt(SecretKeySpec key, byte[] in, int nonceAt, int sealedAt, byte[] associated) {
+        try {
+            Cipher cipher = CIPHER.get();
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, nonceAt, NONCE_BYTES));
+            cipher.updateAAD(associated);
+            return cipher.doFinal(in, sealedAt, in.length - sealedAt);
+        } catch (AEADBadTagException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new PersonalDataException("AES-256-GCM decryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The plain text, or null if the tag does not match: wrong key, altered ciphertext or other associated data.
      */
     static byte[] decrypt(SecretKeySpec key, byte[] nonce, byte[] sealed, byte[] associated) {

@@ -1,5 +1,6 @@
 package dev.relato.privacy;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -35,11 +36,16 @@ final class DataKeys {
 
     /**
      * An unwrapped data key, held as the key object the cipher takes so that it is made once per key, with its id
-     * as text, as envelopes name it.
+     * as text and as 16 bytes (most significant first), as envelopes name it. The bytes are never changed.
      */
-    record Key(UUID id, String subject, SecretKeySpec secret, String idText) {
+    record Key(UUID id, String subject, SecretKeySpec secret, String idText, byte[] idBytes) {
         Key(UUID id, String subject, SecretKeySpec secret) {
-            this(id, subject, secret, id.toString());
+            this(id, subject, secret, id.toString(), bytes(id));
+        }
+
+        private static byte[] bytes(UUID id) {
+            return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                    .array();
         }
     }
 

@@ -20,6 +20,7 @@ import dev.relato.internal.Trusted;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,8 +51,21 @@ import java.util.regex.Pattern;
  */
 final class FieldCrypto {
     static final String MARK = "$pd";
+    /** The first format: an envelope of five members, {@value #MARK} the number 1. Read, and written on request. */
     static final int FORMAT = 1;
+    /** The compact format: an envelope of one member, {@value #MARK} a string. Written by default. */
+    static final int COMPACT = 2;
     private static final String FORMAT_TEXT = "" + FORMAT;
+    /** The JSON types of plain values, by their code in a compact envelope's first byte. */
+    private static final List<String> TYPES = List.of("string", "number", "boolean", "object", "array");
+    /** The high four bits of a compact envelope's first byte; the low four are the code of its value's type. */
+    private static final int COMPACT_HEADER = COMPACT << 4;
+    /** Where a compact envelope's nonce starts: after its header and key id. */
+    private static final int COMPACT_NONCE_AT = 1 + 16;
+    /** The bytes of a compact envelope before its ciphertext: header, key id, nonce. */
+    private static final int COMPACT_PREFIX = COMPACT_NONCE_AT + Aes.NONCE_BYTES;
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64URL_D = Base64.getUrlDecoder();
     /** The longest ciphertext of one field read back, in base64 characters: the largest event of any store. */
     static final int MAX_CIPHERTEXT_CHARS = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -68,6 +82,7 @@ final class FieldCrypto {
 
     private final DataKeys keys;
     private final Map<String, Plan> plans;
+    private final int format;
 
     /** A policy with its paths split once: the subject's path, and each personal field's parent path and name. */
     private record Plan(PersonalFields policy, String[] subject, List<Field> fields, boolean flat) {
@@ -99,9 +114,16 @@ final class FieldCrypto {
     private record Field(String path, String[] parent, String name) {
     }
 
-    /** @param policies the personal fields by event type */
-    FieldCrypto(DataKeys keys, Map<String, PersonalFields> policies) {
+    /**
+     * @param policies the personal fields by event type
+     * @param format   the format new envelopes are written in, {@link #COMPACT} or {@link #FORMAT}; both are read
+     */
+    FieldCrypto(DataKeys keys, Map<String, PersonalFields> policies, int format) {
+        if (format != FORMAT && format != COMPACT) {
+            throw new IllegalArgumentException("no envelope format " + format);
+        }
         this.keys = keys;
+        this.format = format;
         Map<String, Plan> plans = new HashMap<>();
         policies.forEach((type, policy) -> plans.put(type, Plan.of(policy)));
         this.plans = Map.copyOf(plans);
@@ -138,15 +160,21 @@ final class FieldCrypto {
             if (key == null) {
                 key = keys.current(subject, made);
             }
-            byte[] nonce = Aes.newNonce();
-            byte[] sealed = Aes.encrypt(key.secret(), nonce, plainText(value),
-                    associated(event.eventId(), stream, event.type(), field.path, key.id()));
+            String type = value.getNodeType().name().toLowerCase(Locale.ROOT);
             ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-            envelope.put(MARK, FORMAT);
-            envelope.put("kid", key.idText());
-            envelope.put("iv", B64.encodeToString(nonce));
-            envelope.put("ct", B64.encodeToString(sealed));
-            envelope.put("t", value.getNodeType().name().toLowerCase(Locale.ROOT));
+            if (format == COMPACT) {
+                envelope.put(MARK, compact(key, plainText(value), TYPES.indexOf(type), event.eventId(), stream,
+                        event.type(), field.path));
+            } else {
+                byte[] nonce = Aes.newNonce();
+                byte[] sealed = Aes.encrypt(key.secret(), nonce, plainText(value),
+                        associated(event.eventId(), stream, event.type(), field.path, key.id()));
+                envelope.put(MARK, FORMAT);
+                envelope.put("kid", key.idText());
+                envelope.put("iv", B64.encodeToString(nonce));
+                envelope.put("ct", B64.encodeToString(sealed));
+                envelope.put("t", type);
+            }
             ((ObjectNode) parent).set(field.name, envelope);
         }
         if (key == null) {
@@ -225,15 +253,21 @@ final class FieldCrypto {
             return event;
         }
         DataKeys.Key key = keys.current(subject, made);
-        StringBuilder out = new StringBuilder(s.length() + count * 160);
+        StringBuilder out = new StringBuilder(s.length() + count * (format == COMPACT ? 120 : 160));
         int copied = 0;
         for (int f = 0; f < count; f++) {
             int start = found[f * 3];
             int end = found[f * 3 + 1];
             out.append(s, copied, start);
-            writeEnvelope(out, key, s.substring(start, end).getBytes(StandardCharsets.UTF_8), typeOf(s.charAt(start)),
-                    associated(event.eventId(), stream, event.type(), plan.fields.get(found[f * 3 + 2]).path,
-                            key.id()));
+            byte[] plain = s.substring(start, end).getBytes(StandardCharsets.UTF_8);
+            String path = plan.fields.get(found[f * 3 + 2]).path;
+            if (format == COMPACT) {
+                out.append("{\"").append(MARK).append("\":\"").append(compact(key, plain,
+                        typeCode(s.charAt(start)), event.eventId(), stream, event.type(), path)).append("\"}");
+            } else {
+                writeEnvelope(out, key, plain, TYPES.get(typeCode(s.charAt(start))),
+                        associated(event.eventId(), stream, event.type(), path, key.id()));
+            }
             copied = end;
         }
         out.append(s, copied, s.length());
@@ -256,15 +290,33 @@ final class FieldCrypto {
                 .append("\",\"t\":\"").append(type).append("\"}");
     }
 
-    /** The JSON type of the value a character starts, as the envelope names it. */
-    private static String typeOf(char first) {
+    /** The code of the JSON type of the value a character starts: its index in {@link #TYPES}. */
+    private static int typeCode(char first) {
         return switch (first) {
-            case '"' -> "string";
-            case 't', 'f' -> "boolean";
-            case '[' -> "array";
-            case '{' -> "object";
-            default -> "number";
+            case '"' -> 0;
+            case 't', 'f' -> 2;
+            case '{' -> 3;
+            case '[' -> 4;
+            default -> 1;
         };
+    }
+
+    /**
+     * The value of {@value #MARK} in a compact envelope: the unpadded base64url of one byte (the format in the high
+     * four bits, the code of the plain value's JSON type in the low four), the key id's 16 bytes, the 12-byte nonce,
+     * and the ciphertext followed by its tag.
+     */
+    private static String compact(DataKeys.Key key, byte[] plain, int type, UUID eventId, StreamId stream,
+                                  String eventType, String path) {
+        byte header = (byte) (COMPACT_HEADER | type);
+        byte[] nonce = Aes.newNonce();
+        byte[] out = new byte[COMPACT_PREFIX + plain.length + Aes.TAG_BITS / 8];
+        out[0] = header;
+        System.arraycopy(key.idBytes(), 0, out, 1, 16);
+        System.arraycopy(nonce, 0, out, COMPACT_NONCE_AT, Aes.NONCE_BYTES);
+        Aes.encrypt(key.secret(), nonce, plain, compactAssociated(header, eventId, stream, eventType, path,
+                key.idBytes()), out, COMPACT_PREFIX);
+        return B64URL.encodeToString(out);
     }
 
     /** Copies the value the parser is at, numbers as written (no change of precision or notation). */
@@ -411,8 +463,10 @@ final class FieldCrypto {
                 String inner = path.isEmpty() ? name : path + "." + name;
                 Envelope envelope = Envelope.at(s, v);
                 if (envelope != null) {
-                    splice.replace(v, envelope.end, open(FORMAT_TEXT, envelope.kid, envelope.iv,
-                            envelope.ct, envelope.type, inner, record, erased));
+                    splice.replace(v, envelope.end, envelope.compact != null
+                            ? openCompact(envelope.compact, inner, record, erased)
+                            : open(FORMAT_TEXT, envelope.kid, envelope.iv, envelope.ct, envelope.type, inner, record,
+                                    erased));
                     j = envelope.end;
                 } else {
                     j = openObject(splice, v, inner, depth + 1, record, erased);
@@ -429,15 +483,17 @@ final class FieldCrypto {
 
     /**
      * An envelope found in text: {@code kid}, {@code iv}, {@code ct} and {@code t} as they are written (t may be
-     * null), and the index after its object.
+     * null), or for a compact envelope its {@value #MARK} string ({@code compact}, the others null); and the index
+     * after its object.
      */
-    private record Envelope(String kid, String iv, String ct, String type, int end) {
+    private record Envelope(String kid, String iv, String ct, String type, int end, String compact) {
         /**
          * The envelope whose object starts at {@code i}, if it has exactly the envelope's members, each once, in
          * any order: {@value #MARK} as the number {@value #FORMAT}, the others as strings without escapes, kid,
-         * iv and ct present. Null otherwise.
+         * iv and ct present; or, compact, {@value #MARK} alone as a string without escapes. Null otherwise.
          */
         static Envelope at(String s, int i) {
+            String compact = null;
             String[] values = new String[ENVELOPE_FIELDS.size()];
             int j = JsonText.skipSpace(s, i + 1);
             while (!JsonText.at(s, j, '}')) {
@@ -451,7 +507,14 @@ final class FieldCrypto {
                     return null;
                 }
                 int end;
-                if (slot == 0) {
+                if (slot == 0 && JsonText.at(s, v, '"')) {
+                    end = JsonText.stringEnd(s, v);
+                    if (end == JsonText.NO || !JsonText.plain(s, v + 1, end - 1)) {
+                        return null;
+                    }
+                    compact = s.substring(v + 1, end - 1);
+                    values[0] = compact;
+                } else if (slot == 0) {
                     end = JsonText.numberEnd(s, v);
                     if (end != v + 1 || s.charAt(v) != (char) ('0' + FORMAT)) {
                         return null;
@@ -469,10 +532,14 @@ final class FieldCrypto {
                     return null;
                 }
             }
+            if (compact != null) {
+                boolean alone = values[1] == null && values[2] == null && values[3] == null && values[4] == null;
+                return alone ? new Envelope(null, null, null, null, j + 1, compact) : null;
+            }
             if (values[0] == null || values[1] == null || values[2] == null || values[3] == null) {
                 return null;
             }
-            return new Envelope(values[1], values[2], values[3], values[4], j + 1);
+            return new Envelope(values[1], values[2], values[3], values[4], j + 1, null);
         }
 
         private static int slot(String s, int from, int to) {
@@ -546,7 +613,9 @@ final class FieldCrypto {
             order.add(name);
         }
         if (name == null && values[0] != null) {
-            out.writeRawValue(open(values[0], values[1], values[2], values[3], values[4], path, record, erased));
+            out.writeRawValue(tokens[0] == JsonToken.VALUE_STRING
+                    ? openCompact(order.size() == 1 ? values[0] : null, path, record, erased)
+                    : open(values[0], values[1], values[2], values[3], values[4], path, record, erased));
             return true;
         }
         ObjectNode object = JSON.createObjectNode();
@@ -580,8 +649,10 @@ final class FieldCrypto {
             return false;
         }
         if (object.has(MARK)) {
-            out.writeRawValue(open(text(object, MARK), text(object, "kid"), text(object, "iv"), text(object, "ct"),
-                    text(object, "t"), path, record, erased));
+            out.writeRawValue(object.get(MARK).isTextual()
+                    ? openCompact(object.size() == 1 ? object.get(MARK).textValue() : null, path, record, erased)
+                    : open(text(object, MARK), text(object, "kid"), text(object, "iv"), text(object, "ct"),
+                            text(object, "t"), path, record, erased));
             return true;
         }
         out.writeStartObject();
@@ -644,14 +715,61 @@ final class FieldCrypto {
         return new String(plain, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The JSON text of a compact envelope's value, or of its erased form if its key is gone.
+     *
+     * @param text the envelope's {@value #MARK} string; null if the envelope has other members as well
+     */
+    private String openCompact(String text, String path, Source record, List<String> erased) {
+        byte[] in;
+        try {
+            if (text == null) {
+                throw new IllegalArgumentException("a compact envelope with other members");
+            }
+            if (text.length() > MAX_CIPHERTEXT_CHARS) {
+                throw new IllegalArgumentException("ciphertext of " + text.length() + " characters");
+            }
+            in = B64URL_D.decode(text);
+            if (in.length < COMPACT_PREFIX + Aes.TAG_BITS / 8 || (in[0] & 0xf0) != COMPACT_HEADER
+                    || (in[0] & 0x0f) >= TYPES.size()) {
+                throw new IllegalArgumentException(in.length + " bytes, or a first byte that is not format "
+                        + COMPACT + " and a JSON type");
+            }
+        } catch (IllegalArgumentException e) {
+            throw failure(record, path, "is not a well-formed personal data envelope (" + e.getMessage() + ")");
+        }
+        UUID kid = uuidAt(in, 1);
+        Optional<DataKeys.Key> key = keys.find(kid);
+        if (key.isEmpty()) {
+            erased.add(path);
+            return (in[0] & 0x0f) == 0 ? ERASED_TEXT : "null";
+        }
+        byte[] plain = Aes.decrypt(key.get().secret(), in, COMPACT_NONCE_AT, COMPACT_PREFIX, compactAssociated(in[0],
+                record.eventId(), record.streamId(), record.type(), path, key.get().idBytes()));
+        if (plain == null) {
+            throw failure(record, path, "does not decrypt: the ciphertext was altered, or copied from another event"
+                    + " or field");
+        }
+        return new String(plain, StandardCharsets.UTF_8);
+    }
+
+    private static UUID uuidAt(byte[] bytes, int at) {
+        ByteBuffer b = ByteBuffer.wrap(bytes, at, 16);
+        return new UUID(b.getLong(), b.getLong());
+    }
+
     private static PersonalDataException failure(Source record, String path, String what) {
         return new PersonalDataException("event " + record.eventId() + " (" + record.type() + ") at version "
                 + record.streamVersion() + " of stream '" + record.streamId() + "': personal field '" + path + "' "
                 + what);
     }
 
-    /** A key id in an envelope, in the payload's JSON text however the store spaced it. */
-    private static final Pattern KEY_ID = Pattern.compile("\"kid\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
+    /**
+     * A key id in an envelope, in the payload's JSON text however the store spaced it: the {@code kid} of the first
+     * format (group 1), or the first 23 base64url characters of a compact envelope, its header and key id (group 2).
+     */
+    private static final Pattern KEY_ID = Pattern.compile(
+            "\"kid\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"|\"\\$pd\"\\s*:\\s*\"([A-Za-z0-9_-]{23})");
 
     /** The ids of the keys the envelopes in a stored payload name (a string value cannot hold an unescaped quote). */
     static Set<UUID> keyIdsIn(String payload) {
@@ -659,7 +777,14 @@ final class FieldCrypto {
         Matcher m = KEY_ID.matcher(payload);
         while (m.find()) {
             try {
-                ids.add(UUID.fromString(m.group(1)));
+                if (m.group(1) != null) {
+                    ids.add(UUID.fromString(m.group(1)));
+                } else {
+                    byte[] head = B64URL_D.decode(m.group(2));
+                    if ((head[0] & 0xf0) == COMPACT_HEADER) {
+                        ids.add(uuidAt(head, 1));
+                    }
+                }
             } catch (IllegalArgumentException e) {
                 // not a key id: no envelope names it
             }
@@ -688,6 +813,82 @@ final class FieldCrypto {
         out[at++] = '\n';
         uuid(out, at, keyId);
         return out;
+    }
+
+    /**
+     * The associated data of a compact envelope: its first byte, the event id's and key id's 16 bytes, then the
+     * stream category, stream id, event type and field path, each as its UTF-8 length (an unsigned LEB128 varint)
+     * and its UTF-8 bytes.
+     */
+    static byte[] compactAssociated(byte header, UUID eventId, StreamId stream, String type, String path,
+                                    byte[] keyId) {
+        String category = stream.category();
+        String id = stream.id();
+        if (!ascii(category) || !ascii(id) || !ascii(type) || !ascii(path)) {
+            return compactAssociated(header, eventId, keyId, category.getBytes(StandardCharsets.UTF_8),
+                    id.getBytes(StandardCharsets.UTF_8), type.getBytes(StandardCharsets.UTF_8),
+                    path.getBytes(StandardCharsets.UTF_8));
+        }
+        int length = 33;
+        for (String line : new String[] {category, id, type, path}) {
+            length += varintLength(line.length()) + line.length();
+        }
+        byte[] out = new byte[length];
+        int at = compactStart(out, header, eventId, keyId);
+        for (String line : new String[] {category, id, type, path}) {
+            at = varint(out, at, line.length());
+            for (int i = 0, n = line.length(); i < n; i++) {
+                out[at++] = (byte) line.charAt(i);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] compactAssociated(byte header, UUID eventId, byte[] keyId, byte[]... lines) {
+        int length = 33;
+        for (byte[] line : lines) {
+            length += varintLength(line.length) + line.length;
+        }
+        byte[] out = new byte[length];
+        int at = compactStart(out, header, eventId, keyId);
+        for (byte[] line : lines) {
+            at = varint(out, at, line.length);
+            System.arraycopy(line, 0, out, at, line.length);
+            at += line.length;
+        }
+        return out;
+    }
+
+    /** Writes the header, event id and key id at the start of compact associated data; the index after them. */
+    private static int compactStart(byte[] out, byte header, UUID eventId, byte[] keyId) {
+        out[0] = header;
+        long bits = eventId.getMostSignificantBits();
+        for (int i = 0; i < 8; i++) {
+            out[1 + i] = (byte) (bits >>> (56 - 8 * i));
+        }
+        bits = eventId.getLeastSignificantBits();
+        for (int i = 0; i < 8; i++) {
+            out[9 + i] = (byte) (bits >>> (56 - 8 * i));
+        }
+        System.arraycopy(keyId, 0, out, 17, 16);
+        return 33;
+    }
+
+    private static int varintLength(int value) {
+        int n = 1;
+        while ((value >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int varint(byte[] out, int at, int value) {
+        while ((value & ~0x7f) != 0) {
+            out[at++] = (byte) ((value & 0x7f) | 0x80);
+            value >>>= 7;
+        }
+        out[at++] = (byte) value;
+        return at;
     }
 
     private static boolean ascii(String text) {

@@ -58,15 +58,21 @@ import java.util.stream.Stream;
  * else, the subject field included, stays plain JSON, so filters and projections on it keep working.
  *
  * <h2>Format</h2>
- * An encrypted field's value becomes a JSON object
- * {@code {"$pd":1,"kid":"<key id>","iv":"<nonce>","ct":"<ciphertext>","t":"<json type>"}}: {@code kid} is the
- * data key's UUID, {@code iv} the base64 of a fresh random 96-bit nonce, {@code ct} the base64 of the AES-256-GCM
- * ciphertext followed by its 128-bit tag, and {@code t} the JSON type of the plain value ({@code string},
- * {@code number}, {@code boolean}, {@code object} or {@code array}). The plain text is the field's value as JSON
- * text in UTF-8. The associated data is the UTF-8 of the lines {@code relato-pd-v1}, event id, stream category,
- * stream id, event type, field path (dot-separated) and key id, joined by {@code \n}: a ciphertext copied into
- * another event, stream, type or field does not decrypt. Data keys are wrapped by the key-encryption key with
- * AES-256-GCM too (nonce, then ciphertext and tag; associated data {@code relato-data-key-v1\n<key id>\n<subject>}).
+ * An encrypted field's value becomes a JSON object {@code {"$pd":"<sealed>"}}, where {@code <sealed>} is the
+ * unpadded base64url of: one byte, {@code 0x20} plus the code of the JSON type of the plain value ({@code 0}
+ * string, {@code 1} number, {@code 2} boolean, {@code 3} object, {@code 4} array); the data key's UUID as 16 bytes,
+ * most significant first; a fresh random 96-bit nonce; and the AES-256-GCM ciphertext followed by its 128-bit tag.
+ * The plain text is the field's value as JSON text in UTF-8. The associated data is that first byte, the event id's
+ * 16 bytes and the key id's 16 bytes, then the stream category, stream id, event type and field path
+ * (dot-separated), each as the length of its UTF-8 (an unsigned LEB128 varint) followed by its UTF-8: a ciphertext
+ * copied into another event, stream, type or field does not decrypt.
+ *
+ * <p>Fields written in the first format read as well: {@code {"$pd":1,"kid":"<key id>","iv":"<nonce>",
+ * "ct":"<ciphertext>","t":"<json type>"}}, with {@code kid} the key's UUID, {@code iv} and {@code ct} in padded
+ * base64, {@code t} the type's name, and associated data the UTF-8 of the lines {@code relato-pd-v1}, event id,
+ * stream category, stream id, event type, field path and key id, joined by {@code \n}. Data keys are wrapped by
+ * the key-encryption key with AES-256-GCM too (nonce, then ciphertext and tag; associated data
+ * {@code relato-data-key-v1\n<key id>\n<subject>}).
  *
  * <h2>Forgetting</h2>
  * {@link #forget(String)} destroys every key of a subject. Afterwards every read, rebuild and subscription
@@ -123,7 +129,7 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
         this.keyStore = b.keyStore;
         this.kek = b.kek;
         this.keys = new DataKeys(b.keyStore, b.kek, b.cacheSize, b.cacheTtl, Clock.systemUTC());
-        this.crypto = new FieldCrypto(keys, policies);
+        this.crypto = new FieldCrypto(keys, policies, b.format);
     }
 
     private PersonalDataStore(EventStore delegate, PersonalDataStore shared) {
@@ -182,12 +188,12 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
     public int forget(String subject, SnapshotStore snapshots) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(snapshots, "snapshots");
-        List<String> keyIds = keys.keyIdsOf(subject).stream().map(id -> "\"" + id + "\"").toList();
+        Set<UUID> keyIds = Set.copyOf(keys.keyIdsOf(subject));
         Set<StreamId> streams = new LinkedHashSet<>();
         if (!keyIds.isEmpty() && !policies.isEmpty()) {
             try (Stream<RecordedEvent> events = delegate().readAll(GlobalRead.fromStart()
                     .filter(EventFilter.types(policies.keySet())))) {
-                events.filter(e -> keyIds.stream().anyMatch(e.payload()::contains))
+                events.filter(e -> FieldCrypto.keyIdsIn(e.payload()).stream().anyMatch(keyIds::contains))
                         .forEach(e -> streams.add(e.streamId()));
             }
         }
@@ -388,6 +394,7 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
         private KeyEncryptionKey kek;
         private int cacheSize = 10_000;
         private Duration cacheTtl = Duration.ofMinutes(1);
+        private int format = FieldCrypto.COMPACT;
 
         private Builder(EventStore delegate) {
             this.delegate = Objects.requireNonNull(delegate, "store");
@@ -426,6 +433,15 @@ public final class PersonalDataStore extends ForwardingEventStore implements Str
                 throw new IllegalArgumentException("cache size must be at least 1, got " + size);
             }
             this.cacheSize = size;
+            return this;
+        }
+
+        /**
+         * The envelope format new encrypted fields are written in: {@code 2}, compact, by default, or {@code 1}, the
+         * first format, which stores written by earlier versions hold (both are always read).
+         */
+        Builder envelopeFormat(int format) {
+            this.format = format;
             return this;
         }
 

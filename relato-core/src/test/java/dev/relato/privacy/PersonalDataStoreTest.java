@@ -46,14 +46,22 @@ class PersonalDataStoreTest {
     private final PersonalDataStore store = PersonalDataStore.builder(raw).keyStore(keys).keyEncryptionKey(KEK)
             .types(types).policy("LegacySignup", PersonalFields.of("user.id", "user.email")).build();
 
+    /** The same events and keys, new fields written in the first envelope format, as earlier versions wrote them. */
+    private final PersonalDataStore firstFormat = PersonalDataStore.builder(raw).keyStore(keys).keyEncryptionKey(KEK)
+            .types(types).envelopeFormat(1).build();
+
     @AfterEach
     void close() {
         store.close();
     }
 
     private StreamId register(String id, String name) {
+        return register(store, id, name);
+    }
+
+    private StreamId register(PersonalDataStore through, String id, String name) {
         StreamId stream = StreamId.of("customer", id);
-        store.append(stream, ExpectedVersion.noStream(),
+        through.append(stream, ExpectedVersion.noStream(),
                 List.of(serializer.serialize(new CustomerRegistered(id, name, 1980, "NL"))));
         return stream;
     }
@@ -126,8 +134,37 @@ class PersonalDataStoreTest {
         StreamId ann = register("c-1", "Ann Example");
         String stored = raw.read(ann).get(0).payload();
         assertThat(stored).doesNotContain("Ann Example").doesNotContain("1980")
-                .contains("\"customerId\":\"c-1\"").contains("\"country\":\"NL\"").contains("\"$pd\":1");
+                .contains("\"customerId\":\"c-1\"").contains("\"country\":\"NL\"")
+                .containsPattern("\"name\":\\{\"\\$pd\":\"[A-Za-z0-9_-]+\"}");
         assertThat(store.read(ann).get(0).payload()).contains("Ann Example");
+        assertThat(FieldCrypto.keyIdsIn(stored)).containsExactlyElementsOf(keys.keysOf("c-1").stream()
+                .map(WrappedKey::keyId).toList());
+    }
+
+    @Test
+    void fieldsWrittenInTheFirstFormatStillReadAndAreForgotten() {
+        StreamId bob = register(firstFormat, "c-2", "Bob Example");
+        String stored = raw.read(bob).get(0).payload();
+        assertThat(stored).doesNotContain("Bob Example").contains("\"$pd\":1").contains("\"t\":\"number\"");
+        assertThat(FieldCrypto.keyIdsIn(stored)).containsExactlyElementsOf(keys.keysOf("c-2").stream()
+                .map(WrappedKey::keyId).toList());
+        assertThat(serializer.deserialize(store.read(bob).get(0)))
+                .isEqualTo(new CustomerRegistered("c-2", "Bob Example", 1980, "NL"));
+        StreamId later = StreamId.of("customer", "c-2-later");
+        store.append(later, ExpectedVersion.noStream(),
+                List.of(serializer.serialize(new CustomerRegistered("c-2", "Bob Later", 1981, "NL"))));
+        assertThat(raw.read(later).get(0).payload()).doesNotContain("\"kid\"");
+
+        SnapshotStore snapshots = raw.snapshots();
+        for (StreamId s : List.of(bob, later)) {
+            snapshots.save(new Snapshot(s, 1, 1, "{}", Instant.now()));
+        }
+        assertThat(store.forget("c-2", snapshots)).isEqualTo(2);
+        for (StreamId s : List.of(bob, later)) {
+            RecordedEvent erased = store.read(s).get(0);
+            assertThat(erased.payload()).contains("\"name\":\"[erased]\"").contains("\"birthYear\":null");
+            assertThat(PersonalDataStore.erasedFields(erased)).containsExactly("name", "birthYear");
+        }
     }
 
     @Test
@@ -152,20 +189,40 @@ class PersonalDataStoreTest {
         StreamId ann = register("c-1", "Ann Example");
         String sealed = raw.read(ann).get(0).payload();
         java.util.UUID id = raw.read(ann).get(0).eventId();
+        String ct = sealed.replaceAll(".*?\"name\":\\{\"\\$pd\":\"([^\"]+)\".*", "$1");
+        char flipped = ct.charAt(40) == 'A' ? 'B' : 'A';
+        char header = ct.charAt(0) == 'I' ? 'M' : 'I'; // another format in the first byte's high bits
+        failsToReadAltered(ann, id, List.of(sealed.replace(ct, ct.substring(0, 40) + flipped + ct.substring(41)),
+                sealed.replace(ct, "not base64!"),
+                sealed.replace(ct, ct.substring(0, 40)),
+                sealed.replace(ct, "A".repeat(FieldCrypto.MAX_CIPHERTEXT_CHARS + 4)),
+                sealed.replace(ct, header + ct.substring(1)),
+                sealed.replace("\"" + ct + "\"", "\"" + ct + "\",\"kid\":\"x\"")));
+    }
+
+    /** Each payload, stored as the same event at the same place, fails to read with a message naming the field. */
+    private void failsToReadAltered(StreamId stream, java.util.UUID id, List<String> payloads) {
+        for (String hostile : payloads) {
+            raw.deleteStream(stream, ExpectedVersion.any());
+            raw.append(stream, ExpectedVersion.noStream(), List.of(new EventData(id, "CustomerRegistered", 1,
+                    hostile, dev.relato.Metadata.empty())));
+            assertThatThrownBy(() -> store.read(stream)).isInstanceOf(PersonalDataException.class)
+                    .hasMessageContaining("personal field 'name'");
+        }
+    }
+
+    @Test
+    void tamperedOrMalformedCiphertextInTheFirstFormatFailsWithAClearMessage() {
+        StreamId ann = register(firstFormat, "c-1", "Ann Example");
+        String sealed = raw.read(ann).get(0).payload();
+        java.util.UUID id = raw.read(ann).get(0).eventId();
         String ct = sealed.replaceAll(".*?\"name\":\\{[^}]*\"ct\":\"([^\"]+)\".*", "$1");
         char flipped = ct.charAt(0) == 'A' ? 'B' : 'A';
-        for (String hostile : List.of(sealed.replace(ct, flipped + ct.substring(1)),
+        failsToReadAltered(ann, id, List.of(sealed.replace(ct, flipped + ct.substring(1)),
                 sealed.replace(ct, "not base64!"),
                 sealed.replace(ct, "A".repeat(FieldCrypto.MAX_CIPHERTEXT_CHARS + 4)),
                 sealed.replaceFirst("\"kid\":\"[^\"]+\"", "\"kid\":\"nope\""),
-                sealed.replaceFirst("\"\\$pd\":1", "\"\\$pd\":9"))) {
-            // The same event at the same place, with one field altered.
-            raw.deleteStream(ann, ExpectedVersion.any());
-            raw.append(ann, ExpectedVersion.noStream(), List.of(new EventData(id, "CustomerRegistered", 1, hostile,
-                    dev.relato.Metadata.empty())));
-            assertThatThrownBy(() -> store.read(ann)).isInstanceOf(PersonalDataException.class)
-                    .hasMessageContaining("personal field 'name'");
-        }
+                sealed.replaceFirst("\"\\$pd\":1", "\"\\$pd\":9")));
     }
 
     @Test

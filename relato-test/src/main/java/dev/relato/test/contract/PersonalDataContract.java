@@ -23,8 +23,10 @@ import dev.relato.privacy.PersonalDataStore;
 import dev.relato.privacy.PersonalFields;
 import dev.relato.snapshot.Snapshot;
 import dev.relato.snapshot.SnapshotStore;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,12 @@ public abstract class PersonalDataContract {
     private static final KeyEncryptionKey KEK = KeyEncryptionKey.of(new byte[] {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
         31, 32}, "contract key");
-    private static final Pattern KID = Pattern.compile("\"kid\":\"([0-9a-f-]{36})\"");
+    /**
+     * The key id an envelope names, as the store keeps its text: the {@code kid} of the first format (group 1), or
+     * the first 23 base64url characters of a compact envelope, its first byte and the key id's 16 bytes (group 2).
+     */
+    private static final Pattern KID = Pattern.compile(
+            "\"kid\"\\s*:\\s*\"([0-9a-f-]{36})\"|\"\\$pd\"\\s*:\\s*\"([A-Za-z0-9_-]{23})");
     private EventStore raw;
     private PersonalDataStore store;
 
@@ -120,7 +127,13 @@ public abstract class PersonalDataContract {
         for (RecordedEvent e : raw.read(stream)) {
             Matcher kid = KID.matcher(e.payload());
             while (kid.find()) {
-                ids.add(UUID.fromString(kid.group(1)));
+                if (kid.group(1) != null) {
+                    ids.add(UUID.fromString(kid.group(1)));
+                } else {
+                    ByteBuffer head = ByteBuffer.wrap(Base64.getUrlDecoder().decode(kid.group(2)));
+                    assertThat(head.get() & 0xf0).as("format of a compact envelope").isEqualTo(0x20);
+                    ids.add(new UUID(head.getLong(), head.getLong()));
+                }
             }
         }
         return ids;
