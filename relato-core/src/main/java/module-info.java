@@ -9,9 +9,10 @@
  * A module whose event, command or snapshot classes Jackson reads must open their packages to
  * {@code com.fasterxml.jackson.databind}.
  *
- * <p>{@code dev.relato.spi} (building blocks for store implementations) and {@code dev.relato.internal}
- * (checks shared by the Relato modules) are exported to the Relato store and test modules only; no type of
- * theirs appears in a signature of the exported packages.
+ * <p>{@code dev.relato.spi} (building blocks for store implementations, and the metadata an observer carries)
+ * is exported to the Relato store, tracing and test modules only, {@code dev.relato.internal} (checks shared by
+ * the Relato modules) to the store and test modules only; no type of theirs appears in a signature of the
+ * exported packages.
  */
 @SuppressWarnings("module") // the qualified exports name modules that are compiled after this one
 module dev.relato.core {
@@ -31,6 +32,7 @@ module dev.relato.core {
     exports dev.relato.serialization;
     exports dev.relato.snapshot;
 
-    exports dev.relato.spi to dev.relato.sqlite, dev.relato.postgres, dev.relato.nats, dev.relato.test;
+    exports dev.relato.spi to dev.relato.sqlite, dev.relato.postgres, dev.relato.nats, dev.relato.opentelemetry,
+            dev.relato.test;
     exports dev.relato.internal to dev.relato.sqlite, dev.relato.postgres, dev.relato.nats, dev.relato.test;
 }

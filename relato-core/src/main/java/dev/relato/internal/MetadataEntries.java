@@ -33,6 +33,14 @@ public final class MetadataEntries extends AbstractMap<String, String> {
     }
 
     /**
+     * Entries checked by {@code Metadata}'s rules whose JSON text is already known: {@code json}, exactly as
+     * {@code Json.writeMetadata} would write {@code checked}. The map is kept, not copied.
+     */
+    public static MetadataEntries of(Map<String, String> checked, String json) {
+        return new MetadataEntries(Collections.unmodifiableMap(checked), json, null);
+    }
+
+    /**
      * Entries stored as {@code json}, a JSON object of at least one entry whose keys and values already passed
      * {@code Metadata}'s rules, turned into a map by {@code parser} when first needed.
      */

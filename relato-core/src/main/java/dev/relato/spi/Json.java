@@ -67,6 +67,26 @@ public final class Json {
         return encodeEntries(metadata.entries());
     }
 
+    /**
+     * Metadata of the one entry {@code key}, {@code value}, with its JSON text made at once, so that a store writes it
+     * without encoding it: for an observer that carries such an entry (a trace context) into the events of every
+     * append. The entry must pass {@code Metadata}'s rules: the caller vouches for it, nothing is checked.
+     */
+    public static Metadata metadataOf(String key, String value) {
+        String json = needsNoEscape(key) && needsNoEscape(value) ? "{\"" + key + "\":\"" + value + "\"}"
+                : encodeEntries(Map.of(key, value));
+        return new Metadata(MetadataEntries.of(Map.of(key, value), json));
+    }
+
+    private static boolean needsNoEscape(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (escaped(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String encodeEntries(Map<String, String> entries) {
         int length = 2;
         for (Map.Entry<String, String> entry : entries.entrySet()) {

@@ -66,7 +66,9 @@ public final class Observed {
             Metadata metadata = e == null ? null : observation.carry(e.metadata());
             if (carried == null && metadata != (e == null ? null : e.metadata())) {
                 carried = new ArrayList<>(events.size());
-                carried.addAll(events.subList(0, i));
+                for (int j = 0; j < i; j++) { // the events before, unchanged (none, usually): no view or array made
+                    carried.add(events.get(j));
+                }
             }
             if (carried != null) {
                 carried.add(e == null ? null : e.withMetadata(metadata));

@@ -28,6 +28,20 @@ class JsonMetadataTest {
     }
 
     @Test
+    void metadataOfOneEntryWritesWhatMetadataMadeFromItsMapWrites() {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Metadata made = Json.metadataOf("$traceparent", traceparent);
+
+        Metadata checked = new Metadata(Map.of("$traceparent", traceparent));
+        assertThat(made).isEqualTo(checked);
+        assertThat(Json.writeMetadata(made)).isEqualTo(Json.writeMetadata(checked))
+                .isEqualTo("{\"$traceparent\":\"" + traceparent + "\"}");
+        Metadata escaped = Json.metadataOf("quote \"", "line\nbreak");
+        assertThat(Json.writeMetadata(escaped)).isEqualTo(Json.writeMetadata(new Metadata(escaped.entries())));
+        assertThat(Json.readMetadata(Json.writeMetadata(escaped))).isEqualTo(escaped);
+    }
+
+    @Test
     void spacesBetweenTokensAreRead() {
         assertThat(Json.readMetadata(" { \"a\" : \"1\" ,\n\t\"b\": \"2\" } ").entries())
                 .containsExactly(Map.entry("a", "1"), Map.entry("b", "2"));

@@ -6,6 +6,7 @@ import dev.relato.StreamId;
 import dev.relato.observe.Observation;
 import dev.relato.observe.Outcome;
 import dev.relato.observe.RelatoObserver;
+import dev.relato.spi.Json;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -87,12 +88,14 @@ public final class RelatoTracing implements RelatoObserver {
             return new SpanObservation(span, null, events); // no SDK, or one that makes no spans: nothing to carry
         }
         if (context.getTraceState().isEmpty()) { // the usual case: traceparent alone, formatted as the propagator does
-            return new CarryingObservation(span, events, Map.of(MetadataCarrier.TRACEPARENT,
-                    "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex()));
+            // its metadata made here with its JSON text: a hex traceparent needs no check, copy or encoding per append
+            Metadata carried = Json.metadataOf(MetadataCarrier.TRACEPARENT,
+                    "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex());
+            return new CarryingObservation(span, events, carried, carried.entries());
         }
         Map<String, String> carried = new LinkedHashMap<>(4);
         propagator.inject(Context.root().with(span), carried, MetadataCarrier.SETTER);
-        return new CarryingObservation(span, events, carried);
+        return new CarryingObservation(span, events, null, carried);
     }
 
     @Override
@@ -166,43 +169,49 @@ public final class RelatoTracing implements RelatoObserver {
             if (scope != null) {
                 scope.close();
             }
-            if (span.isRecording()) {
-                span.setAttribute(OUTCOME, outcome.tag());
-                if (count > 0 && count != events) {
-                    span.setAttribute(EVENTS, (long) count);
-                }
-                if (outcome != Outcome.SUCCEEDED && outcome != Outcome.RETRIED) {
-                    span.setStatus(StatusCode.ERROR, outcome.tag());
-                }
+            // no isRecording() first: a span that records nothing ignores these, and each call on a recording span
+            // takes its lock once
+            span.setAttribute(OUTCOME, outcome.tag());
+            if (count > 0 && count != events) {
+                span.setAttribute(EVENTS, (long) count);
+            }
+            if (outcome != Outcome.SUCCEEDED && outcome != Outcome.RETRIED) {
+                span.setStatus(StatusCode.ERROR, outcome.tag());
             }
             span.end();
         }
     }
 
     /**
-     * An append's span, whose trace context each appended event's metadata carries. The events of one append
-     * usually share their metadata (often none): the metadata with the context is made once and reused while they
-     * do. Used on the appending thread only.
+     * An append's span, whose trace context each appended event's metadata carries. An event without metadata
+     * (the usual case) gets the metadata of the context alone, made once per append; events that share other
+     * metadata get it merged with the context once while they share it. Used on the appending thread only.
      */
     private static final class CarryingObservation extends SpanObservation {
-        private final Map<String, String> context;
+        private final Map<String, String> entries;
+        /** The metadata of the context alone; made on first use if not given. */
+        private Metadata alone;
         private Metadata lastGiven;
         private Metadata lastCarried;
 
-        CarryingObservation(Span span, int events, Map<String, String> context) {
+        CarryingObservation(Span span, int events, Metadata alone, Map<String, String> entries) {
             super(span, null, events);
-            this.context = context;
+            this.alone = alone;
+            this.entries = entries;
         }
 
         @Override
         public Metadata carry(Metadata metadata) {
-            if (metadata != lastGiven) {
-                Map<String, String> entries = context;
-                if (!metadata.isEmpty()) {
-                    entries = new LinkedHashMap<>(metadata.entries());
-                    entries.putAll(context);
+            if (metadata.isEmpty()) {
+                if (alone == null) {
+                    alone = new Metadata(entries);
                 }
-                lastCarried = new Metadata(entries);
+                return alone;
+            }
+            if (metadata != lastGiven) {
+                Map<String, String> merged = new LinkedHashMap<>(metadata.entries());
+                merged.putAll(entries);
+                lastCarried = new Metadata(merged);
                 lastGiven = metadata;
             }
             return lastCarried;

@@ -298,6 +298,7 @@ final class SqliteDatabase implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
+        observed(mine);
         return mine.outcome();
     }
 
@@ -335,15 +336,34 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    private void observed(List<GroupedWrite<?>> group) {
+    /**
+     * Marks the start of {@code group}'s transaction on its writes, for {@link #observed(GroupedWrite)}: under the
+     * write lock, nothing is told to the observer, so that its work does not hold up the single writer.
+     */
+    private void started(List<GroupedWrite<?>> group) {
         if (observer == RelatoObserver.none() || group.isEmpty()) {
             return;
         }
         long now = System.nanoTime();
-        observer.groupCommit(SqliteEventStore.STORE, group.size());
         for (GroupedWrite<?> w : group) {
-            observer.writeQueueWait(SqliteEventStore.STORE, Duration.ofNanos(now - w.queuedAt));
+            w.started = true;
+            w.startedAt = now;
         }
+        group.get(0).groupSize = group.size();
+    }
+
+    /**
+     * Tells the observer, on the appending thread after the write lock is released, how long {@code write} waited in
+     * the queue and, for the first write of its group, the size of the group commit.
+     */
+    private void observed(GroupedWrite<?> write) {
+        if (!write.started) {
+            return;
+        }
+        if (write.groupSize > 0) {
+            observer.groupCommit(SqliteEventStore.STORE, write.groupSize);
+        }
+        observer.writeQueueWait(SqliteEventStore.STORE, Duration.ofNanos(write.startedAt - write.queuedAt));
     }
 
     /** How many grouped writes wait for the write lock. */
@@ -356,6 +376,11 @@ final class SqliteDatabase implements AutoCloseable {
         final String what;
         final SqlWork<T> work;
         final long queuedAt = System.nanoTime();
+        /** Whether its group's transaction began while the store is observed, and when ({@link System#nanoTime}). */
+        boolean started;
+        long startedAt;
+        /** The size of its group commit, on the group's first write; 0 on the others. */
+        int groupSize;
         T result;
         RuntimeException failure;
         boolean committed;
@@ -385,7 +410,7 @@ final class SqliteDatabase implements AutoCloseable {
         while (group.size() < MAX_GROUP && (next = pendingWrites.poll()) != null) {
             group.add(next);
         }
-        observed(group);
+        started(group);
         try {
             runGroup(group);
         } catch (RuntimeException e) {
