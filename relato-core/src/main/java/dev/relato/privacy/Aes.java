@@ -74,14 +74,9 @@ final class Aes {
 
     /** Ciphertext and tag of {@code plain} under the key and nonce, bound to {@code associated}. */
     static byte[] encrypt(SecretKeySpec key, byte[] nonce, byte[] plain, byte[] associated) {
-        try {
-            Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associated);
-            return cipher.doFinal(plain);
-        } catch (GeneralSecurityException e) {
-            throw new PersonalDataException("AES-256-GCM encryption failed: " + e.getMessage(), e);
-        }
+        byte[] out = new byte[plain.length + TAG_BITS / 8];
+        encrypt(key, nonce, plain, associated, out, 0);
+        return out;
     }
 
     /**
@@ -101,30 +96,15 @@ final class Aes {
 
     /**
      * The plain text of the ciphertext and tag at {@code sealedAt} to the end of {@code in}, under the nonce at
-     * {@code nonceAt}; null if the tag does not match: wrong key, altered ciphertext or other associated data.
+     * {@code nonceAt} of {@code nonces}; null if the tag does not match: wrong key, altered ciphertext or other
+     * associated data.
      */
-    static byte[] decrypt(SecretKeySpec key, byte[] in, int nonceAt, int sealedAt, byte[] associated) {
+    static byte[] decrypt(SecretKeySpec key, byte[] nonces, int nonceAt, byte[] in, int sealedAt, byte[] associated) {
         try {
             Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, nonceAt, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonces, nonceAt, NONCE_BYTES));
             cipher.updateAAD(associated);
             return cipher.doFinal(in, sealedAt, in.length - sealedAt);
-        } catch (AEADBadTagException e) {
-            return null;
-        } catch (GeneralSecurityException e) {
-            throw new PersonalDataException("AES-256-GCM decryption failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The plain text, or null if the tag does not match: wrong key, altered ciphertext or other associated data.
-     */
-    static byte[] decrypt(SecretKeySpec key, byte[] nonce, byte[] sealed, byte[] associated) {
-        try {
-            Cipher cipher = CIPHER.get();
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associated);
-            return cipher.doFinal(sealed);
         } catch (AEADBadTagException e) {
             return null;
         } catch (GeneralSecurityException e) {
@@ -135,9 +115,8 @@ final class Aes {
     /** Nonce, then ciphertext and tag. */
     static byte[] seal(SecretKeySpec key, byte[] plain, byte[] associated) {
         byte[] nonce = newNonce();
-        byte[] sealed = encrypt(key, nonce, plain, associated);
-        byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + sealed.length);
-        System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+        byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + plain.length + TAG_BITS / 8);
+        encrypt(key, nonce, plain, associated, out, NONCE_BYTES);
         return out;
     }
 
@@ -146,7 +125,6 @@ final class Aes {
         if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
             return null;
         }
-        return decrypt(key, Arrays.copyOf(sealed, NONCE_BYTES), Arrays.copyOfRange(sealed, NONCE_BYTES,
-                sealed.length), associated);
+        return decrypt(key, sealed, 0, sealed, NONCE_BYTES, associated);
     }
 }

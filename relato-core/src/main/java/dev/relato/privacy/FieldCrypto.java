@@ -706,7 +706,7 @@ final class FieldCrypto {
             erased.add(path);
             return "string".equals(type) ? ERASED_TEXT : "null";
         }
-        byte[] plain = Aes.decrypt(key.get().secret(), nonce, sealed,
+        byte[] plain = Aes.decrypt(key.get().secret(), nonce, 0, sealed, 0,
                 associated(record.eventId(), record.streamId(), record.type(), path, kid));
         if (plain == null) {
             throw failure(record, path, "does not decrypt: the ciphertext was altered, or copied from another event"
@@ -744,8 +744,9 @@ final class FieldCrypto {
             erased.add(path);
             return (in[0] & 0x0f) == 0 ? ERASED_TEXT : "null";
         }
-        byte[] plain = Aes.decrypt(key.get().secret(), in, COMPACT_NONCE_AT, COMPACT_PREFIX, compactAssociated(in[0],
-                record.eventId(), record.streamId(), record.type(), path, key.get().idBytes()));
+        byte[] plain = Aes.decrypt(key.get().secret(), in, COMPACT_NONCE_AT, in, COMPACT_PREFIX,
+                compactAssociated(in[0], record.eventId(), record.streamId(), record.type(), path,
+                        key.get().idBytes()));
         if (plain == null) {
             throw failure(record, path, "does not decrypt: the ciphertext was altered, or copied from another event"
                     + " or field");
