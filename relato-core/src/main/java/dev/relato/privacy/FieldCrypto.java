@@ -863,14 +863,8 @@ final class FieldCrypto {
     /** Writes the header, event id and key id at the start of compact associated data; the index after them. */
     private static int compactStart(byte[] out, byte header, UUID eventId, byte[] keyId) {
         out[0] = header;
-        long bits = eventId.getMostSignificantBits();
-        for (int i = 0; i < 8; i++) {
-            out[1 + i] = (byte) (bits >>> (56 - 8 * i));
-        }
-        bits = eventId.getLeastSignificantBits();
-        for (int i = 0; i < 8; i++) {
-            out[9 + i] = (byte) (bits >>> (56 - 8 * i));
-        }
+        ByteBuffer.wrap(out, 1, 16).putLong(eventId.getMostSignificantBits())
+                .putLong(eventId.getLeastSignificantBits());
         System.arraycopy(keyId, 0, out, 17, 16);
         return 33;
     }
