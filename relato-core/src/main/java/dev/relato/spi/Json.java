@@ -73,18 +73,8 @@ public final class Json {
      * append. The entry must pass {@code Metadata}'s rules: the caller vouches for it, nothing is checked.
      */
     public static Metadata metadataOf(String key, String value) {
-        String json = needsNoEscape(key) && needsNoEscape(value) ? "{\"" + key + "\":\"" + value + "\"}"
-                : encodeEntries(Map.of(key, value));
-        return new Metadata(MetadataEntries.of(Map.of(key, value), json));
-    }
-
-    private static boolean needsNoEscape(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (escaped(text.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+        Map<String, String> entries = Map.of(key, value);
+        return new Metadata(MetadataEntries.of(entries, encodeEntries(entries)));
     }
 
     private static String encodeEntries(Map<String, String> entries) {
